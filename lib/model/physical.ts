@@ -1,0 +1,140 @@
+/**
+ * Local physical names, ARNs and URLs of resources: what `Ref` and `Fn::GetAtt` answer when the
+ * template is "deployed" on this machine. Names are deterministic (stack name + logical id where
+ * CloudFormation would generate one) so that logs, tests and ARNs are stable across runs.
+ */
+import { createHash } from 'node:crypto';
+import type { CfnResource, IntrinsicResolver, ResourceAttributes } from './intrinsics';
+
+/** The account-level settings resources are named in. */
+export interface LocalEnvironment {
+  readonly region: string;
+  readonly accountId: string;
+  readonly partition: string;
+  /** Base URL of the local AWS-compatible endpoint (queue URLs point at it). */
+  readonly endpointUrl: string;
+}
+
+/** Answers `Ref`/`Fn::GetAtt` for the resources of one stack. */
+export class StackAttributes implements ResourceAttributes {
+  /** Set by the reader right after construction: names may themselves be intrinsics. */
+  resolver!: IntrinsicResolver;
+
+  constructor(
+    private readonly stackName: string,
+    private readonly resources: Readonly<Record<string, CfnResource>>,
+    private readonly env: LocalEnvironment,
+  ) {}
+
+  ref(logicalId: string): string {
+    const r = this.resource(logicalId);
+    switch (r.Type) {
+      case 'AWS::Lambda::Function':
+      case 'AWS::Events::EventBus':
+      case 'AWS::Events::Rule':
+        return this.name(logicalId);
+      case 'AWS::SQS::Queue':
+        return this.queueUrl(logicalId);
+      case 'AWS::ApiGatewayV2::Api':
+        return apiId(this.stackName, logicalId);
+      case 'AWS::Lambda::Alias':
+      case 'AWS::Lambda::Version':
+        // Both answer `Ref` with a qualified function ARN.
+        return `${this.functionArn(this.resolver.resolveString(r.Properties?.FunctionName))}:${
+          r.Type === 'AWS::Lambda::Alias' ? this.resolver.resolveString(r.Properties?.Name) : '1'
+        }`;
+      default:
+        return logicalId;
+    }
+  }
+
+  getAtt(logicalId: string, attribute: string): string {
+    const r = this.resource(logicalId);
+    const { region, accountId: account, partition } = this.env;
+    const name = this.name(logicalId);
+    switch (`${r.Type}.${attribute}`) {
+      case 'AWS::Lambda::Function.Arn':
+        return this.functionArn(name);
+      case 'AWS::Events::EventBus.Arn':
+        return `arn:${partition}:events:${region}:${account}:event-bus/${name}`;
+      case 'AWS::Events::EventBus.Name':
+        return name;
+      case 'AWS::Events::Rule.Arn':
+        return this.ruleArn(logicalId);
+      case 'AWS::SQS::Queue.Arn':
+        return `arn:${partition}:sqs:${region}:${account}:${name}`;
+      case 'AWS::SQS::Queue.QueueName':
+        return name;
+      case 'AWS::SQS::Queue.QueueUrl':
+        return this.queueUrl(logicalId);
+      case 'AWS::ApiGatewayV2::Api.ApiId':
+        return apiId(this.stackName, logicalId);
+      case 'AWS::ApiGatewayV2::Api.ApiEndpoint':
+        return `https://${apiId(this.stackName, logicalId)}.execute-api.${region}.amazonaws.com`;
+      case 'AWS::IAM::Role.Arn':
+        return `arn:${partition}:iam::${account}:role/${name}`;
+      default:
+        // Attributes nothing local depends on still resolve, to a recognisable placeholder.
+        return `arn:${partition}:local:${region}:${account}:${logicalId}/${attribute}`;
+    }
+  }
+
+  /** The physical name of a resource: its name property if set, else `<stack>-<logicalId>`. */
+  name(logicalId: string): string {
+    const r = this.resource(logicalId);
+    const nameProp = NAME_PROPERTY[r.Type];
+    const given = nameProp ? r.Properties?.[nameProp] : undefined;
+    if (given !== undefined) return this.resolver.resolveString(given);
+    const generated = `${this.stackName}-${logicalId}`.slice(0, 64);
+    if (r.Type === 'AWS::SQS::Queue' && r.Properties?.FifoQueue === true) return `${generated.slice(0, 75)}.fifo`;
+    return generated;
+  }
+
+  /** The ARN of a function given by name or ARN. */
+  functionArn(nameOrArn: string): string {
+    if (nameOrArn.startsWith('arn:')) return nameOrArn;
+    const { region, accountId: account, partition } = this.env;
+    return `arn:${partition}:lambda:${region}:${account}:function:${nameOrArn}`;
+  }
+
+  /** The ARN of a rule: rules on a custom bus carry the bus name in theirs. */
+  ruleArn(logicalId: string): string {
+    const r = this.resource(logicalId);
+    const { region, accountId: account, partition } = this.env;
+    const bus = r.Properties?.EventBusName === undefined ? 'default' : busNameOf(this.resolver.resolveString(r.Properties.EventBusName));
+    const prefix = bus === 'default' ? '' : `${bus}/`;
+    return `arn:${partition}:events:${region}:${account}:rule/${prefix}${this.name(logicalId)}`;
+  }
+
+  private queueUrl(logicalId: string): string {
+    return `${this.env.endpointUrl.replace(/\/$/, '')}/${this.env.accountId}/${this.name(logicalId)}`;
+  }
+
+  private resource(logicalId: string): CfnResource {
+    const r = this.resources[logicalId];
+    if (!r) throw new Error(`Stack ${this.stackName} has no resource '${logicalId}' (referenced by Ref/Fn::GetAtt)`);
+    return r;
+  }
+}
+
+/** A bus given by name or ARN, as a name. */
+export function busNameOf(nameOrArn: string): string {
+  const m = /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(nameOrArn);
+  return m ? m[1] : nameOrArn;
+}
+
+/** A stable, API-Gateway-looking id (10 lowercase alphanumerics) for an API. */
+export function apiId(stackName: string, logicalId: string): string {
+  const digest = createHash('sha256').update(`${stackName}/${logicalId}`).digest();
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(digest.subarray(0, 10), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+const NAME_PROPERTY: Readonly<Record<string, string>> = {
+  'AWS::Lambda::Function': 'FunctionName',
+  'AWS::Events::EventBus': 'Name',
+  'AWS::Events::Rule': 'Name',
+  'AWS::SQS::Queue': 'QueueName',
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::ApiGatewayV2::Api': 'Name',
+};

@@ -1,0 +1,77 @@
+/**
+ * `AWS::Events::EventBus`, `AWS::Events::Rule` and `AWS::SQS::Queue` -> models.
+ */
+import { numberProp, resourcesOfType, type StackContext } from './context';
+import { busNameOf } from './physical';
+import type { EventBusModel, QueueModel, RuleModel, RuleTargetModel } from './types';
+
+/** EventBridge's target retry defaults. */
+const TARGET_DEFAULTS = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 } as const;
+
+/** Reads the custom event buses of one stack. */
+export function readEventBuses(ctx: StackContext): EventBusModel[] {
+  return resourcesOfType(ctx, 'AWS::Events::EventBus').map(([logicalId]) => ({
+    stack: ctx.stack.id,
+    logicalId,
+    name: ctx.attributes.name(logicalId),
+    arn: ctx.attributes.getAtt(logicalId, 'Arn'),
+  }));
+}
+
+/** Reads the rules of one stack, with their targets. */
+export function readRules(ctx: StackContext): RuleModel[] {
+  return resourcesOfType(ctx, 'AWS::Events::Rule').map(([logicalId, r]) => {
+    const p = r.Properties ?? {};
+    const pattern = p.EventPattern === undefined ? undefined : ctx.resolver.resolve(p.EventPattern);
+    return {
+      stack: ctx.stack.id,
+      logicalId,
+      name: ctx.attributes.name(logicalId),
+      arn: ctx.attributes.ruleArn(logicalId),
+      eventBusName: p.EventBusName === undefined ? 'default' : busNameOf(ctx.resolver.resolveString(p.EventBusName)),
+      eventPattern: (typeof pattern === 'string' ? JSON.parse(pattern) : pattern) as Record<string, unknown> | undefined,
+      scheduleExpression: p.ScheduleExpression === undefined ? undefined : ctx.resolver.resolveString(p.ScheduleExpression),
+      state: p.State === undefined || ctx.resolver.resolveString(p.State) === 'ENABLED' ? 'ENABLED' : 'DISABLED',
+      description: p.Description === undefined ? undefined : ctx.resolver.resolveString(p.Description),
+      targets: (Array.isArray(p.Targets) ? p.Targets : []).map((t) => targetOf(ctx, t as Record<string, unknown>)),
+    };
+  });
+}
+
+function targetOf(ctx: StackContext, t: Record<string, unknown>): RuleTargetModel {
+  const retry = (t.RetryPolicy ?? {}) as Record<string, unknown>;
+  const transformer = t.InputTransformer as { InputPathsMap?: unknown; InputTemplate?: unknown } | undefined;
+  return {
+    id: ctx.resolver.resolveString(t.Id),
+    arn: ctx.resolver.resolveString(t.Arn),
+    maximumRetryAttempts: numberProp(ctx, retry.MaximumRetryAttempts, TARGET_DEFAULTS.maximumRetryAttempts),
+    maximumEventAgeInSeconds: numberProp(ctx, retry.MaximumEventAgeInSeconds, TARGET_DEFAULTS.maximumEventAgeInSeconds),
+    deadLetterArn: (t.DeadLetterConfig as { Arn?: unknown } | undefined)?.Arn === undefined
+      ? undefined
+      : ctx.resolver.resolveString((t.DeadLetterConfig as { Arn: unknown }).Arn),
+    input: t.Input === undefined ? undefined : ctx.resolver.resolveString(t.Input),
+    inputPath: t.InputPath === undefined ? undefined : ctx.resolver.resolveString(t.InputPath),
+    inputTransformer: transformer
+      ? {
+          inputPathsMap: (ctx.resolver.resolve(transformer.InputPathsMap) ?? {}) as Record<string, string>,
+          inputTemplate: ctx.resolver.resolveString(transformer.InputTemplate),
+        }
+      : undefined,
+  };
+}
+
+/** Reads the SQS queues of one stack. */
+export function readQueues(ctx: StackContext): QueueModel[] {
+  return resourcesOfType(ctx, 'AWS::SQS::Queue').map(([logicalId, r]) => {
+    const p = r.Properties ?? {};
+    return {
+      stack: ctx.stack.id,
+      logicalId,
+      name: ctx.attributes.name(logicalId),
+      arn: ctx.attributes.getAtt(logicalId, 'Arn'),
+      visibilityTimeoutSeconds: numberProp(ctx, p.VisibilityTimeout, 30),
+      messageRetentionSeconds: numberProp(ctx, p.MessageRetentionPeriod, 345_600),
+      fifo: p.FifoQueue === true || p.FifoQueue === 'true',
+    };
+  });
+}

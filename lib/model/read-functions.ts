@@ -1,0 +1,85 @@
+/**
+ * `AWS::Lambda::Function` (+ `AWS::Lambda::EventInvokeConfig`) -> {@link FunctionModel}.
+ */
+import * as path from 'node:path';
+import { numberProp, resourcesOfType, type StackContext } from './context';
+import type { CfnResource } from './intrinsics';
+import type { AsyncInvokeConfig, FunctionModel, FunctionSource } from './types';
+
+/** Lambda's async invocation defaults. */
+const ASYNC_DEFAULTS = { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21_600 } as const;
+
+/** Reads the functions of one stack. Functions without local code (inline `ZipFile`, images) are skipped with a reason. */
+export function readFunctions(ctx: StackContext, skipped: string[]): FunctionModel[] {
+  const invokeConfigs = new Map<string, CfnResource>();
+  for (const [, cfg] of resourcesOfType(ctx, 'AWS::Lambda::EventInvokeConfig')) {
+    invokeConfigs.set(ctx.resolver.resolveString(cfg.Properties?.FunctionName), cfg);
+  }
+  const functions: FunctionModel[] = [];
+  for (const [logicalId, r] of resourcesOfType(ctx, 'AWS::Lambda::Function')) {
+    const p = r.Properties ?? {};
+    const name = ctx.attributes.name(logicalId);
+    const codeDir = codeDirOf(ctx, logicalId, r);
+    if (!codeDir) {
+      skipped.push(`${ctx.stack.id}/${logicalId}: no local code (only asset code is run locally)`);
+      continue;
+    }
+    const arn = ctx.attributes.getAtt(logicalId, 'Arn');
+    const env = (ctx.resolver.resolve((p.Environment as { Variables?: unknown } | undefined)?.Variables) ?? {}) as Record<string, unknown>;
+    functions.push({
+      stack: ctx.stack.id,
+      logicalId,
+      name,
+      arn,
+      codeDir,
+      handler: ctx.resolver.resolveString(p.Handler ?? 'index.handler'),
+      runtime: ctx.resolver.resolveString(p.Runtime ?? 'nodejs24.x'),
+      environment: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])),
+      timeoutSeconds: numberProp(ctx, p.Timeout, 3),
+      memoryMb: numberProp(ctx, p.MemorySize, 128),
+      reservedConcurrency: p.ReservedConcurrentExecutions === undefined ? undefined : numberProp(ctx, p.ReservedConcurrentExecutions, 0),
+      asyncConfig: asyncConfigOf(ctx, p, invokeConfigs.get(name) ?? invokeConfigs.get(arn)),
+      source: sourceOf(ctx, r),
+    });
+  }
+  return functions;
+}
+
+/** The asset folder: from `aws:asset:path` metadata if the CDK CLI added it, else through the asset manifest. */
+function codeDirOf(ctx: StackContext, logicalId: string, r: CfnResource): string | undefined {
+  const assetPath = r.Metadata?.['aws:asset:path'];
+  if (typeof assetPath === 'string') return path.resolve(ctx.stack.dir, assetPath);
+  const code = r.Properties?.Code as { S3Key?: unknown } | undefined;
+  if (code?.S3Key === undefined) return undefined;
+  let key: string;
+  try {
+    key = ctx.resolver.resolveString(code.S3Key);
+  } catch {
+    throw new Error(`${ctx.stack.id}/${logicalId}: cannot resolve Code.S3Key ${JSON.stringify(code.S3Key)}`);
+  }
+  return ctx.stack.assetsByObjectKey.get(key) ?? ctx.stack.assetsByObjectKey.get(path.basename(key));
+}
+
+function asyncConfigOf(ctx: StackContext, fnProps: Record<string, unknown>, cfg: CfnResource | undefined): AsyncInvokeConfig {
+  const p = cfg?.Properties ?? {};
+  const dest = p.DestinationConfig as { OnFailure?: { Destination?: unknown }; OnSuccess?: { Destination?: unknown } } | undefined;
+  const dlq = (fnProps.DeadLetterConfig as { TargetArn?: unknown } | undefined)?.TargetArn;
+  return {
+    maximumRetryAttempts: numberProp(ctx, p.MaximumRetryAttempts, ASYNC_DEFAULTS.maximumRetryAttempts),
+    maximumEventAgeInSeconds: numberProp(ctx, p.MaximumEventAgeInSeconds, ASYNC_DEFAULTS.maximumEventAgeInSeconds),
+    onFailureArn: dest?.OnFailure?.Destination === undefined ? undefined : ctx.resolver.resolveString(dest.OnFailure.Destination),
+    onSuccessArn: dest?.OnSuccess?.Destination === undefined ? undefined : ctx.resolver.resolveString(dest.OnSuccess.Destination),
+    deadLetterArn: dlq === undefined ? undefined : ctx.resolver.resolveString(dlq),
+  };
+}
+
+/** The source entry the Switchyard constructs record in `switchyard:entry` metadata. */
+function sourceOf(ctx: StackContext, r: CfnResource): FunctionSource | undefined {
+  const entry = r.Metadata?.['switchyard:entry'];
+  if (typeof entry !== 'string') return undefined;
+  const bundling = r.Metadata?.['switchyard:bundling'];
+  return {
+    entry: path.resolve(ctx.projectDir, entry),
+    bundling: bundling && typeof bundling === 'object' ? (bundling as Record<string, unknown>) : undefined,
+  };
+}

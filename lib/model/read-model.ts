@@ -1,0 +1,107 @@
+/**
+ * Cloud assembly -> {@link AppModel}: loads every stack, builds each one's intrinsic resolver
+ * and runs the resource readers.
+ */
+import * as path from 'node:path';
+import { loadAssembly, type LoadedStack } from './assembly';
+import { unqualifiedFunctionArn, type StackContext } from './context';
+import { IntrinsicResolver } from './intrinsics';
+import { StackAttributes, type LocalEnvironment } from './physical';
+import { readEventBuses, readQueues, readRules } from './read-events';
+import { readFunctions } from './read-functions';
+import { readHttpApis } from './read-http';
+import type { AppModel, EventBusModel } from './types';
+
+/** Options for {@link readAppModel}. */
+export interface ReadAppModelOptions {
+  /** Region the app "runs" in (`AWS::Region`). @default 'us-east-1' */
+  readonly region?: string;
+  /** Account id (`AWS::AccountId`). @default '000000000000' */
+  readonly accountId?: string;
+  /** Base URL of the local AWS endpoint that queue URLs point at. @default 'http://127.0.0.1:4010' */
+  readonly endpointUrl?: string;
+  /** Folder that `switchyard:entry` metadata paths are relative to. @default process.cwd() */
+  readonly projectDir?: string;
+}
+
+/** The model plus what could not be served locally, each with its reason. */
+export interface ReadAppModelResult {
+  readonly model: AppModel;
+  readonly skipped: readonly string[];
+}
+
+/**
+ * Reads a synthesized cloud assembly into an app model.
+ *
+ * @example
+ * const { model } = readAppModel('cdk.out', { region: 'eu-west-1' });
+ * model.functions.map((f) => f.name);
+ */
+export function readAppModel(assemblyDir: string, options: ReadAppModelOptions = {}): ReadAppModelResult {
+  const env: LocalEnvironment = {
+    region: options.region ?? 'us-east-1',
+    accountId: options.accountId ?? '000000000000',
+    partition: 'aws',
+    endpointUrl: options.endpointUrl ?? 'http://127.0.0.1:4010',
+  };
+  const projectDir = path.resolve(options.projectDir ?? process.cwd());
+  const stacks = loadAssembly(assemblyDir);
+  const exports = new Map<string, string>();
+  const contexts = stacks.map((stack) => contextOf(stack, env, projectDir, exports));
+  // Exports first, so that Fn::ImportValue in later stacks resolves.
+  for (const ctx of contexts) {
+    for (const output of Object.values(ctx.stack.template.Outputs ?? {})) {
+      if (output.Export?.Name === undefined) continue;
+      try {
+        exports.set(ctx.resolver.resolveString(output.Export.Name), ctx.resolver.resolveString(output.Value));
+      } catch {
+        // An output nothing local needs may use intrinsics we do not serve; imports of it fail loudly later.
+      }
+    }
+  }
+
+  const skipped: string[] = [];
+  const functions = contexts.flatMap((ctx) => readFunctions(ctx, skipped));
+  const byArn = new Map(functions.map((f) => [f.arn, f.logicalId]));
+  const resolveFn = new Map<string, string>();
+  for (const ctx of contexts) {
+    for (const [id, r] of Object.entries(ctx.stack.template.Resources ?? {})) {
+      if (r.Type !== 'AWS::Lambda::Alias' && r.Type !== 'AWS::Lambda::Version') continue;
+      const qualified = ctx.attributes.ref(id);
+      const fnId = byArn.get(unqualifiedFunctionArn(qualified));
+      if (fnId) resolveFn.set(qualified, fnId);
+    }
+  }
+  for (const [arn, id] of byArn) resolveFn.set(arn, id);
+  // Integration URIs may be a function ARN, a qualified one, or API Gateway's invocation URI.
+  const functionOf = (arn: string) => resolveFn.get(arn) ?? resolveFn.get(unqualifiedFunctionArn(arn));
+
+  const customBuses = contexts.flatMap(readEventBuses);
+  const defaultBus: EventBusModel = {
+    name: 'default',
+    arn: `arn:${env.partition}:events:${env.region}:${env.accountId}:event-bus/default`,
+  };
+  const model: AppModel = {
+    assemblyDir: path.resolve(assemblyDir),
+    region: env.region,
+    accountId: env.accountId,
+    functions,
+    httpApis: contexts.flatMap((ctx) => readHttpApis(ctx, functionOf, skipped)),
+    eventBuses: [defaultBus, ...customBuses.filter((b) => b.name !== 'default')],
+    rules: contexts.flatMap(readRules),
+    queues: contexts.flatMap(readQueues),
+  };
+  return { model, skipped };
+}
+
+function contextOf(stack: LoadedStack, env: LocalEnvironment, projectDir: string, exports: Map<string, string>): StackContext {
+  const attributes = new StackAttributes(stack.stackName, stack.template.Resources ?? {}, env);
+  const resolver = new IntrinsicResolver(
+    stack.template,
+    { region: env.region, accountId: env.accountId, stackName: stack.stackName, partition: env.partition, urlSuffix: 'amazonaws.com' },
+    attributes,
+    exports,
+  );
+  attributes.resolver = resolver;
+  return { stack, resolver, attributes, env, projectDir };
+}
