@@ -1,0 +1,167 @@
+/**
+ * Matches an event against compiled sub-rules, with EventBridge's array semantics.
+ *
+ * The event is flattened, as event-ruler does, into leaf fields named by their dotted path
+ * (`detail.items.sku`), each remembering which element of which array it came from. Only
+ * paths some condition could reach are visited, so a rule on `source` never walks `detail`.
+ *
+ * Array consistency: conditions matched inside objects that sit in an array must all be
+ * satisfied by the same array element. `{"items": {"sku": ["a"], "qty": [1]}}` does not match
+ * `{"items": [{"sku": "a"}, {"qty": 1}]}`. An `{"exists": false}` condition holds when no
+ * field of that name is consistent with the elements chosen so far; conditions are taken in
+ * name order (as event-ruler's state machine takes them), which decides "so far".
+ */
+import type { SubRule } from './compile';
+import type { Leaf } from './values';
+
+/** One leaf of the flattened event. */
+interface Field {
+  readonly value: Leaf;
+  /**
+   * The arrays enclosing the leaf, as [arrayId, index, arrayId, index, ...] from the root;
+   * undefined when the leaf is in no array.
+   */
+  readonly chain: readonly number[] | undefined;
+}
+
+interface Flattened {
+  readonly fields: Map<string, Field[]>;
+  /** False when no array was crossed: every condition can then be checked on its own. */
+  readonly crossedArray: boolean;
+}
+
+/** Matches events against a fixed set of sub-rules. Build once, call `matches` per event. */
+export class SubRuleMatcher {
+  private readonly names = new Set<string>();
+  /** Every dotted prefix of every condition name: the paths worth walking into. */
+  private readonly prefixes = new Set<string>();
+
+  constructor(private readonly subRules: readonly SubRule[]) {
+    for (const rule of subRules) {
+      for (const { name } of rule) {
+        this.names.add(name);
+        let dot = name.indexOf('.');
+        while (dot >= 0) {
+          this.prefixes.add(name.slice(0, dot));
+          dot = name.indexOf('.', dot + 1);
+        }
+        this.prefixes.add(name);
+      }
+    }
+  }
+
+  /** True when the event (a parsed JSON object) matches any sub-rule. */
+  matches(event: unknown): boolean {
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) return false;
+    const flat = this.flatten(event as Record<string, unknown>);
+    for (const rule of this.subRules) {
+      if (flat.crossedArray ? matchConsistently(rule, flat.fields) : matchIndependently(rule, flat.fields)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private flatten(event: Record<string, unknown>): Flattened {
+    const fields = new Map<string, Field[]>();
+    let nextArrayId = 0;
+    let crossedArray = false;
+    const { names, prefixes } = this;
+
+    const visit = (value: unknown, name: string, chain: readonly number[] | undefined): void => {
+      if (Array.isArray(value)) {
+        // Each array instance gets its own id; an empty array contributes no field at all.
+        const id = nextArrayId++;
+        crossedArray = true;
+        for (let i = 0; i < value.length; i++) visit(value[i], name, chain ? [...chain, id, i] : [id, i]);
+      } else if (typeof value === 'object' && value !== null) {
+        for (const key of Object.keys(value)) {
+          const child = `${name}.${key}`;
+          if (prefixes.has(child)) visit((value as Record<string, unknown>)[key], child, chain);
+        }
+      } else if (isLeaf(value) && names.has(name)) {
+        const list = fields.get(name);
+        const field = { value, chain };
+        if (list) list.push(field);
+        else fields.set(name, [field]);
+      }
+    };
+
+    for (const key of Object.keys(event)) {
+      if (prefixes.has(key)) visit(event[key], key, undefined);
+    }
+    return { fields, crossedArray };
+  }
+}
+
+function isLeaf(value: unknown): value is Leaf {
+  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** No arrays involved: each condition is satisfied or not on its own. */
+function matchIndependently(rule: SubRule, fields: Map<string, Field[]>): boolean {
+  for (const condition of rule) {
+    const present = fields.get(condition.name);
+    if (present === undefined) {
+      if (!condition.allowAbsent) return false;
+    } else {
+      const { test } = condition;
+      if (test === undefined || !present.some((f) => test(f.value))) return false;
+    }
+  }
+  return true;
+}
+
+/** Backtracking search for an array-consistent choice of fields, conditions in name order. */
+function matchConsistently(rule: SubRule, fields: Map<string, Field[]>): boolean {
+  // Cheap necessary check first: most events fail some condition outright.
+  for (const condition of rule) {
+    const present = fields.get(condition.name);
+    const { test } = condition;
+    const someValue = present !== undefined && test !== undefined && present.some((f) => test(f.value));
+    if (!someValue && !condition.allowAbsent) return false;
+  }
+  return search(rule, 0, fields, new Map());
+}
+
+function search(rule: SubRule, index: number, fields: Map<string, Field[]>, bound: Map<number, number>): boolean {
+  if (index === rule.length) return true;
+  const { name, test, allowAbsent } = rule[index];
+  const present = fields.get(name);
+  if (present !== undefined && test !== undefined) {
+    for (const field of present) {
+      if (!test(field.value) || !consistent(field.chain, bound)) continue;
+      const added = bind(field.chain, bound);
+      const found = search(rule, index + 1, fields, bound);
+      for (const id of added) bound.delete(id);
+      if (found) return true;
+    }
+  }
+  if (allowAbsent && (present === undefined || !present.some((f) => consistent(f.chain, bound)))) {
+    return search(rule, index + 1, fields, bound);
+  }
+  return false;
+}
+
+/** A field is consistent when it agrees with every array element already chosen. */
+function consistent(chain: readonly number[] | undefined, bound: Map<number, number>): boolean {
+  if (chain === undefined) return true;
+  for (let i = 0; i < chain.length; i += 2) {
+    const chosen = bound.get(chain[i]);
+    if (chosen !== undefined && chosen !== chain[i + 1]) return false;
+  }
+  return true;
+}
+
+/** Records the field's array elements as chosen; returns the array ids newly bound. */
+function bind(chain: readonly number[] | undefined, bound: Map<number, number>): number[] {
+  const added: number[] = [];
+  if (chain === undefined) return added;
+  for (let i = 0; i < chain.length; i += 2) {
+    if (!bound.has(chain[i])) {
+      bound.set(chain[i], chain[i + 1]);
+      added.push(chain[i]);
+    }
+  }
+  return added;
+}
