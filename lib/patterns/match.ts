@@ -11,8 +11,8 @@
  * field of that name is consistent with the elements chosen so far; conditions are taken in
  * name order (as event-ruler's state machine takes them), which decides "so far".
  */
-import type { SubRule } from './compile';
-import type { Leaf } from './values';
+import type { FieldCondition, SubRule } from './compile';
+import type { Leaf, LeafTest } from './values';
 
 /** One leaf of the flattened event. */
 interface Field {
@@ -35,8 +35,11 @@ export class SubRuleMatcher {
   private readonly names = new Set<string>();
   /** Every dotted prefix of every condition name: the paths worth walking into. */
   private readonly prefixes = new Set<string>();
+  /** Per sub-rule, its conditions on top-level names without dots (see failsAtRoot). */
+  private readonly rootConditions: (readonly FieldCondition[])[];
 
   constructor(private readonly subRules: readonly SubRule[]) {
+    this.rootConditions = subRules.map((rule) => rule.filter((c) => !c.name.includes('.')));
     for (const rule of subRules) {
       for (const { name } of rule) {
         this.names.add(name);
@@ -53,8 +56,14 @@ export class SubRuleMatcher {
   /** True when the event (a parsed JSON object) matches any sub-rule. */
   matches(event: unknown): boolean {
     if (typeof event !== 'object' || event === null || Array.isArray(event)) return false;
-    const flat = this.flatten(event as Record<string, unknown>);
-    for (const rule of this.subRules) {
+    const object = event as Record<string, unknown>;
+    let flat: Flattened | undefined;
+    for (let r = 0; r < this.subRules.length; r++) {
+      const rule = this.subRules[r];
+      // Most events fail a rule on a top-level field (source, detail-type): decide those
+      // without flattening anything.
+      if (failsAtRoot(this.rootConditions[r], object)) continue;
+      flat ??= this.flatten(object);
       if (flat.crossedArray ? matchConsistently(rule, flat.fields) : matchIndependently(rule, flat.fields)) {
         return true;
       }
@@ -63,35 +72,57 @@ export class SubRuleMatcher {
   }
 
   private flatten(event: Record<string, unknown>): Flattened {
-    const fields = new Map<string, Field[]>();
-    let nextArrayId = 0;
-    let crossedArray = false;
-    const { names, prefixes } = this;
-
-    const visit = (value: unknown, name: string, chain: readonly number[] | undefined): void => {
-      if (Array.isArray(value)) {
-        // Each array instance gets its own id; an empty array contributes no field at all.
-        const id = nextArrayId++;
-        crossedArray = true;
-        for (let i = 0; i < value.length; i++) visit(value[i], name, chain ? [...chain, id, i] : [id, i]);
-      } else if (typeof value === 'object' && value !== null) {
-        for (const key of Object.keys(value)) {
-          const child = `${name}.${key}`;
-          if (prefixes.has(child)) visit((value as Record<string, unknown>)[key], child, chain);
-        }
-      } else if (isLeaf(value) && names.has(name)) {
-        const list = fields.get(name);
-        const field = { value, chain };
-        if (list) list.push(field);
-        else fields.set(name, [field]);
-      }
-    };
-
-    for (const key of Object.keys(event)) {
-      if (prefixes.has(key)) visit(event[key], key, undefined);
+    const state: FlattenState = { names: this.names, prefixes: this.prefixes, fields: new Map(), nextArrayId: 0 };
+    for (const key in event) {
+      if (this.prefixes.has(key) && Object.hasOwn(event, key)) visit(state, event[key], key, undefined);
     }
-    return { fields, crossedArray };
+    return { fields: state.fields, crossedArray: state.nextArrayId > 0 };
   }
+}
+
+interface FlattenState {
+  readonly names: ReadonlySet<string>;
+  readonly prefixes: ReadonlySet<string>;
+  readonly fields: Map<string, Field[]>;
+  nextArrayId: number;
+}
+
+// A module function rather than a closure: it runs for every relevant node of every event.
+function visit(state: FlattenState, value: unknown, name: string, chain: readonly number[] | undefined): void {
+  if (Array.isArray(value)) {
+    // Each array instance gets its own id; an empty array contributes no field at all.
+    const id = state.nextArrayId++;
+    for (let i = 0; i < value.length; i++) visit(state, value[i], name, chain ? [...chain, id, i] : [id, i]);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const key in value) {
+      const child = name + '.' + key;
+      if (state.prefixes.has(child) && Object.hasOwn(value, key)) {
+        visit(state, (value as Record<string, unknown>)[key], child, chain);
+      }
+    }
+  } else if (isLeaf(value) && state.names.has(name)) {
+    const list = state.fields.get(name);
+    const field = { value, chain };
+    if (list) list.push(field);
+    else state.fields.set(name, [field]);
+  }
+}
+
+/**
+ * True when a condition on a top-level name without dots already fails. Such a name can only
+ * come from the event's own property of that name, and when that holds a leaf (not an array)
+ * the condition is decided by that one value, whatever arrays exist elsewhere.
+ */
+function failsAtRoot(conditions: readonly FieldCondition[], event: Record<string, unknown>): boolean {
+  for (const { name, test, allowAbsent } of conditions) {
+    const value = Object.hasOwn(event, name) ? event[name] : undefined;
+    if (value === undefined) {
+      if (!allowAbsent) return true;
+    } else if (isLeaf(value) && (test === undefined || !test(value))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 function isLeaf(value: unknown): value is Leaf {
@@ -105,8 +136,7 @@ function matchIndependently(rule: SubRule, fields: Map<string, Field[]>): boolea
     if (present === undefined) {
       if (!condition.allowAbsent) return false;
     } else {
-      const { test } = condition;
-      if (test === undefined || !present.some((f) => test(f.value))) return false;
+      if (!anyPasses(condition.test, present)) return false;
     }
   }
   return true;
@@ -117,9 +147,7 @@ function matchConsistently(rule: SubRule, fields: Map<string, Field[]>): boolean
   // Cheap necessary check first: most events fail some condition outright.
   for (const condition of rule) {
     const present = fields.get(condition.name);
-    const { test } = condition;
-    const someValue = present !== undefined && test !== undefined && present.some((f) => test(f.value));
-    if (!someValue && !condition.allowAbsent) return false;
+    if (!condition.allowAbsent && (present === undefined || !anyPasses(condition.test, present))) return false;
   }
   return search(rule, 0, fields, new Map());
 }
@@ -140,6 +168,12 @@ function search(rule: SubRule, index: number, fields: Map<string, Field[]>, boun
   if (allowAbsent && (present === undefined || !present.some((f) => consistent(f.chain, bound)))) {
     return search(rule, index + 1, fields, bound);
   }
+  return false;
+}
+
+function anyPasses(test: LeafTest | undefined, present: readonly Field[]): boolean {
+  if (test === undefined) return false;
+  for (const field of present) if (test(field.value)) return true;
   return false;
 }
 
