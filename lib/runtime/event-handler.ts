@@ -50,7 +50,7 @@ export type EventBridgeLambdaHandler<TResult> = (event: IncomingEvent, context: 
 /** Code of {@link InvalidEventError}. */
 export const INVALID_EVENT_ERROR_CODE = 'SWITCHYARD_INVALID_EVENT';
 
-// Lambda keeps the first 1 KB of the error message in the DLQ message's ErrorMessage attribute.
+// Lambda keeps the error message, truncated to 1 KB, in the DLQ message's ErrorMessage attribute.
 const DLQ_MESSAGE_LIMIT = 1000;
 
 /**
@@ -133,6 +133,10 @@ function identityIssues(event: IncomingEvent | undefined, def: EventDefinition<u
   return issues;
 }
 
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/** Cuts `text` to at most `maxBytes` UTF-8 bytes (Lambda counts bytes), marking the cut. */
+function truncate(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  // '…' is 3 bytes; a multi-byte character cut in half decodes to U+FFFD, dropped here.
+  const head = Buffer.from(text, 'utf8').subarray(0, maxBytes - 3).toString('utf8').replace(/\uFFFD$/, '');
+  return `${head}…`;
 }

@@ -4,7 +4,17 @@
  * below it compiles.
  */
 import { z } from 'zod';
-import { defineEvent, eventPattern, type DetailFilter, type DetailInputOf, type DetailOf } from '../../lib/runtime';
+import {
+  defineEvent,
+  eventHandler,
+  eventPattern,
+  httpHandler,
+  publish,
+  type DetailFilter,
+  type DetailInputOf,
+  type DetailOf,
+  type RawParameters,
+} from '../../lib/runtime';
 
 const OrderPlaced = defineEvent({
   source: 'shop.orders',
@@ -86,3 +96,36 @@ export const badOr: Where = { $or: [{ nope: ['x'] }, { amount: [1] }] };
 eventPattern(OrderPlaced, { nope: ['x'] });
 // @ts-expect-error eventPattern: numeric on a string field
 eventPattern(OrderPlaced, { orderId: [{ numeric: ['>', 1] }] });
+
+// httpHandler infers its input from the schemas given.
+export const typedHttp = httpHandler(
+  { body: z.object({ sku: z.string() }), query: z.object({ page: z.coerce.number() }) },
+  ({ body, query, params }) => {
+    assertType<Equal<typeof body, { sku: string }>>();
+    assertType<Equal<typeof query, { page: number }>>();
+    assertType<Equal<typeof params, RawParameters>>();
+    // @ts-expect-error not a field of the body schema
+    return body.nope;
+  },
+);
+export const untypedHttp = httpHandler({}, ({ body }) => {
+  assertType<Equal<typeof body, undefined>>();
+  return null;
+});
+
+// eventHandler and publish use the definition's types.
+export const typedConsumer = eventHandler(OrderPlaced, (detail) => {
+  assertType<Equal<typeof detail, Detail>>();
+  // @ts-expect-error not a field of the detail
+  return detail.nope;
+});
+export async function typedPublisher(): Promise<void> {
+  const detail: Input = {
+    orderId: 'o-1', amount: 1, status: 'new', express: false, note: null,
+    customer: { tier: 'gold', ip: '10.0.0.1' }, items: [], tags: [],
+  };
+  await publish(OrderPlaced, detail);
+  await publish(OrderPlaced, [detail, detail]);
+  // @ts-expect-error amount must be a number
+  await publish(OrderPlaced, { ...detail, amount: '1' });
+}
