@@ -13,7 +13,7 @@ export interface InvocationContext {
   readonly requestId: string | undefined;
   /** The function's name. */
   readonly functionName: string | undefined;
-  /** True only for the first invocation in this container. */
+  /** True only for the first invocation in this container (never with provisioned concurrency). */
   readonly coldStart: boolean;
   /** Ties together a request and the events it causes, across functions. */
   readonly correlationId: string | undefined;
@@ -56,7 +56,9 @@ export function getCorrelationId(): string | undefined {
  *   withInvocationContext(context, {}, () => publish(DailyReport, build()));
  */
 export function withInvocationContext<T>(context: Context | undefined, options: InvocationOptions, fn: () => T): T {
-  const isCold = coldStart;
+  // A provisioned-concurrency container was initialized ahead of traffic: no request waited for
+  // its init, so its first invocation is not reported as a cold start.
+  const isCold = coldStart && process.env.AWS_LAMBDA_INITIALIZATION_TYPE !== 'provisioned-concurrency';
   coldStart = false;
   const invocation: InvocationContext = {
     requestId: context?.awsRequestId,

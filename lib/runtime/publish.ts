@@ -204,17 +204,15 @@ async function toEntries(
       invalid.push({ index, issues: result.issues });
       continue;
     }
-    const problem = wireProblem(detail);
-    if (problem) {
-      invalid.push({ index, issues: [problem] });
+    const serialized = serialize(detail, metadata);
+    if (typeof serialized !== 'string') {
+      invalid.push({ index, issues: [serialized] });
       continue;
     }
-    // The detail as given (the wire form the schema's input describes), not the parsed output:
-    // consumers validate it with the same schema, so transforms and defaults apply there.
     const entry: PutEventsRequestEntry = {
       Source: def.source,
       DetailType: def.detailType,
-      Detail: JSON.stringify({ ...(detail as object), [METADATA_KEY]: metadata }),
+      Detail: serialized,
       EventBusName: eventBusName,
       ...(resources && resources.length > 0 ? { Resources: [...resources] } : {}),
       ...(traceHeader ? { TraceHeader: traceHeader } : {}),
@@ -233,14 +231,18 @@ async function toEntries(
   return pending;
 }
 
-/** Why a detail that passed its schema still cannot go on the wire, if it cannot. */
-function wireProblem(detail: unknown): ValidationIssue | undefined {
+/**
+ * The entry's Detail: the detail as given plus the envelope, or why it cannot go on the wire
+ * although it passed its schema. The detail as given, not the schema's output, is sent: it is
+ * the wire form the schema's input describes, and consumers validate it with the same schema,
+ * so transforms and defaults apply there.
+ */
+function serialize(detail: unknown, metadata: EventMetadata): string | ValidationIssue {
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
     return { path: '', message: 'an EventBridge detail must be a JSON object' };
   }
   try {
-    JSON.stringify(detail);
-    return undefined;
+    return JSON.stringify({ ...detail, [METADATA_KEY]: metadata });
   } catch (error) {
     return { path: '', message: `the detail is not serializable as JSON: ${(error as Error).message}` };
   }

@@ -101,14 +101,27 @@ describe('createLogger', () => {
 });
 
 describe('cold start', () => {
-  it('is true for the first invocation in a container only', async () => {
+  afterEach(() => {
+    delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
+  });
+
+  /** Three invocations in a fresh "container" (a fresh copy of the runtime module). */
+  async function coldStartFlags(): Promise<(boolean | undefined)[]> {
     let runtime: typeof import('../../lib/runtime') | undefined;
     jest.isolateModules(() => {
       runtime = jest.requireActual<typeof import('../../lib/runtime')>('../../lib/runtime');
     });
     const { withInvocationContext: run, currentInvocation } = runtime!;
-    const flags = [];
+    const flags: (boolean | undefined)[] = [];
     for (let i = 0; i < 3; i++) flags.push(await run(lambdaContext(), {}, async () => currentInvocation()?.coldStart));
-    expect(flags).toEqual([true, false, false]);
+    return flags;
+  }
+
+  it.each([
+    ['on demand', undefined, [true, false, false]],
+    ['with provisioned concurrency (initialized ahead of traffic)', 'provisioned-concurrency', [false, false, false]],
+  ])('%s', async (_name, initializationType, expected) => {
+    if (initializationType) process.env.AWS_LAMBDA_INITIALIZATION_TYPE = initializationType;
+    expect(await coldStartFlags()).toEqual(expected);
   });
 });
