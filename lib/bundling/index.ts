@@ -1,0 +1,4 @@
+export * from './options';
+export * from './cache';
+export * from './build';
+export * from './code';

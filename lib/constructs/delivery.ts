@@ -1,0 +1,90 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { checkDuration, checkRange } from './validation';
+
+/** How an asynchronous target (a rule or schedule delivering to a function) handles failure. */
+export interface DeliveryOptions {
+  /**
+   * How many times EventBridge retries a delivery it could not make (0 to 185). Function
+   * errors are retried by Lambda's asynchronous invocation, at most 2 times, so the
+   * function's async config gets `min(retryAttempts, 2)`.
+   * @default 3
+   */
+  readonly retryAttempts?: number;
+  /**
+   * How long an event is worth delivering (1 minute to 24 hours; Lambda's own async retries
+   * stop at 6 hours).
+   * @default Duration.hours(1)
+   */
+  readonly maxEventAge?: Duration;
+  /**
+   * Where undeliverable events and events whose function kept failing are kept.
+   * @default - a new SQS queue with SSE, TLS enforced and 14 days' retention, with an alarm on any message
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+}
+
+/** What {@link deliverToFunction} wired. */
+export interface Delivery {
+  /** The dead-letter queue. */
+  readonly deadLetterQueue: sqs.IQueue;
+  /** The alarm on the queue's depth, when the queue was created here. */
+  readonly deadLetterAlarm?: cloudwatch.Alarm;
+}
+
+const DEFAULT_RETRY_ATTEMPTS = 3;
+const DEFAULT_MAX_EVENT_AGE = Duration.hours(1);
+const LAMBDA_MAX_RETRIES = 2;
+const LAMBDA_MAX_EVENT_AGE = Duration.hours(6);
+
+/**
+ * Adds `fn` as a target of `rule` with a bounded retry policy and a dead-letter queue that
+ * catches both failures of the path: EventBridge failing to deliver (the target's DLQ, with a
+ * queue policy scoped to this rule) and the function failing after Lambda's async retries
+ * (the function's on-failure destination).
+ */
+export function deliverToFunction(scope: Construct, rule: events.Rule, fn: lambda.IFunction, options: DeliveryOptions = {}): Delivery {
+  const retryAttempts = options.retryAttempts ?? DEFAULT_RETRY_ATTEMPTS;
+  const maxEventAge = options.maxEventAge ?? DEFAULT_MAX_EVENT_AGE;
+  checkRange(scope, 'retryAttempts', retryAttempts, 0, 185);
+  checkDuration(scope, 'maxEventAge', maxEventAge, Duration.minutes(1), Duration.hours(24));
+
+  let deadLetterQueue = options.deadLetterQueue;
+  let deadLetterAlarm: cloudwatch.Alarm | undefined;
+  if (!deadLetterQueue) {
+    const queue = new sqs.Queue(scope, 'DeadLetters', {
+      // SSE-SQS: EventBridge cannot write to a queue encrypted with the AWS managed KMS key.
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    deadLetterQueue = queue;
+    deadLetterAlarm = new cloudwatch.Alarm(scope, 'DeadLettersAlarm', {
+      alarmDescription: `Events for ${fn.node.path} failed and are kept in ${queue.node.path}`,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  rule.addTarget(new targets.LambdaFunction(fn, { deadLetterQueue, retryAttempts, maxEventAge }));
+
+  // A function has one async invoke config; the first async source to reach it sets it.
+  if (!fn.node.tryFindChild('EventInvokeConfig')) {
+    const lambdaMaxAge = Math.min(maxEventAge.toSeconds(), LAMBDA_MAX_EVENT_AGE.toSeconds());
+    fn.configureAsyncInvoke({
+      retryAttempts: Math.min(retryAttempts, LAMBDA_MAX_RETRIES),
+      maxEventAge: Duration.seconds(lambdaMaxAge),
+      onFailure: new destinations.SqsDestination(deadLetterQueue),
+    });
+  }
+  return { deadLetterQueue, deadLetterAlarm };
+}

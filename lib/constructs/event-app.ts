@@ -1,0 +1,281 @@
+import { Duration } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ErrorCode, SwitchyardError } from '../errors';
+import { Delivery, DeliveryOptions, deliverToFunction } from './delivery';
+import { AppFunctionProps, BUS_NAME_ENV, FunctionDefaults, FunctionSource, createFunction, isFunction, toProps } from './function';
+import { AppHttpApi, HttpApiOptions } from './http';
+import { acknowledgeFunctionFindings, acknowledgeQueueFindings } from './nag';
+import { checkEventPattern } from './pattern';
+import { checkName, parseRouteKey, validateScheduleExpression } from './validation';
+
+/** An event subscription: a rule on the app's bus that delivers matching events to a function. */
+export interface SubscriptionOptions extends DeliveryOptions {
+  /** Which events to deliver, e.g. `{ source: ['shop.orders'], detailType: ['OrderPlaced'] }`. */
+  readonly pattern: events.EventPattern;
+  /** The function to deliver to: a declared function's name, an entry path, props, or a function. */
+  readonly handler: FunctionSource;
+  /**
+   * A description of the rule.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Whether the rule is enabled.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** A schedule: a rule on the account's default bus that invokes a function on a rate or cron. */
+export interface ScheduleOptions extends DeliveryOptions {
+  /** `rate(5 minutes)`, `cron(0 2 * * ? *)`, or an `events.Schedule`. */
+  readonly schedule: string | events.Schedule;
+  /** The function to invoke: a declared function's name, an entry path, props, or a function. */
+  readonly handler: FunctionSource;
+  /**
+   * A description of the rule.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Whether the schedule is enabled.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** Props of an {@link EventApp}. Every map is optional: the methods declare the same things. */
+export interface EventAppProps {
+  /**
+   * Settings every function starts from.
+   * @default - see `FunctionDefaults`
+   */
+  readonly functionDefaults?: FunctionDefaults;
+  /**
+   * An existing bus to subscribe to and publish on.
+   * @default - a new bus
+   */
+  readonly bus?: events.IEventBus;
+  /**
+   * Name of the bus created when `bus` is not given.
+   * @default - generated from the construct path
+   */
+  readonly busName?: string;
+  /**
+   * Settings of the HTTP API, created with the first route.
+   * @default - see `HttpApiOptions`
+   */
+  readonly http?: HttpApiOptions;
+  /**
+   * Functions by name, as entry paths or props: `{ PlaceOrder: { entry: 'lambdas/place-order.ts', publishes: true } }`.
+   * @default - none
+   */
+  readonly functions?: Record<string, string | AppFunctionProps>;
+  /**
+   * HTTP routes by key: `{ 'POST /orders': 'PlaceOrder' }` (a function name, entry path, props or function).
+   * @default - none
+   */
+  readonly routes?: Record<string, FunctionSource>;
+  /**
+   * Event subscriptions by name.
+   * @default - none
+   */
+  readonly subscriptions?: Record<string, SubscriptionOptions>;
+  /**
+   * Schedules by name.
+   * @default - none
+   */
+  readonly schedules?: Record<string, ScheduleOptions>;
+}
+
+/**
+ * An event-driven application: functions bundled by esbuild, HTTP routes, an EventBridge bus
+ * with subscriptions, and schedules, wired with least privilege, bounded retries, encrypted
+ * dead-letter queues and alarms.
+ *
+ * @example
+ * const app = new EventApp(stack, 'Shop');
+ * const place = app.addFunction('PlaceOrder', { entry: 'lambdas/place-order.ts', publishes: true });
+ * app.addRoute('POST /orders', place);
+ * app.addSubscription('ReserveStock', {
+ *   pattern: { source: ['shop.orders'], detailType: ['OrderPlaced'] },
+ *   handler: 'lambdas/reserve-stock.ts',
+ * });
+ * app.addSchedule('NightlyReport', { schedule: 'cron(0 2 * * ? *)', handler: 'lambdas/report.ts' });
+ */
+export class EventApp extends Construct {
+  /** The bus subscriptions listen on and `publishes` functions put events to. */
+  public readonly bus: events.IEventBus;
+  /** Every function of the app by name, including those created for routes and subscriptions. */
+  public readonly functions: Record<string, lambda.IFunction> = {};
+  /** Every rule of the app by subscription or schedule name. */
+  public readonly rules: Record<string, events.Rule> = {};
+
+  private readonly defaults: FunctionDefaults;
+  private readonly httpOptions?: HttpApiOptions;
+  private readonly functionScope: Construct;
+  private readonly timeouts = new Map<lambda.IFunction, Duration>();
+  private readonly deliveries: Record<string, Delivery> = {};
+  private http?: AppHttpApi;
+
+  constructor(scope: Construct, id: string, props: EventAppProps = {}) {
+    super(scope, id);
+    this.defaults = props.functionDefaults ?? {};
+    this.httpOptions = props.http;
+    this.functionScope = new Construct(this, 'Functions');
+    this.bus = props.bus ?? new events.EventBus(this, 'Bus', { eventBusName: props.busName });
+
+    for (const [name, fn] of Object.entries(props.functions ?? {})) this.addFunction(name, fn);
+    for (const [key, handler] of Object.entries(props.routes ?? {})) this.addRoute(key, handler);
+    for (const [name, options] of Object.entries(props.subscriptions ?? {})) this.addSubscription(name, options);
+    for (const [name, options] of Object.entries(props.schedules ?? {})) this.addSchedule(name, options);
+  }
+
+  /** The HTTP API, once a route exists. */
+  public get api(): apigwv2.HttpApi | undefined {
+    return this.http?.api;
+  }
+
+  /** The HTTP API's `$default` stage, once a route exists. */
+  public get apiStage(): apigwv2.HttpStage | undefined {
+    return this.http?.stage;
+  }
+
+  /** The HTTP API's URL, once a route exists. */
+  public get url(): string | undefined {
+    return this.http?.url;
+  }
+
+  /** The route keys declared so far. */
+  public get routeKeys(): string[] {
+    return this.http?.routeKeys ?? [];
+  }
+
+  /**
+   * Declares a function by name from an entry path or props.
+   * @returns the function, also in `functions[name]`
+   */
+  public addFunction(name: string, source: string | AppFunctionProps): lambda.Function {
+    checkName(this, 'function', name, new Set(Object.keys(this.functions)));
+    const props = toProps(source);
+    const { fn, timeout } = createFunction(this.functionScope, name, props, this.defaults);
+    if (props.publishes) this.grantPublish(fn);
+    acknowledgeFunctionFindings(fn);
+    this.functions[name] = fn;
+    this.timeouts.set(fn, timeout);
+    return fn;
+  }
+
+  /**
+   * Lets `fn` publish to the app's bus: `events:PutEvents` on this bus only, and the bus
+   * name in `SWITCHYARD_BUS_NAME`.
+   */
+  public grantPublish(fn: lambda.Function): void {
+    fn.addEnvironment(BUS_NAME_ENV, this.bus.eventBusName);
+    this.bus.grantPutEventsTo(fn);
+  }
+
+  /**
+   * Routes an HTTP request to a function.
+   * @param key `METHOD /path` (`GET /orders/{id}`, `ANY /files/{proxy+}`) or `$default`
+   * @param handler a declared function's name, an entry path, props, or a function
+   */
+  public addRoute(key: string, handler: FunctionSource): lambda.IFunction {
+    parseRouteKey(this, key);
+    this.http ??= new AppHttpApi(this, 'Http', this.httpOptions);
+    const route = this.http.reserveRoute(key);
+    const fn = this.resolveHandler(handler, route.method ? routeFunctionName(route.method, route.path!) : 'Default');
+    this.http.integrate(route, fn, this.timeouts.get(fn));
+    return fn;
+  }
+
+  /**
+   * Delivers events matching `options.pattern` on the app's bus to a function, with bounded
+   * retries and a dead-letter queue.
+   */
+  public addSubscription(name: string, options: SubscriptionOptions): events.Rule {
+    checkName(this, 'subscription or schedule', name, new Set(Object.keys(this.rules)));
+    const scope = new Construct(this, name);
+    checkEventPattern(scope, options.pattern);
+    const fn = this.resolveHandler(options.handler, name);
+    const rule = new events.Rule(scope, 'Rule', {
+      eventBus: this.bus,
+      eventPattern: options.pattern,
+      description: options.description,
+      enabled: options.enabled,
+    });
+    this.deliver(name, scope, rule, fn, options);
+    return rule;
+  }
+
+  /** Invokes a function on a rate or cron schedule, with bounded retries and a dead-letter queue. */
+  public addSchedule(name: string, options: ScheduleOptions): events.Rule {
+    checkName(this, 'subscription or schedule', name, new Set(Object.keys(this.rules)));
+    const scope = new Construct(this, name);
+    const schedule = typeof options.schedule === 'string' ? scheduleFrom(scope, options.schedule) : options.schedule;
+    const fn = this.resolveHandler(options.handler, name);
+    const rule = new events.Rule(scope, 'Rule', { schedule, description: options.description, enabled: options.enabled });
+    this.deliver(name, scope, rule, fn, options);
+    return rule;
+  }
+
+  /** The dead-letter queue of a subscription or schedule. */
+  public deadLetterQueue(name: string): sqs.IQueue {
+    const delivery = this.deliveries[name];
+    if (!delivery) {
+      throw new SwitchyardError({
+        code: ErrorCode.INVALID_PROPS,
+        problem: 'No subscription or schedule with this name',
+        scope: this,
+        value: name,
+        fix: `use one of: ${Object.keys(this.deliveries).join(', ') || '(none declared yet)'}`,
+      });
+    }
+    return delivery.deadLetterQueue;
+  }
+
+  private deliver(name: string, scope: Construct, rule: events.Rule, fn: lambda.IFunction, options: DeliveryOptions): void {
+    const delivery = deliverToFunction(scope, rule, fn, options);
+    if (delivery.deadLetterAlarm) acknowledgeQueueFindings(delivery.deadLetterQueue);
+    this.rules[name] = rule;
+    this.deliveries[name] = delivery;
+  }
+
+  /** Turns any `FunctionSource` into a function, creating it under `name` when needed. */
+  private resolveHandler(source: FunctionSource, name: string): lambda.IFunction {
+    if (isFunction(source)) return source;
+    if (typeof source === 'string' && !looksLikePath(source)) {
+      const declared = this.functions[source];
+      if (!declared) {
+        throw new SwitchyardError({
+          code: ErrorCode.UNKNOWN_FUNCTION,
+          problem: 'Unknown function name',
+          scope: this,
+          value: source,
+          fix: `declare it first with addFunction("${source}", ...) or in props.functions, or give an entry path such as "lambdas/${source}.ts"; declared: ${Object.keys(this.functions).join(', ') || '(none)'}`,
+        });
+      }
+      return declared;
+    }
+    return this.addFunction(name, source);
+  }
+}
+
+/** `POST /orders/{id}/items` -> `PostOrdersIdItems`: a readable construct id for a route's function. */
+export function routeFunctionName(method: string, routePath: string): string {
+  const words = [method, ...routePath.split(/[^A-Za-z0-9]+/)].filter(Boolean);
+  return words.map((w) => w[0].toUpperCase() + w.slice(1).toLowerCase()).join('').slice(0, 64);
+}
+
+function looksLikePath(value: string): boolean {
+  return value.includes('/') || /\.[cm]?[jt]sx?$/.test(value);
+}
+
+function scheduleFrom(scope: Construct, expression: string): events.Schedule {
+  validateScheduleExpression(scope, expression);
+  return events.Schedule.expression(expression);
+}

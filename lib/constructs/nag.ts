@@ -1,0 +1,41 @@
+import { Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+
+/**
+ * cdk-nag findings that are inherent to how Switchyard builds a function, acknowledged with
+ * the reason. Everything else is left for cdk-nag to report. Ids are the qualified,
+ * granular ids cdk-nag 3 reports, so only the exact finding is acknowledged.
+ */
+export function acknowledgeFunctionFindings(fn: lambda.Function): void {
+  Validations.of(fn).acknowledge(
+    {
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AWSLambdaBasicExecutionRole only lets the function write CloudWatch Logs; it is the AWS-maintained minimum for Lambda.',
+    },
+    {
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions, so active tracing needs Resource "*".',
+    },
+    {
+      id: 'Serverless::Serverless-LambdaDLQ',
+      reason:
+        'Functions behind HTTP routes are invoked synchronously and return errors to the caller; functions invoked asynchronously ' +
+        'get an on-failure destination to an SQS queue (AWS::Lambda::EventInvokeConfig), which supersedes the legacy DeadLetterConfig.',
+    },
+  );
+}
+
+/** Acknowledges findings on a dead-letter queue Switchyard created. */
+export function acknowledgeQueueFindings(queue: sqs.IQueue): void {
+  Validations.of(queue).acknowledge(
+    {
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is a dead-letter queue, of an EventBridge target and a Lambda on-failure destination, which cdk-nag only recognizes for SQS sources.',
+    },
+    {
+      id: 'Serverless::Serverless-SQSRedrivePolicy',
+    reason: 'This queue is itself the dead-letter queue of an EventBridge target and a Lambda on-failure destination; a redrive policy on it would only move failures further away.',
+    },
+  );
+}

@@ -1,0 +1,81 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * Stable codes for every synth-time error Switchyard throws.
+ *
+ * Codes never change meaning once released, so users and tooling can match on them.
+ */
+export enum ErrorCode {
+  /** A route key is not `METHOD /path` or `$default`, or its path is malformed. */
+  INVALID_ROUTE_KEY = 'SY100',
+  /** Two routes share a method and path. */
+  DUPLICATE_ROUTE = 'SY101',
+  /** A handler entry file does not exist. */
+  ENTRY_NOT_FOUND = 'SY110',
+  /** A function, subscription or schedule name is used twice, or is not a valid construct id. */
+  DUPLICATE_NAME = 'SY111',
+  /** A route or target names a function that was never declared. */
+  UNKNOWN_FUNCTION = 'SY112',
+  /** An event pattern is rejected by EventBridge's rules. */
+  INVALID_EVENT_PATTERN = 'SY120',
+  /** A schedule expression is neither a valid `rate(...)` nor `cron(...)`. */
+  INVALID_SCHEDULE = 'SY130',
+  /** A numeric or duration prop is outside what AWS accepts. */
+  OUT_OF_RANGE = 'SY140',
+  /** An AWS service quota would be exceeded at deploy time. */
+  QUOTA_EXCEEDED = 'SY150',
+  /** A prop combination is contradictory or incomplete. */
+  INVALID_PROPS = 'SY160',
+}
+
+/** What a {@link SwitchyardError} is about: enough to act on without reading the source. */
+export interface SwitchyardErrorDetails {
+  /** The stable error code. */
+  readonly code: ErrorCode;
+  /** What is wrong, in one sentence, without the value. */
+  readonly problem: string;
+  /** The construct the bad value was given to. */
+  readonly scope: IConstruct;
+  /** The offending value, as given. */
+  readonly value: unknown;
+  /** How to fix it: the prop to change and what it accepts. */
+  readonly fix: string;
+}
+
+/**
+ * The one error class of Switchyard's construct layer.
+ *
+ * Its message names the problem, the construct path, the bad value and the fix, e.g.
+ * `[SY100] Invalid route key at Stack/Shop: "FETCH /x". Unknown method "FETCH". Fix: ...`.
+ */
+export class SwitchyardError extends Error {
+  /** The stable error code. */
+  public readonly code: ErrorCode;
+  /** Path of the construct the bad value was given to. */
+  public readonly constructPath: string;
+  /** The offending value. */
+  public readonly value: unknown;
+  /** How to fix it. */
+  public readonly fix: string;
+
+  constructor(details: SwitchyardErrorDetails) {
+    const where = details.scope.node.path || '<root>';
+    super(`[${details.code}] ${details.problem} at ${where}: ${describe(details.value)}. Fix: ${details.fix}`);
+    this.name = 'SwitchyardError';
+    this.code = details.code;
+    this.constructPath = where;
+    this.value = details.value;
+    this.fix = details.fix;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'undefined';
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,4 @@
+/**
+ * Helpers for users' jest tests: `import { templateSerializer } from 'switchyard/testing'`.
+ */
+export * from './snapshot';

@@ -1,0 +1,171 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { ErrorCode, EventApp, SwitchyardError } from '../../lib';
+
+const HELLO = 'test/fixtures/handlers/hello.ts';
+const OTHER = 'test/fixtures/handlers/other.ts';
+
+interface Case {
+  readonly name: string;
+  readonly code: ErrorCode;
+  /** A fragment the message must contain: the bad value or the reason. */
+  readonly mentions: string;
+  readonly build: (app: EventApp) => unknown;
+}
+
+const cases: Case[] = [
+  { name: 'unknown HTTP method', code: ErrorCode.INVALID_ROUTE_KEY, mentions: 'unknown method "FETCH"', build: (a) => a.addRoute('FETCH /x', HELLO) },
+  { name: 'lower-case method', code: ErrorCode.INVALID_ROUTE_KEY, mentions: 'unknown method "get"', build: (a) => a.addRoute('get /x', HELLO) },
+  { name: 'path without leading slash', code: ErrorCode.INVALID_ROUTE_KEY, mentions: 'must start with "/"', build: (a) => a.addRoute('GET orders', HELLO) },
+  { name: 'no path at all', code: ErrorCode.INVALID_ROUTE_KEY, mentions: '"METHOD /path"', build: (a) => a.addRoute('GET', HELLO) },
+  { name: 'trailing slash', code: ErrorCode.INVALID_ROUTE_KEY, mentions: 'trailing "/"', build: (a) => a.addRoute('GET /orders/', HELLO) },
+  { name: 'greedy parameter not last', code: ErrorCode.INVALID_ROUTE_KEY, mentions: 'must be the last segment', build: (a) => a.addRoute('GET /{proxy+}/x', HELLO) },
+  { name: 'parameter used twice', code: ErrorCode.INVALID_ROUTE_KEY, mentions: 'used twice', build: (a) => a.addRoute('GET /{id}/{id}', HELLO) },
+  {
+    name: 'duplicate route',
+    code: ErrorCode.DUPLICATE_ROUTE,
+    mentions: 'Duplicate route',
+    build: (a) => {
+      a.addRoute('GET /orders', HELLO);
+      a.addRoute('GET /orders', OTHER);
+    },
+  },
+  {
+    name: 'routes differing only in parameter names',
+    code: ErrorCode.DUPLICATE_ROUTE,
+    mentions: 'conflicts with "GET /orders/{id}"',
+    build: (a) => {
+      a.addRoute('GET /orders/{id}', HELLO);
+      a.addRoute('GET /orders/{orderId}', OTHER);
+    },
+  },
+  { name: 'missing entry file', code: ErrorCode.ENTRY_NOT_FOUND, mentions: 'lambdas/nope.ts', build: (a) => a.addFunction('Nope', 'lambdas/nope.ts') },
+  {
+    name: 'duplicate function name',
+    code: ErrorCode.DUPLICATE_NAME,
+    mentions: 'Duplicate function name',
+    build: (a) => {
+      a.addFunction('Hello', HELLO);
+      a.addFunction('Hello', OTHER);
+    },
+  },
+  {
+    name: 'duplicate subscription name',
+    code: ErrorCode.DUPLICATE_NAME,
+    mentions: 'Duplicate subscription or schedule name',
+    build: (a) => {
+      a.addSubscription('On', { pattern: { source: ['a'] }, handler: HELLO });
+      a.addSchedule('On', { schedule: 'rate(1 hour)', handler: OTHER });
+    },
+  },
+  { name: 'name that is not an id', code: ErrorCode.DUPLICATE_NAME, mentions: 'Invalid function name', build: (a) => a.addFunction('has space', HELLO) },
+  { name: 'unknown function name', code: ErrorCode.UNKNOWN_FUNCTION, mentions: '"Missing"', build: (a) => a.addRoute('GET /x', 'Missing') },
+  {
+    name: 'unknown pattern operator',
+    code: ErrorCode.INVALID_EVENT_PATTERN,
+    mentions: 'Invalid event pattern',
+    build: (a) => a.addSubscription('S', { pattern: { detail: { amount: [{ between: [1, 2] }] } }, handler: HELLO }),
+  },
+  { name: 'empty array in pattern', code: ErrorCode.INVALID_EVENT_PATTERN, mentions: 'Invalid event pattern', build: (a) => a.addSubscription('S', { pattern: { source: [] }, handler: HELLO }) },
+  {
+    name: 'malformed numeric range',
+    code: ErrorCode.INVALID_EVENT_PATTERN,
+    mentions: 'Invalid event pattern',
+    build: (a) => a.addSubscription('S', { pattern: { detail: { amount: [{ numeric: ['>', 'ten'] }] } }, handler: HELLO }),
+  },
+  {
+    name: 'numeric range with lower bound above upper',
+    code: ErrorCode.INVALID_EVENT_PATTERN,
+    mentions: 'Invalid event pattern',
+    build: (a) => a.addSubscription('S', { pattern: { detail: { amount: [{ numeric: ['>', 10, '<', 5] }] } }, handler: HELLO }),
+  },
+  { name: 'empty pattern', code: ErrorCode.INVALID_EVENT_PATTERN, mentions: 'Empty event pattern', build: (a) => a.addSubscription('S', { pattern: {}, handler: HELLO }) },
+  { name: 'schedule neither rate nor cron', code: ErrorCode.INVALID_SCHEDULE, mentions: 'expected rate(...) or cron(...)', build: (a) => a.addSchedule('S', { schedule: 'every day', handler: HELLO }) },
+  { name: 'rate with plural unit of 1', code: ErrorCode.INVALID_SCHEDULE, mentions: 'singular unit', build: (a) => a.addSchedule('S', { schedule: 'rate(1 hours)', handler: HELLO }) },
+  { name: 'rate with unknown unit', code: ErrorCode.INVALID_SCHEDULE, mentions: 'rate(value unit)', build: (a) => a.addSchedule('S', { schedule: 'rate(5 weeks)', handler: HELLO }) },
+  { name: 'cron with five fields', code: ErrorCode.INVALID_SCHEDULE, mentions: 'got 5', build: (a) => a.addSchedule('S', { schedule: 'cron(0 2 * * *)', handler: HELLO }) },
+  { name: 'cron without "?"', code: ErrorCode.INVALID_SCHEDULE, mentions: 'exactly one of day-of-month', build: (a) => a.addSchedule('S', { schedule: 'cron(0 2 * * * *)', handler: HELLO }) },
+  { name: 'cron hour out of range', code: ErrorCode.INVALID_SCHEDULE, mentions: 'hours value "25"', build: (a) => a.addSchedule('S', { schedule: 'cron(0 25 * * ? *)', handler: HELLO }) },
+  { name: 'timeout over 15 minutes', code: ErrorCode.OUT_OF_RANGE, mentions: 'timeout', build: (a) => a.addFunction('Slow', { entry: HELLO, timeout: Duration.minutes(16) }) },
+  { name: 'memory below 128 MB', code: ErrorCode.OUT_OF_RANGE, mentions: 'memorySize', build: (a) => a.addFunction('Tiny', { entry: HELLO, memorySize: 64 }) },
+  {
+    name: 'retry attempts over 185',
+    code: ErrorCode.OUT_OF_RANGE,
+    mentions: 'retryAttempts',
+    build: (a) => a.addSubscription('S', { pattern: { source: ['a'] }, handler: HELLO, retryAttempts: 200 }),
+  },
+  {
+    name: 'event age over 24 hours',
+    code: ErrorCode.OUT_OF_RANGE,
+    mentions: 'maxEventAge',
+    build: (a) => a.addSchedule('S', { schedule: 'rate(1 hour)', handler: HELLO, maxEventAge: Duration.hours(25) }),
+  },
+  { name: 'one-letter environment variable', code: ErrorCode.INVALID_PROPS, mentions: 'two characters', build: (a) => a.addFunction('Env', { entry: HELLO, environment: { A: 'b' } }) },
+  { name: 'reserved environment variable', code: ErrorCode.INVALID_PROPS, mentions: 'reserved by Lambda', build: (a) => a.addFunction('Env', { entry: HELLO, environment: { AWS_REGION: 'x' } }) },
+  {
+    name: 'unknown dead-letter queue name',
+    code: ErrorCode.INVALID_PROPS,
+    mentions: 'No subscription or schedule',
+    build: (a) => a.deadLetterQueue('Nope'),
+  },
+];
+
+describe('synth-time validation', () => {
+  test.each(cases)('$name -> $code', ({ code, mentions, build }) => {
+    const stack = new Stack(new App(), 'Test');
+    const app = new EventApp(stack, 'Shop');
+    let thrown: unknown;
+    try {
+      build(app);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SwitchyardError);
+    const error = thrown as SwitchyardError;
+    expect(error.code).toBe(code);
+    expect(error.message).toContain(mentions);
+    // Every message says where, what and how to fix it.
+    expect(error.message).toMatch(/^\[SY\d{3}\] /);
+    expect(error.constructPath).toMatch(/^Test\/Shop/);
+    expect(error.message).toContain(error.constructPath);
+    expect(error.message).toMatch(/Fix: \S/);
+  });
+
+  test('every error code has a case', () => {
+    const covered = new Set(cases.map((c) => c.code));
+    const missing = Object.values(ErrorCode).filter((code) => !covered.has(code) && code !== ErrorCode.QUOTA_EXCEEDED);
+    expect(missing).toEqual([]);
+  });
+
+  test('more routes than the API quota is refused at synth', () => {
+    const stack = new Stack(new App(), 'Test');
+    const app = new EventApp(stack, 'Shop');
+    const fn = app.addFunction('Hello', HELLO);
+    for (let i = 0; i < 300; i++) app.addRoute(`GET /r${i}`, fn);
+    expect(() => app.addRoute('GET /one-too-many', fn)).toThrow(expect.objectContaining({ code: ErrorCode.QUOTA_EXCEEDED }));
+  });
+
+  test('a route function with a timeout over 30 s warns', () => {
+    const stack = new Stack(new App(), 'Test');
+    const app = new EventApp(stack, 'Shop');
+    app.addRoute('GET /slow', { entry: HELLO, timeout: Duration.seconds(60) });
+    Annotations.fromStack(stack).hasWarning('/Test/Shop/Http', Match.stringLikeRegexp('API Gateway HTTP APIs answer 503 after 30 seconds'));
+  });
+
+  test('valid keys and expressions pass', () => {
+    const stack = new Stack(new App(), 'Test');
+    const app = new EventApp(stack, 'Shop');
+    for (const key of ['GET /', 'ANY /files/{proxy+}', 'DELETE /orders/{id}/items/{sku}', 'POST /v1/orders:batch', '$default']) {
+      expect(() => app.addRoute(key, HELLO === key ? OTHER : { entry: HELLO })).not.toThrow();
+    }
+    for (const schedule of ['rate(1 minute)', 'rate(5 minutes)', 'cron(0/15 * ? * MON-FRI *)', 'cron(0 12 L * ? 2026)', 'cron(0 9 ? * 2#1 *)']) {
+      expect(() => app.addSchedule(`S${schedule.length}${Math.abs(hash(schedule))}`, { schedule, handler: OTHER })).not.toThrow();
+    }
+  });
+});
+
+function hash(text: string): number {
+  let h = 0;
+  for (const c of text) h = (h * 31 + c.charCodeAt(0)) | 0;
+  return h;
+}
