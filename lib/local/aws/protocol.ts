@@ -1,0 +1,39 @@
+/**
+ * Shapes shared by the AWS-compatible API handlers: a service error with its HTTP status, and
+ * the answer a handler gives.
+ */
+
+/** A service error as the AWS JSON and REST-JSON protocols carry it. */
+export class AwsServiceError extends Error {
+  constructor(
+    /** HTTP status. */
+    readonly status: number,
+    /** The error code (`__type`, `x-amzn-errortype`), e.g. `ResourceNotFoundException`. */
+    readonly code: string,
+    message: string,
+    /** Extra fields of the error body (Lambda's `Type`, `Reason`). */
+    readonly extra: Readonly<Record<string, unknown>> = {},
+    /** Extra headers (SQS's `x-amzn-query-error`). */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+/** What an API handler answers. */
+export interface AwsResponse {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body: string | Buffer;
+}
+
+/** A JSON 200 answer. */
+export function jsonResponse(value: unknown, contentType = 'application/x-amz-json-1.1'): AwsResponse {
+  return { status: 200, headers: { 'content-type': contentType }, body: JSON.stringify(value) };
+}
+
+/** A validation error in the wording AWS's JSON services use. */
+export function validationError(message: string): AwsServiceError {
+  return new AwsServiceError(400, 'ValidationException', message);
+}

@@ -1,0 +1,105 @@
+/**
+ * The AWS-compatible endpoint: one HTTP server that dispatches by `X-Amz-Target` (EventBridge
+ * and SQS JSON protocols) or by path (Lambda REST-JSON), and renders errors the way the AWS SDK
+ * v3 parses them into named exceptions.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Deliverer } from '../events/delivery';
+import type { EventRouter } from '../events/event-router';
+import type { FunctionHost } from '../host/function-host';
+import { readBody } from '../read-body';
+import type { QueueStore } from '../sqs/queue-store';
+import { handleEventBridge } from './eventbridge-api';
+import { handleLambdaInvoke, isLambdaInvoke } from './lambda-api';
+import { AwsServiceError, type AwsResponse } from './protocol';
+import { handleSqs } from './sqs-api';
+
+/** The services the endpoint dispatches to; attached after the app model is read. */
+export interface AwsServices {
+  readonly host: FunctionHost;
+  readonly router: EventRouter;
+  readonly queues: QueueStore;
+  readonly deliverer: Deliverer;
+}
+
+/** The local AWS endpoint. */
+export class AwsEndpoint {
+  private readonly server: http.Server;
+  private services?: AwsServices;
+
+  constructor() {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 60_000;
+  }
+
+  /** Listens; resolves with the endpoint URL. Port 0 picks a free port. */
+  async listen(port = 4010, host = '127.0.0.1'): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    return `http://${host}:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Connects the endpoint to the running app. */
+  attach(services: AwsServices): void {
+    this.services = services;
+  }
+
+  /** Stops listening and closes connections. */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    let response: AwsResponse;
+    let protocol: 'json' | 'rest' = 'json';
+    try {
+      const body = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const services = this.services;
+      if (!services) throw new AwsServiceError(503, 'ServiceUnavailableException', 'The local app is still starting');
+      if (isLambdaInvoke(url.pathname)) {
+        protocol = 'rest';
+        response = await handleLambdaInvoke(services.host, services.deliverer, url.pathname, url.searchParams, req.headers as Record<string, string | undefined>, body);
+      } else if (target.startsWith('AWSEvents.')) {
+        response = handleEventBridge(services.router, target.slice('AWSEvents.'.length), parseJson(body));
+      } else if (target.startsWith('AmazonSQS.')) {
+        response = await handleSqs(services.queues, target.slice('AmazonSQS.'.length), parseJson(body));
+      } else {
+        throw new AwsServiceError(400, 'UnknownOperationException', `No local service answers ${req.method} ${url.pathname} (X-Amz-Target: ${target || 'none'}). Served: EventBridge, Lambda Invoke, SQS.`);
+      }
+    } catch (err) {
+      response = errorResponse(err, protocol);
+    }
+    res.statusCode = response.status;
+    for (const [k, v] of Object.entries(response.headers ?? {})) res.setHeader(k, v);
+    res.setHeader('x-amzn-requestid', response.headers?.['x-amzn-requestid'] ?? crypto.randomUUID());
+    res.end(response.body);
+  }
+}
+
+/** JSON protocols put the code in `__type`; REST-JSON (Lambda) in `x-amzn-errortype` with `Type`/`message` in the body. */
+function errorResponse(err: unknown, protocol: 'json' | 'rest'): AwsResponse {
+  const e = err instanceof AwsServiceError ? err : new AwsServiceError(500, 'InternalFailure', (err as Error)?.message ?? String(err));
+  const headers: Record<string, string> = { ...e.headers, 'x-amzn-errortype': e.code.replace(/^.*#/, '') };
+  if (protocol === 'rest') {
+    return { status: e.status, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ ...e.extra, message: e.message }) };
+  }
+  return { status: e.status, headers: { ...headers, 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: e.code, message: e.message, ...e.extra }) };
+}
+
+function parseJson(body: Buffer): Record<string, unknown> {
+  if (!body.length) return {};
+  try {
+    const v = JSON.parse(body.toString('utf8'));
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+  } catch {
+    throw new AwsServiceError(400, 'SerializationException', 'The request body is not valid JSON');
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * EventBridge locally: buses, rules compiled from their patterns, PutEvents entry validation
+ * and the event envelope, and fan-out of matched events to the rules' targets.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AppModel, EventBusModel, RuleModel } from '../../model';
+import { busNameOf } from '../../model';
+import { compileEventPattern, type CompiledEventPattern } from '../../patterns';
+import type { Deliverer } from './delivery';
+
+/** One `PutEvents` request entry, as the API takes it. */
+export interface PutEventsRequestEntry {
+  readonly Source?: string;
+  readonly DetailType?: string;
+  readonly Detail?: string;
+  readonly EventBusName?: string;
+  readonly Resources?: readonly string[];
+  /** Epoch seconds (JSON protocol) or a Date. */
+  readonly Time?: number | string | Date;
+  readonly TraceHeader?: string;
+}
+
+/** One `PutEvents` result entry. */
+export interface PutEventsResultEntry {
+  readonly EventId?: string;
+  readonly ErrorCode?: string;
+  readonly ErrorMessage?: string;
+}
+
+/** An EventBridge event as delivered to targets. */
+export interface EventEnvelope extends Record<string, unknown> {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: unknown;
+}
+
+/** A rule ready to match. */
+interface LiveRule {
+  readonly rule: RuleModel;
+  readonly pattern?: CompiledEventPattern;
+}
+
+/** Routes events to rule targets. */
+export class EventRouter {
+  private readonly buses = new Map<string, EventBusModel>();
+  private readonly rulesByBus = new Map<string, LiveRule[]>();
+  /** Invalid patterns found at start, by rule ARN; those rules never match. */
+  readonly invalidRules = new Map<string, string>();
+
+  constructor(private readonly model: AppModel, private readonly deliverer: Deliverer) {
+    for (const bus of model.eventBuses) this.buses.set(bus.name, bus);
+    for (const rule of model.rules) {
+      let pattern: CompiledEventPattern | undefined;
+      if (rule.eventPattern) {
+        try {
+          pattern = compileEventPattern(rule.eventPattern);
+        } catch (err) {
+          this.invalidRules.set(rule.arn, (err as Error).message);
+          continue;
+        }
+      }
+      const list = this.rulesByBus.get(rule.eventBusName) ?? [];
+      list.push({ rule, pattern });
+      this.rulesByBus.set(rule.eventBusName, list);
+    }
+  }
+
+  /** The bus a name or ARN refers to. */
+  bus(nameOrArn: string | undefined): EventBusModel | undefined {
+    return this.buses.get(busNameOf(nameOrArn || 'default'));
+  }
+
+  /** Every rule, optionally of one bus. */
+  rules(busName?: string): RuleModel[] {
+    return this.model.rules.filter((r) => busName === undefined || r.eventBusName === busName);
+  }
+
+  /**
+   * Validates and routes a batch of entries, as `PutEvents` does: each entry gets an event id
+   * or an error code; matched events are handed to delivery without waiting for it.
+   */
+  putEvents(entries: readonly PutEventsRequestEntry[]): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
+    const results = entries.map((entry) => {
+      const checked = this.envelopeOf(entry);
+      if (!('event' in checked)) return checked;
+      this.route(checked.bus, checked.event);
+      return { EventId: checked.event.id };
+    });
+    return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+  }
+
+  /** Sends an event to every matching enabled rule of a bus; returns the rules it matched. */
+  route(busName: string, event: EventEnvelope): RuleModel[] {
+    const matched: RuleModel[] = [];
+    for (const live of this.rulesByBus.get(busName) ?? []) {
+      if (live.rule.state !== 'ENABLED' || !live.pattern || !live.pattern.matches(event)) continue;
+      matched.push(live.rule);
+      for (const target of live.rule.targets) void this.deliverer.deliverToRuleTarget(live.rule, target, event, 'rule');
+    }
+    return matched;
+  }
+
+  /** Fires a schedule rule's targets with a "Scheduled Event", as EventBridge does. */
+  fireSchedule(rule: RuleModel, at = new Date()): EventEnvelope {
+    const event = envelope({ source: 'aws.events', detailType: 'Scheduled Event', detail: {}, resources: [rule.arn], time: at, account: this.model.accountId, region: this.model.region });
+    for (const target of rule.targets) void this.deliverer.deliverToRuleTarget(rule, target, event, 'schedule');
+    return event;
+  }
+
+  private envelopeOf(entry: PutEventsRequestEntry): { bus: string; event: EventEnvelope } | PutEventsResultEntry {
+    for (const field of ['Source', 'DetailType', 'Detail'] as const) {
+      if (typeof entry[field] !== 'string' || entry[field] === '') {
+        return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.` };
+      }
+    }
+    let detail: unknown;
+    try {
+      detail = JSON.parse(entry.Detail!);
+    } catch {
+      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    }
+    if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    if (entry.Source!.startsWith('aws.')) {
+      return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: `Not authorized for the source.` };
+    }
+    const bus = this.bus(entry.EventBusName);
+    if (!bus) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busNameOf(entry.EventBusName ?? '')} does not exist.` };
+    const time = entry.Time === undefined ? new Date() : entry.Time instanceof Date ? entry.Time : typeof entry.Time === 'number' ? new Date(entry.Time * 1000) : new Date(entry.Time);
+    if (Number.isNaN(time.getTime())) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Time is not valid.' };
+    return {
+      bus: bus.name,
+      event: envelope({ source: entry.Source!, detailType: entry.DetailType!, detail, resources: entry.Resources ?? [], time, account: this.model.accountId, region: this.model.region }),
+    };
+  }
+}
+
+/** Builds the EventBridge envelope. Time has second precision, as EventBridge's does. */
+export function envelope(p: { source: string; detailType: string; detail: unknown; resources: readonly string[]; time: Date; account: string; region: string }): EventEnvelope {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': p.detailType,
+    source: p.source,
+    account: p.account,
+    time: p.time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: p.region,
+    resources: [...p.resources],
+    detail: p.detail,
+  };
+}

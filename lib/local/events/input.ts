@@ -1,0 +1,57 @@
+/**
+ * What a rule sends to its target: the event, constant `Input`, the part at `InputPath`, or an
+ * `InputTransformer` template filled from the event.
+ */
+import type { RuleTargetModel } from '../../model';
+
+/** The JSON text a target receives for an event. */
+export function targetInput(target: RuleTargetModel, event: Record<string, unknown>): string {
+  if (target.input !== undefined) return target.input;
+  if (target.inputPath !== undefined) return JSON.stringify(jsonPath(event, target.inputPath) ?? null);
+  if (target.inputTransformer) return transform(target.inputTransformer.inputPathsMap, target.inputTransformer.inputTemplate, event);
+  return JSON.stringify(event);
+}
+
+/** The value at a simple JSONPath (`$`, `$.a.b`, `$.a[0]`, `$['a-b']`); undefined when absent. */
+export function jsonPath(value: unknown, path: string): unknown {
+  if (path === '$') return value;
+  const tokens = [...path.replace(/^\$/, '').matchAll(/\.([^.[\]]+)|\[(\d+)\]|\['([^']+)'\]|\["([^"]+)"\]/g)];
+  let cur: unknown = value;
+  for (const t of tokens) {
+    const key = t[1] ?? t[3] ?? t[4] ?? Number(t[2]);
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
+}
+
+/**
+ * Fills `<name>` placeholders. Inside a JSON string a value is inserted as text; elsewhere as
+ * JSON (strings quoted), as EventBridge does. `<aws.events.event>` and friends are supported.
+ */
+export function transform(paths: Readonly<Record<string, string>>, template: string, event: Record<string, unknown>): string {
+  const values = new Map<string, unknown>(Object.entries(paths).map(([k, p]) => [k, jsonPath(event, p)]));
+  values.set('aws.events.event', event);
+  values.set('aws.events.event.json', event);
+  values.set('aws.events.rule-arn', (event.resources as unknown[] | undefined)?.[0]);
+  values.set('aws.events.event.ingestion-time', event.time);
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < template.length; i++) {
+    const ch = template[i];
+    if (ch === '"' && template[i - 1] !== '\\') inString = !inString;
+    if (ch === '<') {
+      const end = template.indexOf('>', i);
+      const name = end > 0 ? template.slice(i + 1, end) : '';
+      if (name && values.has(name)) {
+        const v = values.get(name);
+        if (inString) out += v === undefined || v === null ? '' : typeof v === 'string' ? JSON.stringify(v).slice(1, -1) : JSON.stringify(v).replace(/"/g, '\\"');
+        else out += v === undefined ? 'null' : JSON.stringify(v);
+        i = end;
+        continue;
+      }
+    }
+    out += ch;
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+/**
+ * The delivery ledger: every asynchronous delivery (rule target, async invoke, schedule) is
+ * recorded from acceptance to its end, so nothing is dropped silently. In memory; listable.
+ */
+import { EventEmitter } from 'node:events';
+import type { LambdaErrorPayload } from '../host/protocol';
+
+/** Where a delivery is. `dropped` means it ended without delivery or DLQ (AWS would lose it). */
+export type DeliveryState = 'pending' | 'retrying' | 'delivered' | 'dead-lettered' | 'dropped';
+
+/** What started a delivery. */
+export type DeliveryKind = 'rule' | 'schedule' | 'async-invoke';
+
+/** One delivery of one event to one target. */
+export interface DeliveryRecord {
+  /** Unique id of this delivery. */
+  readonly id: string;
+  /** The event id (EventBridge event id, or the async invoke's request id). */
+  readonly eventId: string;
+  readonly kind: DeliveryKind;
+  /** Rule ARN for rule and schedule deliveries. */
+  readonly ruleArn?: string;
+  /** Target ARN (a function or a queue). */
+  readonly targetArn: string;
+  state: DeliveryState;
+  /** Attempts made so far. */
+  attempts: number;
+  readonly acceptedAt: number;
+  updatedAt: number;
+  /** When the next attempt is due, while retrying. */
+  nextAttemptAt?: number;
+  lastError?: LambdaErrorPayload;
+  /** ARN of the DLQ or failure destination it went to. */
+  deadLetterArn?: string;
+  /** Why it was dropped. */
+  droppedReason?: string;
+}
+
+/** Filter for {@link DeliveryLedger.list}. */
+export interface LedgerFilter {
+  readonly state?: DeliveryState;
+  readonly eventId?: string;
+  readonly targetArn?: string;
+  readonly ruleArn?: string;
+}
+
+/** Typed events of the ledger. */
+export interface LedgerEvents {
+  change: [DeliveryRecord];
+}
+
+/** The list of deliveries. */
+export class DeliveryLedger extends EventEmitter<LedgerEvents> {
+  private readonly records = new Map<string, DeliveryRecord>();
+  private open = 0;
+  private idleWaiters: Array<() => void> = [];
+  private seq = 0;
+
+  /** Records a new delivery, pending. */
+  accept(init: Pick<DeliveryRecord, 'eventId' | 'kind' | 'ruleArn' | 'targetArn'>): DeliveryRecord {
+    const now = Date.now();
+    const record: DeliveryRecord = { ...init, id: `d-${++this.seq}`, state: 'pending', attempts: 0, acceptedAt: now, updatedAt: now };
+    this.records.set(record.id, record);
+    this.open++;
+    this.emit('change', record);
+    return record;
+  }
+
+  /** Moves a delivery to a new state. Final states are final. */
+  update(record: DeliveryRecord, change: Partial<Omit<DeliveryRecord, 'id' | 'eventId' | 'kind' | 'acceptedAt'>>): void {
+    if (isFinal(record.state)) throw new Error(`Delivery ${record.id} is already ${record.state}`);
+    Object.assign(record, change, { updatedAt: Date.now() });
+    if (isFinal(record.state)) {
+      record.nextAttemptAt = undefined;
+      this.open--;
+      if (this.open === 0) for (const w of this.idleWaiters.splice(0)) w();
+    }
+    this.emit('change', record);
+  }
+
+  /** Deliveries, optionally filtered, in acceptance order. */
+  list(filter: LedgerFilter = {}): DeliveryRecord[] {
+    return [...this.records.values()].filter(
+      (r) =>
+        (filter.state === undefined || r.state === filter.state) &&
+        (filter.eventId === undefined || r.eventId === filter.eventId) &&
+        (filter.targetArn === undefined || r.targetArn === filter.targetArn) &&
+        (filter.ruleArn === undefined || r.ruleArn === filter.ruleArn),
+    );
+  }
+
+  /** How many deliveries are in each state. */
+  counts(): Record<DeliveryState, number> {
+    const c: Record<DeliveryState, number> = { pending: 0, retrying: 0, delivered: 0, 'dead-lettered': 0, dropped: 0 };
+    for (const r of this.records.values()) c[r.state]++;
+    return c;
+  }
+
+  /** Resolves when no delivery is pending or retrying. */
+  whenIdle(): Promise<void> {
+    return this.open === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+}
+
+function isFinal(state: DeliveryState): boolean {
+  return state === 'delivered' || state === 'dead-lettered' || state === 'dropped';
+}

@@ -1,0 +1,35 @@
+/**
+ * Errors of the function host, each with the code the Lambda API uses for it.
+ */
+
+/** The function does not exist locally (Lambda: 404 ResourceNotFoundException). */
+export class FunctionNotFoundError extends Error {
+  /** Lambda API error code. */
+  readonly code = 'ResourceNotFoundException';
+  constructor(readonly functionRef: string) {
+    super(`Function not found: ${functionRef}`);
+    this.name = 'FunctionNotFoundError';
+  }
+}
+
+/** A synchronous invocation over the function's concurrency (Lambda: 429 TooManyRequestsException). */
+export class ThrottledError extends Error {
+  /** Lambda API error code. */
+  readonly code = 'TooManyRequestsException';
+  /** Lambda's reason for the throttle. */
+  readonly reason = 'ReservedFunctionConcurrentInvocationLimitExceeded';
+  constructor(readonly functionName: string, readonly concurrency: number) {
+    super(`Rate Exceeded. ${functionName} is at its concurrency limit (${concurrency})`);
+    this.name = 'ThrottledError';
+  }
+}
+
+/** The host was stopped while a call waited for an instance. */
+export class HostStoppedError extends Error {
+  /** Stable code. */
+  readonly code = 'HostStopped';
+  constructor() {
+    super('The local function host was stopped');
+    this.name = 'HostStoppedError';
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The function host: one {@link FunctionPool} per function of the app model, lookup by name,
+ * ARN or logical id, each function's environment, and a stream of invocation records for logs.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { FunctionModel } from '../../model';
+import { FunctionNotFoundError } from './errors';
+import type { InstanceLog } from './instance';
+import { FunctionPool, type OverflowMode, type PoolOptions } from './pool';
+import type { LambdaErrorPayload } from './protocol';
+
+/** Options for {@link FunctionHost}. */
+export interface FunctionHostOptions {
+  /** Base URL of the local AWS endpoint the functions' SDK clients are pointed at. */
+  readonly awsEndpointUrl: string;
+  readonly region: string;
+  /** Concurrency of a function without reserved concurrency. @default 10 */
+  readonly defaultConcurrency?: number;
+  /** Map the function's MemorySize to a V8 heap limit on each instance. @default true */
+  readonly enforceMemory?: boolean;
+}
+
+/** One invocation to run. */
+export interface InvokeRequest {
+  /** The event as JSON text. */
+  readonly payload: string;
+  /** @default a new UUID */
+  readonly requestId?: string;
+  /** `throttle` for synchronous callers (429 when full), `wait` for asynchronous ones. */
+  readonly overflow: OverflowMode;
+  /** Base64 JSON client context (Lambda's `X-Amz-Client-Context`). */
+  readonly clientContext?: string;
+}
+
+/** What an invocation returned. */
+export interface InvokeResult {
+  readonly requestId: string;
+  readonly functionName: string;
+  /** JSON text of the handler's result, or of the error payload when `error` is set. */
+  readonly payload: string;
+  /** Set when the function failed; Lambda's Node.js runtime reports every failure as `Unhandled`. */
+  readonly error?: LambdaErrorPayload;
+  readonly cold: boolean;
+  readonly durationMs: number;
+}
+
+/** A log line from a function, with the function it came from. */
+export interface FunctionLogRecord extends InstanceLog {
+  readonly functionName: string;
+}
+
+/** Typed events of the host. */
+export interface FunctionHostEvents {
+  invocation: [InvokeResult];
+  log: [FunctionLogRecord];
+}
+
+/**
+ * Runs the app's functions in worker-thread instances.
+ *
+ * @example
+ * const host = new FunctionHost(model.functions, { awsEndpointUrl, region: model.region });
+ * const r = await host.invoke('my-fn', { payload: '{}', overflow: 'throttle' });
+ */
+export class FunctionHost extends EventEmitter<FunctionHostEvents> {
+  private readonly pools = new Map<string, FunctionPool>();
+  private readonly byRef = new Map<string, FunctionModel>();
+
+  constructor(functions: readonly FunctionModel[], private readonly options: FunctionHostOptions) {
+    super();
+    for (const fn of functions) {
+      for (const ref of [fn.name, fn.arn, fn.logicalId]) this.byRef.set(ref, fn);
+      this.pools.set(fn.name, new FunctionPool(this.poolOptions(fn)));
+    }
+  }
+
+  /** The function a name, ARN (qualified or not) or logical id refers to. */
+  find(ref: string): FunctionModel | undefined {
+    const direct = this.byRef.get(ref);
+    if (direct) return direct;
+    // `name:qualifier` and `arn:...:function:name:qualifier`; only $LATEST exists locally.
+    const m = /^(?:arn:[^:]+:lambda:[^:]*:[^:]*:function:)?([^:]+)(?::(.+))?$/.exec(ref);
+    return m ? this.byRef.get(m[1]) : undefined;
+  }
+
+  /** Invokes a function. Rejects with FunctionNotFoundError or ThrottledError; a function error resolves with `error` set. */
+  async invoke(ref: string, request: InvokeRequest): Promise<InvokeResult> {
+    const fn = this.find(ref);
+    if (!fn) throw new FunctionNotFoundError(ref);
+    const requestId = request.requestId ?? randomUUID();
+    const started = performance.now();
+    const { outcome, cold } = await this.pools.get(fn.name)!.run(requestId, request.payload, request.overflow, request.clientContext);
+    const base = { requestId, functionName: fn.name, cold, durationMs: performance.now() - started };
+    const result: InvokeResult = outcome.ok
+      ? { ...base, payload: outcome.payload }
+      : { ...base, payload: JSON.stringify(outcome.error), error: outcome.error };
+    this.emit('invocation', result);
+    return result;
+  }
+
+  /** Points a function at new code (hot reload): new calls start instances from `codeDir`. */
+  replaceCode(ref: string, codeDir: string, handler?: string): void {
+    const fn = this.find(ref);
+    if (!fn) throw new FunctionNotFoundError(ref);
+    const updated: FunctionModel = { ...fn, codeDir, handler: handler ?? fn.handler };
+    for (const r of [fn.name, fn.arn, fn.logicalId]) this.byRef.set(r, updated);
+    this.pools.get(fn.name)!.replace(this.poolOptions(updated));
+  }
+
+  /** Live instances of a function (for tests and the CLI). */
+  instanceCount(ref: string): number {
+    const fn = this.find(ref);
+    return fn ? this.pools.get(fn.name)!.size : 0;
+  }
+
+  /** Stops every instance. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.stop()));
+  }
+
+  private poolOptions(fn: FunctionModel): PoolOptions {
+    const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
+    return {
+      init: {
+        codeDir: fn.codeDir,
+        handler: fn.handler,
+        functionName: fn.name,
+        functionArn: fn.arn,
+        memoryMb: fn.memoryMb,
+        logGroupName: `/aws/lambda/${fn.name}`,
+        logStreamName,
+      },
+      env: this.environmentOf(fn, logStreamName),
+      concurrency: fn.reservedConcurrency ?? this.options.defaultConcurrency ?? 10,
+      timeoutMs: fn.timeoutSeconds * 1000,
+      // Below ~64 MB V8 cannot even load a typical SDK client; Lambda's 128 MB includes far more than the heap.
+      heapMb: this.options.enforceMemory === false ? undefined : Math.max(fn.memoryMb, 64),
+      onLog: (log) => this.emit('log', { ...log, functionName: fn.name }),
+    };
+  }
+
+  /** Only the function's own variables plus what the Lambda runtime sets; nothing of the host's environment leaks in but PATH. */
+  private environmentOf(fn: FunctionModel, logStreamName: string): Record<string, string> {
+    const endpoint = this.options.awsEndpointUrl;
+    return {
+      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      LANG: 'en_US.UTF-8',
+      TZ: ':UTC',
+      NODE_PATH: '/opt/nodejs/node_modules',
+      LAMBDA_TASK_ROOT: fn.codeDir,
+      LAMBDA_RUNTIME_DIR: '/var/runtime',
+      _HANDLER: fn.handler,
+      AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+      AWS_LAMBDA_FUNCTION_NAME: fn.name,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_REGION: this.options.region,
+      AWS_DEFAULT_REGION: this.options.region,
+      AWS_ACCESS_KEY_ID: 'ASIALOCALSWITCHYARD0',
+      AWS_SECRET_ACCESS_KEY: 'local-secret-access-key',
+      AWS_SESSION_TOKEN: 'local-session-token',
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
+      AWS_ENDPOINT_URL_LAMBDA: endpoint,
+      AWS_ENDPOINT_URL_SQS: endpoint,
+      ...fn.environment,
+    };
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Messages between the host (main thread) and a function instance (worker thread). The worker
+ * side is `worker.mjs`, plain JavaScript because it runs outside any TypeScript loader.
+ */
+
+/** The error payload Lambda returns for a failed invocation. */
+export interface LambdaErrorPayload {
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly trace?: readonly string[];
+}
+
+/** Sent once to a new worker as `workerData`. */
+export interface InstanceInit {
+  readonly codeDir: string;
+  readonly handler: string;
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly memoryMb: number;
+  readonly logGroupName: string;
+  readonly logStreamName: string;
+}
+
+/** Host -> instance: run one invocation. */
+export interface InvokeMessage {
+  readonly type: 'invoke';
+  readonly requestId: string;
+  /** The event as JSON text, as Lambda receives it. */
+  readonly payload: string;
+  /** Epoch ms when the invocation times out (for `getRemainingTimeInMillis`). */
+  readonly deadline: number;
+  readonly clientContext?: string;
+}
+
+/** Instance -> host messages. */
+export type InstanceMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'init-error'; readonly error: LambdaErrorPayload }
+  | { readonly type: 'result'; readonly requestId: string; readonly payload: string }
+  | { readonly type: 'error'; readonly requestId: string; readonly error: LambdaErrorPayload }
+  | { readonly type: 'log'; readonly requestId?: string; readonly level: string; readonly text: string }
+  | { readonly type: 'crash'; readonly requestId?: string; readonly error: LambdaErrorPayload };

@@ -1,0 +1,159 @@
+/**
+ * HTTP request -> Lambda proxy event, in API Gateway HTTP API payload format 2.0 or 1.0.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RouteMatch } from './routes';
+
+/** What the gateway knows about one request. */
+export interface GatewayRequest {
+  readonly method: string;
+  /** Path without the stage prefix and query string, still percent-encoded. */
+  readonly rawPath: string;
+  readonly rawQueryString: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  readonly sourceIp: string;
+  readonly localPort: number;
+  readonly stage: string;
+  readonly apiId: string;
+  readonly accountId: string;
+}
+
+/** Content types API Gateway passes as text; every other body is base64-encoded. */
+const TEXT_TYPE = /^(text\/|application\/(json|javascript|xml|[\w.+-]+\+(json|xml))\b)/i;
+
+/** Builds a payload format 2.0 event. */
+export function eventV2(req: GatewayRequest, match: RouteMatch): Record<string, unknown> {
+  const { headers, cookies } = joinedHeaders(req);
+  const query = parseQuery(req.rawQueryString);
+  const now = new Date();
+  const body = bodyOf(req);
+  const event: Record<string, unknown> = {
+    version: '2.0',
+    routeKey: match.route.route.routeKey,
+    rawPath: req.stage === '$default' ? req.rawPath : `/${req.stage}${req.rawPath}`,
+    rawQueryString: req.rawQueryString,
+  };
+  if (cookies.length) event.cookies = cookies;
+  event.headers = headers;
+  if (query.size) event.queryStringParameters = Object.fromEntries([...query].map(([k, v]) => [k, v.join(',')]));
+  event.requestContext = {
+    accountId: req.accountId,
+    apiId: req.apiId,
+    domainName: headers.host ?? `localhost:${req.localPort}`,
+    domainPrefix: (headers.host ?? 'localhost').split('.')[0],
+    http: { method: req.method, path: event.rawPath, protocol: 'HTTP/1.1', sourceIp: req.sourceIp, userAgent: headers['user-agent'] ?? '' },
+    requestId: requestIdOf(),
+    routeKey: match.route.route.routeKey,
+    stage: req.stage,
+    time: clfTime(now),
+    timeEpoch: now.getTime(),
+  };
+  if (Object.keys(match.pathParameters).length) event.pathParameters = match.pathParameters;
+  if (body) event.body = body.text;
+  event.isBase64Encoded = body?.base64 ?? false;
+  return event;
+}
+
+/** Builds a payload format 1.0 event (REST-API-style proxy event). */
+export function eventV1(req: GatewayRequest, match: RouteMatch): Record<string, unknown> {
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) multiValueHeaders[k] = Array.isArray(v) ? v : [v];
+  const query = parseQuery(req.rawQueryString);
+  const now = new Date();
+  const body = bodyOf(req);
+  const path = req.stage === '$default' ? req.rawPath : `/${req.stage}${req.rawPath}`;
+  const resource = match.route.path === '$default' ? '$default' : match.route.path;
+  return {
+    version: '1.0',
+    resource,
+    path,
+    httpMethod: req.method,
+    headers: Object.fromEntries(Object.entries(multiValueHeaders).map(([k, v]) => [k, v[v.length - 1]])),
+    multiValueHeaders,
+    queryStringParameters: query.size ? Object.fromEntries([...query].map(([k, v]) => [k, v[v.length - 1]])) : null,
+    multiValueQueryStringParameters: query.size ? Object.fromEntries(query) : null,
+    requestContext: {
+      accountId: req.accountId,
+      apiId: req.apiId,
+      domainName: req.headers.host ?? `localhost:${req.localPort}`,
+      domainPrefix: (req.headers.host ?? 'localhost').split('.')[0],
+      extendedRequestId: requestIdOf(),
+      httpMethod: req.method,
+      identity: { sourceIp: req.sourceIp, userAgent: req.headers['user-agent'] ?? '', accessKey: null, accountId: null, caller: null, cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null, principalOrgId: null, user: null, userArn: null },
+      path,
+      protocol: 'HTTP/1.1',
+      requestId: requestIdOf(),
+      requestTime: clfTime(now),
+      requestTimeEpoch: now.getTime(),
+      resourceId: match.route.route.routeKey,
+      resourcePath: resource,
+      stage: req.stage,
+    },
+    pathParameters: Object.keys(match.pathParameters).length ? match.pathParameters : null,
+    stageVariables: null,
+    body: body?.text ?? null,
+    isBase64Encoded: body?.base64 ?? false,
+  };
+}
+
+/** Headers as 2.0 gives them: lower-case names, repeated values comma-joined, cookies split out, forwarding headers added. */
+function joinedHeaders(req: GatewayRequest): { headers: Record<string, string>; cookies: string[] } {
+  const headers: Record<string, string> = {};
+  let cookies: string[] = [];
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    if (k === 'cookie') {
+      cookies = (Array.isArray(v) ? v : [v]).flatMap((c) => c.split(';')).map((c) => c.trim()).filter(Boolean);
+      continue;
+    }
+    headers[k] = Array.isArray(v) ? v.join(',') : v;
+  }
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${req.sourceIp}` : req.sourceIp;
+  headers['x-forwarded-port'] = String(req.localPort);
+  headers['x-forwarded-proto'] = 'http';
+  headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+  return { headers, cookies };
+}
+
+function parseQuery(raw: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!raw) return out;
+  for (const [k, v] of new URLSearchParams(raw)) {
+    const list = out.get(k);
+    if (list) list.push(v);
+    else out.set(k, [v]);
+  }
+  return out;
+}
+
+function bodyOf(req: GatewayRequest): { text: string; base64: boolean } | undefined {
+  if (!req.body.length) return undefined;
+  const type = String(req.headers['content-type'] ?? '');
+  // Without a content type, a body that is valid UTF-8 is passed as text.
+  const text = type ? TEXT_TYPE.test(type) : isUtf8(req.body);
+  return text ? { text: req.body.toString('utf8'), base64: false } : { text: req.body.toString('base64'), base64: true };
+}
+
+function isUtf8(b: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function requestIdOf(): string {
+  // API Gateway request ids look like `JKJaXmPLvHcESHA=`; a UUID-derived one is as unique.
+  return Buffer.from(randomUUID().replace(/-/g, '').slice(0, 20), 'hex').toString('base64');
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `12/Mar/2020:19:03:58 +0000`, the time format API Gateway uses. */
+function clfTime(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}

@@ -1,0 +1,17 @@
+/**
+ * The local runtime: runs a synthesized app on this machine. See DESIGN.md, "Local runtime semantics".
+ */
+export { LocalApp, type LocalAppOptions } from './local-app';
+export { FunctionHost, type FunctionHostOptions, type InvokeRequest, type InvokeResult, type FunctionLogRecord } from './host/function-host';
+export { FunctionNotFoundError, ThrottledError, HostStoppedError } from './host/errors';
+export type { LambdaErrorPayload } from './host/protocol';
+export { HttpGateway, type ServedApi, type HttpRequestRecord } from './http/gateway';
+export { AwsEndpoint } from './aws/server';
+export { EventRouter, envelope, type EventEnvelope, type PutEventsRequestEntry, type PutEventsResultEntry } from './events/event-router';
+export { DeliveryLedger, type DeliveryRecord, type DeliveryState, type DeliveryKind, type LedgerFilter } from './events/ledger';
+export { Deliverer } from './events/delivery';
+export { targetInput, jsonPath } from './events/input';
+export { QueueStore, QueueDoesNotExistError, type LocalQueue, type StoredMessage } from './sqs/queue-store';
+export { Scheduler, type ScheduledRule } from './schedule/scheduler';
+export { parseSchedule, InvalidScheduleExpressionError, type Schedule } from './schedule/expression';
+export { HotReloader, type ReloadRecord } from './watch/hot-reload';

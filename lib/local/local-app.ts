@@ -1,0 +1,146 @@
+/**
+ * A synthesized app running on this machine: the function host, the HTTP gateway, the AWS
+ * endpoint (EventBridge, Lambda, SQS), event delivery with its ledger, the scheduler and,
+ * optionally, hot reload. `switchyard dev` and `startLocalApp` both start one of these.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readAppModel, type AppModel } from '../model';
+import { AwsEndpoint } from './aws/server';
+import { Deliverer } from './events/delivery';
+import { EventRouter, type PutEventsRequestEntry } from './events/event-router';
+import { DeliveryLedger } from './events/ledger';
+import { FunctionHost, type InvokeResult } from './host/function-host';
+import { HttpGateway, type ServedApi } from './http/gateway';
+import { Scheduler } from './schedule/scheduler';
+import { QueueStore } from './sqs/queue-store';
+import { HotReloader } from './watch/hot-reload';
+
+/** Options for {@link LocalApp.start}. */
+export interface LocalAppOptions {
+  /** Port of the first HTTP API (others follow). 0 picks free ports. @default 3000 */
+  readonly httpPort?: number;
+  /** Port of the AWS-compatible endpoint. 0 picks a free port. @default 4010 */
+  readonly awsPort?: number;
+  /** Interface to bind. @default '127.0.0.1' */
+  readonly hostname?: string;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+  /** @default '000000000000' */
+  readonly accountId?: string;
+  /** Concurrency of functions without reserved concurrency. @default 10 */
+  readonly defaultConcurrency?: number;
+  /** Multiplies retry delays and event ages: 0.001 makes a minute 60 ms. @default 1 */
+  readonly timeScale?: number;
+  /** Fire schedules on their expressions (they can always be triggered). @default true */
+  readonly schedules?: boolean;
+  /** Rebundle handlers when their source changes. @default false */
+  readonly watch?: boolean;
+  /** Folder that `switchyard:entry` paths are relative to. @default process.cwd() */
+  readonly projectDir?: string;
+  /** Where hot-reload bundles go. @default `<projectDir>/.switchyard/build` */
+  readonly buildDir?: string;
+}
+
+/** A running local app. */
+export class LocalApp {
+  /**
+   * Reads the assembly and starts everything.
+   *
+   * @example
+   * const app = await LocalApp.start('cdk.out', { httpPort: 0, awsPort: 0 });
+   * await fetch(`${app.urls[0]}/orders`);
+   * await app.stop();
+   */
+  static async start(assemblyDir: string, options: LocalAppOptions = {}): Promise<LocalApp> {
+    const hostname = options.hostname ?? '127.0.0.1';
+    const endpoint = new AwsEndpoint();
+    // Queue URLs in function environments point at the endpoint, so it listens first.
+    const awsEndpoint = await endpoint.listen(options.awsPort ?? 4010, hostname);
+    try {
+      const projectDir = options.projectDir ?? process.cwd();
+      const { model, skipped } = readAppModel(assemblyDir, { region: options.region, accountId: options.accountId, endpointUrl: awsEndpoint, projectDir });
+      const app = new LocalApp(model, skipped, endpoint, awsEndpoint, options, projectDir);
+      await app.startServices();
+      return app;
+    } catch (err) {
+      await endpoint.close();
+      throw err;
+    }
+  }
+
+  readonly host: FunctionHost;
+  readonly queues: QueueStore;
+  readonly ledger = new DeliveryLedger();
+  readonly deliverer: Deliverer;
+  readonly router: EventRouter;
+  readonly scheduler: Scheduler;
+  readonly gateway: HttpGateway;
+  readonly reloader?: HotReloader;
+  private stopped = false;
+
+  private constructor(
+    /** The app model being served. */
+    readonly model: AppModel,
+    /** What the model could not serve locally, with reasons. */
+    readonly skipped: readonly string[],
+    private readonly endpoint: AwsEndpoint,
+    /** Base URL of the AWS-compatible endpoint. */
+    readonly awsEndpoint: string,
+    private readonly options: LocalAppOptions,
+    projectDir: string,
+  ) {
+    this.host = new FunctionHost(model.functions, { awsEndpointUrl: awsEndpoint, region: model.region, defaultConcurrency: options.defaultConcurrency });
+    this.queues = new QueueStore(model.queues, awsEndpoint, model.accountId);
+    this.deliverer = new Deliverer(this.host, this.queues, this.ledger, { timeScale: options.timeScale });
+    this.router = new EventRouter(model, this.deliverer);
+    this.scheduler = new Scheduler(model.rules, this.router);
+    this.gateway = new HttpGateway(model.httpApis, this.host, { port: options.httpPort ?? 3000, host: options.hostname, accountId: model.accountId });
+    if (options.watch) {
+      this.reloader = new HotReloader(model.functions, this.host, options.buildDir ?? path.join(projectDir || os.tmpdir(), '.switchyard', 'build'));
+    }
+  }
+
+  /** The HTTP APIs with their base URLs, in model order. */
+  get apis(): readonly ServedApi[] {
+    return this.gateway.apisServed;
+  }
+
+  /** Base URL of each HTTP API. */
+  get urls(): string[] {
+    return this.apis.map((a) => a.url);
+  }
+
+  /** Invokes a function synchronously (by name, ARN or logical id) with a JSON-serializable event. */
+  invoke(functionRef: string, event: unknown = {}): Promise<InvokeResult> {
+    return this.host.invoke(functionRef, { payload: JSON.stringify(event), overflow: 'throttle' });
+  }
+
+  /** Publishes events as `PutEvents` would. */
+  putEvents(entries: readonly PutEventsRequestEntry[]) {
+    return this.router.putEvents(entries);
+  }
+
+  /** Fires a schedule rule now. */
+  triggerSchedule(ruleRef: string) {
+    return this.scheduler.trigger(ruleRef);
+  }
+
+  /** Stops servers, timers and instances. Deliveries still retrying stay in the ledger as `retrying`. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.scheduler.stop();
+    this.reloader?.stop();
+    this.queues.stop();
+    await Promise.all([this.gateway.stop(), this.endpoint.close()]);
+    await this.host.stop();
+  }
+
+  private async startServices(): Promise<void> {
+    await this.gateway.start();
+    this.endpoint.attach({ host: this.host, router: this.router, queues: this.queues, deliverer: this.deliverer });
+    if (this.options.schedules !== false) this.scheduler.start();
+    this.reloader?.start();
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * In-memory SQS queues: send, receive with visibility timeout and long polling, delete, and
+ * counts. Enough of SQS for dead-letter queues and for handlers that use a queue.
+ */
+import { randomUUID } from 'node:crypto';
+import type { QueueModel } from '../../model';
+import { md5OfBody, md5OfMessageAttributes, type MessageAttributeValue } from './md5';
+
+/** A message as stored. */
+export interface StoredMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly md5OfBody: string;
+  readonly messageAttributes: Readonly<Record<string, MessageAttributeValue>>;
+  readonly md5OfMessageAttributes?: string;
+  readonly sentTimestamp: number;
+  receiveCount: number;
+  firstReceiveTimestamp?: number;
+  visibleAt: number;
+  receiptHandle?: string;
+}
+
+/** A local queue. */
+export interface LocalQueue {
+  readonly model: QueueModel;
+  readonly url: string;
+  readonly messages: StoredMessage[];
+  readonly waiters: Set<() => void>;
+}
+
+/** Options for receiving. */
+export interface ReceiveOptions {
+  readonly maxNumberOfMessages?: number;
+  readonly visibilityTimeoutSeconds?: number;
+  readonly waitTimeSeconds?: number;
+}
+
+/** Thrown for a queue that does not exist (SQS: QueueDoesNotExist). */
+export class QueueDoesNotExistError extends Error {
+  /** SQS error code. */
+  readonly code = 'QueueDoesNotExist';
+  constructor(ref: string) {
+    super(`The specified queue does not exist: ${ref}`);
+    this.name = 'QueueDoesNotExistError';
+  }
+}
+
+/** The queues of an app. */
+export class QueueStore {
+  private readonly byName = new Map<string, LocalQueue>();
+  private readonly byArn = new Map<string, LocalQueue>();
+  private stopped = false;
+
+  constructor(queues: readonly QueueModel[], endpointUrl: string, accountId: string) {
+    for (const model of queues) {
+      const q: LocalQueue = { model, url: `${endpointUrl.replace(/\/$/, '')}/${accountId}/${model.name}`, messages: [], waiters: new Set() };
+      this.byName.set(model.name, q);
+      this.byArn.set(model.arn, q);
+    }
+  }
+
+  /** Every queue. */
+  list(): LocalQueue[] {
+    return [...this.byName.values()];
+  }
+
+  /** A queue by name, URL or ARN; throws QueueDoesNotExistError. */
+  get(ref: string): LocalQueue {
+    const q = this.byArn.get(ref) ?? this.byName.get(ref) ?? this.byName.get(ref.replace(/\/+$/, '').split('/').pop() ?? '');
+    if (!q) throw new QueueDoesNotExistError(ref);
+    return q;
+  }
+
+  /** Sends a message; returns it. */
+  send(ref: string, body: string, attributes: Record<string, MessageAttributeValue> = {}, delaySeconds = 0): StoredMessage {
+    const q = this.get(ref);
+    const hasAttributes = Object.keys(attributes).length > 0;
+    const msg: StoredMessage = {
+      messageId: randomUUID(),
+      body,
+      md5OfBody: md5OfBody(body),
+      messageAttributes: attributes,
+      md5OfMessageAttributes: hasAttributes ? md5OfMessageAttributes(attributes) : undefined,
+      sentTimestamp: Date.now(),
+      receiveCount: 0,
+      visibleAt: Date.now() + delaySeconds * 1000,
+    };
+    q.messages.push(msg);
+    for (const wake of q.waiters) wake();
+    return msg;
+  }
+
+  /** Receives up to N visible messages, long-polling up to WaitTimeSeconds when none are visible. */
+  async receive(ref: string, options: ReceiveOptions = {}): Promise<StoredMessage[]> {
+    const q = this.get(ref);
+    const max = Math.min(Math.max(options.maxNumberOfMessages ?? 1, 1), 10);
+    const visibility = (options.visibilityTimeoutSeconds ?? q.model.visibilityTimeoutSeconds) * 1000;
+    const deadline = Date.now() + (options.waitTimeSeconds ?? 0) * 1000;
+    for (;;) {
+      const now = Date.now();
+      const got = q.messages.filter((m) => m.visibleAt <= now).slice(0, max);
+      if (got.length || now >= deadline || this.stopped) {
+        for (const m of got) {
+          m.receiveCount += 1;
+          m.firstReceiveTimestamp ??= now;
+          m.visibleAt = now + visibility;
+          m.receiptHandle = `${m.messageId}#${randomUUID()}`;
+        }
+        return got;
+      }
+      // Wake on a new message, when a hidden message becomes visible, or at the deadline.
+      const nextVisible = Math.min(...q.messages.map((m) => m.visibleAt), deadline);
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          q.waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, Math.max(1, nextVisible - now));
+        q.waiters.add(wake);
+      });
+    }
+  }
+
+  /** Deletes a received message; false when the receipt handle matches no message. */
+  delete(ref: string, receiptHandle: string): boolean {
+    const q = this.get(ref);
+    const i = q.messages.findIndex((m) => m.receiptHandle === receiptHandle);
+    if (i < 0) return false;
+    q.messages.splice(i, 1);
+    return true;
+  }
+
+  /** Removes every message. */
+  purge(ref: string): void {
+    this.get(ref).messages.length = 0;
+  }
+
+  /** Visible and in-flight counts. */
+  counts(ref: string): { visible: number; notVisible: number; delayed: number } {
+    const q = this.get(ref);
+    const now = Date.now();
+    let visible = 0;
+    let notVisible = 0;
+    let delayed = 0;
+    for (const m of q.messages) {
+      if (m.visibleAt <= now) visible++;
+      else if (m.receiveCount === 0) delayed++;
+      else notVisible++;
+    }
+    return { visible, notVisible, delayed };
+  }
+
+  /** Ends long polls. */
+  stop(): void {
+    this.stopped = true;
+    for (const q of this.byName.values()) for (const wake of q.waiters) wake();
+  }
+}

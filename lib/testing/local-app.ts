@@ -1,0 +1,54 @@
+/**
+ * `startLocalApp`: run a stack or a synthesized assembly in-process from a jest test, with
+ * real HTTP URLs and an AWS endpoint for the real SDK clients.
+ */
+import type { Stack } from 'aws-cdk-lib';
+import { Stage } from 'aws-cdk-lib';
+import { LocalApp, type LocalAppOptions } from '../local';
+
+/** What to run: a stack (synthesized here) or an assembly directory. */
+export type LocalAppSource = { readonly stack: Stack } | { readonly assembly: string };
+
+/** A running app, for tests. */
+export interface RunningLocalApp {
+  /** Base URL of each HTTP API, in template order. */
+  readonly urls: readonly string[];
+  /** The AWS endpoint: pass as `endpoint` to SDK clients. */
+  readonly awsEndpoint: string;
+  /** SDK client config for the local endpoint (endpoint, region, dummy credentials). */
+  readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** The delivery ledger (every async delivery and its state). */
+  readonly ledger: LocalApp['ledger'];
+  /** The underlying app, for everything else. */
+  readonly app: LocalApp;
+  /** Stops the app. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts an app on ephemeral ports (unless ports are given).
+ *
+ * @example
+ * const local = await startLocalApp({ stack: new ShopStack(new App(), 'Shop') });
+ * const res = await fetch(`${local.urls[0]}/orders`, { method: 'POST', body: '{}' });
+ * const eb = new EventBridgeClient(local.clientConfig);
+ * await local.stop();
+ */
+export async function startLocalApp(source: LocalAppSource, options: LocalAppOptions = {}): Promise<RunningLocalApp> {
+  const assembly = 'stack' in source ? synthesize(source.stack) : source.assembly;
+  const app = await LocalApp.start(assembly, { httpPort: 0, awsPort: 0, schedules: false, ...options });
+  return {
+    urls: app.urls,
+    awsEndpoint: app.awsEndpoint,
+    clientConfig: { endpoint: app.awsEndpoint, region: app.model.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+    ledger: app.ledger,
+    app,
+    stop: () => app.stop(),
+  };
+}
+
+function synthesize(stack: Stack): string {
+  const stage = Stage.of(stack);
+  if (!stage) throw new Error(`Stack ${stack.node.path} is not in an App or Stage; create it with new App() as its scope`);
+  return stage.synth().directory;
+}
