@@ -2,18 +2,37 @@
  * Shared setup for the local-runtime end-to-end tests: synthesize the plain-CDK fixture app
  * into a temp folder and start it on ephemeral ports.
  */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { Stage } from 'aws-cdk-lib';
 import { LocalApp, type LocalAppOptions } from '../../lib/local';
-import { buildPlainStack, type PlainAppOptions } from './fixtures/plain-app';
+import type { PlainAppOptions } from './fixtures/plain-app';
 
-/** Synthesizes the fixture app; returns the assembly dir. */
+/**
+ * Synthesizes the fixture app (once per content of the fixture sources and options; the result
+ * is cached) and returns the assembly dir. It goes under the repository (in the git-ignored
+ * `.switchyard/`) so that handlers resolve `@aws-sdk/*` from the project's node_modules, as
+ * they would from the SDK the Lambda runtime provides.
+ */
 export function synthPlainApp(options: Omit<PlainAppOptions, 'outdir'> = {}): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-plain-'));
-  const stack = buildPlainStack({ ...options, outdir });
-  Stage.of(stack)!.synth();
+  const fixtures = path.join(__dirname, 'fixtures');
+  const hash = createHash('sha256').update(JSON.stringify(options));
+  for (const file of [path.join(fixtures, 'plain-app.ts'), ...fs.readdirSync(path.join(fixtures, 'handlers')).sort().map((f) => path.join(fixtures, 'handlers', f))]) {
+    hash.update(file).update(fs.readFileSync(file));
+  }
+  const root = path.join(__dirname, '..', '..', '.switchyard', 'test-assemblies');
+  const outdir = path.join(root, `plain-${hash.digest('hex').slice(0, 16)}`);
+  if (fs.existsSync(path.join(outdir, 'manifest.json'))) return outdir;
+  fs.mkdirSync(root, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(root, 'tmp-'));
+  execFileSync(process.execPath, [require.resolve('tsx/cli'), path.join(fixtures, 'synth-plain-app.ts'), tmp, JSON.stringify(options)], { stdio: 'pipe' });
+  try {
+    fs.renameSync(tmp, outdir);
+  } catch {
+    // Another jest worker got there first with the same content.
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
   return outdir;
 }
 

@@ -10,9 +10,15 @@ beforeAll(async () => {
 });
 afterAll(() => app.stop());
 
-async function echo(path: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: { event: Record<string, any>; env: Record<string, string>; context: Record<string, any> } }> {
+interface Echo {
+  event: Record<string, any>;
+  env: Record<string, string>;
+  context: Record<string, any>;
+}
+
+async function echo(path: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: Echo }> {
   const res = await fetch(base + path, init);
-  return { status: res.status, headers: res.headers, body: await res.json() };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Echo };
 }
 
 describe('HTTP gateway, payload format 2.0', () => {
