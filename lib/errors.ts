@@ -26,6 +26,10 @@ export enum ErrorCode {
   QUOTA_EXCEEDED = 'SY150',
   /** A prop combination is contradictory or incomplete. */
   INVALID_PROPS = 'SY160',
+  /** A function's bundle is larger than its `bundling.maxSize` budget. */
+  BUNDLE_TOO_LARGE = 'SY170',
+  /** esbuild could not bundle a function's entry. */
+  BUNDLING_FAILED = 'SY171',
 }
 
 /** What a {@link SwitchyardError} is about: enough to act on without reading the source. */

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { BundleCache, OutputFile, StoredBundle } from './cache';
+import { InstalledModules, installNodeModules, lockedPackages } from './node-modules';
 import { ResolvedBundlingOptions, esbuildOptions, optionsFingerprint, outputFileName } from './options';
+import { BuildOutput, EsbuildFailure, PluginBuildRunner, resolvePluginModule } from './plugins';
 
 /** One handler entry to bundle. */
 export interface EntryRequest {
@@ -12,12 +14,49 @@ export interface EntryRequest {
   readonly options: ResolvedBundlingOptions;
 }
 
-/** Why a group of entries failed to bundle, with esbuild's formatted messages. */
+/** One entry esbuild could not bundle, with its formatted messages (`file:line:column: ...`). */
+export interface EntryFailure {
+  /** Absolute path of the entry. */
+  readonly entry: string;
+  /** esbuild's messages, formatted without color. */
+  readonly messages: string;
+}
+
+/** Why entries failed to bundle: each failing entry with esbuild's messages. */
 export class BundleBuildError extends Error {
-  constructor(public readonly entries: string[], public readonly messages: string) {
-    super(`esbuild failed for ${entries.map((e) => path.relative(process.cwd(), e)).join(', ')}:\n${messages}`);
+  constructor(public readonly failures: EntryFailure[]) {
+    super(failures.map((f) => `esbuild failed for ${path.relative(process.cwd(), f.entry)}:\n${f.messages}`).join('\n'));
     this.name = 'BundleBuildError';
   }
+
+  /** The failing entries. */
+  public get entries(): string[] {
+    return this.failures.map((f) => f.entry);
+  }
+}
+
+/** What a {@link Builder} did, for reports and for tests that prove the cache works. */
+export interface BuildStats {
+  /** Distinct entries requested (same entry and options count once). */
+  entries: number;
+  /** Entries served from the cache without running esbuild. */
+  cacheHits: number;
+  /** Entries esbuild built. */
+  built: number;
+  /** esbuild builds run (one per group of options, more when isolating a failure). */
+  esbuildCalls: number;
+  /** npm installs run for `nodeModules` (cached installs do not count). */
+  npmInstalls: number;
+}
+
+/** Reported after each esbuild build, for progress output. */
+export interface GroupProgress {
+  /** Entries built so far, across groups. */
+  readonly built: number;
+  /** Entries to build in this synth. */
+  readonly toBuild: number;
+  /** Milliseconds the build took. */
+  readonly durationMs: number;
 }
 
 /** Files that change how every entry resolves, and so belong in every cache key. */
@@ -26,72 +65,110 @@ const PROJECT_FILES = ['package-lock.json', 'tsconfig.json', 'package.json'];
 /**
  * Bundles many entries with as few esbuild builds as possible.
  *
- * Entries that share options go into one `buildSync` call with many entry points and no code
- * splitting, so each entry still gets a self-contained output holding only what it imports,
- * while esbuild parses every shared module once. A call costs one esbuild process, not one
- * per function as `NodejsFunction`'s CLI spawns do.
+ * Entries that share options go into one build with many entry points and no code splitting,
+ * so each entry still gets a self-contained output holding only what it imports, while
+ * esbuild parses every shared module once. A build costs one esbuild call, not one process
+ * per function as `NodejsFunction`'s CLI spawns do. Groups with plugins are built through
+ * esbuild's asynchronous API in a worker thread (see {@link PluginBuildRunner}).
  */
 export class Builder {
+  /** What this builder has done so far. */
+  public readonly stats: BuildStats = { entries: 0, cacheHits: 0, built: 0, esbuildCalls: 0, npmInstalls: 0 };
   private readonly projectHash: string;
+  private readonly pluginHashes = new Map<string, string>();
+  private runner?: PluginBuildRunner;
 
-  constructor(private readonly cache: BundleCache, private readonly cwd: string = process.cwd()) {
+  /**
+   * @param cache where bundles are stored
+   * @param cwd the project's working directory: entries, plugins and the lock file resolve from it
+   * @param onProgress called after each esbuild build
+   */
+  constructor(
+    private readonly cache: BundleCache,
+    private readonly cwd: string = process.cwd(),
+    private readonly onProgress?: (progress: GroupProgress) => void,
+  ) {
     const hash = createHash('sha256').update(esbuild.version);
     for (const file of PROJECT_FILES) hash.update(file).update(cache.hashFile(path.join(cwd, file)) ?? '-');
     this.projectHash = hash.digest('hex');
   }
 
-  /** The cache key of a request: esbuild version, options, entry and project files. */
+  /** The cache key of a request: esbuild version, options, plugin code, entry and project files. */
   public keyOf(request: EntryRequest): string {
-    return createHash('sha256')
-      .update(this.projectHash)
-      .update(optionsFingerprint(request.options))
-      .update(request.entry)
-      .digest('hex')
-      .slice(0, 40);
+    const hash = createHash('sha256').update(this.projectHash).update(optionsFingerprint(request.options)).update(request.entry);
+    for (const plugin of request.options.plugins) hash.update(this.pluginHash(plugin.module));
+    return hash.digest('hex').slice(0, 40);
   }
 
   /** Builds or fetches from cache every request; results are in the same order. */
   public buildAll(requests: EntryRequest[]): StoredBundle[] {
     const results = new Map<string, StoredBundle>();
     const misses = new Map<string, Map<string, EntryRequest>>(); // fingerprint -> key -> request
-    for (const request of requests) {
-      const key = this.keyOf(request);
-      if (results.has(key)) continue;
+    const keys = requests.map((request) => this.keyOf(request));
+    requests.forEach((request, i) => {
+      const key = keys[i];
+      if (results.has(key) || [...misses.values()].some((group) => group.has(key))) return;
+      this.stats.entries++;
       const hit = this.cache.lookup(key);
       if (hit) {
+        this.stats.cacheHits++;
         results.set(key, hit);
-        continue;
+        return;
       }
       const fingerprint = optionsFingerprint(request.options);
       if (!misses.has(fingerprint)) misses.set(fingerprint, new Map());
       misses.get(fingerprint)!.set(key, request);
+    });
+    const toBuild = [...misses.values()].reduce((n, group) => n + group.size, 0);
+    const failures: EntryFailure[] = [];
+    try {
+      for (const group of misses.values()) {
+        const { built, failed } = this.buildIsolatingFailures(group, toBuild);
+        for (const [key, bundle] of built) results.set(key, bundle);
+        failures.push(...failed);
+      }
+    } finally {
+      this.runner?.close();
+      this.runner = undefined;
     }
-    for (const group of misses.values()) {
-      for (const [key, bundle] of this.buildGroup(group)) results.set(key, bundle);
-    }
-    return requests.map((request) => results.get(this.keyOf(request))!);
+    if (failures.length > 0) throw new BundleBuildError(failures);
+    return keys.map((key) => results.get(key)!);
   }
 
-  private buildGroup(group: Map<string, EntryRequest>): Map<string, StoredBundle> {
+  /**
+   * Builds a group; when esbuild fails, splits it in halves and retries each, so the error is
+   * pinned on the entries that cause it (a failing build has no metafile to tell) while the
+   * others still build. k failing entries among n cost about 2k*log2(n) extra builds.
+   */
+  private buildIsolatingFailures(group: Map<string, EntryRequest>, toBuild: number): { built: Map<string, StoredBundle>; failed: EntryFailure[] } {
+    try {
+      return { built: this.buildGroup(group, toBuild), failed: [] };
+    } catch (error) {
+      if (!(error instanceof EsbuildFailure)) throw error;
+      const entries = [...group];
+      if (entries.length === 1) {
+        return { built: new Map(), failed: [{ entry: entries[0][1].entry, messages: formatMessages(error.errors, this.cwd) }] };
+      }
+      const half = Math.ceil(entries.length / 2);
+      const first = this.buildIsolatingFailures(new Map(entries.slice(0, half)), toBuild);
+      const second = this.buildIsolatingFailures(new Map(entries.slice(half)), toBuild);
+      return { built: new Map([...first.built, ...second.built]), failed: [...first.failed, ...second.failed] };
+    }
+  }
+
+  private buildGroup(group: Map<string, EntryRequest>, toBuild: number): Map<string, StoredBundle> {
     const options = [...group.values()][0].options;
     const outdir = path.join(this.cache.dir, 'bundles');
-    let result: esbuild.BuildResult<{ write: false; metafile: true }>;
-    try {
-      result = esbuild.buildSync({
-        ...esbuildOptions(options),
-        entryPoints: [...group].map(([key, request]) => ({ in: request.entry, out: `${key}/index` })),
-        outdir,
-        absWorkingDir: this.cwd,
-        write: false,
-        metafile: true,
-      }) as esbuild.BuildResult<{ write: false; metafile: true }>;
-    } catch (error) {
-      const failure = error as esbuild.BuildFailure;
-      const messages = failure.errors
-        ? esbuild.formatMessagesSync(failure.errors, { kind: 'error', color: false }).join('\n')
-        : String(error);
-      throw new BundleBuildError([...group.values()].map((r) => r.entry), messages);
-    }
+    const started = Date.now();
+    const result = this.runEsbuild(options, {
+      ...esbuildOptions(options),
+      entryPoints: [...group].map(([key, request]) => ({ in: request.entry, out: `${key}/index` })),
+      outdir,
+      absWorkingDir: this.cwd,
+      write: false,
+      metafile: true,
+    });
+    const modules = options.nodeModules.length > 0 ? this.installModules(options.nodeModules) : undefined;
 
     const mainName = outputFileName(options);
     const filesByKey = new Map<string, OutputFile[]>();
@@ -110,10 +187,57 @@ export class Builder {
       // Every file esbuild read for this entry, not only those that kept bytes in the output:
       // a module tree-shaken to nothing today can contribute tomorrow.
       const absoluteInputs = inputsOf(result.metafile, Object.keys(meta?.inputs ?? {}), this.cwd);
-      built.set(key, this.cache.store(key, files, inputs, absoluteInputs));
+      built.set(key, this.cache.store(key, files, inputs, absoluteInputs, modules));
     }
+    this.stats.built += group.size;
+    this.onProgress?.({ built: this.stats.built, toBuild, durationMs: Date.now() - started });
     return built;
   }
+
+  private runEsbuild(options: ResolvedBundlingOptions, buildOptions: esbuild.BuildOptions): BuildOutput {
+    this.stats.esbuildCalls++;
+    if (options.plugins.length > 0) {
+      this.runner ??= new PluginBuildRunner(this.cwd);
+      return this.runner.build(buildOptions, options.plugins);
+    }
+    try {
+      return esbuild.buildSync(buildOptions) as esbuild.BuildResult<{ write: false; metafile: true }>;
+    } catch (error) {
+      const errors = (error as esbuild.BuildFailure).errors;
+      if (Array.isArray(errors) && errors.length > 0) throw new EsbuildFailure(errors);
+      throw error;
+    }
+  }
+
+  private installModules(names: string[]): InstalledModules {
+    const installed = installNodeModules(lockedPackages(names, this.cwd), this.cache.dir);
+    if (installed.installed) this.stats.npmInstalls++;
+    return installed;
+  }
+
+  private pluginHash(module: string): string {
+    let hash = this.pluginHashes.get(module);
+    if (hash === undefined) {
+      hash = this.cache.hashFile(resolvePluginModule({ module }, this.cwd)) ?? '-';
+      this.pluginHashes.set(module, hash);
+    }
+    return hash;
+  }
+}
+/**
+ * One line per message, `file:line:column: ERROR: text`, as compilers print them and editors
+ * link them, followed by the source line; paths outside `cwd` are absolute.
+ */
+export function formatMessages(messages: readonly esbuild.Message[], cwd: string): string {
+  return messages
+    .map((m) => {
+      const loc = m.location;
+      if (!loc) return `ERROR: ${m.text}`;
+      const absolute = path.resolve(cwd, loc.file);
+      const file = absolute.startsWith(cwd + path.sep) ? path.relative(cwd, absolute) : absolute;
+      return `${file}:${loc.line}:${loc.column}: ERROR: ${m.text}\n    ${loc.lineText.trim()}`;
+    })
+    .join('\n');
 }
 
 /** The transitive imports of the given inputs, as absolute paths. */

@@ -43,11 +43,13 @@ interface Manifest {
  */
 export class BundleCache {
   /**
-   * The cache folder: `SWITCHYARD_CACHE_DIR`, else `node_modules/.cache/switchyard` under the
-   * working directory when it has `node_modules`, else one under the OS temp dir.
+   * The cache folder, first of: the `SWITCHYARD_CACHE_DIR` environment variable, the
+   * `switchyard:cacheDir` context value (`configured`, relative to `cwd`),
+   * `node_modules/.cache/switchyard` when `cwd` has `node_modules`, a folder in the OS temp dir.
    */
-  public static defaultDir(cwd: string = process.cwd()): string {
-    if (process.env.SWITCHYARD_CACHE_DIR) return path.resolve(process.env.SWITCHYARD_CACHE_DIR);
+  public static defaultDir(cwd: string = process.cwd(), configured?: string): string {
+    if (process.env.SWITCHYARD_CACHE_DIR) return path.resolve(cwd, process.env.SWITCHYARD_CACHE_DIR);
+    if (configured) return path.resolve(cwd, configured);
     const nodeModules = path.join(cwd, 'node_modules');
     if (fs.existsSync(nodeModules)) return path.join(nodeModules, '.cache', 'switchyard');
     return path.join(os.tmpdir(), 'switchyard-cache');
@@ -79,14 +81,25 @@ export class BundleCache {
     return { dir, hash: manifest.bundle, size: manifest.size, inputs: manifest.inputs };
   }
 
-  /** Stores a freshly built bundle under its content hash and indexes it by `key`. */
-  public store(key: string, files: OutputFile[], inputs: Record<string, number>, absoluteInputs: string[]): StoredBundle {
-    const hash = hashFiles(files);
+  /**
+   * Stores a freshly built bundle under its content hash and indexes it by `key`.
+   * `nodeModules` (an installed folder and the hash of what it holds) is copied in beside the
+   * output files and its hash folded into the bundle's.
+   */
+  public store(
+    key: string,
+    files: OutputFile[],
+    inputs: Record<string, number>,
+    absoluteInputs: string[],
+    nodeModules?: { readonly dir: string; readonly key: string },
+  ): StoredBundle {
+    const hash = nodeModules ? createHash('sha256').update(hashFiles(files)).update(nodeModules.key).digest('hex') : hashFiles(files);
     const dir = path.join(this.dir, 'bundles', hash);
     if (!fs.existsSync(dir)) {
       const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
       fs.mkdirSync(tmp, { recursive: true });
       for (const file of files) fs.writeFileSync(path.join(tmp, file.name), file.contents);
+      if (nodeModules) fs.cpSync(nodeModules.dir, path.join(tmp, 'node_modules'), { recursive: true });
       renameIntoPlace(tmp, dir);
     }
     const size = files[0]?.contents.byteLength ?? 0;

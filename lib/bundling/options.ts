@@ -1,4 +1,5 @@
 import type { BuildOptions } from 'esbuild';
+import type { EsbuildPluginReference } from './plugins';
 
 /**
  * How a handler entry is bundled by esbuild.
@@ -63,6 +64,19 @@ export interface BundlingOptions {
    * @default - no budget
    */
   readonly maxSize?: number;
+  /**
+   * Packages installed into the bundle folder's `node_modules` instead of being bundled
+   * (native addons, packages that read their own files at run time). Versions come from the
+   * project's `package-lock.json`; installs are cached by version.
+   * @default - none: everything is bundled
+   */
+  readonly nodeModules?: string[];
+  /**
+   * esbuild plugins, given as module specifiers so they can run in the worker that builds
+   * them (see {@link EsbuildPluginReference}).
+   * @default - none
+   */
+  readonly plugins?: EsbuildPluginReference[];
 }
 
 /** The parts of {@link BundlingOptions} that decide esbuild's output, with defaults applied. */
@@ -78,6 +92,9 @@ export interface ResolvedBundlingOptions {
   readonly keepNames: boolean;
   readonly target: string;
   readonly maxSize?: number;
+  /** Sorted, without duplicates. */
+  readonly nodeModules: string[];
+  readonly plugins: EsbuildPluginReference[];
 }
 
 /** Default modules left external: the Node.js Lambda runtimes ship AWS SDK v3. */
@@ -103,6 +120,8 @@ export function resolveBundlingOptions(options: BundlingOptions = {}, runtimeNam
     keepNames: options.keepNames ?? false,
     target: options.target ?? targetForRuntime(runtimeName),
     maxSize: options.maxSize,
+    nodeModules: [...new Set(options.nodeModules ?? [])].sort(),
+    plugins: options.plugins ?? [],
   };
 }
 
@@ -135,7 +154,8 @@ export function esbuildOptions(options: ResolvedBundlingOptions): BuildOptions {
     sourcemap: options.sourceMap ? 'linked' : false,
     // Prefer ESM entry points of dependencies: they tree-shake far better.
     mainFields: esm ? ['module', 'main'] : ['main', 'module'],
-    external: options.externalModules,
+    // Installed modules must stay imports: the bundle finds them in its own node_modules.
+    external: [...options.externalModules, ...options.nodeModules],
     define: options.define,
     loader: options.loader,
     banner: banner ? { js: banner } : undefined,
@@ -146,7 +166,10 @@ export function esbuildOptions(options: ResolvedBundlingOptions): BuildOptions {
   };
 }
 
-/** A stable fingerprint of the options that affect output, for grouping and caching. */
+/**
+ * A stable fingerprint of the options that affect esbuild's output, for grouping and caching.
+ * The contents of plugin modules and installed packages are added to cache keys by the builder.
+ */
 export function optionsFingerprint(options: ResolvedBundlingOptions): string {
   // maxSize checks the output; it does not change it, so it must not split builds.
   const { maxSize: _maxSize, ...rest } = options;

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ErrorCode, EventApp, SwitchyardError } from '../../lib';
 
@@ -107,6 +107,25 @@ const cases: Case[] = [
     code: ErrorCode.INVALID_PROPS,
     mentions: 'No subscription or schedule',
     build: (a) => a.deadLetterQueue('Nope'),
+  },
+  // Bundling errors surface at synth, when every function of the app is bundled at once.
+  {
+    name: 'bundle over its size budget',
+    code: ErrorCode.BUNDLE_TOO_LARGE,
+    mentions: 'over its budget of 10 bytes',
+    build: (a) => {
+      a.addFunction('Fat', { entry: HELLO, bundling: { maxSize: 10 } });
+      return Stage.of(a)!.synth();
+    },
+  },
+  {
+    name: 'entry esbuild cannot bundle',
+    code: ErrorCode.BUNDLING_FAILED,
+    mentions: 'Could not resolve "switchyard-no-such-package"',
+    build: (a) => {
+      a.addFunction('Broken', { entry: 'test/fixtures/handlers/unresolved.js' });
+      return Stage.of(a)!.synth();
+    },
   },
 ];
 

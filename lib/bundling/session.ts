@@ -1,0 +1,199 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AssetHashType, Aspects, CfnResource, IAspect, Stack, Stage } from 'aws-cdk-lib';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct, IConstruct } from 'constructs';
+import { ErrorCode, SwitchyardError } from '../errors';
+import { BuildStats, BundleBuildError, Builder } from './build';
+import { BundleCache, StoredBundle } from './cache';
+import { ResolvedBundlingOptions, outputFileName } from './options';
+import { BundleReport, BundlingEvent, BundlingListener, stderrReporter, writeBundleManifest } from './report';
+
+/** Context key (cdk.json or `--context`) for the cache folder, relative to the working dir. */
+export const CACHE_DIR_CONTEXT = 'switchyard:cacheDir';
+
+/** One function's code waiting to be bundled at synth; created by `BundledCode`. */
+export interface PendingBundle {
+  /** The function the code is bound to. */
+  readonly scope: Construct;
+  /** Absolute path of the entry. */
+  readonly entry: string;
+  /** Resolved options. */
+  readonly options: ResolvedBundlingOptions;
+  /** The function's CloudFormation resource, once bound. */
+  resource?: CfnResource;
+  /** The staged asset, once built. */
+  asset?: s3assets.Asset;
+}
+
+const LISTENERS = new Set<BundlingListener>();
+const SESSIONS = new WeakMap<IConstruct, BundlingSession>();
+
+/**
+ * Collects every `BundledCode` of one stage (an App or a nested Stage) and builds them all at
+ * synth, through an aspect on the stage that runs before the template is written.
+ *
+ * After bundling it writes `switchyard-bundles.json` (see `BundleManifest`) into the stage's
+ * cloud assembly folder, and tells listeners (progress output, the CLI's size table).
+ */
+export class BundlingSession implements IAspect {
+  /** The session of the stage `scope` belongs to, created on first use. */
+  public static of(scope: IConstruct): BundlingSession {
+    const stage = Stage.of(scope) ?? scope.node.root;
+    let session = SESSIONS.get(stage);
+    if (!session) {
+      session = new BundlingSession(stage);
+      SESSIONS.set(stage, session);
+      Aspects.of(stage).add(session);
+    }
+    return session;
+  }
+
+  /**
+   * Calls `listener` with the bundling events of every session in this process, for tools
+   * that synthesize in-process. Returns a function that removes it.
+   */
+  public static addListener(listener: BundlingListener): () => void {
+    LISTENERS.add(listener);
+    return () => LISTENERS.delete(listener);
+  }
+
+  private readonly pending: PendingBundle[] = [];
+  private readonly reports: BundleReport[] = [];
+  private readonly totals: BuildStats = { entries: 0, cacheHits: 0, built: 0, esbuildCalls: 0, npmInstalls: 0 };
+
+  private constructor(private readonly stage: IConstruct) {}
+
+  /** Registers code to build at synth. */
+  public add(pending: PendingBundle): void {
+    this.pending.push(pending);
+  }
+
+  /** Bundle sizes of the functions built so far in this stage. */
+  public get bundles(): readonly BundleReport[] {
+    return this.reports;
+  }
+
+  /** What bundling this stage has cost so far: esbuild builds, cache hits, npm installs. */
+  public get stats(): Readonly<BuildStats> {
+    return this.totals;
+  }
+
+  /** Builds at synth, when the aspect reaches the stage root (before any child). */
+  public visit(node: IConstruct): void {
+    if (node === this.stage) this.materialize();
+  }
+
+  /** Builds every pending entry and stages its asset; safe to call more than once. */
+  public materialize(): void {
+    const todo = this.pending.filter((p) => !p.asset);
+    if (todo.length === 0) return;
+    const started = Date.now();
+    const emit = this.emitter();
+    const cache = new BundleCache(
+      BundleCache.defaultDir(process.cwd(), this.stage.node.tryGetContext(CACHE_DIR_CONTEXT) as string | undefined),
+      process.env.SWITCHYARD_CACHE !== 'off',
+    );
+    // `cdk synth -e OtherStack` marks the stacks it does not need: skip their bundles.
+    const toBuild = todo.filter((p) => Stack.of(p.scope).bundlingRequired);
+    const builder = new Builder(cache, process.cwd(), ({ built, toBuild: total }) => emit({ type: 'progress', built, toBuild: total }));
+    let bundles: StoredBundle[] = [];
+    try {
+      bundles = toBuild.length > 0 ? builder.buildAll(toBuild) : [];
+    } catch (error) {
+      if (error instanceof BundleBuildError) throw this.buildError(error, toBuild);
+      throw error;
+    } finally {
+      for (const key of Object.keys(this.totals) as Array<keyof BuildStats>) this.totals[key] += builder.stats[key];
+    }
+    toBuild.forEach((p, i) => this.attach(p, bundles[i]));
+    for (const p of todo.filter((q) => !toBuild.includes(q))) this.attach(p, placeholder(cache, p));
+
+    if (Stage.isStage(this.stage)) writeBundleManifest(this.stage.outdir, { version: 1, stats: { ...this.totals }, bundles: [...this.reports] });
+    emit({ type: 'done', stats: { ...this.totals }, durationMs: Date.now() - started, bundles: this.reports });
+    this.checkBudgets(toBuild);
+  }
+
+  private attach(p: PendingBundle, bundle: StoredBundle): void {
+    p.asset = new s3assets.Asset(p.scope, 'Code', {
+      path: bundle.dir,
+      assetHash: bundle.hash,
+      assetHashType: AssetHashType.CUSTOM,
+      deployTime: true,
+    });
+    if (p.resource) {
+      p.asset.addResourceMetadata(p.resource, 'Code');
+      // The folder is already a bundle: tools such as SAM must not build it again.
+      p.resource.addMetadata('aws:asset:is-bundled', true);
+    }
+    this.reports.push({
+      functionPath: p.scope.node.path,
+      entry: relative(p.entry),
+      size: bundle.size,
+      hash: bundle.hash,
+      largestInputs: Object.entries(bundle.inputs)
+        .map(([file, bytes]) => ({ path: file, bytes }))
+        .sort((a, b) => b.bytes - a.bytes)
+        .slice(0, 5),
+    });
+  }
+
+  /** Fails synth (every synth, `Template.fromStack` included) on the first bundle over budget. */
+  private checkBudgets(built: PendingBundle[]): void {
+    const over = built.flatMap((p) => {
+      const report = this.reports.find((r) => r.functionPath === p.scope.node.path);
+      return p.options.maxSize !== undefined && report && report.size > p.options.maxSize ? [{ p, report, maxSize: p.options.maxSize }] : [];
+    });
+    if (over.length === 0) return;
+    const { p, report, maxSize } = over[0];
+    const top = report.largestInputs.map((i) => `${i.path} (${i.bytes} B)`).join(', ');
+    const others = over.length > 1 ? `; also over budget: ${over.slice(1).map((o) => o.p.scope.node.path).join(', ')}` : '';
+    throw new SwitchyardError({
+      code: ErrorCode.BUNDLE_TOO_LARGE,
+      problem: `Bundle of ${report.entry} is ${report.size} bytes, over its budget of ${maxSize} bytes; largest inputs: ${top}${others}`,
+      scope: p.scope,
+      value: report.size,
+      fix: 'mark large dependencies external (bundling.externalModules), import narrower modules, or raise bundling.maxSize',
+    });
+  }
+
+  /** Names the functions whose entries failed, with esbuild's file:line messages. */
+  private buildError(error: BundleBuildError, requests: PendingBundle[]): SwitchyardError {
+    const failing = requests.filter((p) => error.entries.includes(p.entry));
+    const details = error.failures
+      .map((f) => {
+        const functions = requests.filter((p) => p.entry === f.entry).map((p) => p.scope.node.path);
+        return `${functions.join(', ')} (${relative(f.entry)}):\n${f.messages}`;
+      })
+      .join('\n');
+    return new SwitchyardError({
+      code: ErrorCode.BUNDLING_FAILED,
+      problem: `esbuild could not bundle ${failing.length === 1 ? 'the function' : `${failing.length} functions`}:\n${details}\n`,
+      scope: failing[0]?.scope ?? this.stage,
+      value: relative(error.entries[0]),
+      fix: 'correct the code at the location esbuild names, install the missing package, or mark it external (bundling.externalModules)',
+    });
+  }
+
+  private emitter(): BundlingListener {
+    const listeners = [...LISTENERS];
+    const reporter = stderrReporter();
+    if (reporter) listeners.push(reporter);
+    return (event: BundlingEvent) => listeners.forEach((listener) => listener(event));
+  }
+}
+
+function relative(file: string): string {
+  return path.relative(process.cwd(), file).split(path.sep).join('/');
+}
+
+/** Stands in for a bundle in stacks the CLI was told not to bundle (`cdk synth -e Other`). */
+function placeholder(cache: BundleCache, p: PendingBundle): StoredBundle {
+  const dir = path.join(cache.dir, 'placeholder');
+  const file = path.join(dir, outputFileName(p.options));
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(file, '// bundling skipped for this stack\n');
+  }
+  return { dir, hash: 'placeholder', size: 0, inputs: {} };
+}
