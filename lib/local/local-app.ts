@@ -130,6 +130,7 @@ export class LocalApp {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.deliverer.stop();
     this.scheduler.stop();
     this.reloader?.stop();
     this.queues.stop();
@@ -139,7 +140,7 @@ export class LocalApp {
 
   private async startServices(): Promise<void> {
     await this.gateway.start();
-    this.endpoint.attach({ host: this.host, router: this.router, queues: this.queues, deliverer: this.deliverer });
+    this.endpoint.attach({ host: this.host, router: this.router, queues: this.queues, deliverer: this.deliverer, ledger: this.ledger, scheduler: this.scheduler });
     if (this.options.schedules !== false) this.scheduler.start();
     this.reloader?.start();
   }

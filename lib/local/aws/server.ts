@@ -9,7 +9,10 @@ import type { Deliverer } from '../events/delivery';
 import type { EventRouter } from '../events/event-router';
 import type { FunctionHost } from '../host/function-host';
 import { readBody } from '../read-body';
+import type { DeliveryLedger } from '../events/ledger';
+import type { Scheduler } from '../schedule/scheduler';
 import type { QueueStore } from '../sqs/queue-store';
+import { ADMIN_PREFIX, handleAdmin } from './admin-api';
 import { handleEventBridge } from './eventbridge-api';
 import { handleLambdaInvoke, isLambdaInvoke } from './lambda-api';
 import { AwsServiceError, type AwsResponse } from './protocol';
@@ -21,6 +24,8 @@ export interface AwsServices {
   readonly router: EventRouter;
   readonly queues: QueueStore;
   readonly deliverer: Deliverer;
+  readonly ledger: DeliveryLedger;
+  readonly scheduler: Scheduler;
 }
 
 /** The local AWS endpoint. */
@@ -64,7 +69,9 @@ export class AwsEndpoint {
       const target = String(req.headers['x-amz-target'] ?? '');
       const services = this.services;
       if (!services) throw new AwsServiceError(503, 'ServiceUnavailableException', 'The local app is still starting');
-      if (isLambdaInvoke(url.pathname)) {
+      if (url.pathname.startsWith(ADMIN_PREFIX)) {
+        response = handleAdmin(services.ledger, services.scheduler, req.method ?? 'GET', url.pathname, url.searchParams);
+      } else if (isLambdaInvoke(url.pathname)) {
         protocol = 'rest';
         response = await handleLambdaInvoke(services.host, services.deliverer, url.pathname, url.searchParams, req.headers as Record<string, string | undefined>, body);
       } else if (target.startsWith('AWSEvents.')) {

@@ -21,6 +21,7 @@ export interface DelivererOptions {
 /** Delivers events to functions and queues. */
 export class Deliverer {
   private readonly timeScale: number;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly host: FunctionHost,
@@ -53,7 +54,9 @@ export class Deliverer {
       return record;
     }
     const policy = { ...target, delaySeconds: eventBridgeDelay };
-    const failure = await runWithRetries(attempt, policy, this.timeScale, this.hooks(record), record.acceptedAt);
+    const failure = await runWithRetries(attempt, policy, this.timeScale, this.hooks(record), record.acceptedAt, this.stopping.signal);
+    // Stopped mid-way: the record stays pending or retrying, which is the truth.
+    if (failure === 'aborted') return record;
     if (!failure) {
       this.ledger.update(record, { state: 'delivered' });
       return record;
@@ -76,12 +79,17 @@ export class Deliverer {
     const record = this.ledger.accept({ eventId: requestId, kind: 'async-invoke', targetArn: fn.arn });
     let lastPayload = 'null';
     const attempt = async (): Promise<AttemptResult> => {
-      const r = await this.host.invoke(fn.name, { payload, requestId, overflow: 'wait' });
-      lastPayload = r.payload;
-      return r.error;
+      try {
+        const r = await this.host.invoke(fn.name, { payload, requestId, overflow: 'wait' });
+        lastPayload = r.payload;
+        return r.error;
+      } catch (err) {
+        return { errorType: (err as Error).name, errorMessage: (err as Error).message };
+      }
     };
     const policy = { ...fn.asyncConfig, delaySeconds: lambdaAsyncDelay };
-    const failure = await runWithRetries(attempt, policy, this.timeScale, this.hooks(record), record.acceptedAt);
+    const failure = await runWithRetries(attempt, policy, this.timeScale, this.hooks(record), record.acceptedAt, this.stopping.signal);
+    if (failure === 'aborted') return record;
     const cfg = fn.asyncConfig;
     if (!failure) {
       if (cfg.onSuccessArn && this.isQueue(cfg.onSuccessArn)) {
@@ -100,6 +108,11 @@ export class Deliverer {
       this.deadLetter(record, cfg.deadLetterArn, payload, attributes, failure.error);
     }
     return record;
+  }
+
+  /** Stops retrying: deliveries in progress stay `pending`/`retrying` in the ledger. */
+  stop(): void {
+    this.stopping.abort();
   }
 
   private attemptFor(arn: string, input: string): (() => Promise<AttemptResult>) | undefined {

@@ -46,7 +46,8 @@ export interface LedgerFilter {
 
 /** Typed events of the ledger. */
 export interface LedgerEvents {
-  change: [DeliveryRecord];
+  /** A delivery changed; `changed` names the fields that did (`state`, `attempts`, ...). */
+  change: [record: DeliveryRecord, changed: readonly string[]];
 }
 
 /** The list of deliveries. */
@@ -62,7 +63,7 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
     const record: DeliveryRecord = { ...init, id: `d-${++this.seq}`, state: 'pending', attempts: 0, acceptedAt: now, updatedAt: now };
     this.records.set(record.id, record);
     this.open++;
-    this.emit('change', record);
+    this.emit('change', record, ['state']);
     return record;
   }
 
@@ -75,7 +76,7 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
       this.open--;
       if (this.open === 0) for (const w of this.idleWaiters.splice(0)) w();
     }
-    this.emit('change', record);
+    this.emit('change', record, Object.keys(change));
   }
 
   /** Deliveries, optionally filtered, in acceptance order. */

@@ -37,10 +37,13 @@ export interface RetryHooks {
   onRetryScheduled(nextAttemptAt: number, error: LambdaErrorPayload): void;
 }
 
+/** How a retry loop ended: success (undefined), exhausted, or aborted because the app stopped. */
+export type RetryOutcome = { readonly error: LambdaErrorPayload; readonly condition: ExhaustedCondition; readonly attempts: number } | 'aborted' | undefined;
+
 /**
  * Runs `attempt` until it succeeds or the policy is exhausted. `timeScale` multiplies every
  * delay and the event age (0.001 turns a minute into 60 ms). Resolves with the last error and
- * the exhausted condition, or undefined on success.
+ * the exhausted condition, undefined on success, or 'aborted' once `signal` fires.
  */
 export async function runWithRetries(
   attempt: () => Promise<AttemptResult>,
@@ -48,17 +51,23 @@ export async function runWithRetries(
   timeScale: number,
   hooks: RetryHooks,
   acceptedAt = Date.now(),
-): Promise<{ error: LambdaErrorPayload; condition: ExhaustedCondition; attempts: number } | undefined> {
+  signal?: AbortSignal,
+): Promise<RetryOutcome> {
   const maxAgeMs = policy.maximumEventAgeInSeconds * 1000 * timeScale;
   for (let n = 1; ; n++) {
+    if (signal?.aborted) return 'aborted';
     hooks.onAttempt(n);
     const error = await attempt();
+    if (signal?.aborted) return 'aborted';
     if (!error) return undefined;
     if (n > policy.maximumRetryAttempts) return { error, condition: 'MaximumRetryAttempts', attempts: n };
     const delayMs = policy.delaySeconds(n) * 1000 * timeScale;
     const next = Date.now() + delayMs;
     if (next - acceptedAt > maxAgeMs) return { error, condition: 'MaximumEventAgeInSeconds', attempts: n };
     hooks.onRetryScheduled(next, error);
-    await new Promise((r) => setTimeout(r, delayMs));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delayMs);
+      signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
   }
 }

@@ -14,6 +14,9 @@ import type { InstanceInit, InstanceMessage, LambdaErrorPayload } from './protoc
 
 const WORKER_FILE = path.join(__dirname, 'worker.mjs');
 
+/** Node flags of the host process that instances keep. */
+const INHERITED_FLAGS = ['--enable-source-maps', '--stack-trace-limit', '--no-warnings', '--max-old-space-size'];
+
 /** The outcome of one invocation on an instance. */
 export type InstanceOutcome =
   | { readonly ok: true; readonly payload: string }
@@ -49,6 +52,8 @@ export class FunctionInstance {
     this.worker = new Worker(WORKER_FILE, {
       workerData: options.init,
       env: { ...options.env },
+      // Not the host's loaders (`--import tsx`, jest's): a function runs on plain Node, as on Lambda.
+      execArgv: process.execArgv.filter((a) => INHERITED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))),
       resourceLimits: options.heapMb ? { maxOldGenerationSizeMb: options.heapMb } : undefined,
       stdout: false,
       stderr: false,

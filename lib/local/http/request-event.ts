@@ -1,7 +1,7 @@
 /**
  * HTTP request -> Lambda proxy event, in API Gateway HTTP API payload format 2.0 or 1.0.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RouteMatch } from './routes';
 
@@ -113,7 +113,7 @@ function joinedHeaders(req: GatewayRequest): { headers: Record<string, string>; 
   headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${req.sourceIp}` : req.sourceIp;
   headers['x-forwarded-port'] = String(req.localPort);
   headers['x-forwarded-proto'] = 'http';
-  headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+  headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)}`;
   return { headers, cookies };
 }
 

@@ -1,0 +1,78 @@
+/**
+ * `switchyard dev`: synthesize (or read) the app, run it, print the summary and live logs,
+ * stop cleanly on SIGINT/SIGTERM.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LocalApp } from '../local';
+import { deliveryLine, invocationLine, logLine, requestLine, summary } from './format';
+import { synthesizeApp } from './synth';
+
+/** Options of `switchyard dev`. */
+export interface DevOptions {
+  readonly projectDir: string;
+  /** An existing assembly; skips synthesis. */
+  readonly assembly?: string;
+  readonly httpPort: number;
+  readonly awsPort: number;
+  readonly watch: boolean;
+  readonly region?: string;
+  readonly timeScale?: number;
+  readonly out: NodeJS.WritableStream;
+  /** Resolves to stop the app (SIGINT/SIGTERM by default). */
+  readonly until?: Promise<unknown>;
+}
+
+/** Runs the app until stopped; resolves with the exit code. */
+export async function dev(options: DevOptions): Promise<number> {
+  const print = (line: string) => options.out.write(`${line}\n`);
+  let assembly = options.assembly ? path.resolve(options.projectDir, options.assembly) : undefined;
+  if (assembly && !fs.existsSync(path.join(assembly, 'manifest.json'))) {
+    print(`switchyard: ${assembly} is not a cloud assembly (no manifest.json).`);
+    return 1;
+  }
+  if (!assembly) {
+    print('Synthesizing through cdk.json ...');
+    assembly = await synthesizeApp({ projectDir: options.projectDir, region: options.region, output: options.out });
+  }
+  const app = await LocalApp.start(assembly, {
+    httpPort: options.httpPort,
+    awsPort: options.awsPort,
+    watch: options.watch,
+    region: options.region,
+    timeScale: options.timeScale,
+    projectDir: options.projectDir,
+  });
+  print('');
+  print(summary(app));
+  print('');
+  app.host.on('invocation', (r) => print(invocationLine(app, r)));
+  app.host.on('log', (l) => print(logLine(app, l)));
+  app.gateway.on('request', (r) => print(requestLine(r)));
+  app.ledger.on('change', (d, changed) => {
+    const line = deliveryLine(d, changed);
+    if (line) print(line);
+  });
+  app.scheduler.on('fire', (rule, event) => print(`schedule ${rule.name} fired event ${event.id}`));
+  app.reloader?.on('reload', (r) => print(r.error ? `reload of ${r.entry} failed: ${r.error}` : `reloaded ${r.entry} in ${r.durationMs.toFixed(0)} ms`));
+  print(`Ready. Ctrl-C to stop.${app.reloader ? ` Watching ${app.reloader.watched.length} function source(s).` : ''}`);
+
+  await (options.until ?? signal());
+  print('Stopping ...');
+  const c = app.ledger.counts();
+  await app.stop();
+  print(`Deliveries: ${c.delivered} delivered, ${c['dead-lettered']} dead-lettered, ${c.retrying + c.pending} still retrying, ${c.dropped} dropped.`);
+  return 0;
+}
+
+function signal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (s: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(s);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}

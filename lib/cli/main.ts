@@ -1,0 +1,129 @@
+/**
+ * The `switchyard` command.
+ *
+ *   switchyard dev [--assembly DIR] [--http-port 3000] [--aws-port 4010] [--no-watch]
+ *   switchyard invoke <function> [--payload JSON] [--event] [--aws-port 4010]
+ *   switchyard put-events --source S --detail-type T [--detail JSON] [--bus NAME] [--aws-port 4010]
+ *   switchyard trigger <schedule-rule> [--aws-port 4010]
+ *   switchyard ledger [--state dead-lettered] [--aws-port 4010]
+ */
+import { parseArgs } from 'node:util';
+import { EndpointError, LocalEndpointClient } from './client';
+import { dev } from './dev';
+import { SynthError } from './synth';
+
+const USAGE = `Usage: switchyard <command> [options]
+
+Commands:
+  dev         Run the synthesized app on this machine
+                --assembly DIR      an existing cloud assembly (default: synthesize through cdk.json)
+                --http-port N       first HTTP API port (default 3000; further APIs on the next ports)
+                --aws-port N        AWS-compatible endpoint port (default 4010)
+                --no-watch          do not rebundle handlers when their source changes
+                --region R          (default us-east-1)
+                --time-scale X      multiply retry delays, e.g. 0.01 (default 1)
+  invoke FN   Invoke a function of a running 'dev'   --payload JSON  --event (async)
+  put-events  Publish one event                      --source S --detail-type T --detail JSON --bus NAME
+  trigger R   Fire a schedule rule now
+  ledger      List async deliveries                  --state pending|retrying|delivered|dead-lettered|dropped
+
+Common: --aws-port N (where 'dev' listens, default 4010), --help`;
+
+/** Streams the CLI writes to (injectable for tests). */
+export interface CliIo {
+  readonly out: NodeJS.WritableStream;
+  readonly err: NodeJS.WritableStream;
+  readonly cwd: string;
+  /** Resolves to stop `dev`. */
+  readonly until?: Promise<unknown>;
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(argv: readonly string[], io: CliIo = { out: process.stdout, err: process.stderr, cwd: process.cwd() }): Promise<number> {
+  const [command, ...rest] = argv;
+  const fail = (message: string) => {
+    io.err.write(`switchyard: ${message}\n`);
+    return 1;
+  };
+  let args;
+  try {
+    args = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        assembly: { type: 'string' },
+        'http-port': { type: 'string', default: '3000' },
+        'aws-port': { type: 'string', default: '4010' },
+        watch: { type: 'boolean', default: true },
+        'no-watch': { type: 'boolean', default: false },
+        region: { type: 'string' },
+        'time-scale': { type: 'string' },
+        payload: { type: 'string' },
+        event: { type: 'boolean', default: false },
+        source: { type: 'string' },
+        'detail-type': { type: 'string' },
+        detail: { type: 'string', default: '{}' },
+        bus: { type: 'string' },
+        state: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    return fail(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  const v = args.values;
+  if (!command || v.help || command === 'help') {
+    io.out.write(`${USAGE}\n`);
+    return command ? 0 : 1;
+  }
+  const port = (name: 'http-port' | 'aws-port') => {
+    const n = Number(v[name]);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new EndpointError(`--${name} must be a port number, got '${v[name]}'`);
+    return n;
+  };
+  const print = (value: unknown) => io.out.write(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`);
+  try {
+    const client = () => new LocalEndpointClient(`http://127.0.0.1:${port('aws-port')}`);
+    switch (command) {
+      case 'dev':
+        return await dev({
+          projectDir: io.cwd,
+          assembly: v.assembly,
+          httpPort: port('http-port'),
+          awsPort: port('aws-port'),
+          watch: v.watch && !v['no-watch'],
+          region: v.region,
+          timeScale: v['time-scale'] === undefined ? undefined : Number(v['time-scale']),
+          out: io.out,
+          until: io.until,
+        });
+      case 'invoke': {
+        const fn = args.positionals[0];
+        if (!fn) return fail('invoke needs a function name, ARN or logical id');
+        const r = await client().invoke(fn, v.payload ?? '{}', v.event ? 'Event' : 'RequestResponse');
+        print(r.functionError ? `FunctionError: ${r.functionError}\n${r.payload}` : r.payload || `(status ${r.status})`);
+        return r.functionError ? 2 : 0;
+      }
+      case 'put-events': {
+        if (!v.source || !v['detail-type']) return fail('put-events needs --source and --detail-type');
+        const r = await client().putEvent({ Source: v.source, DetailType: v['detail-type'], Detail: v.detail, EventBusName: v.bus });
+        print(r);
+        return r.FailedEntryCount ? 2 : 0;
+      }
+      case 'trigger': {
+        const rule = args.positionals[0];
+        if (!rule) return fail('trigger needs a schedule rule name');
+        print(`fired event ${(await client().trigger(rule)).event.id}`);
+        return 0;
+      }
+      case 'ledger':
+        print(await client().ledger(v.state));
+        return 0;
+      default:
+        return fail(`unknown command '${command}'\n\n${USAGE}`);
+    }
+  } catch (err) {
+    if (err instanceof EndpointError || err instanceof SynthError) return fail(err.message);
+    throw err;
+  }
+}
