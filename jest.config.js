@@ -3,9 +3,17 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // @swc/jest strips types without the TypeScript compiler API (TypeScript 7 has none);
+  // Sucrase strips types without the TypeScript compiler API (TypeScript 7 has none) and is
+  // pure JavaScript: @swc/jest and Jest 30 pull per-platform binaries that the registry
+  // mirror lacks for other platforms, which makes `npm ci` reject the lock file.
   // `tsc --noEmit` type-checks as its own step in `npm test`.
-  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  transform: { '^.+\\.tsx?$': '@sucrase/jest-plugin' },
+  // The package's own subpath exports, as users import them (Node and esbuild resolve these
+  // self-references natively; Jest's resolver needs the map).
+  moduleNameMapper: {
+    '^switchyard$': '<rootDir>/lib/index.ts',
+    '^switchyard/(runtime|testing|patterns)$': '<rootDir>/lib/$1/index.ts',
+  },
   testTimeout: 60000,
   maxWorkers: process.env.CI ? 2 : '50%',
 };
