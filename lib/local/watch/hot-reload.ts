@@ -30,6 +30,7 @@ export interface HotReloadEvents {
 export class HotReloader extends EventEmitter<HotReloadEvents> {
   private readonly watchers: fs.FSWatcher[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly builds = new Map<string, number>();
 
   constructor(private readonly functions: readonly FunctionModel[], private readonly host: FunctionHost, private readonly buildDir: string) {
     super();
@@ -59,10 +60,13 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   /** Rebuilds one function now and swaps its code in. */
   async rebuild(fn: FunctionModel): Promise<ReloadRecord> {
     const started = performance.now();
-    const outdir = path.join(this.buildDir, fn.name);
+    // A fresh folder per build: a failed build must not break the code new instances load.
+    const n = (this.builds.get(fn.name) ?? 0) + 1;
+    this.builds.set(fn.name, n);
+    const outdir = path.join(this.buildDir, fn.name, String(n));
     try {
       const { build } = await import('esbuild');
-      fs.rmSync(outdir, { recursive: true, force: true });
+      if (n === 1) fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
       // Start from the deployed asset so files beside the bundle (templates, data) stay.
       fs.cpSync(fn.codeDir, outdir, { recursive: true });
       const moduleFile = moduleFileOf(fn);

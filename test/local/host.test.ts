@@ -1,0 +1,146 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FunctionHost, FunctionNotFoundError, HotReloader, ThrottledError, type InvokeResult, type ReloadRecord } from '../../lib/local';
+import type { FunctionModel } from '../../lib/model';
+
+const HANDLERS = path.join(__dirname, 'fixtures', 'handlers');
+
+function fn(name: string, handler: string, extra: Partial<FunctionModel> = {}): FunctionModel {
+  return {
+    stack: 'S',
+    logicalId: `${name}Logical`,
+    name,
+    arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+    codeDir: HANDLERS,
+    handler,
+    runtime: 'nodejs24.x',
+    environment: {},
+    timeoutSeconds: 3,
+    memoryMb: 128,
+    asyncConfig: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 60 },
+    ...extra,
+  };
+}
+
+const parse = (r: InvokeResult) => JSON.parse(r.payload);
+const bodyOf = (r: InvokeResult) => JSON.parse(parse(r).body);
+
+let host: FunctionHost;
+beforeAll(() => {
+  host = new FunctionHost(
+    [
+      fn('cjs', 'cjs.handler', { environment: { STYLE: 'callback' } }),
+      fn('http', 'http.handler', { environment: { GREETING: 'hi' } }),
+      fn('slow', 'slow.handler', { reservedConcurrency: 1, timeoutSeconds: 1 }),
+      fn('crash', 'crash.handler'),
+      fn('missing-module', 'nope.handler'),
+      fn('missing-export', 'http.nothing'),
+    ],
+    { awsEndpointUrl: 'http://127.0.0.1:1', region: 'eu-west-1' },
+  );
+});
+afterAll(() => host.stop());
+
+describe('function host', () => {
+  test('a warm instance is reused: module state survives, the second call is warm', async () => {
+    const a = await host.invoke('cjs', { payload: '{}', overflow: 'throttle' });
+    const b = await host.invoke('cjs', { payload: '{}', overflow: 'throttle' });
+    expect([a.cold, b.cold]).toEqual([true, false]);
+    expect(bodyOf(b).count).toBe(bodyOf(a).count + 1);
+  });
+
+  test('concurrent calls start a second (cold) instance', async () => {
+    const calls = await Promise.all([1, 2, 3].map(() => host.invoke('http', { payload: '{}', overflow: 'throttle' })));
+    expect(host.instanceCount('http')).toBe(3);
+    expect(calls.filter((c) => c.cold)).toHaveLength(3);
+  });
+
+  test('each function sees only its own environment, with the Lambda variables and no host variables', async () => {
+    const env = bodyOf(await host.invoke('http', { payload: '{}', overflow: 'throttle' })).env;
+    expect(env).toMatchObject({ GREETING: 'hi', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_LAMBDA_FUNCTION_NAME: 'http' });
+    expect(env.HOME).toBeUndefined();
+    expect(env.STYLE).toBeUndefined();
+    const cjsEnv = await host.invoke('cjs', { payload: '{}', overflow: 'throttle' });
+    expect(bodyOf(cjsEnv).style).toBe('callback');
+  });
+
+  test('functions are found by name, ARN (qualified or not) and logical id', () => {
+    expect(host.find('arn:aws:lambda:us-east-1:000000000000:function:http:$LATEST')?.name).toBe('http');
+    expect(host.find('httpLogical')?.name).toBe('http');
+    expect(host.find('http:$LATEST')?.name).toBe('http');
+    return expect(host.invoke('nope', { payload: '{}', overflow: 'throttle' })).rejects.toBeInstanceOf(FunctionNotFoundError);
+  });
+
+  test('over the concurrency limit, synchronous calls are throttled and asynchronous ones wait', async () => {
+    const first = host.invoke('slow', { payload: '{"ms":300}', overflow: 'wait' });
+    await expect(host.invoke('slow', { payload: '{"ms":1}', overflow: 'throttle' })).rejects.toBeInstanceOf(ThrottledError);
+    const waited = host.invoke('slow', { payload: '{"ms":1}', overflow: 'wait' });
+    expect(parse(await first)).toEqual({ slept: 300 });
+    const second = await waited;
+    expect(parse(second)).toEqual({ slept: 1 });
+    expect(second.cold).toBe(false);
+  });
+
+  test('the timeout is enforced and the instance replaced', async () => {
+    const r = await host.invoke('slow', { payload: '{"ms":5000}', overflow: 'wait' });
+    expect(r.error).toEqual({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${r.requestId} Error: Task timed out after 1.00 seconds` });
+    const next = await host.invoke('slow', { payload: '{"ms":1}', overflow: 'wait' });
+    expect(next.cold).toBe(true);
+  });
+
+  test.each([
+    ['throw', 'OrderError', 'order 42 is invalid'],
+    ['exit', 'Runtime.ExitError', 'Runtime exited with error: exit status 3'],
+    ['reject', 'Runtime.UnhandledPromiseRejection', 'Error: nobody awaited me'],
+  ])('a handler failing by %s reports %s and only that instance is affected', async (mode, errorType, message) => {
+    const r = await host.invoke('crash', { payload: JSON.stringify({ mode }), overflow: 'throttle' });
+    expect(r.error?.errorType).toBe(errorType);
+    expect(r.error?.errorMessage).toContain(message);
+    expect((await host.invoke('crash', { payload: '{"mode":"ok"}', overflow: 'throttle' })).error).toBeUndefined();
+  });
+
+  test.each([
+    ['missing-module', 'Runtime.ImportModuleError'],
+    ['missing-export', 'Runtime.HandlerNotFound'],
+  ])('%s fails with %s', async (name, errorType) => {
+    const r = await host.invoke(name, { payload: '{}', overflow: 'throttle' });
+    expect(r.error?.errorType).toBe(errorType);
+  });
+});
+
+describe('hot reload', () => {
+  test('a source change is rebundled and new calls run the new code', async () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-reload-'));
+    const src = path.join(project, 'src');
+    const asset = path.join(project, 'asset');
+    fs.mkdirSync(src);
+    fs.mkdirSync(asset);
+    fs.writeFileSync(path.join(src, 'greeting.ts'), "export const greeting: string = 'v1';\n");
+    fs.writeFileSync(path.join(src, 'handler.ts'), "import { greeting } from './greeting';\nexport const handler = async () => greeting;\n");
+    fs.writeFileSync(path.join(asset, 'index.mjs'), "export const handler = async () => 'deployed';\n");
+    const model = fn('reload', 'index.handler', { codeDir: asset, source: { entry: path.join(src, 'handler.ts'), bundling: { minify: true } } });
+    const reloadHost = new FunctionHost([model], { awsEndpointUrl: 'http://127.0.0.1:1', region: 'us-east-1' });
+    const reloader = new HotReloader([model], reloadHost, path.join(project, '.switchyard', 'build'));
+    try {
+      expect(parse(await reloadHost.invoke('reload', { payload: '{}', overflow: 'throttle' }))).toBe('deployed');
+      reloader.start();
+      const reloaded = new Promise<ReloadRecord>((resolve) => reloader.once('reload', resolve));
+      fs.writeFileSync(path.join(src, 'greeting.ts'), "export const greeting: string = 'v2';\n");
+      const record = await reloaded;
+      expect(record.functionName).toBe('reload');
+      expect(record.error).toBeUndefined();
+      expect(parse(await reloadHost.invoke('reload', { payload: '{}', overflow: 'throttle' }))).toBe('v2');
+      fs.writeFileSync(path.join(src, 'handler.ts'), 'export const handler = async () => {');
+      const failed = await reloader.rebuild(model);
+      expect(failed.error).toMatch(/Unexpected end of file/);
+      // A failed build keeps the last good code, in warm and in new instances alike.
+      const calls = await Promise.all([1, 2, 3].map(() => reloadHost.invoke('reload', { payload: '{}', overflow: 'throttle' })));
+      expect(calls.some((c) => c.cold)).toBe(true);
+      expect(calls.map(parse)).toEqual(['v2', 'v2', 'v2']);
+    } finally {
+      reloader.stop();
+      await reloadHost.stop();
+    }
+  });
+});
