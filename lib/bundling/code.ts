@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { CfnResource, Lazy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { BundlingOptions, outputFileName, resolveBundlingOptions } from './options';
 import { BundlingSession, PendingBundle } from './session';
@@ -58,16 +57,16 @@ export class BundledCode extends lambda.Code {
       BundlingSession.of(scope).add(this.pending);
     }
     const pending = this.pending;
-    const asset = (): s3assets.Asset => {
-      if (!pending.asset) {
+    const location = (): NonNullable<PendingBundle['location']> => {
+      if (!pending.location) {
         throw new Error(`The bundle of ${pending.scope.node.path} is built at synth; its location is not known before (use Template.fromStack or app.synth())`);
       }
-      return pending.asset;
+      return pending.location;
     };
     return {
       s3Location: {
-        bucketName: Lazy.string({ produce: () => asset().s3BucketName }),
-        objectKey: Lazy.string({ produce: () => asset().s3ObjectKey }),
+        bucketName: Lazy.string({ produce: () => location().bucketName }),
+        objectKey: Lazy.string({ produce: () => location().objectKey }),
       },
     };
   }

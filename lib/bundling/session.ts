@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AssetHashType, Aspects, CfnResource, IAspect, Stack, Stage } from 'aws-cdk-lib';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { AssetHashType, AssetStaging, Aspects, CfnResource, IAspect, Names, Stack, Stage } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../errors';
 import { BuildStats, BundleBuildError, Builder } from './build';
@@ -22,10 +21,12 @@ export interface PendingBundle {
   readonly options: ResolvedBundlingOptions;
   /** The function's CloudFormation resource, once bound. */
   resource?: CfnResource;
-  /** The staged asset, once built. */
-  asset?: s3assets.Asset;
+  /** Where the bundle is deployed from, once built and staged. */
+  location?: { readonly bucketName: string; readonly objectKey: string };
 }
 
+// cx-api's ASSET_RESOURCE_METADATA_ENABLED_CONTEXT, which the CDK CLI sets.
+const ASSET_METADATA_CONTEXT = 'aws:cdk:enable-asset-metadata';
 const LISTENERS = new Set<BundlingListener>();
 const SESSIONS = new WeakMap<IConstruct, BundlingSession>();
 
@@ -86,7 +87,7 @@ export class BundlingSession implements IAspect {
 
   /** Builds every pending entry and stages its asset; safe to call more than once. */
   public materialize(): void {
-    const todo = this.pending.filter((p) => !p.asset);
+    const todo = this.pending.filter((p) => !p.location);
     if (todo.length === 0) return;
     const started = Date.now();
     const emit = this.emitter();
@@ -114,16 +115,29 @@ export class BundlingSession implements IAspect {
     this.checkBudgets(toBuild);
   }
 
+  /**
+   * Stages the bundle and registers it with the stack's synthesizer. This is what
+   * `s3assets.Asset` does, minus the `IBucket` construct it makes for every asset, which nothing
+   * here uses and which costs more than the rest of the staging (~1.5 ms a function).
+   */
   private attach(p: PendingBundle, bundle: StoredBundle): void {
-    p.asset = new s3assets.Asset(p.scope, 'Code', {
-      path: bundle.dir,
-      assetHash: bundle.hash,
-      assetHashType: AssetHashType.CUSTOM,
+    const staging = new AssetStaging(p.scope, 'Code', { sourcePath: bundle.dir, assetHash: bundle.hash, assetHashType: AssetHashType.CUSTOM });
+    const stack = Stack.of(p.scope);
+    const assetPath = staging.relativeStagedPath(stack);
+    p.location = stack.synthesizer.addFileAsset({
+      packaging: staging.packaging,
+      sourceHash: staging.assetHash,
+      fileName: assetPath,
       deployTime: true,
+      displayName: `${Names.stackRelativeConstructPath(p.scope)}/Code`,
     });
     if (p.resource) {
-      p.asset.addResourceMetadata(p.resource, 'Code');
-      // The folder is already a bundle: tools such as SAM must not build it again.
+      // As `Asset.addResourceMetadata` does: tools such as SAM find the code folder from these.
+      if (p.scope.node.tryGetContext(ASSET_METADATA_CONTEXT)) {
+        p.resource.addMetadata('aws:asset:path', assetPath);
+        p.resource.addMetadata('aws:asset:property', 'Code');
+      }
+      // The folder is already a bundle: tools must not build it again.
       p.resource.addMetadata('aws:asset:is-bundled', true);
     }
     this.reports.push({
