@@ -17,16 +17,26 @@ import type { PlainAppOptions } from './fixtures/plain-app';
  */
 export function synthPlainApp(options: Omit<PlainAppOptions, 'outdir'> = {}): string {
   const fixtures = path.join(__dirname, 'fixtures');
-  const hash = createHash('sha256').update(JSON.stringify(options));
-  for (const file of [path.join(fixtures, 'plain-app.ts'), ...fs.readdirSync(path.join(fixtures, 'handlers')).sort().map((f) => path.join(fixtures, 'handlers', f))]) {
-    hash.update(file).update(fs.readFileSync(file));
-  }
+  const sources = [path.join(fixtures, 'plain-app.ts'), ...fs.readdirSync(path.join(fixtures, 'handlers')).sort().map((f) => path.join(fixtures, 'handlers', f))];
+  return synthCached('plain', sources, [path.join(fixtures, 'synth-plain-app.ts'), JSON.stringify(options)]);
+}
+
+/** Synthesizes the plain aws-cdk-lib NodejsFunction fixture (bundled by esbuild); cached likewise. */
+export function synthNodejsFunctionApp(): string {
+  const fixtures = path.join(__dirname, 'fixtures');
+  return synthCached('nodejs', [path.join(fixtures, 'nodejs-function-app.ts'), path.join(fixtures, 'nodejs-fn', 'handler.ts')], [path.join(fixtures, 'nodejs-function-app.ts')]);
+}
+
+/** Runs `tsx <script> <outdir> ...args` once per content of `sources` and `args`. */
+function synthCached(name: string, sources: readonly string[], [script, ...args]: readonly string[]): string {
+  const hash = createHash('sha256').update(JSON.stringify(args));
+  for (const file of sources) hash.update(file).update(fs.readFileSync(file));
   const root = path.join(__dirname, '..', '..', '.switchyard', 'test-assemblies');
-  const outdir = path.join(root, `plain-${hash.digest('hex').slice(0, 16)}`);
+  const outdir = path.join(root, `${name}-${hash.digest('hex').slice(0, 16)}`);
   if (fs.existsSync(path.join(outdir, 'manifest.json'))) return outdir;
   fs.mkdirSync(root, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(root, 'tmp-'));
-  execFileSync(process.execPath, [require.resolve('tsx/cli'), path.join(fixtures, 'synth-plain-app.ts'), tmp, JSON.stringify(options)], { stdio: 'pipe' });
+  execFileSync(process.execPath, [require.resolve('tsx/cli'), script, tmp, ...args], { stdio: 'pipe' });
   try {
     fs.renameSync(tmp, outdir);
   } catch {
