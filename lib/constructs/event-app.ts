@@ -6,8 +6,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../errors';
 import { Delivery, DeliveryOptions, deliverToFunction } from './delivery';
+import { AppDeployments, LiveFunction } from './deployment';
 import { AppFunctionProps, BUS_NAME_ENV, FunctionDefaults, FunctionSource, createFunction, isFunction, toProps } from './function';
 import { AppHttpApi, HttpApiOptions } from './http';
+import { AppMonitoring, MonitoringOptions } from './monitoring';
 import { acknowledgeFunctionFindings, acknowledgeQueueFindings } from './nag';
 import { checkEventPattern } from './pattern';
 import { checkName, parseRouteKey, validateScheduleExpression } from './validation';
@@ -90,6 +92,12 @@ export interface EventAppProps {
    * @default - none
    */
   readonly schedules?: Record<string, ScheduleOptions>;
+  /**
+   * Alarms (function errors and throttles, API 5xx rate and p99 latency, failed rule
+   * invocations) with an optional action, and a dashboard; `false` turns them off.
+   * @default - on, see `MonitoringOptions`
+   */
+  readonly monitoring?: MonitoringOptions | false;
 }
 
 /**
@@ -114,6 +122,10 @@ export class EventApp extends Construct {
   public readonly functions: Record<string, lambda.IFunction> = {};
   /** Every rule of the app by subscription or schedule name. */
   public readonly rules: Record<string, events.Rule> = {};
+  /** The app's alarms and dashboard, unless `monitoring: false`. */
+  public readonly monitoring?: AppMonitoring;
+  /** The live alias (with its deployment group and scaling) of each function that has one, by name. */
+  public readonly live: Record<string, LiveFunction> = {};
 
   private readonly defaults: FunctionDefaults;
   private readonly httpOptions?: HttpApiOptions;
@@ -121,6 +133,8 @@ export class EventApp extends Construct {
   private readonly timeouts = new Map<lambda.IFunction, Duration>();
   private readonly deliveries: Record<string, Delivery> = {};
   private http?: AppHttpApi;
+  private deployments?: AppDeployments;
+  private readonly aliases = new Map<lambda.IFunction, lambda.IFunction>();
 
   constructor(scope: Construct, id: string, props: EventAppProps = {}) {
     super(scope, id);
@@ -128,6 +142,7 @@ export class EventApp extends Construct {
     this.httpOptions = props.http;
     this.functionScope = new Construct(this, 'Functions');
     this.bus = props.bus ?? new events.EventBus(this, 'Bus', { eventBusName: props.busName });
+    this.monitoring = props.monitoring === false ? undefined : new AppMonitoring(this, 'Monitoring', props.monitoring);
 
     for (const [name, fn] of Object.entries(props.functions ?? {})) this.addFunction(name, fn);
     for (const [key, handler] of Object.entries(props.routes ?? {})) this.addRoute(key, handler);
@@ -167,6 +182,7 @@ export class EventApp extends Construct {
     acknowledgeFunctionFindings(fn);
     this.functions[name] = fn;
     this.timeouts.set(fn, timeout);
+    this.operate(name, fn, props);
     return fn;
   }
 
@@ -186,10 +202,13 @@ export class EventApp extends Construct {
    */
   public addRoute(key: string, handler: FunctionSource): lambda.IFunction {
     parseRouteKey(this, key);
-    this.http ??= new AppHttpApi(this, 'Http', this.httpOptions);
+    if (!this.http) {
+      this.http = new AppHttpApi(this, 'Http', this.httpOptions);
+      this.monitoring?.monitorApi(this.http.api);
+    }
     const route = this.http.reserveRoute(key);
     const fn = this.resolveHandler(handler, route.method ? routeFunctionName(route.method, route.path!) : 'Default');
-    this.http.integrate(route, fn, this.timeouts.get(fn));
+    this.http.integrate(route, this.invokeTarget(fn), this.timeouts.get(fn));
     return fn;
   }
 
@@ -239,10 +258,31 @@ export class EventApp extends Construct {
   }
 
   private deliver(name: string, scope: Construct, rule: events.Rule, fn: lambda.IFunction, options: DeliveryOptions): void {
-    const delivery = deliverToFunction(scope, rule, fn, options);
+    const delivery = deliverToFunction(scope, rule, this.invokeTarget(fn), options);
     if (delivery.deadLetterAlarm) acknowledgeQueueFindings(delivery.deadLetterQueue);
+    if (delivery.deadLetterAlarm) this.monitoring?.addAlarm(delivery.deadLetterAlarm);
+    this.monitoring?.monitorRule(name, rule, (rule.node.defaultChild as events.CfnRule).eventBusName);
     this.rules[name] = rule;
     this.deliveries[name] = delivery;
+  }
+
+  /** Alarms, then the live alias that safe deployment and provisioned concurrency invoke through. */
+  private operate(name: string, fn: lambda.Function, props: AppFunctionProps): void {
+    const alarms = this.monitoring?.monitorFunction(name, fn);
+    const deployment = props.deployment ?? this.defaults.deployment;
+    const provisionedConcurrency = props.provisionedConcurrency ?? this.defaults.provisionedConcurrency;
+    if (!deployment && !provisionedConcurrency) return;
+    this.deployments ??= new AppDeployments(this, 'Deployments');
+    const reservedConcurrency = props.reservedConcurrentExecutions ?? this.defaults.reservedConcurrentExecutions;
+    const live = this.deployments.addFunction(name, fn, { deployment, provisionedConcurrency, reservedConcurrency, errorsAlarm: alarms?.errors });
+    if (!live) return;
+    this.live[name] = live;
+    this.aliases.set(fn, live.alias);
+  }
+
+  /** What routes and rules invoke: the live alias when the function has one. */
+  private invokeTarget(fn: lambda.IFunction): lambda.IFunction {
+    return this.aliases.get(fn) ?? fn;
   }
 
   /** Turns any `FunctionSource` into a function, creating it under `name` when needed. */

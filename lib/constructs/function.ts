@@ -6,6 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BundledCode, BundlingOptions } from '../bundling';
 import { ErrorCode, SwitchyardError } from '../errors';
+import type { SafeDeploymentOptions } from './deployment';
+import type { ProvisionedConcurrencyOptions } from './scaling';
 import { checkDuration, checkRange } from './validation';
 
 /** Settings every function of an app starts from; each can be overridden per function. */
@@ -50,6 +52,18 @@ export interface FunctionDefaults {
    * @default - no reservation: the function shares the account's unreserved pool
    */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Safe deployment through a live alias and CodeDeploy: `true` for a 10% canary for 5
+   * minutes with rollback on the function's errors alarm, or options; `false` turns off an
+   * app-wide default for one function.
+   * @default - none: routes and rules invoke the function's latest code directly
+   */
+  readonly deployment?: SafeDeploymentOptions | boolean;
+  /**
+   * Provisioned concurrency on the function's live alias, with target-tracking scaling.
+   * @default - none
+   */
+  readonly provisionedConcurrency?: ProvisionedConcurrencyOptions;
   /**
    * esbuild settings.
    * @default - ESM, minified, AWS SDK v3 external (see `BundlingOptions`)

@@ -2,5 +2,8 @@ export * from './event-app';
 export * from './function';
 export * from './http';
 export * from './delivery';
+export * from './monitoring';
+export * from './deployment';
+export * from './scaling';
 export * from './pattern';
 export * from './validation';
