@@ -6,11 +6,15 @@
  *   switchyard put-events --source S --detail-type T [--detail JSON] [--bus NAME] [--aws-port 4010]
  *   switchyard trigger <schedule-rule> [--aws-port 4010]
  *   switchyard ledger [--state dead-lettered] [--aws-port 4010]
+ *   switchyard cost [--usage usage.json] [--region us-east-1] [--assembly DIR] [--json]
+ *   switchyard diagram [--assembly DIR] [--out FILE]
  */
 import { parseArgs } from 'node:util';
 import { EndpointError, LocalEndpointClient } from './client';
 import { dev } from './dev';
-import { SynthError } from './synth';
+import { SynthError, synthesizeApp } from './synth';
+import { PriceTableError, UsageError, runCost, runDiagram } from '../ops';
+import { AssemblyError } from '../model';
 
 const USAGE = `Usage: switchyard <command> [options]
 
@@ -26,6 +30,8 @@ Commands:
   put-events  Publish one event                      --source S --detail-type T --detail JSON --bus NAME
   trigger R   Fire a schedule rule now
   ledger      List async deliveries                  --state pending|retrying|delivered|dead-lettered|dropped
+  cost        Estimate the monthly AWS cost          --usage FILE  --region R  --assembly DIR  --json
+  diagram     Mermaid flowchart of the app           --out FILE (.md gets a fenced block)  --assembly DIR
 
 Common: --aws-port N (where 'dev' listens, default 4010), --help`;
 
@@ -65,6 +71,9 @@ export async function main(argv: readonly string[], io: CliIo = { out: process.s
         detail: { type: 'string', default: '{}' },
         bus: { type: 'string' },
         state: { type: 'string' },
+        usage: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -119,11 +128,20 @@ export async function main(argv: readonly string[], io: CliIo = { out: process.s
       case 'ledger':
         print(await client().ledger(v.state));
         return 0;
+      case 'cost':
+      case 'diagram': {
+        // Synthesized the same way `dev` does unless an assembly is given.
+        const assembly = v.assembly ?? (await synthesizeApp({ projectDir: io.cwd, region: v.region, output: io.err }));
+        return command === 'cost'
+          ? runCost({ assembly, projectDir: io.cwd, usageFile: v.usage, region: v.region, json: v.json, out: io.out })
+          : runDiagram({ assembly, projectDir: io.cwd, outFile: v.out, out: io.out });
+      }
       default:
         return fail(`unknown command '${command}'\n\n${USAGE}`);
     }
   } catch (err) {
     if (err instanceof EndpointError || err instanceof SynthError) return fail(err.message);
+    if (err instanceof UsageError || err instanceof PriceTableError || err instanceof AssemblyError) return fail(err.message);
     throw err;
   }
 }

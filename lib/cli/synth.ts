@@ -41,7 +41,12 @@ export async function synthesizeApp(options: SynthOptions): Promise<string> {
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(outdir, { recursive: true });
   const contextFile = path.join(options.projectDir, 'cdk.context.json');
-  const context = { ...(fs.existsSync(contextFile) ? JSON.parse(fs.readFileSync(contextFile, 'utf8')) : {}), ...config.context };
+  const context = {
+    ...(fs.existsSync(contextFile) ? JSON.parse(fs.readFileSync(contextFile, 'utf8')) : {}),
+    ...config.context,
+    // As the CDK CLI does: construct paths in the template, which `cost` and `diagram` name things by.
+    'aws:cdk:enable-path-metadata': true,
+  };
   const region = options.region ?? 'us-east-1';
   const env = {
     ...process.env,

@@ -1,0 +1,202 @@
+/**
+ * The monthly cost estimate: app facts x usage x price table. Pure arithmetic, no I/O, so that
+ * a table test can check it against hand-computed cases.
+ *
+ * Billing rules applied (from the AWS pricing pages, see prices.json):
+ * - Lambda: requests, plus GB-seconds at the function's memory and architecture, the average
+ *   duration rounded up to the millisecond; duration tiers apply to the month's GB-seconds per
+ *   architecture, and a function's share of a tiered cost is proportional to its GB-seconds.
+ *   The always-free 1M requests and 400,000 GB-seconds are one credit line (shared by both
+ *   architectures in proportion to their GB-seconds); per-function figures are before it.
+ *   Provisioned concurrency is billed for every second of the month, and the function's
+ *   invocations are assumed to run on it (at the provisioned duration price).
+ * - HTTP API: requests, each metered in 512 KB increments of its payload, tiered per month.
+ *   The 12-month free tier of new accounts is not applied.
+ * - EventBridge: events put on custom buses, each 64 KB chunk one event; schedule events and
+ *   deliveries to targets are free.
+ * - SQS: send, receive and delete per dead-lettered message, 64 KB chunks, 1M requests free.
+ * - CloudWatch Logs: ingestion, and storage at steady state (a month's logs times the
+ *   retention in months; logs that never expire are counted for 12 months), 5 GB free.
+ * - CloudWatch: alarms per metric they read, dashboards, beyond the free ones.
+ */
+import type { OpsApp, OpsFunction } from './facts';
+import { type Architecture, type RegionPrices, tieredCost } from './prices';
+import { HOURS_PER_MONTH, firingsPerMonth } from './schedule-rate';
+import { type MeasuredDurations, type Usage, type UsageDefaults, USAGE_DEFAULTS } from './usage';
+
+/** The services an estimate is broken down by. */
+export type Service = 'Lambda' | 'API Gateway' | 'EventBridge' | 'SQS' | 'CloudWatch Logs' | 'CloudWatch';
+
+/** One function's month. */
+export interface FunctionCost {
+  readonly name: string;
+  readonly architecture: Architecture;
+  readonly memoryMb: number;
+  readonly invocations: number;
+  readonly avgDurationMs: number;
+  /** Where the duration came from. */
+  readonly durationFrom: 'usage' | 'measured' | 'default';
+  readonly gbSeconds: number;
+  readonly requestsCost: number;
+  readonly durationCost: number;
+  readonly provisionedCost: number;
+  readonly logsCost: number;
+  /** Before the free tier credit. */
+  readonly total: number;
+}
+
+/** A priced quantity. */
+export interface CostLine {
+  readonly service: Service;
+  readonly item: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly cost: number;
+}
+
+/** The estimate. */
+export interface CostReport {
+  readonly region: string;
+  readonly functions: readonly FunctionCost[];
+  readonly lines: readonly CostLine[];
+  readonly byService: Readonly<Record<Service, number>>;
+  readonly total: number;
+  /** Assumptions worth reading next to the figures. */
+  readonly notes: readonly string[];
+}
+
+const GB_PER_KB = 1 / (1024 * 1024);
+const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
+const NEVER_EXPIRES_MONTHS = 12;
+const SQS_REQUESTS_PER_MESSAGE = 3;
+
+/** Estimates a month of `app` under `usage`. */
+export function estimateCost(app: OpsApp, usage: Usage, prices: RegionPrices, measured?: MeasuredDurations): CostReport {
+  const d: UsageDefaults = { ...USAGE_DEFAULTS, ...usage.defaults };
+  const notes: string[] = [];
+  const lines: CostLine[] = [];
+  const line = (service: Service, item: string, quantity: number, unit: string, cost: number) => lines.push({ service, item, quantity, unit, cost });
+
+  // Invocations per function, from what triggers it.
+  const invocations = new Map<string, number>(app.functions.map((f) => [f.logicalId, usage.functions?.[f.name]?.invocationsPerMonth ?? 0]));
+  const add = (fn: string | undefined, n: number) => fn && invocations.has(fn) && invocations.set(fn, invocations.get(fn)! + n);
+  for (const route of app.routes) add(route.functionLogicalId, usage.routes?.[route.key]?.requestsPerMonth ?? 0);
+  for (const rule of app.rules) {
+    if (!rule.enabled) continue;
+    const firings = rule.schedule ? (firingsPerMonth(rule.schedule) ?? 0) : (usage.rules?.[rule.name]?.eventsPerMonth ?? 0);
+    if (rule.schedule && firingsPerMonth(rule.schedule) === undefined) notes.push(`Schedule of ${rule.name} (${rule.schedule}) could not be read; counted as 0 firings.`);
+    for (const target of rule.targets) add(target.functionLogicalId, firings);
+  }
+
+  // Lambda duration: on-demand GB-seconds per architecture are tiered together.
+  const gbs = (f: OpsFunction, ms: number) => invocations.get(f.logicalId)! * (Math.ceil(ms) / 1000) * (f.memoryMb / 1024);
+  const durations = new Map(app.functions.map((f) => [f.logicalId, durationOf(f, usage, measured, d)]));
+  const onDemand: Record<Architecture, number> = { x86_64: 0, arm64: 0 };
+  for (const f of app.functions) if (f.provisionedConcurrency === 0) onDemand[f.architecture] += gbs(f, durations.get(f.logicalId)!.ms);
+  const tierCost: Record<Architecture, number> = {
+    x86_64: tieredCost(prices.lambda.gbSecond.x86_64, onDemand.x86_64),
+    arm64: tieredCost(prices.lambda.gbSecond.arm64, onDemand.arm64),
+  };
+
+  const functions: FunctionCost[] = app.functions.map((f) => {
+    const n = invocations.get(f.logicalId)!;
+    const { ms, from } = durations.get(f.logicalId)!;
+    const gbSeconds = gbs(f, ms);
+    const arch = f.architecture;
+    const provisioned = f.provisionedConcurrency > 0;
+    const durationCost = provisioned
+      ? gbSeconds * prices.lambda.provisionedDurationGbSecond[arch]
+      : onDemand[arch] > 0 ? (gbSeconds / onDemand[arch]) * tierCost[arch] : 0;
+    const provisionedCost = f.provisionedConcurrency * (f.memoryMb / 1024) * SECONDS_PER_MONTH * prices.lambda.provisionedGbSecond[arch];
+    const logKb = usage.functions?.[f.name]?.logKbPerInvocation ?? d.logKbPerInvocation;
+    const logsCost = logCost(n * logKb * GB_PER_KB, f.logRetentionDays, prices);
+    const requestsCost = (n / 1e6) * prices.lambda.requestsPerMillion;
+    return {
+      name: f.name, architecture: arch, memoryMb: f.memoryMb, invocations: n, avgDurationMs: ms, durationFrom: from, gbSeconds,
+      requestsCost, durationCost, provisionedCost, logsCost, total: requestsCost + durationCost + provisionedCost + logsCost,
+    };
+  });
+  if (app.functions.some((f) => f.logRetentionDays === undefined)) notes.push(`Logs that never expire are counted as ${NEVER_EXPIRES_MONTHS} months of storage.`);
+
+  const totalInvocations = sum(functions.map((f) => f.invocations));
+  line('Lambda', 'requests', totalInvocations, 'requests', sum(functions.map((f) => f.requestsCost)));
+  for (const arch of ['arm64', 'x86_64'] as const) {
+    const fs = functions.filter((f) => f.architecture === arch);
+    if (fs.length) line('Lambda', `duration (${arch})`, sum(fs.map((f) => f.gbSeconds)), 'GB-s', sum(fs.map((f) => f.durationCost)));
+  }
+  const provisioned = functions.filter((f) => f.provisionedCost > 0);
+  if (provisioned.length) line('Lambda', 'provisioned concurrency', sum(app.functions.map((f) => f.provisionedConcurrency)), 'environments', sum(provisioned.map((f) => f.provisionedCost)));
+  const freeRequests = Math.min(prices.lambda.freeRequests, totalInvocations);
+  const totalOnDemand = onDemand.x86_64 + onDemand.arm64;
+  const freeGbs = Math.min(prices.lambda.freeGbSeconds, totalOnDemand);
+  const gbsCredit = totalOnDemand === 0 ? 0 : (['x86_64', 'arm64'] as const).reduce((c, a) => c + freeGbs * (onDemand[a] / totalOnDemand) * prices.lambda.gbSecond[a][0].price, 0);
+  line('Lambda', 'free tier (1M requests, 400,000 GB-s)', freeGbs, 'GB-s', -((freeRequests / 1e6) * prices.lambda.requestsPerMillion + gbsCredit));
+
+  // HTTP API requests, metered per 512 KB of payload.
+  const metered = sum(app.routes.map((r) => {
+    const u = usage.routes?.[r.key];
+    return (u?.requestsPerMonth ?? 0) * Math.max(1, Math.ceil((u?.payloadKb ?? d.payloadKb) / prices.httpApi.meteringKb));
+  }));
+  if (app.routes.length) line('API Gateway', 'HTTP API requests (512 KB metering)', metered, 'requests', tieredCost(prices.httpApi.perMillion, metered, 1e6));
+  const requests = sum(app.routes.map((r) => usage.routes?.[r.key]?.requestsPerMonth ?? 0));
+  const accessLogs = app.apis.filter((a) => a.accessLogs);
+  if (accessLogs.length) {
+    const gb = requests * d.accessLogKb * GB_PER_KB;
+    line('CloudWatch Logs', 'HTTP API access logs', gb, 'GB', logCost(gb, accessLogs[0].accessLogRetentionDays, prices));
+  }
+
+  // EventBridge custom events, per 64 KB chunk.
+  const chunks = (kb: number) => Math.max(1, Math.ceil(kb / prices.eventBridge.chunkKb));
+  let published: number;
+  if (usage.eventsPublishedPerMonth !== undefined) {
+    published = usage.eventsPublishedPerMonth * chunks(d.eventKb);
+  } else {
+    // Rules with the same pattern see the same events: count them once.
+    const byPattern = new Map<string, number>();
+    for (const rule of app.rules.filter((r) => r.pattern && r.bus !== 'default')) {
+      const u = usage.rules?.[rule.name];
+      const n = (u?.eventsPerMonth ?? 0) * chunks(u?.eventKb ?? d.eventKb);
+      const key = JSON.stringify(rule.pattern);
+      byPattern.set(key, Math.max(byPattern.get(key) ?? 0, n));
+    }
+    published = sum([...byPattern.values()]);
+    if (published > 0) notes.push('Events published are estimated from the rules (identical patterns counted once); set eventsPublishedPerMonth for events no rule matches.');
+  }
+  if (app.buses.length) line('EventBridge', 'custom events (64 KB chunks)', published, 'events', (published / 1e6) * prices.eventBridge.customEventsPerMillion);
+
+  // SQS dead-letter traffic.
+  const sqsRequests = sum(app.queues.map((q) => (usage.queues?.[q.name]?.messagesPerMonth ?? 0) * SQS_REQUESTS_PER_MESSAGE * Math.max(1, Math.ceil(d.eventKb / prices.sqs.chunkKb))));
+  if (app.queues.length) line('SQS', 'requests (send, receive, delete per message)', sqsRequests, 'requests', (Math.max(0, sqsRequests - prices.sqs.freeRequests) / 1e6) * prices.sqs.standardPerMillion);
+
+  // Function logs, then the free 5 GB against ingestion.
+  const ingested = sum(functions.map((f) => f.invocations * (usage.functions?.[f.name]?.logKbPerInvocation ?? d.logKbPerInvocation) * GB_PER_KB)) + (accessLogs.length ? requests * d.accessLogKb * GB_PER_KB : 0);
+  line('CloudWatch Logs', 'function logs (ingestion and storage)', ingested - (accessLogs.length ? requests * d.accessLogKb * GB_PER_KB : 0), 'GB', sum(functions.map((f) => f.logsCost)));
+  line('CloudWatch Logs', `free tier (${prices.logs.freeGb} GB)`, Math.min(prices.logs.freeGb, ingested), 'GB', -Math.min(prices.logs.freeGb, ingested) * prices.logs.ingestionPerGb);
+
+  const cw = prices.cloudWatch;
+  line('CloudWatch', `alarms (${app.alarms} alarms, ${app.alarmMetrics} metrics)`, app.alarmMetrics, 'alarm metrics', Math.max(0, app.alarmMetrics - cw.freeAlarmMetrics) * cw.alarmMetricPerMonth);
+  if (app.dashboards) line('CloudWatch', 'dashboards', app.dashboards, 'dashboards', Math.max(0, app.dashboards - cw.freeDashboards) * cw.dashboardPerMonth);
+
+  const byService = { Lambda: 0, 'API Gateway': 0, EventBridge: 0, SQS: 0, 'CloudWatch Logs': 0, CloudWatch: 0 } as Record<Service, number>;
+  for (const l of lines) byService[l.service] += l.cost;
+  return { region: app.region, functions, lines, byService, total: sum(lines.map((l) => l.cost)), notes };
+}
+
+function durationOf(f: OpsFunction, usage: Usage, measured: MeasuredDurations | undefined, d: UsageDefaults): { ms: number; from: FunctionCost['durationFrom'] } {
+  const given = usage.functions?.[f.name]?.avgDurationMs;
+  if (given !== undefined) return { ms: given, from: 'usage' };
+  const m = measured?.functions[f.logicalId] ?? measured?.functions[f.name];
+  if (m && m.invocations > 0) return { ms: m.avgMs, from: 'measured' };
+  return { ms: d.avgDurationMs, from: 'default' };
+}
+
+/** Ingestion of `gb` a month plus its steady-state storage under the retention. */
+function logCost(gb: number, retentionDays: number | undefined, prices: RegionPrices): number {
+  const months = retentionDays === undefined ? NEVER_EXPIRES_MONTHS : retentionDays / DAYS_PER_MONTH;
+  return gb * prices.logs.ingestionPerGb + gb * months * prices.logs.storagePerGbMonth;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}

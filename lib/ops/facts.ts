@@ -1,0 +1,189 @@
+/**
+ * What the cost estimate and the diagram need to know about an app, read from the synthesized
+ * assembly: the app model (lib/model) plus a few template properties the model does not carry
+ * (architecture, log retention, provisioned concurrency, alarms, construct paths for names).
+ */
+import { loadAssembly, type AppModel, type CfnResource } from '../model';
+
+/** A function, named as in the app (`PlaceOrder`), not by its physical name. */
+export interface OpsFunction {
+  readonly stack: string;
+  readonly logicalId: string;
+  /** The construct id it was declared with, else its logical id. */
+  readonly name: string;
+  readonly arn: string;
+  readonly memoryMb: number;
+  readonly architecture: 'x86_64' | 'arm64';
+  /** Days its log group keeps logs; undefined when they never expire. */
+  readonly logRetentionDays?: number;
+  /** Provisioned concurrency on its alias (0 when none). */
+  readonly provisionedConcurrency: number;
+  /** Names of the custom buses it publishes to (its environment names them). */
+  readonly publishesTo: readonly string[];
+  /** Logical id of the queue its failed async invocations go to. */
+  readonly onFailureQueue?: string;
+}
+
+/** An HTTP route. */
+export interface OpsRoute {
+  readonly key: string;
+  readonly api: string;
+  readonly functionLogicalId: string;
+}
+
+/** A rule: on a bus with a pattern, or a schedule. */
+export interface OpsRule {
+  readonly logicalId: string;
+  /** The subscription or schedule name it was declared with, else its logical id. */
+  readonly name: string;
+  readonly bus: string;
+  readonly pattern?: Readonly<Record<string, unknown>>;
+  readonly schedule?: string;
+  readonly enabled: boolean;
+  readonly targets: ReadonlyArray<{ readonly functionLogicalId?: string; readonly deadLetterQueue?: string }>;
+}
+
+/** An SQS queue. */
+export interface OpsQueue {
+  readonly logicalId: string;
+  readonly name: string;
+}
+
+/** An HTTP API and its access log retention. */
+export interface OpsApi {
+  readonly logicalId: string;
+  readonly name: string;
+  /** Days access logs are kept; undefined when there are none or they never expire. */
+  readonly accessLogRetentionDays?: number;
+  readonly accessLogs: boolean;
+}
+
+/** Everything operations tooling reads, as plain data. */
+export interface OpsApp {
+  readonly region: string;
+  readonly functions: readonly OpsFunction[];
+  readonly apis: readonly OpsApi[];
+  readonly routes: readonly OpsRoute[];
+  /** Names of the custom buses. */
+  readonly buses: readonly string[];
+  /** How to show each custom bus: its construct id (`Bus`) and name. */
+  readonly busLabels: Readonly<Record<string, string>>;
+  readonly rules: readonly OpsRule[];
+  readonly queues: readonly OpsQueue[];
+  /** CloudWatch bills alarms per metric: a metric-math alarm counts each metric it reads. */
+  readonly alarmMetrics: number;
+  readonly alarms: number;
+  readonly dashboards: number;
+}
+
+type Resources = Record<string, CfnResource>;
+
+/** Reads {@link OpsApp} from a model and the assembly it was read from. */
+export function readOpsApp(model: AppModel): OpsApp {
+  const templates = new Map(loadAssembly(model.assemblyDir).map((s) => [s.id, (s.template.Resources ?? {}) as Resources]));
+  const resourceOf = (stack: string, id: string): CfnResource | undefined => templates.get(stack)?.[id];
+  const functionByArn = new Map(model.functions.map((f) => [f.arn, f.logicalId]));
+  const functionOf = (arn: string) => functionByArn.get(arn) ?? functionByArn.get(arn.replace(/^(arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+):.+$/, '$1'));
+  const queueByArn = new Map(model.queues.map((q) => [q.arn, q.logicalId]));
+  const customBuses = model.eventBuses.filter((b) => b.logicalId !== undefined).map((b) => b.name);
+
+  const functions: OpsFunction[] = model.functions.map((f) => {
+    const r = resourceOf(f.stack, f.logicalId);
+    const p = (r?.Properties ?? {}) as Record<string, any>;
+    const logGroupId = refOf(p.LoggingConfig?.LogGroup);
+    const alias = Object.values(templates.get(f.stack) ?? {}).find((a) => a.Type === 'AWS::Lambda::Alias' && refOf((a.Properties as any)?.FunctionName) === f.logicalId && (a.Properties as any)?.ProvisionedConcurrencyConfig);
+    return {
+      stack: f.stack,
+      logicalId: f.logicalId,
+      name: nameOf(r, f.logicalId),
+      arn: f.arn,
+      memoryMb: f.memoryMb,
+      architecture: Array.isArray(p.Architectures) && p.Architectures[0] === 'arm64' ? 'arm64' : 'x86_64',
+      logRetentionDays: retentionOf(logGroupId ? resourceOf(f.stack, logGroupId) : undefined),
+      provisionedConcurrency: Number((alias?.Properties as any)?.ProvisionedConcurrencyConfig?.ProvisionedConcurrentExecutions ?? 0),
+      publishesTo: customBuses.filter((bus) => Object.values(f.environment).includes(bus)),
+      onFailureQueue: f.asyncConfig.onFailureArn ? queueByArn.get(f.asyncConfig.onFailureArn) : undefined,
+    };
+  });
+
+  const apis: OpsApi[] = model.httpApis.map((api) => {
+    const resources = templates.get(api.stack) ?? {};
+    const stage = Object.values(resources).find((s) => s.Type === 'AWS::ApiGatewayV2::Stage' && refOf((s.Properties as any)?.ApiId) === api.logicalId);
+    const destination = (stage?.Properties as any)?.AccessLogSettings?.DestinationArn;
+    return {
+      logicalId: api.logicalId,
+      name: nameOf(resourceOf(api.stack, api.logicalId), api.logicalId),
+      accessLogs: destination !== undefined,
+      accessLogRetentionDays: retentionOf(destination ? resources[refOf(destination) ?? ''] : undefined),
+    };
+  });
+
+  let alarms = 0;
+  let alarmMetrics = 0;
+  let dashboards = 0;
+  for (const resources of templates.values()) {
+    for (const r of Object.values(resources)) {
+      if (r.Type === 'AWS::CloudWatch::Dashboard') dashboards++;
+      if (r.Type !== 'AWS::CloudWatch::Alarm') continue;
+      alarms++;
+      const metrics = (r.Properties as any)?.Metrics as Array<{ MetricStat?: unknown }> | undefined;
+      alarmMetrics += metrics ? metrics.filter((m) => m.MetricStat).length : 1;
+    }
+  }
+
+  return {
+    region: model.region,
+    functions,
+    apis,
+    routes: model.httpApis.flatMap((api) => api.routes.map((r) => ({ key: r.routeKey, api: api.logicalId, functionLogicalId: r.functionLogicalId }))),
+    buses: customBuses,
+    busLabels: Object.fromEntries(model.eventBuses.filter((b) => b.logicalId !== undefined).map((b) => [b.name, nameOf(resourceOf(b.stack!, b.logicalId!), b.name)])),
+    rules: model.rules.map((rule) => ({
+      logicalId: rule.logicalId,
+      name: nameOf(resourceOf(rule.stack, rule.logicalId), rule.logicalId),
+      bus: rule.eventBusName,
+      pattern: rule.eventPattern,
+      schedule: rule.scheduleExpression,
+      enabled: rule.state === 'ENABLED',
+      targets: rule.targets.map((t) => ({
+        functionLogicalId: functionOf(t.arn),
+        deadLetterQueue: t.deadLetterArn ? queueByArn.get(t.deadLetterArn) : undefined,
+      })),
+    })),
+    queues: model.queues.map((q) => ({ logicalId: q.logicalId, name: nameOf(resourceOf(q.stack, q.logicalId), q.logicalId) })),
+    alarmMetrics,
+    alarms,
+    dashboards,
+  };
+}
+
+// Construct ids that say what a resource is rather than which one: name it after its parent.
+const GENERIC = new Set(['Resource', 'Rule', 'Api', 'DeadLetters', 'Default']);
+
+/** `Shop/Shop/ReserveStock/Rule/Resource` -> `ReserveStock`; `.../Nightly/DeadLetters/Resource` -> `Nightly DLQ`. */
+export function nameOf(resource: CfnResource | undefined, fallback: string): string {
+  const cdkPath = resource?.Metadata?.['aws:cdk:path'];
+  // Without path metadata, the logical id less CDK's hash suffix is the best name there is.
+  if (typeof cdkPath !== 'string') return fallback.replace(/(?<=.)[0-9A-F]{8}$/, '');
+  const segments = cdkPath.split('/').filter((s) => s !== 'Resource');
+  let last = segments.pop();
+  const kind = last;
+  while (last && GENERIC.has(last) && segments.length > 1) last = segments.pop();
+  if (!last) return fallback;
+  return kind === 'DeadLetters' ? `${last} DLQ` : last;
+}
+
+function refOf(value: unknown): string | undefined {
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (typeof v.Ref === 'string') return v.Ref;
+    const att = v['Fn::GetAtt'];
+    if (Array.isArray(att) && typeof att[0] === 'string') return att[0];
+  }
+  return undefined;
+}
+
+function retentionOf(logGroup: CfnResource | undefined): number | undefined {
+  const days = (logGroup?.Properties as Record<string, unknown> | undefined)?.RetentionInDays;
+  return typeof days === 'number' ? days : undefined;
+}

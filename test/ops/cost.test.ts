@@ -1,0 +1,134 @@
+import { type OpsApp, type OpsFunction, type Usage, estimateCost, firingsPerMonth, loadPriceTable, pricesFor, PriceTableError, tieredCost } from '../../lib/ops';
+
+const prices = pricesFor(loadPriceTable(), 'us-east-1');
+
+const fn = (over: Partial<OpsFunction> = {}): OpsFunction => ({
+  stack: 'S', logicalId: 'F', name: 'F', arn: 'arn:aws:lambda:us-east-1:1:function:f', memoryMb: 512, architecture: 'arm64',
+  logRetentionDays: 30, provisionedConcurrency: 0, publishesTo: [], ...over,
+});
+const app = (over: Partial<OpsApp> = {}): OpsApp => ({
+  region: 'us-east-1', functions: [fn()], apis: [], routes: [], buses: [], busLabels: {}, rules: [], queues: [], alarmMetrics: 0, alarms: 0, dashboards: 0, ...over,
+});
+const noLogs: Usage['defaults'] = { logKbPerInvocation: 0 };
+const service = (a: OpsApp, u: Usage) => estimateCost(a, u, prices).byService;
+
+// Each expectation is worked out by hand from prices.json (us-east-1, 2025-06-01).
+describe('hand-computed cases', () => {
+  test('arm64 function behind a route, inside the Lambda free tier', () => {
+    // 2M requests x $0.20/M = 0.40; 2M x 0.1 s x 0.5 GB = 100,000 GB-s x 0.0000133334 = 1.33334;
+    // free tier: 1M requests (0.20) and all 100,000 GB-s (1.33334); HTTP API 2M x $1/M.
+    const a = app({ routes: [{ key: 'GET /x', api: 'A', functionLogicalId: 'F' }] });
+    const r = estimateCost(a, { routes: { 'GET /x': { requestsPerMonth: 2e6 } }, functions: { F: { avgDurationMs: 100 } }, defaults: noLogs }, prices);
+    expect(r.functions[0]).toMatchObject({ invocations: 2e6, gbSeconds: 100_000, durationFrom: 'usage' });
+    expect(r.functions[0].requestsCost).toBeCloseTo(0.4, 10);
+    expect(r.functions[0].durationCost).toBeCloseTo(1.33334, 10);
+    expect(r.byService.Lambda).toBeCloseTo(0.2, 10);
+    expect(r.byService['API Gateway']).toBeCloseTo(2, 10);
+    expect(r.total).toBeCloseTo(2.2, 10);
+  });
+
+  test('x86 function on a rule: duration rounded up to the ms, 64 KB event chunks', () => {
+    // 10M x 0.201 s x 1 GB = 2,010,000 GB-s x 0.0000166667 = 33.500067; requests 2.00;
+    // free tier 0.20 + 400,000 x 0.0000166667 = 6.86668. Events of 100 KB are 2 chunks: 20M x $1/M.
+    const a = app({
+      functions: [fn({ architecture: 'x86_64', memoryMb: 1024 })],
+      buses: ['b'],
+      rules: [{ logicalId: 'R', name: 'R', bus: 'b', pattern: { source: ['s'] }, enabled: true, targets: [{ functionLogicalId: 'F' }] }],
+    });
+    const r = estimateCost(a, { rules: { R: { eventsPerMonth: 1e7, eventKb: 100 } }, functions: { F: { avgDurationMs: 200.4 } }, defaults: noLogs }, prices);
+    expect(r.functions[0].gbSeconds).toBeCloseTo(2_010_000, 6);
+    expect(r.byService.Lambda).toBeCloseTo(2 + 33.500067 - 6.86668, 6);
+    expect(r.byService.EventBridge).toBeCloseTo(20, 10);
+  });
+
+  test.each([
+    // [requests, payload KB, metered requests, cost]: 512 KB increments, $1.00/M to 300M then $0.90/M
+    [1e6, 512, 1e6, 1],
+    [1e6, 513, 2e6, 2],
+    [2e8, 600, 4e8, 300 + 90],
+  ])('HTTP API: %d requests of %d KB meter as %d requests', (requests, kb, metered, cost) => {
+    const a = app({ routes: [{ key: 'POST /x', api: 'A', functionLogicalId: 'F' }] });
+    const r = estimateCost(a, { routes: { 'POST /x': { requestsPerMonth: requests, payloadKb: kb } }, defaults: noLogs }, prices);
+    const line = r.lines.find((l) => l.service === 'API Gateway')!;
+    expect(line.quantity).toBe(metered);
+    expect(line.cost).toBeCloseTo(cost, 8);
+  });
+
+  test('logs: ingestion plus a month of storage at 30 days retention, less the free 5 GB', () => {
+    // 1M x 1 KB = 1e6/1048576 GB = 0.953674 GB; x 0.50 = 0.476837; storage 0.953674 x (30/30.41667) x 0.03 = 0.028218
+    const r = estimateCost(app(), { functions: { F: { invocationsPerMonth: 1e6, avgDurationMs: 1 } } }, prices);
+    expect(r.functions[0].logsCost).toBeCloseTo(0.476837 + 0.028218, 5);
+    expect(r.byService['CloudWatch Logs']).toBeCloseTo(0.028218, 5);
+  });
+
+  test('provisioned concurrency: every second of the month, invocations at the provisioned duration price', () => {
+    // 2 x 1 GB x 730 h x 3600 s = 5,256,000 GB-s x 0.0000033334 = 17.5203504; 100,000 GB-s x 0.0000077778 = 0.77778
+    const a = app({ functions: [fn({ memoryMb: 1024, provisionedConcurrency: 2 })] });
+    const r = estimateCost(a, { functions: { F: { invocationsPerMonth: 1e6, avgDurationMs: 100 } }, defaults: noLogs }, prices);
+    expect(r.functions[0].provisionedCost).toBeCloseTo(17.5203504, 6);
+    expect(r.functions[0].durationCost).toBeCloseTo(0.77778, 6);
+    // Provisioned GB-seconds are not free-tier GB-seconds: only the requests are credited.
+    expect(r.byService.Lambda).toBeCloseTo(17.5203504 + 0.77778 + 0.2 - 0.2, 6);
+  });
+
+  test('SQS: three requests per dead-lettered message beyond the free million', () => {
+    const a = app({ queues: [{ logicalId: 'Q', name: 'Q' }] });
+    expect(service(a, { queues: { Q: { messagesPerMonth: 500_000 } } }).SQS).toBeCloseTo(0.2, 10);
+  });
+
+  test('CloudWatch: alarm metrics and dashboards beyond the free ones', () => {
+    expect(service(app({ alarms: 24, alarmMetrics: 25, dashboards: 4 }), {}).CloudWatch).toBeCloseTo(1.5 + 3, 10);
+  });
+
+  test('published events: identical patterns counted once, or as the usage file says', () => {
+    const rule = (name: string) => ({ logicalId: name, name, bus: 'b', pattern: { 'detail-type': ['X'] }, enabled: true, targets: [{ functionLogicalId: 'F' }] });
+    const a = app({ buses: ['b'], rules: [rule('A'), rule('B')] });
+    const rules = { A: { eventsPerMonth: 1e6 }, B: { eventsPerMonth: 1e6 } };
+    expect(service(a, { rules }).EventBridge).toBeCloseTo(1, 10);
+    expect(service(a, { rules, eventsPublishedPerMonth: 5e6 }).EventBridge).toBeCloseTo(5, 10);
+    // ...while both targets are invoked.
+    expect(estimateCost(a, { rules }, prices).functions[0].invocations).toBe(2e6);
+  });
+
+  test('durations: the usage file, then what `switchyard dev` measured, then the default', () => {
+    const a = app({ functions: [fn({ logicalId: 'A', name: 'A' }), fn({ logicalId: 'B', name: 'B' }), fn({ logicalId: 'C', name: 'C' })] });
+    const measured = { version: 1 as const, measuredAt: '2025-06-01T00:00:00Z', functions: { A: { invocations: 3, avgMs: 7 }, B: { invocations: 3, avgMs: 9 } } };
+    const r = estimateCost(a, { functions: { A: { avgDurationMs: 50 } } }, prices, measured);
+    expect(r.functions.map((f) => [f.avgDurationMs, f.durationFrom])).toEqual([[50, 'usage'], [9, 'measured'], [100, 'default']]);
+  });
+});
+
+describe('price table', () => {
+  test('tiers split a quantity at their bounds', () => {
+    expect(tieredCost([{ upTo: 10, price: 2 }, { upTo: null, price: 1 }], 15)).toBe(25);
+    expect(tieredCost([{ upTo: 10, price: 2 }, { upTo: null, price: 1 }], 5, 1, 8)).toBe(2 * 2 + 3);
+  });
+
+  test('an unknown region names the regions there are', () => {
+    expect(() => pricesFor(loadPriceTable(), 'mars-1')).toThrow(PriceTableError);
+    expect(() => pricesFor(loadPriceTable(), 'mars-1')).toThrow(/us-east-1, eu-west-1/);
+  });
+
+  test('the table is dated', () => {
+    expect(loadPriceTable().date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+});
+
+describe('schedule rates', () => {
+  test.each([
+    ['rate(5 minutes)', (730 * 60) / 5],
+    ['rate(1 hour)', 730],
+    ['rate(1 day)', 730 / 24],
+    ['cron(0 2 * * ? *)', 730 / 24],
+    ['cron(0/15 9-17 ? * MON-FRI *)', 4 * 9 * (5 / 7) * (730 / 24)],
+    ['cron(0 8 1 * ? *)', 1],
+    ['cron(0 8 ? * 6#3 *)', 1],
+    ['cron(30 6 ? JAN,JUL MON *)', (1 / 7) * (730 / 24) * (2 / 12)],
+  ])('%s fires %d times a month', (expression, expected) => {
+    expect(firingsPerMonth(expression)).toBeCloseTo(expected as number, 8);
+  });
+
+  test('an unreadable expression is undefined, not zero', () => {
+    expect(firingsPerMonth('every tuesday')).toBeUndefined();
+  });
+});
