@@ -40,7 +40,7 @@ export function summary(app: LocalApp): string {
     );
   }
   if (app.model.queues.length) out.push('Queues', table([['NAME', 'URL'], ...app.queues.list().map((q) => [displayName(q.model.logicalId), q.url])]), '');
-  out.push(`AWS endpoint  ${app.awsEndpoint}  (EventBridge, Lambda, SQS; set AWS_ENDPOINT_URL to use it)`);
+  out.push(`AWS endpoint  ${app.awsEndpoint}  (EventBridge, Lambda, SQS, DynamoDB; set AWS_ENDPOINT_URL to use it)`);
   for (const s of app.skipped) out.push(`not served: ${s}`);
   return out.join('\n');
 }

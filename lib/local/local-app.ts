@@ -13,6 +13,7 @@ import { DeliveryLedger } from './events/ledger';
 import { FunctionHost, type InvokeResult } from './host/function-host';
 import { HttpGateway, type ServedApi } from './http/gateway';
 import { Scheduler } from './schedule/scheduler';
+import { TableStore } from './dynamodb/table-store';
 import { QueueStore } from './sqs/queue-store';
 import { HotReloader } from './watch/hot-reload';
 
@@ -71,6 +72,7 @@ export class LocalApp {
 
   readonly host: FunctionHost;
   readonly queues: QueueStore;
+  readonly tables: TableStore;
   readonly ledger = new DeliveryLedger();
   readonly deliverer: Deliverer;
   readonly router: EventRouter;
@@ -92,6 +94,7 @@ export class LocalApp {
   ) {
     this.host = new FunctionHost(model.functions, { awsEndpointUrl: awsEndpoint, region: model.region, defaultConcurrency: options.defaultConcurrency });
     this.queues = new QueueStore(model.queues, awsEndpoint, model.accountId);
+    this.tables = new TableStore(model.tables);
     this.deliverer = new Deliverer(this.host, this.queues, this.ledger, { timeScale: options.timeScale });
     this.router = new EventRouter(model, this.deliverer);
     this.scheduler = new Scheduler(model.rules, this.router);
@@ -140,7 +143,7 @@ export class LocalApp {
 
   private async startServices(): Promise<void> {
     await this.gateway.start();
-    this.endpoint.attach({ host: this.host, router: this.router, queues: this.queues, deliverer: this.deliverer, ledger: this.ledger, scheduler: this.scheduler });
+    this.endpoint.attach({ host: this.host, router: this.router, queues: this.queues, tables: this.tables, deliverer: this.deliverer, ledger: this.ledger, scheduler: this.scheduler });
     if (this.options.schedules !== false) this.scheduler.start();
     this.reloader?.start();
   }

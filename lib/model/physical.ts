@@ -35,6 +35,9 @@ export class StackAttributes implements ResourceAttributes {
         return this.name(logicalId);
       case 'AWS::SQS::Queue':
         return this.queueUrl(logicalId);
+      case 'AWS::DynamoDB::Table':
+      case 'AWS::DynamoDB::GlobalTable':
+        return this.name(logicalId);
       case 'AWS::ApiGatewayV2::Api':
         return apiId(this.stackName, logicalId);
       case 'AWS::Lambda::Alias':
@@ -71,6 +74,11 @@ export class StackAttributes implements ResourceAttributes {
         return apiId(this.stackName, logicalId);
       case 'AWS::ApiGatewayV2::Api.ApiEndpoint':
         return `https://${apiId(this.stackName, logicalId)}.execute-api.${region}.amazonaws.com`;
+      case 'AWS::DynamoDB::Table.Arn':
+      case 'AWS::DynamoDB::GlobalTable.Arn':
+        return `arn:${partition}:dynamodb:${region}:${account}:table/${name}`;
+      case 'AWS::DynamoDB::Table.StreamArn':
+        return `arn:${partition}:dynamodb:${region}:${account}:table/${name}/stream/1970-01-01T00:00:00.000`;
       case 'AWS::IAM::Role.Arn':
         return `arn:${partition}:iam::${account}:role/${name}`;
       default:
@@ -137,4 +145,6 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
   'AWS::SQS::Queue': 'QueueName',
   'AWS::IAM::Role': 'RoleName',
   'AWS::ApiGatewayV2::Api': 'Name',
+  'AWS::DynamoDB::Table': 'TableName',
+  'AWS::DynamoDB::GlobalTable': 'TableName',
 };

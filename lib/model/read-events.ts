@@ -1,9 +1,9 @@
 /**
- * `AWS::Events::EventBus`, `AWS::Events::Rule` and `AWS::SQS::Queue` -> models.
+ * `AWS::Events::EventBus`, `AWS::Events::Rule`, `AWS::SQS::Queue` and `AWS::DynamoDB::Table` -> models.
  */
 import { numberProp, resourcesOfType, type StackContext } from './context';
 import { busNameOf } from './physical';
-import type { EventBusModel, QueueModel, RuleModel, RuleTargetModel } from './types';
+import type { EventBusModel, QueueModel, RuleModel, RuleTargetModel, TableModel } from './types';
 
 /** EventBridge's target retry defaults. */
 const TARGET_DEFAULTS = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 } as const;
@@ -72,6 +72,21 @@ export function readQueues(ctx: StackContext): QueueModel[] {
       visibilityTimeoutSeconds: numberProp(ctx, p.VisibilityTimeout, 30),
       messageRetentionSeconds: numberProp(ctx, p.MessageRetentionPeriod, 345_600),
       fifo: p.FifoQueue === true || p.FifoQueue === 'true',
+    };
+  });
+}
+
+/** Reads the DynamoDB tables of one stack with their key schema. */
+export function readTables(ctx: StackContext): TableModel[] {
+  return [...resourcesOfType(ctx, 'AWS::DynamoDB::Table'), ...resourcesOfType(ctx, 'AWS::DynamoDB::GlobalTable')].map(([logicalId, r]) => {
+    const keys = (ctx.resolver.resolve(r.Properties?.KeySchema) ?? []) as Array<{ AttributeName: string; KeyType: string }>;
+    return {
+      stack: ctx.stack.id,
+      logicalId,
+      name: ctx.attributes.name(logicalId),
+      arn: ctx.attributes.getAtt(logicalId, 'Arn'),
+      partitionKey: keys.find((k) => k.KeyType === 'HASH')?.AttributeName ?? 'id',
+      sortKey: keys.find((k) => k.KeyType === 'RANGE')?.AttributeName,
     };
   });
 }

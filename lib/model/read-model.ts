@@ -7,7 +7,7 @@ import { loadAssembly, type LoadedStack } from './assembly';
 import { unqualifiedFunctionArn, type StackContext } from './context';
 import { IntrinsicResolver } from './intrinsics';
 import { StackAttributes, type LocalEnvironment } from './physical';
-import { readEventBuses, readQueues, readRules } from './read-events';
+import { readEventBuses, readQueues, readRules, readTables } from './read-events';
 import { readFunctions } from './read-functions';
 import { readHttpApis } from './read-http';
 import type { AppModel, EventBusModel } from './types';
@@ -90,6 +90,7 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
     eventBuses: [defaultBus, ...customBuses.filter((b) => b.name !== 'default')],
     rules: contexts.flatMap(readRules),
     queues: contexts.flatMap(readQueues),
+    tables: contexts.flatMap(readTables),
   };
   return { model, skipped };
 }

@@ -154,6 +154,16 @@ export interface QueueModel extends ResourceRef {
   readonly fifo: boolean;
 }
 
+/** A DynamoDB table (served locally in memory, for the handlers that use one). */
+export interface TableModel extends ResourceRef {
+  readonly name: string;
+  readonly arn: string;
+  /** Partition key attribute name. */
+  readonly partitionKey: string;
+  /** Sort key attribute name, when the table has one. */
+  readonly sortKey?: string;
+}
+
 /** The whole app, across every stack of the assembly. */
 export interface AppModel {
   /** The assembly directory the model was read from. */
@@ -165,4 +175,5 @@ export interface AppModel {
   readonly eventBuses: readonly EventBusModel[];
   readonly rules: readonly RuleModel[];
   readonly queues: readonly QueueModel[];
+  readonly tables: readonly TableModel[];
 }

@@ -134,29 +134,48 @@ describe('EventBridge through @aws-sdk/client-eventbridge', () => {
     expect(received).toEqual([{ order: 'o-7', kind: 'transformed' }]);
   });
 
-  test('a failing target is retried, then dead-lettered with the error in message attributes', async () => {
+  test('a function error is retried by Lambda, then sent to the on-failure destination with the invocation record', async () => {
     const out = await eb.send(new PutEventsCommand({ Entries: [{ EventBusName: 'shop-bus', Source: 'shop', DetailType: 'OrderPlaced', Detail: JSON.stringify({ fail: true }) }] }));
     const eventId = out.Entries![0].EventId!;
     await app.ledger.whenIdle();
     const [record] = app.ledger.list({ eventId });
-    expect(record).toMatchObject({ state: 'dead-lettered', attempts: 3 });
+    expect(record).toMatchObject({ state: 'dead-lettered', attempts: 3, kind: 'rule' });
     const url = await queueUrl('TargetDlq');
     const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
     expect(attrs.Attributes?.ApproximateNumberOfMessages).toBe('1');
-    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MessageAttributeNames: ['All'], VisibilityTimeout: 30 }));
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 30 }));
     const msg = got.Messages![0];
-    expect(JSON.parse(msg.Body!).id).toBe(eventId);
-    const rule = app.model.rules.find((r) => r.logicalId.startsWith('OrderPlaced'))!;
-    expect(msg.MessageAttributes).toMatchObject({
-      RULE_ARN: { DataType: 'String', StringValue: rule.arn },
-      TARGET_ARN: { StringValue: rule.targets[0].arn },
-      ERROR_CODE: { StringValue: expect.any(String) },
-      ERROR_MESSAGE: { StringValue: expect.stringContaining('failing on purpose') },
-      EXHAUSTED_RETRY_CONDITION: { StringValue: 'MaximumRetryAttempts' },
+    expect(JSON.parse(msg.Body!)).toMatchObject({
+      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3, functionArn: `${app.host.find(fnName(app, 'ConsumerFn'))!.arn}:$LATEST` },
+      requestPayload: { id: eventId, 'detail-type': 'OrderPlaced' },
+      responseContext: { functionError: 'Unhandled' },
+      responsePayload: { errorType: 'Error', errorMessage: `failing on purpose: ${eventId}` },
     });
     await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: msg.ReceiptHandle! }));
     const after = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }));
     expect(after.Attributes).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0', QueueArn: app.model.queues.find((q) => q.logicalId.startsWith('TargetDlq'))!.arn });
+  });
+
+  test('a target EventBridge cannot reach is retried per the target policy, then sent to its DLQ with the error attributes', async () => {
+    const out = await eb.send(new PutEventsCommand({ Entries: [{ EventBusName: 'shop-bus', Source: 'shop', DetailType: 'Elsewhere', Detail: '{}' }] }));
+    const eventId = out.Entries![0].EventId!;
+    await app.ledger.whenIdle();
+    const [record] = app.ledger.list({ eventId });
+    expect(record).toMatchObject({ state: 'dead-lettered', attempts: 2 });
+    const url = await queueUrl('TargetDlq');
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MessageAttributeNames: ['All'], VisibilityTimeout: 30 }));
+    const msg = got.Messages![0];
+    expect(JSON.parse(msg.Body!).id).toBe(eventId);
+    const rule = app.model.rules.find((r) => r.logicalId.startsWith('Elsewhere'))!;
+    expect(msg.MessageAttributes).toMatchObject({
+      RULE_ARN: { DataType: 'String', StringValue: rule.arn },
+      TARGET_ARN: { StringValue: 'arn:aws:lambda:us-east-1:111111111111:function:remote' },
+      ERROR_CODE: { StringValue: 'RESOURCE_NOT_FOUND' },
+      ERROR_MESSAGE: { StringValue: expect.stringContaining('not a function or queue of this app') },
+      EXHAUSTED_RETRY_CONDITION: { StringValue: 'MaximumRetryAttempts' },
+      RETRY_ATTEMPTS: { DataType: 'Number', StringValue: '1' },
+    });
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: msg.ReceiptHandle! }));
   });
 
   test('TestEventPattern answers as AWS does, and rejects a bad pattern', async () => {
@@ -170,7 +189,7 @@ describe('EventBridge through @aws-sdk/client-eventbridge', () => {
 
   test('ListRules and DescribeRule', async () => {
     const listed = await eb.send(new ListRulesCommand({ EventBusName: 'shop-bus' }));
-    expect(listed.Rules!.map((r) => r.EventBusName)).toEqual(['shop-bus', 'shop-bus']);
+    expect(listed.Rules!.map((r) => r.EventBusName)).toEqual(['shop-bus', 'shop-bus', 'shop-bus']);
     const name = listed.Rules![0].Name!;
     const described = await eb.send(new DescribeRuleCommand({ Name: name, EventBusName: 'shop-bus' }));
     expect(described).toMatchObject({ Name: name, State: 'ENABLED', EventPattern: expect.stringContaining('shop') });

@@ -1,7 +1,8 @@
 /**
  * Fault test: thousands of events through a rule whose target fails for a known 5% of them
- * (a thrown error) and crashes its instance for another 1.25% (process.exit), with retry time
- * compressed 60 times (the rule's one-hour event age becomes a minute). Every event must be accounted for exactly once: delivered, or in the DLQ.
+ * (a thrown error) and crashes its instance for another 1.25% (process.exit). Lambda retries
+ * each failing event twice (a minute, then two, compressed 60 times to 1 s and 2 s), then
+ * sends it to the function's on-failure destination. Every event must be accounted for exactly once: delivered, or in the DLQ.
  */
 import { createHash } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -44,15 +45,18 @@ test(`${EVENTS} events, 6.25% failing: each one delivered or dead-lettered exact
     expect(r.attempts).toBe(expectedFailures.has(r.eventId) ? 3 : 1);
   }
 
-  // The DLQ, drained through the real SQS client: each failing event exactly once.
-  const url = app.queues.get(app.model.rules.find((r) => r.logicalId.startsWith('OrderPlaced'))!.targets[0].deadLetterArn!).url;
+  // The on-failure destination, drained through the real SQS client: each failing event exactly once.
+  const consumer = app.model.functions.find((f) => f.logicalId.startsWith('ConsumerFn'))!;
+  const url = app.queues.get(consumer.asyncConfig.onFailureArn!).url;
   const seen: string[] = [];
   for (;;) {
-    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }));
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
     if (!got.Messages?.length) break;
     for (const m of got.Messages) {
-      seen.push(JSON.parse(m.Body!).id);
-      expect(m.MessageAttributes?.ERROR_MESSAGE?.StringValue).toMatch(bucket(JSON.parse(m.Body!).id) <= 3 ? /bucket 0-3 fails/ : /Runtime exited with error: exit status 1/);
+      const record = JSON.parse(m.Body!);
+      seen.push(record.requestPayload.id);
+      expect(record.requestContext).toMatchObject({ condition: 'RetriesExhausted', approximateInvokeCount: 3 });
+      expect(record.responsePayload.errorMessage).toMatch(bucket(record.requestPayload.id) <= 3 ? /bucket 0-3 fails/ : /Runtime exited with error: exit status 1/);
       await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle! }));
     }
   }

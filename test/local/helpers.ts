@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { synthesizeApp } from '../../lib/cli/synth';
 import { LocalApp, type LocalAppOptions } from '../../lib/local';
 import type { PlainAppOptions } from './fixtures/plain-app';
 
@@ -27,16 +29,35 @@ export function synthNodejsFunctionApp(): string {
   return synthCached('nodejs', [path.join(fixtures, 'nodejs-function-app.ts'), path.join(fixtures, 'nodejs-fn', 'handler.ts')], [path.join(fixtures, 'nodejs-function-app.ts')]);
 }
 
-/** Runs `tsx <script> <outdir> ...args` once per content of `sources` and `args`. */
-function synthCached(name: string, sources: readonly string[], [script, ...args]: readonly string[]): string {
+/**
+ * Synthesizes the repository's example app (bin/app.ts) through cdk.json, as `switchyard dev`
+ * does; cached per content of the sources it is built from.
+ */
+export async function synthExampleApp(): Promise<string> {
+  const repo = path.join(__dirname, '..', '..');
+  const sources = ['bin', 'lambdas', 'lib/constructs', 'lib/bundling', 'lib/runtime', 'lib/patterns'].flatMap((d) => listFiles(path.join(repo, d)));
+  const { outdir, cached, tmp } = cacheDir('example', sources, []);
+  if (cached) return outdir;
+  await synthesizeApp({ projectDir: repo, outdir: tmp, output: new PassThrough() });
+  return publish(tmp, outdir);
+}
+
+function listFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+}
+
+function cacheDir(name: string, sources: readonly string[], args: readonly string[]): { outdir: string; cached: boolean; tmp: string } {
   const hash = createHash('sha256').update(JSON.stringify(args));
   for (const file of sources) hash.update(file).update(fs.readFileSync(file));
   const root = path.join(__dirname, '..', '..', '.switchyard', 'test-assemblies');
   const outdir = path.join(root, `${name}-${hash.digest('hex').slice(0, 16)}`);
-  if (fs.existsSync(path.join(outdir, 'manifest.json'))) return outdir;
+  if (fs.existsSync(path.join(outdir, 'manifest.json'))) return { outdir, cached: true, tmp: '' };
   fs.mkdirSync(root, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(root, 'tmp-'));
-  execFileSync(process.execPath, [require.resolve('tsx/cli'), script, tmp, ...args], { stdio: 'pipe' });
+  return { outdir, cached: false, tmp: fs.mkdtempSync(path.join(root, 'tmp-')) };
+}
+
+function publish(tmp: string, outdir: string): string {
   try {
     fs.renameSync(tmp, outdir);
   } catch {
@@ -44,6 +65,14 @@ function synthCached(name: string, sources: readonly string[], [script, ...args]
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   return outdir;
+}
+
+/** Runs `tsx <script> <outdir> ...args` once per content of `sources` and `args`. */
+function synthCached(name: string, sources: readonly string[], [script, ...args]: readonly string[]): string {
+  const { outdir, cached, tmp } = cacheDir(name, sources, args);
+  if (cached) return outdir;
+  execFileSync(process.execPath, [require.resolve('tsx/cli'), script, tmp, ...args], { stdio: 'pipe' });
+  return publish(tmp, outdir);
 }
 
 /** Starts the fixture app on ephemeral ports. */

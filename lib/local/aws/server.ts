@@ -1,6 +1,6 @@
 /**
- * The AWS-compatible endpoint: one HTTP server that dispatches by `X-Amz-Target` (EventBridge
- * and SQS JSON protocols) or by path (Lambda REST-JSON), and renders errors the way the AWS SDK
+ * The AWS-compatible endpoint: one HTTP server that dispatches by `X-Amz-Target` (EventBridge,
+ * SQS and DynamoDB JSON protocols) or by path (Lambda REST-JSON), and renders errors the way the AWS SDK
  * v3 parses them into named exceptions.
  */
 import * as http from 'node:http';
@@ -11,8 +11,10 @@ import type { FunctionHost } from '../host/function-host';
 import { readBody } from '../read-body';
 import type { DeliveryLedger } from '../events/ledger';
 import type { Scheduler } from '../schedule/scheduler';
+import type { TableStore } from '../dynamodb/table-store';
 import type { QueueStore } from '../sqs/queue-store';
 import { ADMIN_PREFIX, handleAdmin } from './admin-api';
+import { handleDynamoDb } from './dynamodb-api';
 import { handleEventBridge } from './eventbridge-api';
 import { handleLambdaInvoke, isLambdaInvoke } from './lambda-api';
 import { AwsServiceError, type AwsResponse } from './protocol';
@@ -23,6 +25,7 @@ export interface AwsServices {
   readonly host: FunctionHost;
   readonly router: EventRouter;
   readonly queues: QueueStore;
+  readonly tables: TableStore;
   readonly deliverer: Deliverer;
   readonly ledger: DeliveryLedger;
   readonly scheduler: Scheduler;
@@ -76,10 +79,12 @@ export class AwsEndpoint {
         response = await handleLambdaInvoke(services.host, services.deliverer, url.pathname, url.searchParams, req.headers as Record<string, string | undefined>, body);
       } else if (target.startsWith('AWSEvents.')) {
         response = handleEventBridge(services.router, target.slice('AWSEvents.'.length), parseJson(body));
+      } else if (target.startsWith('DynamoDB_20120810.')) {
+        response = handleDynamoDb(services.tables, target.slice('DynamoDB_20120810.'.length), parseJson(body));
       } else if (target.startsWith('AmazonSQS.')) {
         response = await handleSqs(services.queues, target.slice('AmazonSQS.'.length), parseJson(body));
       } else {
-        throw new AwsServiceError(400, 'UnknownOperationException', `No local service answers ${req.method} ${url.pathname} (X-Amz-Target: ${target || 'none'}). Served: EventBridge, Lambda Invoke, SQS.`);
+        throw new AwsServiceError(400, 'UnknownOperationException', `No local service answers ${req.method} ${url.pathname} (X-Amz-Target: ${target || 'none'}). Served: EventBridge, Lambda Invoke, SQS, DynamoDB.`);
       }
     } catch (err) {
       response = errorResponse(err, protocol);

@@ -1,8 +1,19 @@
 /**
- * Asynchronous delivery to targets: rule targets (EventBridge semantics) and async invokes
- * (Lambda semantics), each retried per its policy and then dead-lettered with the error
- * attached, every step recorded in the ledger.
+ * Asynchronous delivery, in AWS's two stages:
+ *
+ * 1. EventBridge -> target. For a Lambda target EventBridge makes an *asynchronous* invoke, which
+ *    Lambda accepts at once; only a failure to hand the event over (the function does not exist
+ *    locally) is retried per the target's RetryPolicy and then sent to the target's DLQ, with
+ *    RULE_ARN, TARGET_ARN, ERROR_CODE and ERROR_MESSAGE attributes. Queue targets get a message.
+ * 2. Lambda async invocation. Function errors are retried per the function's EventInvokeConfig
+ *    (default 2 retries, about 1 and 2 minutes apart, 6 hours' event age), then sent to its
+ *    on-failure destination (the invocation record) or its DeadLetterConfig queue (the event,
+ *    with RequestID/ErrorCode/ErrorMessage attributes). AWS discards the event when neither is
+ *    configured; locally it is recorded as `dropped`, never lost without trace.
+ *
+ * `Invoke` with `InvocationType: Event` runs stage 2 alone. Every step is in the ledger.
  */
+import { randomUUID } from 'node:crypto';
 import type { FunctionModel, RuleModel, RuleTargetModel } from '../../model';
 import type { FunctionHost } from '../host/function-host';
 import type { LambdaErrorPayload } from '../host/protocol';
@@ -33,50 +44,55 @@ export class Deliverer {
   }
 
   /**
-   * Delivers one event matched by a rule to one of its targets. Resolves when the delivery has
-   * ended (delivered, dead-lettered or dropped); callers need not wait.
-   *
-   * Deviation from AWS, on purpose: EventBridge hands an event to a Lambda target with an
-   * asynchronous invoke, so on AWS a function *error* is retried by Lambda's async settings,
-   * not the target's RetryPolicy. Locally the target's RetryPolicy and DLQ govern function
-   * errors too, which is what a rule target's DLQ is configured for in this library.
+   * Delivers one event matched by a rule (or fired by a schedule) to one of its targets.
+   * Resolves when the delivery has ended or the app stopped; callers need not wait.
    */
   async deliverToRuleTarget(rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>, kind: 'rule' | 'schedule'): Promise<DeliveryRecord> {
     const record = this.ledger.accept({ eventId: String(event.id), kind, ruleArn: rule.arn, targetArn: target.arn });
-    const input = safeInput(target, event);
-    if (typeof input !== 'string') {
-      this.ledger.update(record, { state: 'dropped', lastError: input, droppedReason: input.errorMessage });
+    let input: string;
+    try {
+      input = targetInput(target, event);
+    } catch (err) {
+      this.ledger.update(record, { state: 'dropped', droppedReason: `input transformation failed: ${(err as Error).message}` });
       return record;
     }
-    const attempt = this.attemptFor(target.arn, input);
-    if (!attempt) {
-      this.ledger.update(record, { state: 'dropped', droppedReason: `Target ${target.arn} is not a local function or queue` });
-      return record;
-    }
-    const policy = { ...target, delaySeconds: eventBridgeDelay };
-    const failure = await runWithRetries(attempt, policy, this.timeScale, this.hooks(record), record.acceptedAt, this.stopping.signal);
-    // Stopped mid-way: the record stays pending or retrying, which is the truth.
-    if (failure === 'aborted') return record;
-    if (!failure) {
+    const fn = this.host.find(target.arn);
+    if (fn) return this.runAsyncInvocation(record, fn, input, randomUUID());
+    if (this.isQueue(target.arn)) {
+      this.ledger.update(record, { attempts: 1 });
+      this.queues.send(target.arn, input);
       this.ledger.update(record, { state: 'delivered' });
       return record;
     }
-    // EventBridge's DLQ message: the original event, with the failure in message attributes.
+    // EventBridge cannot hand the event over: retried per the target's policy, then its DLQ.
+    const error: LambdaErrorPayload = { errorType: 'RESOURCE_NOT_FOUND', errorMessage: `Target ${target.arn} is not a function or queue of this app` };
+    const failure = await runWithRetries(async () => error, { ...target, delaySeconds: eventBridgeDelay }, this.timeScale, this.hooks(record), record.acceptedAt, this.stopping.signal);
+    if (failure === 'aborted' || failure === undefined) return record;
     const attributes: Record<string, MessageAttributeValue> = {
       RULE_ARN: str(rule.arn),
       TARGET_ARN: str(target.arn),
-      ERROR_CODE: str('SDK_CLIENT_ERROR'),
-      ERROR_MESSAGE: str(`${failure.error.errorType}: ${failure.error.errorMessage}`.slice(0, 1024)),
+      ERROR_CODE: str(error.errorType),
+      ERROR_MESSAGE: str(error.errorMessage),
       EXHAUSTED_RETRY_CONDITION: str(failure.condition),
       RETRY_ATTEMPTS: num(failure.attempts - 1),
     };
-    this.deadLetter(record, target.deadLetterArn, JSON.stringify(event), attributes, failure.error);
+    this.deadLetter(record, target.deadLetterArn, JSON.stringify(event), attributes, error, 'no dead-letter queue on the rule target');
     return record;
   }
 
   /** Runs an asynchronous invoke (`InvocationType: Event`) with the function's async settings. */
-  async invokeAsync(fn: FunctionModel, payload: string, requestId: string): Promise<DeliveryRecord> {
+  invokeAsync(fn: FunctionModel, payload: string, requestId: string): Promise<DeliveryRecord> {
     const record = this.ledger.accept({ eventId: requestId, kind: 'async-invoke', targetArn: fn.arn });
+    return this.runAsyncInvocation(record, fn, payload, requestId);
+  }
+
+  /** Stops retrying: deliveries in progress stay `pending`/`retrying` in the ledger. */
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  /** Lambda's asynchronous invocation: retries per EventInvokeConfig, then destination or DLQ. */
+  private async runAsyncInvocation(record: DeliveryRecord, fn: FunctionModel, payload: string, requestId: string): Promise<DeliveryRecord> {
     let lastPayload = 'null';
     const attempt = async (): Promise<AttemptResult> => {
       try {
@@ -87,10 +103,10 @@ export class Deliverer {
         return { errorType: (err as Error).name, errorMessage: (err as Error).message };
       }
     };
-    const policy = { ...fn.asyncConfig, delaySeconds: lambdaAsyncDelay };
-    const failure = await runWithRetries(attempt, policy, this.timeScale, this.hooks(record), record.acceptedAt, this.stopping.signal);
-    if (failure === 'aborted') return record;
     const cfg = fn.asyncConfig;
+    const failure = await runWithRetries(attempt, { ...cfg, delaySeconds: lambdaAsyncDelay }, this.timeScale, this.hooks(record), record.acceptedAt, this.stopping.signal);
+    // Stopped mid-way: the record stays pending or retrying, which is the truth.
+    if (failure === 'aborted') return record;
     if (!failure) {
       if (cfg.onSuccessArn && this.isQueue(cfg.onSuccessArn)) {
         this.queues.send(cfg.onSuccessArn, invocationRecord(fn, requestId, payload, lastPayload, 'Success', record.attempts, undefined));
@@ -99,47 +115,21 @@ export class Deliverer {
       return record;
     }
     if (cfg.onFailureArn) {
-      // Destinations get the full invocation record as the message body.
-      const body = invocationRecord(fn, requestId, payload, lastPayload, failure.condition === 'MaximumEventAgeInSeconds' ? 'EventAgeExceeded' : 'RetriesExhausted', failure.attempts, failure.error);
-      this.deadLetter(record, cfg.onFailureArn, body, {}, failure.error);
+      const condition = failure.condition === 'MaximumEventAgeInSeconds' ? 'EventAgeExceeded' : 'RetriesExhausted';
+      this.deadLetter(record, cfg.onFailureArn, invocationRecord(fn, requestId, payload, lastPayload, condition, failure.attempts, failure.error), {}, failure.error, '');
     } else {
-      // A function DLQ gets the event itself, with the error in attributes.
       const attributes = { RequestID: str(requestId), ErrorCode: num(200), ErrorMessage: str(failure.error.errorMessage.slice(0, 1024)) };
-      this.deadLetter(record, cfg.deadLetterArn, payload, attributes, failure.error);
+      const why = `function failed after Lambda's async retries and has no on-failure destination or DLQ (AWS discards such events)`;
+      this.deadLetter(record, cfg.deadLetterArn, payload, attributes, failure.error, why);
     }
     return record;
   }
 
-  /** Stops retrying: deliveries in progress stay `pending`/`retrying` in the ledger. */
-  stop(): void {
-    this.stopping.abort();
-  }
-
-  private attemptFor(arn: string, input: string): (() => Promise<AttemptResult>) | undefined {
-    const fn = this.host.find(arn);
-    if (fn) {
-      return async () => {
-        try {
-          return (await this.host.invoke(fn.name, { payload: input, overflow: 'wait' })).error;
-        } catch (err) {
-          return { errorType: (err as Error).name, errorMessage: (err as Error).message };
-        }
-      };
-    }
-    if (this.isQueue(arn)) {
-      return async () => {
-        this.queues.send(arn, input);
-        return undefined;
-      };
-    }
-    return undefined;
-  }
-
-  private deadLetter(record: DeliveryRecord, dlqArn: string | undefined, body: string, attributes: Record<string, MessageAttributeValue>, error: LambdaErrorPayload): void {
+  private deadLetter(record: DeliveryRecord, dlqArn: string | undefined, body: string, attributes: Record<string, MessageAttributeValue>, error: LambdaErrorPayload, noDlqReason: string): void {
     if (!dlqArn) {
-      this.ledger.update(record, { state: 'dropped', lastError: error, droppedReason: 'retries exhausted and no dead-letter queue is configured' });
+      this.ledger.update(record, { state: 'dropped', lastError: error, droppedReason: noDlqReason });
     } else if (!this.isQueue(dlqArn)) {
-      this.ledger.update(record, { state: 'dropped', lastError: error, droppedReason: `dead-letter target ${dlqArn} is not a local queue` });
+      this.ledger.update(record, { state: 'dropped', lastError: error, droppedReason: `dead-letter target ${dlqArn} is not a queue of this app` });
     } else {
       this.queues.send(dlqArn, body, attributes);
       this.ledger.update(record, { state: 'dead-lettered', lastError: error, deadLetterArn: dlqArn });
@@ -147,9 +137,10 @@ export class Deliverer {
   }
 
   private isQueue(arn: string): boolean {
+    if (!arn.includes(':sqs:')) return false;
     try {
       this.queues.get(arn);
-      return arn.startsWith('arn:') ? arn.includes(':sqs:') : true;
+      return true;
     } catch {
       return false;
     }
@@ -163,14 +154,7 @@ export class Deliverer {
   }
 }
 
-function safeInput(target: RuleTargetModel, event: Record<string, unknown>): string | LambdaErrorPayload {
-  try {
-    return targetInput(target, event);
-  } catch (err) {
-    return { errorType: 'InputTransformationError', errorMessage: (err as Error).message };
-  }
-}
-
+/** The record Lambda sends to an async invocation's destination. */
 function invocationRecord(fn: FunctionModel, requestId: string, payload: string, response: string, condition: string, attempts: number, error: LambdaErrorPayload | undefined): string {
   return JSON.stringify({
     version: '1.0',

@@ -167,6 +167,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
       AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
       AWS_ENDPOINT_URL_LAMBDA: endpoint,
       AWS_ENDPOINT_URL_SQS: endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
       ...fn.environment,
     };
   }
