@@ -2,6 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } fr
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { EventApp } from '../lib';
+import { CustomerNotified, DailyOrderReport, OrderPlaced, StockReserved } from '../lambdas/events';
 
 /** Props of the example shop. */
 export interface ShopStackProps extends StackProps {
@@ -40,6 +41,8 @@ export class ShopStack extends Stack {
         timeout: Duration.seconds(10),
         environment: { ORDERS_TABLE: this.orders.tableName, POWERTOOLS_SERVICE_NAME: 'shop' },
       },
+      // Published but not subscribed to inside the app: listed for the Schema Registry.
+      events: [CustomerNotified, DailyOrderReport],
     });
     this.app = app;
 
@@ -54,19 +57,19 @@ export class ShopStack extends Stack {
     const reserve = app.addFunction('ReserveStock', { entry: 'lambdas/reserve-stock.ts', publishes: true });
     this.orders.grantReadWriteData(reserve);
     app.addSubscription('ReserveStockOnOrderPlaced', {
-      pattern: { source: ['shop.orders'], detailType: ['OrderPlaced'] },
+      event: OrderPlaced,
       handler: 'ReserveStock',
       retryAttempts: 4,
       maxEventAge: Duration.hours(2),
     });
     app.addSubscription('NotifyCustomer', {
-      pattern: { source: ['shop.orders'], detailType: ['OrderPlaced'] },
+      event: OrderPlaced,
       handler: { entry: 'lambdas/notify-customer.ts', publishes: true },
     });
     const ship = app.addFunction('PrepareShipment', { entry: 'lambdas/prepare-shipment.ts' });
     this.orders.grantReadWriteData(ship);
     app.addSubscription('PrepareShipmentOnStockReserved', {
-      pattern: { source: ['shop.inventory'], detailType: ['StockReserved'] },
+      event: StockReserved,
       handler: 'PrepareShipment',
     });
     const report = app.addFunction('NightlyReport', { entry: 'lambdas/nightly-report.ts', publishes: true, timeout: Duration.minutes(5) });

@@ -1,17 +1,13 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { NotFoundError, httpHandler } from 'switchyard/runtime';
+import { z } from 'zod';
 import { dynamo, ordersTable } from './shared/aws';
-import { json } from './shared/http';
-
-const ORDER_ID = /^[0-9a-f-]{36}$/;
 
 /** `GET /orders/{id}`: the order and its current status. */
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> {
-  const id = event.pathParameters?.id ?? '';
-  if (!ORDER_ID.test(id)) return json(400, { message: 'Invalid order id', problems: ['id must be a UUID'] });
-  const { Item } = await dynamo.send(new GetItemCommand({ TableName: ordersTable(), Key: { orderId: { S: id } }, ConsistentRead: true }));
-  if (!Item) return json(404, { message: `Order ${id} not found` });
-  return json(200, {
+export const handler = httpHandler({ params: z.object({ id: z.string().uuid() }) }, async ({ params }) => {
+  const { Item } = await dynamo.send(new GetItemCommand({ TableName: ordersTable(), Key: { orderId: { S: params.id } }, ConsistentRead: true }));
+  if (!Item) throw new NotFoundError(`Order ${params.id} not found`);
+  return {
     orderId: Item.orderId.S,
     customerId: Item.customerId.S,
     items: JSON.parse(Item.items.S ?? '[]'),
@@ -20,5 +16,5 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     createdAt: Item.createdAt.S,
     ...(Item.reservedAt ? { reservedAt: Item.reservedAt.S } : {}),
     ...(Item.shipmentId ? { shipmentId: Item.shipmentId.S } : {}),
-  });
-}
+  };
+});

@@ -1,7 +1,8 @@
 import { ScanCommand, ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { ScheduledEvent } from 'aws-lambda';
-import { dynamo, ordersTable, putEvents } from './shared/aws';
-import { ORDERS_SOURCE } from './shared/orders';
+import { publish } from 'switchyard/runtime';
+import { DailyOrderReport } from './events';
+import { dynamo, ordersTable } from './shared/aws';
 
 /** Nightly: counts orders and revenue by status and publishes `DailyOrderReport`. */
 export async function handler(event: ScheduledEvent): Promise<{ orders: number; revenue: number }> {
@@ -22,6 +23,6 @@ export async function handler(event: ScheduledEvent): Promise<{ orders: number; 
     cursor = page.LastEvaluatedKey;
   } while (cursor);
   const report = { date: event.time.slice(0, 10), orders, revenue: revenueCents / 100, byStatus };
-  await putEvents([{ Source: ORDERS_SOURCE, DetailType: 'DailyOrderReport', Detail: report }]);
+  await publish(DailyOrderReport, report);
   return { orders, revenue: report.revenue };
 }

@@ -1,12 +1,10 @@
-import type { EventBridgeEvent } from 'aws-lambda';
-import { putEvents } from './shared/aws';
-import { ORDERS_SOURCE, OrderPlacedDetail } from './shared/orders';
+import { eventHandler, publish } from 'switchyard/runtime';
+import { CustomerNotified, OrderPlaced } from './events';
 
 /** Tells the customer their order was received, and records that it did. */
-export async function handler(event: EventBridgeEvent<'OrderPlaced', OrderPlacedDetail>): Promise<void> {
-  const { orderId, customerId, total, items } = event.detail;
+export const handler = eventHandler(OrderPlaced, async ({ orderId, customerId, total, items }, { logger }) => {
   const count = items.reduce((n, item) => n + item.quantity, 0);
-  const message = `Thanks! Order ${orderId}: ${count} item(s), total ${total.toFixed(2)}.`;
-  console.log(JSON.stringify({ message: 'customer notified', orderId, customerId, text: message }));
-  await putEvents([{ Source: ORDERS_SOURCE, DetailType: 'CustomerNotified', Detail: { orderId, customerId, channel: 'email', text: message } }]);
-}
+  const text = `Thanks! Order ${orderId}: ${count} item(s), total ${total.toFixed(2)}.`;
+  logger.info('customer notified', { orderId, customerId });
+  await publish(CustomerNotified, { orderId, customerId, channel: 'email', text });
+});

@@ -1,29 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { dynamo, ordersTable, putEvents } from './shared/aws';
-import { json } from './shared/http';
-import { ORDERS_SOURCE, Order, OrderInput, OrderPlacedDetail, orderTotal, validateOrderInput } from './shared/orders';
+import { httpHandler, json, publish } from 'switchyard/runtime';
+import { OrderInput, OrderPlaced, orderTotal } from './events';
+import { dynamo, ordersTable } from './shared/aws';
 
-/** `POST /orders`: validates the order, stores it, and announces `OrderPlaced`. */
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> {
-  let input: unknown;
-  try {
-    const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    input = JSON.parse(raw ?? '');
-  } catch {
-    return json(400, { message: 'Invalid request body', problems: ['body must be valid JSON'] });
-  }
-  const problems = validateOrderInput(input);
-  if (problems.length > 0) return json(400, { message: 'Invalid order', problems });
-
-  const { customerId, items } = input as OrderInput;
-  const order: Order = {
+/**
+ * `POST /orders`: validates the order (malformed JSON or invalid fields answer 400 with every
+ * problem), stores it, and announces `OrderPlaced`.
+ */
+export const handler = httpHandler({ body: OrderInput }, async ({ body }, { logger }) => {
+  const order = {
     orderId: randomUUID(),
-    customerId,
-    items,
-    total: orderTotal(items),
-    status: 'placed',
+    customerId: body.customerId,
+    items: body.items,
+    total: orderTotal(body.items),
+    status: 'placed' as const,
     createdAt: new Date().toISOString(),
   };
   await dynamo.send(
@@ -40,7 +31,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
       ConditionExpression: 'attribute_not_exists(orderId)',
     }),
   );
-  const detail: OrderPlacedDetail = { orderId: order.orderId, customerId, items, total: order.total };
-  await putEvents([{ Source: ORDERS_SOURCE, DetailType: 'OrderPlaced', Detail: detail }]);
+  await publish(OrderPlaced, { orderId: order.orderId, customerId: order.customerId, items: order.items, total: order.total });
+  logger.info('order placed', { orderId: order.orderId, total: order.total });
   return json(201, order);
-}
+});

@@ -1,9 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { DynamoDBClient, UpdateItemCommand, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 
-// Clients are created once per container and reused across invocations (connection reuse).
+// Created once per container and reused across invocations (connection reuse).
 export const dynamo = new DynamoDBClient({});
-export const eventBridge = new EventBridgeClient({});
 
 /** Name of the orders table, from the environment the stack sets. */
 export function ordersTable(): string {
@@ -13,19 +11,33 @@ export function ordersTable(): string {
 }
 
 /**
- * Puts events on the app's bus and fails if any entry was not accepted: PutEvents answers 200
- * even when entries fail (FailedEntryCount), and a silently dropped event is a lost order.
+ * Moves an order from one status to the next. Returns false when the order was not in
+ * `from`: EventBridge and Lambda deliver at least once, so a repeat must be harmless.
  */
-export async function putEvents(entries: Array<Omit<PutEventsRequestEntry, 'EventBusName' | 'Detail'> & { Detail: unknown }>): Promise<void> {
-  const bus = process.env.SWITCHYARD_BUS_NAME;
-  if (!bus) throw new Error('SWITCHYARD_BUS_NAME is not set: give the function publishes: true');
-  const result = await eventBridge.send(
-    new PutEventsCommand({
-      Entries: entries.map((e) => ({ ...e, EventBusName: bus, Detail: JSON.stringify(e.Detail) })),
-    }),
-  );
-  if (result.FailedEntryCount) {
-    const failures = (result.Entries ?? []).filter((e) => e.ErrorCode).map((e) => `${e.ErrorCode}: ${e.ErrorMessage}`);
-    throw new Error(`PutEvents rejected ${result.FailedEntryCount} of ${entries.length} events: ${failures.join('; ')}`);
+export async function advanceOrder(
+  orderId: string,
+  from: string,
+  to: string,
+  extra: Record<string, string> = {},
+): Promise<boolean> {
+  const sets = Object.keys(extra).map((_key, i) => `#x${i} = :x${i}`);
+  const input: UpdateItemCommandInput = {
+    TableName: ordersTable(),
+    Key: { orderId: { S: orderId } },
+    UpdateExpression: ['SET #status = :to', ...sets].join(', '),
+    ConditionExpression: '#status = :from',
+    ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(Object.keys(extra).map((key, i) => [`#x${i}`, key])) },
+    ExpressionAttributeValues: {
+      ':to': { S: to },
+      ':from': { S: from },
+      ...Object.fromEntries(Object.values(extra).map((value, i) => [`:x${i}`, { S: value }])),
+    },
+  };
+  try {
+    await dynamo.send(new UpdateItemCommand(input));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
   }
 }

@@ -11,13 +11,58 @@ import { AppFunctionProps, BUS_NAME_ENV, FunctionDefaults, FunctionSource, creat
 import { AppHttpApi, HttpApiOptions } from './http';
 import { AppMonitoring, MonitoringOptions } from './monitoring';
 import { acknowledgeFunctionFindings, acknowledgeQueueFindings } from './nag';
+import type { DetailFilter } from '../runtime/detail-filter';
+import type { EventDefinition } from '../runtime/events';
 import { checkEventPattern } from './pattern';
+import { AnyEventDefinition, EventSchemaRegistry, EventSchemaRegistryProps } from './schemas';
 import { checkName, parseRouteKey, validateScheduleExpression } from './validation';
 
-/** An event subscription: a rule on the app's bus that delivers matching events to a function. */
+/**
+ * An event subscription: a rule on the app's bus that delivers matching events to a function.
+ * Give either `pattern`, or `event` (a `defineEvent` definition) with an optional `where`.
+ */
 export interface SubscriptionOptions extends DeliveryOptions {
-  /** Which events to deliver, e.g. `{ source: ['shop.orders'], detailType: ['OrderPlaced'] }`. */
-  readonly pattern: events.EventPattern;
+  /**
+   * Which events to deliver, e.g. `{ source: ['shop.orders'], detailType: ['OrderPlaced'] }`.
+   * @default - derived from `event` and `where`
+   */
+  readonly pattern?: events.EventPattern;
+  /**
+   * The defined event to deliver; the rule matches its source and detail type, and its schema
+   * is published in the app's Schema Registry.
+   * @default - `pattern` decides
+   */
+  readonly event?: AnyEventDefinition;
+  /**
+   * A content filter on the event's detail, in EventBridge's pattern language (with `event`).
+   * Use `addSubscription` with a typed `event` to have it checked against the detail's fields.
+   * @default - every event of that type
+   */
+  readonly where?: Record<string, unknown>;
+  /** The function to deliver to: a declared function's name, an entry path, props, or a function. */
+  readonly handler: FunctionSource;
+  /**
+   * A description of the rule.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Whether the rule is enabled.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** A subscription to a defined event whose `where` filter is typed by the event's detail. */
+export interface TypedSubscriptionOptions<TDetail, TInput> extends DeliveryOptions {
+  /** The defined event to deliver. */
+  readonly event: EventDefinition<TDetail, TInput>;
+  /**
+   * A content filter on the detail, typed by the event's schema:
+   * `{ total: [{ numeric: ['>', 100] }] }` compiles only if `total` is a number.
+   * @default - every event of that type
+   */
+  readonly where?: DetailFilter<TInput>;
   /** The function to deliver to: a declared function's name, an entry path, props, or a function. */
   readonly handler: FunctionSource;
   /**
@@ -93,6 +138,17 @@ export interface EventAppProps {
    */
   readonly schedules?: Record<string, ScheduleOptions>;
   /**
+   * Defined events to publish in the Schema Registry besides those subscribed to (for
+   * example events only published, for consumers outside the app).
+   * @default - none
+   */
+  readonly events?: AnyEventDefinition[];
+  /**
+   * Publish a Schema Registry with a JSON Schema per defined event.
+   * @default true (created with the first defined event)
+   */
+  readonly schemaRegistry?: boolean | EventSchemaRegistryProps;
+  /**
    * Alarms (function errors and throttles, API 5xx rate and p99 latency, failed rule
    * invocations) with an optional action, and a dashboard; `false` turns them off.
    * @default - on, see `MonitoringOptions`
@@ -132,22 +188,41 @@ export class EventApp extends Construct {
   private readonly functionScope: Construct;
   private readonly timeouts = new Map<lambda.IFunction, Duration>();
   private readonly deliveries: Record<string, Delivery> = {};
+  private readonly registryProps?: false | EventSchemaRegistryProps;
   private http?: AppHttpApi;
   private deployments?: AppDeployments;
   private readonly aliases = new Map<lambda.IFunction, lambda.IFunction>();
+  private registry?: EventSchemaRegistry;
 
   constructor(scope: Construct, id: string, props: EventAppProps = {}) {
     super(scope, id);
     this.defaults = props.functionDefaults ?? {};
     this.httpOptions = props.http;
+    this.registryProps = props.schemaRegistry === false ? false : props.schemaRegistry === true ? {} : (props.schemaRegistry ?? {});
     this.functionScope = new Construct(this, 'Functions');
     this.bus = props.bus ?? new events.EventBus(this, 'Bus', { eventBusName: props.busName });
     this.monitoring = props.monitoring === false ? undefined : new AppMonitoring(this, 'Monitoring', props.monitoring);
 
     for (const [name, fn] of Object.entries(props.functions ?? {})) this.addFunction(name, fn);
     for (const [key, handler] of Object.entries(props.routes ?? {})) this.addRoute(key, handler);
-    for (const [name, options] of Object.entries(props.subscriptions ?? {})) this.addSubscription(name, options);
+    for (const [name, options] of Object.entries(props.subscriptions ?? {})) this.subscribe(name, options);
     for (const [name, options] of Object.entries(props.schedules ?? {})) this.addSchedule(name, options);
+    for (const event of props.events ?? []) this.registerEvent(event);
+  }
+
+  /** The Schema Registry, once an event is defined (unless `schemaRegistry: false`). */
+  public get schemaRegistry(): EventSchemaRegistry | undefined {
+    return this.registry;
+  }
+
+  /**
+   * Publishes a defined event's JSON Schema in the app's Schema Registry. Subscribing to an
+   * event does this already; call it for events the app only publishes.
+   */
+  public registerEvent(event: AnyEventDefinition): void {
+    if (this.registryProps === false) return;
+    this.registry ??= new EventSchemaRegistry(this, 'Schemas', this.registryProps);
+    this.registry.add(event);
   }
 
   /** The HTTP API, once a route exists. */
@@ -213,17 +288,29 @@ export class EventApp extends Construct {
   }
 
   /**
-   * Delivers events matching `options.pattern` on the app's bus to a function, with bounded
-   * retries and a dead-letter queue.
+   * Delivers events of a defined type on the app's bus to a function, with bounded retries
+   * and a dead-letter queue. `where` is typed by the event's detail.
    */
+  public addSubscription<TDetail, TInput>(name: string, options: TypedSubscriptionOptions<TDetail, TInput>): events.Rule;
+  /**
+   * Delivers events matching `options.pattern` on the app's bus to a function, with bounded
+   * retries and a dead-letter queue. (With `event`, the typed overload applies, so a `where`
+   * that does not fit the event's detail is a compile error.)
+   */
+  public addSubscription(name: string, options: SubscriptionOptions & { readonly event?: undefined }): events.Rule;
   public addSubscription(name: string, options: SubscriptionOptions): events.Rule {
+    return this.subscribe(name, options);
+  }
+
+  private subscribe(name: string, options: SubscriptionOptions): events.Rule {
     checkName(this, 'subscription or schedule', name, new Set(Object.keys(this.rules)));
     const scope = new Construct(this, name);
-    checkEventPattern(scope, options.pattern);
+    const pattern = this.subscriptionPattern(scope, options);
+    checkEventPattern(scope, pattern);
     const fn = this.resolveHandler(options.handler, name);
     const rule = new events.Rule(scope, 'Rule', {
       eventBus: this.bus,
-      eventPattern: options.pattern,
+      eventPattern: pattern,
       description: options.description,
       enabled: options.enabled,
     });
@@ -255,6 +342,32 @@ export class EventApp extends Construct {
       });
     }
     return delivery.deadLetterQueue;
+  }
+
+  private subscriptionPattern(scope: Construct, options: SubscriptionOptions): events.EventPattern {
+    if (options.event && options.pattern) {
+      throw new SwitchyardError({
+        code: ErrorCode.INVALID_PROPS,
+        problem: 'A subscription takes either "pattern" or "event", not both',
+        scope,
+        value: { pattern: options.pattern, event: `${options.event.source}/${options.event.detailType}` },
+        fix: 'remove "pattern" and put its detail conditions in "where", or remove "event"',
+      });
+    }
+    if (options.event) {
+      this.registerEvent(options.event);
+      return { source: [options.event.source], detailType: [options.event.detailType], detail: options.where };
+    }
+    if (!options.pattern || options.where) {
+      throw new SwitchyardError({
+        code: ErrorCode.INVALID_PROPS,
+        problem: options.where ? '"where" needs "event"' : 'A subscription needs "pattern" or "event"',
+        scope,
+        value: options.where ?? options.pattern,
+        fix: options.where ? 'give the defined event the filter applies to in "event"' : 'give event: <defineEvent(...)> or pattern: { source: [...] }',
+      });
+    }
+    return options.pattern;
   }
 
   private deliver(name: string, scope: Construct, rule: events.Rule, fn: lambda.IFunction, options: DeliveryOptions): void {

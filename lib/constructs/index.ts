@@ -7,3 +7,4 @@ export * from './deployment';
 export * from './scaling';
 export * from './pattern';
 export * from './validation';
+export * from './schemas';

@@ -54,6 +54,9 @@ describe('the snapshot serializer', () => {
       const synthCopy = (name: string, edit?: (dir: string) => void): object => {
         const dir = path.join(work, name);
         fs.cpSync(path.join(cwd, 'lambdas'), path.join(dir, 'lambdas'), { recursive: true });
+        // Handlers import zod and switchyard/runtime (a self-reference through package.json).
+        fs.copyFileSync(path.join(cwd, 'package.json'), path.join(dir, 'package.json'));
+        for (const link of ['node_modules', 'lib']) fs.symlinkSync(path.join(cwd, link), path.join(dir, link));
         edit?.(dir);
         process.chdir(dir);
         try {
