@@ -64,6 +64,11 @@ function publish(tmp: string, outdir: string): string {
     // Another jest worker got there first with the same content.
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+  // Assemblies of older sources are never used again (every worker hashes the same sources).
+  const name = path.basename(outdir).replace(/-[0-9a-f]{16}$/, '');
+  for (const old of fs.readdirSync(path.dirname(outdir))) {
+    if (old.startsWith(`${name}-`) && old !== path.basename(outdir)) fs.rmSync(path.join(path.dirname(outdir), old), { recursive: true, force: true });
+  }
   return outdir;
 }
 

@@ -120,6 +120,12 @@ describe('HTTP gateway, payload format 2.0', () => {
     expect(res.status).toBe(500);
   });
 
+  test('an integration timeout answers 503 Service Unavailable, as HTTP APIs do', async () => {
+    const res = await fetch(`${base}/slow-gateway?ms=2000`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ message: 'Service Unavailable' });
+  });
+
   test('calls over reserved concurrency are throttled with 429', async () => {
     const slow = app.model.functions.find((f) => f.logicalId.startsWith('SlowFn'))!.name;
     const first = fetch(`${base}/slow?ms=700`);
