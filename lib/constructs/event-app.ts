@@ -11,89 +11,10 @@ import { AppFunctionProps, BUS_NAME_ENV, FunctionDefaults, FunctionSource, creat
 import { AppHttpApi, HttpApiOptions } from './http';
 import { AppMonitoring, MonitoringOptions } from './monitoring';
 import { acknowledgeFunctionFindings, acknowledgeQueueFindings } from './nag';
-import type { DetailFilter } from '../runtime/detail-filter';
-import type { EventDefinition } from '../runtime/events';
 import { checkEventPattern } from './pattern';
 import { AnyEventDefinition, EventSchemaRegistry, EventSchemaRegistryProps } from './schemas';
+import { ScheduleOptions, SubscriptionOptions, TypedSubscriptionOptions, subscriptionPattern } from './subscriptions';
 import { checkName, parseRouteKey, validateScheduleExpression } from './validation';
-
-/**
- * An event subscription: a rule on the app's bus that delivers matching events to a function.
- * Give either `pattern`, or `event` (a `defineEvent` definition) with an optional `where`.
- */
-export interface SubscriptionOptions extends DeliveryOptions {
-  /**
-   * Which events to deliver, e.g. `{ source: ['shop.orders'], detailType: ['OrderPlaced'] }`.
-   * @default - derived from `event` and `where`
-   */
-  readonly pattern?: events.EventPattern;
-  /**
-   * The defined event to deliver; the rule matches its source and detail type, and its schema
-   * is published in the app's Schema Registry.
-   * @default - `pattern` decides
-   */
-  readonly event?: AnyEventDefinition;
-  /**
-   * A content filter on the event's detail, in EventBridge's pattern language (with `event`).
-   * Use `addSubscription` with a typed `event` to have it checked against the detail's fields.
-   * @default - every event of that type
-   */
-  readonly where?: Record<string, unknown>;
-  /** The function to deliver to: a declared function's name, an entry path, props, or a function. */
-  readonly handler: FunctionSource;
-  /**
-   * A description of the rule.
-   * @default - none
-   */
-  readonly description?: string;
-  /**
-   * Whether the rule is enabled.
-   * @default true
-   */
-  readonly enabled?: boolean;
-}
-
-/** A subscription to a defined event whose `where` filter is typed by the event's detail. */
-export interface TypedSubscriptionOptions<TDetail, TInput> extends DeliveryOptions {
-  /** The defined event to deliver. */
-  readonly event: EventDefinition<TDetail, TInput>;
-  /**
-   * A content filter on the detail, typed by the event's schema:
-   * `{ total: [{ numeric: ['>', 100] }] }` compiles only if `total` is a number.
-   * @default - every event of that type
-   */
-  readonly where?: DetailFilter<TInput>;
-  /** The function to deliver to: a declared function's name, an entry path, props, or a function. */
-  readonly handler: FunctionSource;
-  /**
-   * A description of the rule.
-   * @default - none
-   */
-  readonly description?: string;
-  /**
-   * Whether the rule is enabled.
-   * @default true
-   */
-  readonly enabled?: boolean;
-}
-
-/** A schedule: a rule on the account's default bus that invokes a function on a rate or cron. */
-export interface ScheduleOptions extends DeliveryOptions {
-  /** `rate(5 minutes)`, `cron(0 2 * * ? *)`, or an `events.Schedule`. */
-  readonly schedule: string | events.Schedule;
-  /** The function to invoke: a declared function's name, an entry path, props, or a function. */
-  readonly handler: FunctionSource;
-  /**
-   * A description of the rule.
-   * @default - none
-   */
-  readonly description?: string;
-  /**
-   * Whether the schedule is enabled.
-   * @default true
-   */
-  readonly enabled?: boolean;
-}
 
 /** Props of an {@link EventApp}. Every map is optional: the methods declare the same things. */
 export interface EventAppProps {
@@ -305,7 +226,8 @@ export class EventApp extends Construct {
   private subscribe(name: string, options: SubscriptionOptions): events.Rule {
     checkName(this, 'subscription or schedule', name, new Set(Object.keys(this.rules)));
     const scope = new Construct(this, name);
-    const pattern = this.subscriptionPattern(scope, options);
+    const pattern = subscriptionPattern(scope, options);
+    if (options.event) this.registerEvent(options.event);
     checkEventPattern(scope, pattern);
     const fn = this.resolveHandler(options.handler, name);
     const rule = new events.Rule(scope, 'Rule', {
@@ -344,36 +266,12 @@ export class EventApp extends Construct {
     return delivery.deadLetterQueue;
   }
 
-  private subscriptionPattern(scope: Construct, options: SubscriptionOptions): events.EventPattern {
-    if (options.event && options.pattern) {
-      throw new SwitchyardError({
-        code: ErrorCode.INVALID_PROPS,
-        problem: 'A subscription takes either "pattern" or "event", not both',
-        scope,
-        value: { pattern: options.pattern, event: `${options.event.source}/${options.event.detailType}` },
-        fix: 'remove "pattern" and put its detail conditions in "where", or remove "event"',
-      });
-    }
-    if (options.event) {
-      this.registerEvent(options.event);
-      return { source: [options.event.source], detailType: [options.event.detailType], detail: options.where };
-    }
-    if (!options.pattern || options.where) {
-      throw new SwitchyardError({
-        code: ErrorCode.INVALID_PROPS,
-        problem: options.where ? '"where" needs "event"' : 'A subscription needs "pattern" or "event"',
-        scope,
-        value: options.where ?? options.pattern,
-        fix: options.where ? 'give the defined event the filter applies to in "event"' : 'give event: <defineEvent(...)> or pattern: { source: [...] }',
-      });
-    }
-    return options.pattern;
-  }
-
   private deliver(name: string, scope: Construct, rule: events.Rule, fn: lambda.IFunction, options: DeliveryOptions): void {
     const delivery = deliverToFunction(scope, rule, this.invokeTarget(fn), options);
-    if (delivery.deadLetterAlarm) acknowledgeQueueFindings(delivery.deadLetterQueue);
-    if (delivery.deadLetterAlarm) this.monitoring?.addAlarm(delivery.deadLetterAlarm);
+    if (delivery.deadLetterAlarm) {
+      acknowledgeQueueFindings(delivery.deadLetterQueue);
+      this.monitoring?.addAlarm(delivery.deadLetterAlarm);
+    }
     this.monitoring?.monitorRule(name, rule, (rule.node.defaultChild as events.CfnRule).eventBusName);
     this.rules[name] = rule;
     this.deliveries[name] = delivery;

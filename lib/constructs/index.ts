@@ -8,3 +8,4 @@ export * from './scaling';
 export * from './pattern';
 export * from './validation';
 export * from './schemas';
+export * from './subscriptions';
