@@ -47,8 +47,9 @@ export async function startLocalApp(source: LocalAppSource, options: LocalAppOpt
   };
 }
 
+/** Synthesizes the stack's stage (its App, or the Stage it is in) and returns the assembly folder. */
 function synthesize(stack: Stack): string {
-  const stage = Stage.of(stack);
-  if (!stage) throw new Error(`Stack ${stack.node.path} is not in an App or Stage; create it with new App() as its scope`);
+  // A stack always has a stage: CDK gives a stack created without a scope an App of its own.
+  const stage = Stage.of(stack) ?? (stack.node.root as Stage);
   return stage.synth().directory;
 }
