@@ -30,6 +30,12 @@ export enum ErrorCode {
   BUNDLE_TOO_LARGE = 'SY170',
   /** esbuild could not bundle a function's entry. */
   BUNDLING_FAILED = 'SY171',
+  /** An HTTP authorization setting is invalid: issuer, audience, scopes, identity source, cache TTL, or a route left open by omission. */
+  INVALID_AUTH = 'SY180',
+  /** A CORS setting is invalid: a wildcard origin with credentials, an origin that is not a URL, a bad method or max age. */
+  INVALID_CORS = 'SY181',
+  /** A secret or parameter reference given to a function is invalid. */
+  INVALID_SECRET = 'SY182',
 }
 
 /** What a {@link SwitchyardError} is about: enough to act on without reading the source. */

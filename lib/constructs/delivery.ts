@@ -4,6 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { checkDuration, checkRange } from './validation';
@@ -28,6 +29,12 @@ export interface DeliveryOptions {
    * @default - a new SQS queue with SSE, TLS enforced and 14 days' retention, with an alarm on any message
    */
   readonly deadLetterQueue?: sqs.IQueue;
+  /**
+   * A customer-managed KMS key for the dead-letter queue created here (its key policy must let
+   * events.amazonaws.com use it; `EventApp`'s `encryptionKey` sees to that).
+   * @default - SSE-SQS
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** What {@link deliverToFunction} wired. */
@@ -59,8 +66,11 @@ export function deliverToFunction(scope: Construct, rule: events.Rule, fn: lambd
   let deadLetterAlarm: cloudwatch.Alarm | undefined;
   if (!deadLetterQueue) {
     const queue = new sqs.Queue(scope, 'DeadLetters', {
-      // SSE-SQS: EventBridge cannot write to a queue encrypted with the AWS managed KMS key.
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      // SSE-SQS, or a customer-managed key: EventBridge cannot write to a queue encrypted with
+      // the AWS managed KMS key (its key policy cannot be changed to let events.amazonaws.com in).
+      ...(options.encryptionKey
+        ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: options.encryptionKey }
+        : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });

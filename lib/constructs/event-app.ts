@@ -1,12 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../errors';
+import { RouteDefinition, RouteOptions, isRouteDefinition } from './auth';
 import { Delivery, DeliveryOptions, deliverToFunction } from './delivery';
 import { AppDeployments, LiveFunction } from './deployment';
+import { allowServicesToUseKey } from './encryption';
 import { AppFunctionProps, BUS_NAME_ENV, FunctionDefaults, FunctionSource, createFunction, isFunction, toProps } from './function';
 import { AppHttpApi, HttpApiOptions } from './http';
 import { AppMonitoring, MonitoringOptions } from './monitoring';
@@ -44,10 +47,11 @@ export interface EventAppProps {
    */
   readonly functions?: Record<string, string | AppFunctionProps>;
   /**
-   * HTTP routes by key: `{ 'POST /orders': 'PlaceOrder' }` (a function name, entry path, props or function).
+   * HTTP routes by key: `{ 'POST /orders': 'PlaceOrder' }` (a function name, entry path, props
+   * or function), or with options: `{ 'POST /orders': { function: 'PlaceOrder', scopes: ['orders:write'] } }`.
    * @default - none
    */
-  readonly routes?: Record<string, FunctionSource>;
+  readonly routes?: Record<string, FunctionSource | RouteDefinition>;
   /**
    * Event subscriptions by name.
    * @default - none
@@ -75,6 +79,13 @@ export interface EventAppProps {
    * @default - on, see `MonitoringOptions`
    */
   readonly monitoring?: MonitoringOptions | false;
+  /**
+   * A customer-managed KMS key for the dead-letter queues and log groups the app creates (a
+   * function's `logEncryptionKey` or the API's `encryptionKey` wins over it). Its key policy
+   * gets the grants EventBridge and CloudWatch Logs need to use it.
+   * @default - SSE-SQS for queues, CloudWatch Logs' own encryption for logs
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /**
@@ -114,10 +125,13 @@ export class EventApp extends Construct {
   private deployments?: AppDeployments;
   private readonly aliases = new Map<lambda.IFunction, lambda.IFunction>();
   private registry?: EventSchemaRegistry;
+  private readonly encryptionKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: EventAppProps = {}) {
     super(scope, id);
-    this.defaults = props.functionDefaults ?? {};
+    this.encryptionKey = props.encryptionKey;
+    if (props.encryptionKey) allowServicesToUseKey(this, props.encryptionKey);
+    this.defaults = { logEncryptionKey: props.encryptionKey, ...props.functionDefaults };
     this.httpOptions = props.http;
     this.registryProps = props.schemaRegistry === false ? false : props.schemaRegistry === true ? {} : (props.schemaRegistry ?? {});
     this.functionScope = new Construct(this, 'Functions');
@@ -125,7 +139,10 @@ export class EventApp extends Construct {
     this.monitoring = props.monitoring === false ? undefined : new AppMonitoring(this, 'Monitoring', props.monitoring);
 
     for (const [name, fn] of Object.entries(props.functions ?? {})) this.addFunction(name, fn);
-    for (const [key, handler] of Object.entries(props.routes ?? {})) this.addRoute(key, handler);
+    for (const [key, route] of Object.entries(props.routes ?? {})) {
+      if (isRouteDefinition(route)) this.addRoute(key, route.function, route);
+      else this.addRoute(key, route);
+    }
     for (const [name, options] of Object.entries(props.subscriptions ?? {})) this.subscribe(name, options);
     for (const [name, options] of Object.entries(props.schedules ?? {})) this.addSchedule(name, options);
     for (const event of props.events ?? []) this.registerEvent(event);
@@ -195,16 +212,18 @@ export class EventApp extends Construct {
    * Routes an HTTP request to a function.
    * @param key `METHOD /path` (`GET /orders/{id}`, `ANY /files/{proxy+}`) or `$default`
    * @param handler a declared function's name, an entry path, props, or a function
+   * @param options who may call it: `{ auth: 'none' }`, `{ scopes: ['orders:write'] }`, ... (the API's `auth` by default)
    */
-  public addRoute(key: string, handler: FunctionSource): lambda.IFunction {
+  public addRoute(key: string, handler: FunctionSource, options: RouteOptions = {}): lambda.IFunction {
     parseRouteKey(this, key);
     if (!this.http) {
-      this.http = new AppHttpApi(this, 'Http', this.httpOptions);
+      const httpOptions = { encryptionKey: this.encryptionKey, ...this.httpOptions };
+      this.http = new AppHttpApi(this, 'Http', httpOptions, (source, name) => this.resolveHandler(source, name));
       this.monitoring?.monitorApi(this.http.api);
     }
     const route = this.http.reserveRoute(key);
     const fn = this.resolveHandler(handler, route.method ? routeFunctionName(route.method, route.path!) : 'Default');
-    this.http.integrate(route, this.invokeTarget(fn), this.timeouts.get(fn));
+    this.http.integrate(route, this.invokeTarget(fn), this.timeouts.get(fn), options);
     return fn;
   }
 
@@ -267,7 +286,7 @@ export class EventApp extends Construct {
   }
 
   private deliver(name: string, scope: Construct, rule: events.Rule, fn: lambda.IFunction, options: DeliveryOptions): void {
-    const delivery = deliverToFunction(scope, rule, this.invokeTarget(fn), options);
+    const delivery = deliverToFunction(scope, rule, this.invokeTarget(fn), { encryptionKey: this.encryptionKey, ...options });
     if (delivery.deadLetterAlarm) {
       acknowledgeQueueFindings(delivery.deadLetterQueue);
       this.monitoring?.addAlarm(delivery.deadLetterAlarm);

@@ -1,12 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BundledCode, BundlingOptions } from '../bundling';
 import { ErrorCode, SwitchyardError } from '../errors';
 import type { SafeDeploymentOptions } from './deployment';
+import { SecretSource, grantSecrets, warnOnCredentials } from './secrets';
 import type { ProvisionedConcurrencyOptions } from './scaling';
 import { checkDuration, checkRange } from './validation';
 
@@ -42,6 +44,12 @@ export interface FunctionDefaults {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * A customer-managed KMS key for the function's log group (its key policy must let CloudWatch
+   * Logs use it; `EventApp`'s `encryptionKey` sees to that).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
   /**
    * X-Ray tracing mode.
    * @default lambda.Tracing.ACTIVE
@@ -91,6 +99,14 @@ export interface AppFunctionProps extends FunctionDefaults {
    * @default - none
    */
   readonly description?: string;
+  /**
+   * Secrets the function may read, by the name the handler uses with `getSecret(name)`: a
+   * Secrets Manager secret name, `{ secretName }`, `{ parameterName }` (SSM SecureString) or
+   * an `ISecret`. The function gets read access to exactly these, and their names or ARNs in
+   * `SWITCHYARD_SECRETS`; never their values.
+   * @default - none
+   */
+  readonly secrets?: Readonly<Record<string, SecretSource>>;
 }
 
 /**
@@ -153,6 +169,7 @@ export function createFunction(scope: Construct, id: string, props: AppFunctionP
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     retention: merged.logRetention ?? logs.RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
+    encryptionKey: merged.logEncryptionKey,
   });
   const environment: Record<string, string> = { ...merged.environment };
   if (merged.bundling?.sourceMap) environment.NODE_OPTIONS = ['--enable-source-maps', environment.NODE_OPTIONS].filter(Boolean).join(' ');
@@ -171,6 +188,8 @@ export function createFunction(scope: Construct, id: string, props: AppFunctionP
     logGroup,
     reservedConcurrentExecutions: merged.reservedConcurrentExecutions,
   });
+  warnOnCredentials(fn, environment);
+  if (props.secrets) grantSecrets(fn, props.secrets);
   return { fn, logGroup, timeout };
 }
 

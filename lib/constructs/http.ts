@@ -2,10 +2,13 @@ import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../errors';
+import { HttpAuthorization, ResolveFunction, RouteAuthorizers, RouteOptions, acknowledgePublicRoute } from './auth';
+import { checkCors } from './cors';
 import { RouteKey, parseRouteKey } from './validation';
 
 /** Settings of the app's HTTP API. */
@@ -26,10 +29,22 @@ export interface HttpApiOptions {
    */
   readonly accessLogRetention?: logs.RetentionDays;
   /**
-   * CORS preflight settings; none unless given.
+   * CORS preflight settings; none unless given. A wildcard origin with credentials, or an
+   * origin that is not `scheme://host[:port]`, fails synth.
    * @default - no CORS
    */
   readonly cors?: apigwv2.CorsPreflightOptions;
+  /**
+   * Who may call every route that does not say otherwise: `'iam'`, a JWT or a Lambda
+   * authorizer. Routes opt out only explicitly, with `auth: 'none'`.
+   * @default - no default: routes are public unless they set `auth`
+   */
+  readonly auth?: HttpAuthorization;
+  /**
+   * A customer-managed KMS key for the access log group.
+   * @default - the app's `encryptionKey`, else CloudWatch Logs' own encryption
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** API Gateway's quota of routes per HTTP API (adjustable, but not by a deploy). */
@@ -68,9 +83,15 @@ export class AppHttpApi extends Construct {
 
   private readonly integrations = new Map<lambda.IFunction, HttpLambdaIntegration>();
   private readonly routes = new Map<string, RouteKey>();
+  private readonly authorizers: RouteAuthorizers;
 
-  constructor(scope: Construct, id: string, options: HttpApiOptions = {}) {
+  /**
+   * @param resolve turns a Lambda authorizer's `handler` into a function (EventApp passes its own resolution of names and entries)
+   */
+  constructor(scope: Construct, id: string, options: HttpApiOptions = {}, resolve?: ResolveFunction) {
     super(scope, id);
+    if (options.cors) checkCors(this, options.cors);
+    this.authorizers = new RouteAuthorizers(this, options.auth, resolve);
     this.api = new apigwv2.HttpApi(this, 'Api', {
       apiName: options.apiName,
       corsPreflight: options.cors,
@@ -79,6 +100,7 @@ export class AppHttpApi extends Construct {
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: options.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
+      encryptionKey: options.encryptionKey,
     });
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
@@ -129,8 +151,11 @@ export class AppHttpApi extends Construct {
   /**
    * Routes a reserved route to `fn`.
    * @param timeout the function's timeout, to warn when API Gateway would give up first
+   * @param options who may call the route (the API's default `auth` unless given)
    */
-  public integrate(route: RouteKey, fn: lambda.IFunction, timeout?: Duration): void {
+  public integrate(route: RouteKey, fn: lambda.IFunction, timeout?: Duration, options: RouteOptions = {}): void {
+    const auth = this.authorizers.forRoute(route.key, options);
+    const authProps = { authorizer: auth.authorizer, authorizationScopes: auth.scopes };
     if (timeout && !timeout.isUnresolved() && timeout.toSeconds() > MAX_INTEGRATION_TIMEOUT.toSeconds()) {
       Annotations.of(this).addWarningV2(
         'switchyard:routeTimeout',
@@ -145,11 +170,11 @@ export class AppHttpApi extends Construct {
       integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn, { scopePermissionToRoute: false });
       this.integrations.set(fn, integration);
     }
-    if (route.method === undefined) {
-      new apigwv2.HttpRoute(this, 'DefaultRoute', { httpApi: this.api, routeKey: apigwv2.HttpRouteKey.DEFAULT, integration });
-    } else {
-      this.api.addRoutes({ path: route.path!, methods: [apigwv2.HttpMethod[route.method]], integration });
-    }
+    const created =
+      route.method === undefined
+        ? [new apigwv2.HttpRoute(this, 'DefaultRoute', { httpApi: this.api, routeKey: apigwv2.HttpRouteKey.DEFAULT, integration, ...authProps })]
+        : this.api.addRoutes({ path: route.path!, methods: [apigwv2.HttpMethod[route.method]], integration, ...authProps });
+    if (auth.kind === 'none') created.forEach((r) => acknowledgePublicRoute(r, route.key));
   }
 
   /** The routes declared so far, by key. */

@@ -9,3 +9,7 @@ export * from './pattern';
 export * from './validation';
 export * from './schemas';
 export * from './subscriptions';
+export * from './auth';
+export * from './cors';
+export * from './encryption';
+export * from './secrets';

@@ -118,6 +118,14 @@ const cases: Case[] = [
       return Stage.of(a)!.synth();
     },
   },
+  { name: 'scopes on an IAM route', code: ErrorCode.INVALID_AUTH, mentions: 'only JWT authorizers check scopes', build: (a) => a.addRoute('GET /x', HELLO, { auth: 'iam', scopes: ['orders:write'] }) },
+  {
+    name: 'wildcard CORS origin with credentials',
+    code: ErrorCode.INVALID_CORS,
+    mentions: 'any origin',
+    build: (a) => new EventApp(a, 'Cors', { http: { cors: { allowOrigins: ['*'], allowCredentials: true } } }).addRoute('GET /x', HELLO),
+  },
+  { name: 'secret given by ARN-like value', code: ErrorCode.INVALID_SECRET, mentions: 'not its ARN or value', build: (a) => a.addFunction('S', { entry: HELLO, secrets: { key: 'sk live 123' } }) },
   {
     name: 'entry esbuild cannot bundle',
     code: ErrorCode.BUNDLING_FAILED,
