@@ -1,6 +1,6 @@
 import { DescribeRuleCommand, EventBridgeClient, ListRulesCommand, PutEventsCommand, ResourceNotFoundException as EbNotFound, TestEventPatternCommand, InvalidEventPatternException } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException, TooManyRequestsException } from '@aws-sdk/client-lambda';
-import { DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, QueueDoesNotExist, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageBatchCommand, DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, QueueDoesNotExist, ReceiveMessageCommand, SQSClient, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { InvokeResult, LocalApp } from '../../lib/local';
 import { clientConfig, fnName, startPlainApp } from './helpers';
 
@@ -225,5 +225,23 @@ describe('SQS through @aws-sdk/client-sqs', () => {
     const listed = await sqs.send(new ListQueuesCommand({}));
     expect(listed.QueueUrls).toHaveLength(3);
     await expect(sqs.send(new GetQueueUrlCommand({ QueueName: 'nope' }))).rejects.toBeInstanceOf(QueueDoesNotExist);
+  });
+});
+
+describe('SQS batches and visibility', () => {
+  test('SendMessageBatch, ChangeMessageVisibility back to 0, DeleteMessageBatch with a bad handle', async () => {
+    const url = await queueUrl('Sink');
+    const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: 'a', MessageBody: 'one' }, { Id: 'b', MessageBody: 'two' }] }));
+    expect(sent.Successful!.map((s) => s.Id)).toEqual(['a', 'b']);
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }));
+    expect(got.Messages!.map((m) => m.Body).sort()).toEqual(['one', 'two']);
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: got.Messages![0].ReceiptHandle!, VisibilityTimeout: 0 }));
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+    expect(again.Messages).toHaveLength(1);
+    const deleted = await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: 'x', ReceiptHandle: again.Messages![0].ReceiptHandle! }, { Id: 'y', ReceiptHandle: got.Messages![1].ReceiptHandle! }, { Id: 'z', ReceiptHandle: 'bogus' }] }),
+    );
+    expect(deleted.Successful!.map((s) => s.Id)).toEqual(['x', 'y']);
+    expect(deleted.Failed).toEqual([expect.objectContaining({ Id: 'z', Code: 'ReceiptHandleIsInvalid' })]);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * SQS's JSON protocol (`X-Amz-Target: AmazonSQS.<Operation>`): SendMessage, ReceiveMessage,
- * DeleteMessage, GetQueueAttributes, GetQueueUrl, ListQueues, PurgeQueue.
+ * SQS's JSON protocol (`X-Amz-Target: AmazonSQS.<Operation>`): SendMessage(Batch), ReceiveMessage,
+ * DeleteMessage(Batch), ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl, ListQueues,
+ * PurgeQueue.
  */
 import { QueueDoesNotExistError, type QueueStore, type StoredMessage } from '../sqs/queue-store';
 import type { MessageAttributeValue } from '../sqs/md5';
@@ -46,6 +47,29 @@ async function run(store: QueueStore, operation: string, input: Record<string, u
     }
     case 'DeleteMessage':
       if (!store.delete(url(), requireString(input, 'ReceiptHandle'))) {
+        throw sqsError('ReceiptHandleIsInvalid', 'ReceiptHandleIsInvalid', `The input receipt handle "${String(input.ReceiptHandle)}" is not a valid receipt handle.`);
+      }
+      return {};
+    case 'SendMessageBatch': {
+      const entries = (input.Entries ?? []) as Array<{ Id: string; MessageBody: string; DelaySeconds?: number; MessageAttributes?: Record<string, MessageAttributeValue> }>;
+      const Successful = entries.map((e) => {
+        const m = store.send(url(), e.MessageBody, e.MessageAttributes ?? {}, e.DelaySeconds ?? 0);
+        return { Id: e.Id, MessageId: m.messageId, MD5OfMessageBody: m.md5OfBody, MD5OfMessageAttributes: m.md5OfMessageAttributes };
+      });
+      return { Successful, Failed: [] };
+    }
+    case 'DeleteMessageBatch': {
+      const entries = (input.Entries ?? []) as Array<{ Id: string; ReceiptHandle: string }>;
+      const q = url();
+      const ok = entries.filter((e) => store.delete(q, e.ReceiptHandle));
+      const failed = entries.filter((e) => !ok.includes(e));
+      return {
+        Successful: ok.map((e) => ({ Id: e.Id })),
+        Failed: failed.map((e) => ({ Id: e.Id, SenderFault: true, Code: 'ReceiptHandleIsInvalid', Message: 'The input receipt handle is not a valid receipt handle.' })),
+      };
+    }
+    case 'ChangeMessageVisibility':
+      if (!store.changeVisibility(url(), requireString(input, 'ReceiptHandle'), num(input.VisibilityTimeout) ?? 0)) {
         throw sqsError('ReceiptHandleIsInvalid', 'ReceiptHandleIsInvalid', `The input receipt handle "${String(input.ReceiptHandle)}" is not a valid receipt handle.`);
       }
       return {};

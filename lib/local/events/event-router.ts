@@ -44,12 +44,21 @@ export interface EventEnvelope extends Record<string, unknown> {
 interface LiveRule {
   readonly rule: RuleModel;
   readonly pattern?: CompiledEventPattern;
+  /** Position on its bus, to deliver in rule order. */
+  readonly order: number;
+}
+
+/** The rules of one bus, indexed by the exact `source` values their patterns require. */
+interface BusRules {
+  readonly bySource: Map<string, LiveRule[]>;
+  /** Rules whose pattern does not pin `source` to exact strings: always tested. */
+  readonly others: LiveRule[];
 }
 
 /** Routes events to rule targets. */
 export class EventRouter {
   private readonly buses = new Map<string, EventBusModel>();
-  private readonly rulesByBus = new Map<string, LiveRule[]>();
+  private readonly rulesByBus = new Map<string, BusRules>();
   /** Invalid patterns found at start, by rule ARN; those rules never match. */
   readonly invalidRules = new Map<string, string>();
 
@@ -65,9 +74,12 @@ export class EventRouter {
           continue;
         }
       }
-      const list = this.rulesByBus.get(rule.eventBusName) ?? [];
-      list.push({ rule, pattern });
-      this.rulesByBus.set(rule.eventBusName, list);
+      const bus: BusRules = this.rulesByBus.get(rule.eventBusName) ?? { bySource: new Map(), others: [] };
+      const live: LiveRule = { rule, pattern, order: bus.others.length + [...bus.bySource.values()].reduce((n, l) => n + l.length, 0) };
+      const sources = exactSources(rule.eventPattern);
+      if (sources) for (const s of sources) bus.bySource.set(s, [...(bus.bySource.get(s) ?? []), live]);
+      else bus.others.push(live);
+      this.rulesByBus.set(rule.eventBusName, bus);
     }
   }
 
@@ -98,7 +110,11 @@ export class EventRouter {
   /** Sends an event to every matching enabled rule of a bus; returns the rules it matched. */
   route(busName: string, event: EventEnvelope): RuleModel[] {
     const matched: RuleModel[] = [];
-    for (const live of this.rulesByBus.get(busName) ?? []) {
+    const bus = this.rulesByBus.get(busName);
+    if (!bus) return matched;
+    const bySource = bus.bySource.get(event.source) ?? [];
+    const candidates = bus.others.length === 0 ? bySource : [...bySource, ...bus.others].sort((a, b) => a.order - b.order);
+    for (const live of candidates) {
       if (live.rule.state !== 'ENABLED' || !live.pattern || !live.pattern.matches(event)) continue;
       matched.push(live.rule);
       for (const target of live.rule.targets) void this.deliverer.deliverToRuleTarget(live.rule, target, event, 'rule');
@@ -138,6 +154,17 @@ export class EventRouter {
       event: envelope({ source: entry.Source!, detailType: entry.DetailType!, detail, resources: entry.Resources ?? [], time, account: this.model.accountId, region: this.model.region }),
     };
   }
+}
+
+/**
+ * The exact strings a pattern's top-level `source` is limited to, or undefined when it is
+ * absent or uses operators (prefix, anything-but, ...) or `$or`: only then can a rule be
+ * skipped by source without running its matcher.
+ */
+function exactSources(pattern: Readonly<Record<string, unknown>> | undefined): string[] | undefined {
+  const source = pattern?.source;
+  if (!pattern || '$or' in pattern || !Array.isArray(source) || source.length === 0) return undefined;
+  return source.every((v) => typeof v === 'string') ? (source as string[]) : undefined;
 }
 
 /** Builds the EventBridge envelope. Time has second precision, as EventBridge's does. */

@@ -131,6 +131,16 @@ export class QueueStore {
     return true;
   }
 
+  /** Makes a received message visible again after `seconds`; false for an unknown receipt handle. */
+  changeVisibility(ref: string, receiptHandle: string, seconds: number): boolean {
+    const q = this.get(ref);
+    const m = q.messages.find((x) => x.receiptHandle === receiptHandle);
+    if (!m) return false;
+    m.visibleAt = Date.now() + seconds * 1000;
+    if (seconds === 0) for (const wake of q.waiters) wake();
+    return true;
+  }
+
   /** Removes every message. */
   purge(ref: string): void {
     this.get(ref).messages.length = 0;
