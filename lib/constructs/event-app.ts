@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import * as path from 'node:path';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -125,6 +126,7 @@ export class EventApp extends Construct {
   private deployments?: AppDeployments;
   private readonly aliases = new Map<lambda.IFunction, lambda.IFunction>();
   private registry?: EventSchemaRegistry;
+  private readonly bareEntries = new Map<string, string>();
   private readonly encryptionKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: EventAppProps = {}) {
@@ -330,6 +332,19 @@ export class EventApp extends Construct {
         });
       }
       return declared;
+    }
+    if (typeof source === 'string') {
+      // The same bare path twice makes two identical functions, which is rarely what was meant.
+      const first = this.bareEntries.get(path.resolve(source));
+      if (first) {
+        Annotations.of(this).addWarningV2(
+          'switchyard:duplicateEntry',
+          `"${source}" is the entry of both ${first} and ${name}, so it is deployed as two identical functions. ` +
+            `Fix: to share one function, declare it once (addFunction("${first}", ...)) and pass its name; to keep two, give props to make the intent explicit.`,
+        );
+      } else {
+        this.bareEntries.set(path.resolve(source), name);
+      }
     }
     return this.addFunction(name, source);
   }

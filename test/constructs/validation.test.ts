@@ -179,6 +179,14 @@ describe('synth-time validation', () => {
     Annotations.fromStack(stack).hasWarning('/Test/Shop/Http', Match.stringLikeRegexp('API Gateway HTTP APIs answer 503 after 30 seconds'));
   });
 
+  test('one bare entry path used for two functions warns', () => {
+    const stack = new Stack(new App(), 'Test');
+    const app = new EventApp(stack, 'Shop');
+    app.addRoute('GET /a', HELLO);
+    app.addSubscription('OnA', { pattern: { source: ['a'] }, handler: HELLO });
+    Annotations.fromStack(stack).hasWarning('/Test/Shop', Match.stringLikeRegexp('entry of both GetA and OnA'));
+  });
+
   test('valid keys and expressions pass', () => {
     const stack = new Stack(new App(), 'Test');
     const app = new EventApp(stack, 'Shop');
