@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalApp } from '../local';
+import { DurationRecorder } from '../local/durations';
 import { deliveryLine, invocationLine, logLine, requestLine, summary } from './format';
 import { synthesizeApp } from './synth';
 
@@ -55,12 +56,19 @@ export async function dev(options: DevOptions): Promise<number> {
   });
   app.scheduler.on('fire', (rule, event) => print(`schedule ${rule.name} fired event ${event.id}`));
   app.reloader?.on('reload', (r) => print(r.error ? `reload of ${r.entry} failed: ${r.error}` : `reloaded ${r.entry} in ${r.durationMs.toFixed(0)} ms`));
+  // Measured durations feed `switchyard cost`; written now and then, and at the end.
+  const durations = new DurationRecorder(app.host);
+  const flush = setInterval(() => durations.write(options.projectDir), 15_000).unref();
   print(`Ready. Ctrl-C to stop.${app.reloader ? ` Watching ${app.reloader.watched.length} function source(s).` : ''}`);
 
   await (options.until ?? signal());
   print('Stopping ...');
   const c = app.ledger.counts();
+  clearInterval(flush);
+  durations.stop();
+  const written = durations.write(options.projectDir);
   await app.stop();
+  if (written) print(`Measured durations written to ${path.relative(options.projectDir, written)} (used by 'switchyard cost').`);
   print(`Deliveries: ${c.delivered} delivered, ${c['dead-lettered']} dead-lettered, ${c.retrying + c.pending} still retrying, ${c.dropped} dropped.`);
   return 0;
 }

@@ -142,6 +142,8 @@ export async function main(argv: readonly string[], io: CliIo = { out: process.s
   } catch (err) {
     if (err instanceof EndpointError || err instanceof SynthError) return fail(err.message);
     if (err instanceof UsageError || err instanceof PriceTableError || err instanceof AssemblyError) return fail(err.message);
+    const e = err as NodeJS.ErrnoException & { port?: number };
+    if (e.code === 'EADDRINUSE') return fail(`port ${e.port ?? ''} is already in use; choose others with --http-port and --aws-port`);
     throw err;
   }
 }

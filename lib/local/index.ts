@@ -17,3 +17,4 @@ export { parseSchedule, InvalidScheduleExpressionError, type Schedule } from './
 export { HotReloader, type ReloadRecord } from './watch/hot-reload';
 export { TableStore, type LocalTable } from './dynamodb/table-store';
 export { evaluateCondition, applyUpdate, type AttributeValue, type Item } from './dynamodb/expressions';
+export { DurationRecorder } from './durations';

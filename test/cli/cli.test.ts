@@ -57,6 +57,19 @@ describe('switchyard CLI', () => {
     expect(err.text()).toMatch(/Is 'switchyard dev' running\?/);
   });
 
+  test('dev on a port in use says which and how to change it', async () => {
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const err = capture();
+    try {
+      expect(await main(['dev', '--assembly', synthPlainApp(), '--aws-port', String(port), '--no-watch'], { out: capture().stream, err: err.stream, cwd: os.tmpdir() })).toBe(1);
+    } finally {
+      server.close();
+    }
+    expect(err.text()).toMatch(new RegExp(`port ${port} is already in use`));
+  });
+
   test('dev without cdk.json or --assembly explains what to do', async () => {
     const err = capture();
     const out = capture();
@@ -70,7 +83,8 @@ describe('switchyard CLI', () => {
     const out = capture();
     let stop!: () => void;
     const until = new Promise<void>((r) => (stop = r));
-    const running = main(['dev', '--assembly', assembly, '--http-port', '0', '--aws-port', '0', '--no-watch', '--time-scale', '0.001'], { out: out.stream, err: out.stream, cwd: os.tmpdir(), until });
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-dev-'));
+    const running = main(['dev', '--assembly', assembly, '--http-port', '0', '--aws-port', '0', '--no-watch', '--time-scale', '0.001'], { out: out.stream, err: out.stream, cwd, until });
     const [, endpoint] = await out.waitFor(/AWS endpoint +(http:\/\/127\.0\.0\.1:\d+)/);
     await out.waitFor(/Ready\./);
     const text = out.text();
@@ -106,6 +120,9 @@ describe('switchyard CLI', () => {
     stop();
     expect(await running).toBe(0);
     expect(out.text()).toMatch(/Deliveries: \d+ delivered, 1 dead-lettered, 0 still retrying, 0 dropped\./);
+    // Durations for `switchyard cost`, keyed by logical id.
+    const durations = JSON.parse(fs.readFileSync(path.join(cwd, '.switchyard', 'durations.json'), 'utf8'));
+    expect(durations).toMatchObject({ version: 1, functions: { CjsFnC45B36EC: { invocations: 1, avgMs: expect.any(Number), p99Ms: expect.any(Number) } } });
   });
 
   test('dev synthesizes through cdk.json when no assembly is given', async () => {
