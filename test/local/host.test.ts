@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FunctionHost, FunctionNotFoundError, HotReloader, ThrottledError, type InvokeResult, type ReloadRecord } from '../../lib/local';
+import { DeliveryLedger, FunctionHost, FunctionNotFoundError, HotReloader, ThrottledError, type FunctionLogRecord, type InvokeResult, type ReloadRecord } from '../../lib/local';
 import type { FunctionModel } from '../../lib/model';
 
 const HANDLERS = path.join(__dirname, 'fixtures', 'handlers');
@@ -63,6 +63,19 @@ describe('function host', () => {
     expect(env.STYLE).toBeUndefined();
     const cjsEnv = await host.invoke('cjs', { payload: '{}', overflow: 'throttle' });
     expect(bodyOf(cjsEnv).style).toBe('callback');
+  });
+
+  test('console output and raw stdout become log records of the invocation', async () => {
+    const logs: FunctionLogRecord[] = [];
+    const onLog = (l: FunctionLogRecord) => logs.push(l);
+    host.on('log', onLog);
+    const logged = await host.invoke('http', { payload: '{"queryStringParameters":{"mode":"log"}}', overflow: 'throttle' });
+    const rawLine = new Promise<FunctionLogRecord>((resolve) => host.on('log', (l) => l.text.startsWith('raw line') && resolve(l)));
+    const raw = await host.invoke('http', { payload: '{"queryStringParameters":{"mode":"stdout"}}', overflow: 'throttle' });
+    const line = await rawLine;
+    host.off('log', onLog);
+    expect(logs).toContainEqual({ functionName: 'http', requestId: logged.requestId, level: 'INFO', text: 'hello from http' });
+    expect(line).toEqual({ functionName: 'http', requestId: raw.requestId, level: 'INFO', text: `raw line from ${raw.requestId}` });
   });
 
   test('functions are found by name, ARN (qualified or not) and logical id', () => {
@@ -142,5 +155,17 @@ describe('hot reload', () => {
       reloader.stop();
       await reloadHost.stop();
     }
+  });
+});
+
+describe('delivery ledger', () => {
+  test('keeps at most maxEnded ended deliveries listable, counts all, and always keeps open ones', () => {
+    const ledger = new DeliveryLedger({ maxEnded: 2 });
+    const open = ledger.accept({ eventId: 'open', kind: 'rule', targetArn: 'arn:t' });
+    for (const id of ['a', 'b', 'c']) ledger.update(ledger.accept({ eventId: id, kind: 'rule', targetArn: 'arn:t' }), { state: 'delivered' });
+    ledger.update(open, { state: 'retrying', attempts: 1 });
+    expect(ledger.list().map((r) => r.eventId)).toEqual(['open', 'b', 'c']);
+    expect(ledger.counts()).toEqual({ pending: 0, retrying: 1, delivered: 3, 'dead-lettered': 0, dropped: 0 });
+    expect(() => ledger.update(ledger.list({ eventId: 'c' })[0], { state: 'dropped' })).toThrow(/already delivered/);
   });
 });

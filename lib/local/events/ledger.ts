@@ -50,12 +50,30 @@ export interface LedgerEvents {
   change: [record: DeliveryRecord, changed: readonly string[]];
 }
 
+/** Options for {@link DeliveryLedger}. */
+export interface DeliveryLedgerOptions {
+  /**
+   * How many ended deliveries (delivered, dead-lettered, dropped) to keep listable; older ones
+   * are forgotten, but still counted. Deliveries in progress are always kept.
+   * @default 100000
+   */
+  readonly maxEnded?: number;
+}
+
 /** The list of deliveries. */
 export class DeliveryLedger extends EventEmitter<LedgerEvents> {
   private readonly records = new Map<string, DeliveryRecord>();
+  private readonly ended: string[] = [];
+  private readonly endedCounts: Record<'delivered' | 'dead-lettered' | 'dropped', number> = { delivered: 0, 'dead-lettered': 0, dropped: 0 };
+  private readonly maxEnded: number;
   private open = 0;
   private idleWaiters: Array<() => void> = [];
   private seq = 0;
+
+  constructor(options: DeliveryLedgerOptions = {}) {
+    super();
+    this.maxEnded = options.maxEnded ?? 100_000;
+  }
 
   /** Records a new delivery, pending. */
   accept(init: Pick<DeliveryRecord, 'eventId' | 'kind' | 'ruleArn' | 'targetArn'>): DeliveryRecord {
@@ -73,6 +91,9 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
     Object.assign(record, change, { updatedAt: Date.now() });
     if (isFinal(record.state)) {
       record.nextAttemptAt = undefined;
+      this.endedCounts[record.state as keyof typeof this.endedCounts]++;
+      this.ended.push(record.id);
+      if (this.ended.length > this.maxEnded) this.records.delete(this.ended.shift()!);
       this.open--;
       if (this.open === 0) for (const w of this.idleWaiters.splice(0)) w();
     }
@@ -90,10 +111,10 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
     );
   }
 
-  /** How many deliveries are in each state. */
+  /** How many deliveries are in each state (ended ones counted even when no longer listed). */
   counts(): Record<DeliveryState, number> {
-    const c: Record<DeliveryState, number> = { pending: 0, retrying: 0, delivered: 0, 'dead-lettered': 0, dropped: 0 };
-    for (const r of this.records.values()) c[r.state]++;
+    const c: Record<DeliveryState, number> = { pending: 0, retrying: 0, ...this.endedCounts };
+    for (const r of this.records.values()) if (r.state === 'pending' || r.state === 'retrying') c[r.state]++;
     return c;
   }
 

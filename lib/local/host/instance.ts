@@ -47,6 +47,8 @@ export class FunctionInstance {
   private readonly worker: Worker;
   private pending?: { requestId: string; resolve: (o: InstanceOutcome) => void; timer?: NodeJS.Timeout };
   private initError?: LambdaErrorPayload;
+  /** The last request run here: stream output can arrive just after its result. */
+  private lastRequestId?: string;
 
   constructor(private readonly options: FunctionInstanceOptions) {
     this.worker = new Worker(WORKER_FILE, {
@@ -55,9 +57,13 @@ export class FunctionInstance {
       // Not the host's loaders (`--import tsx`, jest's): a function runs on plain Node, as on Lambda.
       execArgv: process.execArgv.filter((a) => INHERITED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))),
       resourceLimits: options.heapMb ? { maxOldGenerationSizeMb: options.heapMb } : undefined,
-      stdout: false,
-      stderr: false,
+      // Output that bypasses console (process.stdout.write, loggers with their own Console)
+      // becomes log lines of the invocation in flight, as CloudWatch would attribute it.
+      stdout: true,
+      stderr: true,
     });
+    this.forwardLines(this.worker.stdout, 'INFO');
+    this.forwardLines(this.worker.stderr, 'ERROR');
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.on('message', (msg: InstanceMessage) => {
         if (msg.type === 'ready') resolve();
@@ -85,6 +91,7 @@ export class FunctionInstance {
         void this.terminate();
       }, timeoutMs);
       this.pending = { requestId, resolve, timer };
+      this.lastRequestId = requestId;
       this.worker.postMessage({ type: 'invoke', requestId, payload, deadline: Date.now() + timeoutMs, clientContext });
     });
   }
@@ -93,6 +100,17 @@ export class FunctionInstance {
   async terminate(): Promise<void> {
     this.alive = false;
     await this.worker.terminate();
+  }
+
+  private forwardLines(stream: NodeJS.ReadableStream, level: string): void {
+    let partial = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const text of lines) if (text) this.options.onLog({ requestId: this.pending?.requestId ?? this.lastRequestId, level, text });
+    });
+    stream.on('end', () => partial && this.options.onLog({ requestId: this.pending?.requestId ?? this.lastRequestId, level, text: partial }));
   }
 
   private onMessage(msg: InstanceMessage): void {
