@@ -7,7 +7,9 @@ module.exports = {
   // pure JavaScript: @swc/jest and Jest 30 pull per-platform binaries that the registry
   // mirror lacks for other platforms, which makes `npm ci` reject the lock file.
   // `tsc --noEmit` type-checks as its own step in `npm test`.
-  transform: { '^.+\\.tsx?$': '@sucrase/jest-plugin' },
+  transform: { '^.+\\.tsx?$': '@sucrase/jest-plugin', '/node_modules/jose/.+\\.js$': '@sucrase/jest-plugin' },
+  // jose 6 ships ES modules only; Node loads them natively, Jest's CommonJS runtime needs them transformed.
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   // The package's own subpath exports, as users import them (Node and esbuild resolve these
   // self-references natively; Jest's resolver needs the map).
   moduleNameMapper: {

@@ -8,11 +8,13 @@
  *   switchyard ledger [--state dead-lettered] [--aws-port 4010]
  *   switchyard cost [--usage usage.json] [--region us-east-1] [--assembly DIR] [--json]
  *   switchyard diagram [--assembly DIR] [--out FILE]
+ *   switchyard token --sub alice [--scope orders:write ...] [--issuer URL] [--audience A] [--expires-in 3600]
  */
 import { parseArgs } from 'node:util';
 import { EndpointError, LocalEndpointClient } from './client';
 import { dev } from './dev';
 import { SynthError, synthesizeApp } from './synth';
+import { TokenError, devToken } from './token';
 import { PriceTableError, UsageError, runCost, runDiagram } from '../ops';
 import { AssemblyError } from '../model';
 
@@ -32,6 +34,8 @@ Commands:
   ledger      List async deliveries                  --state pending|retrying|delivered|dead-lettered|dropped
   cost        Estimate the monthly AWS cost          --usage FILE  --region R  --assembly DIR  --json
   diagram     Mermaid flowchart of the app           --out FILE (.md gets a fenced block)  --assembly DIR
+  token       A JWT 'dev' accepts for the app's JWT routes (never AWS): signed by .switchyard/dev-issuer.json
+                --sub S  --scope SCOPE (repeatable)  --issuer URL --audience A (default: the app's)  --expires-in SECONDS
 
 Common: --aws-port N (where 'dev' listens, default 4010), --help`;
 
@@ -74,6 +78,11 @@ export async function main(argv: readonly string[], io: CliIo = { out: process.s
         usage: { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
+        sub: { type: 'string' },
+        scope: { type: 'string', multiple: true },
+        issuer: { type: 'string' },
+        audience: { type: 'string' },
+        'expires-in': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -136,11 +145,18 @@ export async function main(argv: readonly string[], io: CliIo = { out: process.s
           ? runCost({ assembly, projectDir: io.cwd, usageFile: v.usage, region: v.region, json: v.json, out: io.out })
           : runDiagram({ assembly, projectDir: io.cwd, outFile: v.out, out: io.out });
       }
+      case 'token': {
+        if (!v.sub) return fail('token needs --sub (the subject, e.g. --sub alice)');
+        const scopes = (v.scope ?? []).flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
+        const expiresInSeconds = v['expires-in'] === undefined ? undefined : Number(v['expires-in']);
+        print(await devToken({ projectDir: io.cwd, subject: v.sub, scopes, issuer: v.issuer, audience: v.audience, expiresInSeconds, assembly: v.assembly }));
+        return 0;
+      }
       default:
         return fail(`unknown command '${command}'\n\n${USAGE}`);
     }
   } catch (err) {
-    if (err instanceof EndpointError || err instanceof SynthError) return fail(err.message);
+    if (err instanceof EndpointError || err instanceof SynthError || err instanceof TokenError) return fail(err.message);
     if (err instanceof UsageError || err instanceof PriceTableError || err instanceof AssemblyError) return fail(err.message);
     const e = err as NodeJS.ErrnoException & { port?: number };
     if (e.code === 'EADDRINUSE') return fail(`port ${e.port ?? ''} is already in use; choose others with --http-port and --aws-port`);

@@ -6,6 +6,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readAppModel, type AppModel } from '../model';
+import { LocalAuth, SecretStore, type LocalAuthOptions } from './auth';
 import { AwsEndpoint } from './aws/server';
 import { Deliverer } from './events/delivery';
 import { EventRouter, type PutEventsRequestEntry } from './events/event-router';
@@ -41,6 +42,12 @@ export interface LocalAppOptions {
   readonly projectDir?: string;
   /** Where hot-reload bundles go. @default `<projectDir>/.switchyard/build` */
   readonly buildDir?: string;
+  /**
+   * How routes with authorization are checked: JWT issuers' keys, the development issuer
+   * (trusted by default, local only), IAM credentials.
+   * @default - see `LocalAuthOptions`
+   */
+  readonly auth?: LocalAuthOptions;
 }
 
 /** A running local app. */
@@ -79,6 +86,10 @@ export class LocalApp {
   readonly scheduler: Scheduler;
   readonly gateway: HttpGateway;
   readonly reloader?: HotReloader;
+  /** Route authorization (JWT, Lambda authorizers with their cache, IAM). */
+  readonly auth: LocalAuth;
+  /** Local values of secrets, from `<projectDir>/.switchyard/secrets.json`. */
+  readonly secrets: SecretStore;
   private stopped = false;
 
   private constructor(
@@ -98,7 +109,9 @@ export class LocalApp {
     this.deliverer = new Deliverer(this.host, this.queues, this.ledger, { timeScale: options.timeScale });
     this.router = new EventRouter(model, this.deliverer);
     this.scheduler = new Scheduler(model.rules, this.router);
-    this.gateway = new HttpGateway(model.httpApis, this.host, { port: options.httpPort ?? 3000, host: options.hostname, accountId: model.accountId });
+    this.auth = new LocalAuth(this.host, model.accountId, { projectDir, ...options.auth });
+    this.secrets = SecretStore.forProject(projectDir, model.region, model.accountId);
+    this.gateway = new HttpGateway(model.httpApis, this.host, { port: options.httpPort ?? 3000, host: options.hostname, accountId: model.accountId, region: model.region, auth: this.auth });
     if (options.watch) {
       this.reloader = new HotReloader(model.functions, this.host, options.buildDir ?? path.join(projectDir || os.tmpdir(), '.switchyard', 'build'));
     }
@@ -143,7 +156,7 @@ export class LocalApp {
 
   private async startServices(): Promise<void> {
     await this.gateway.start();
-    this.endpoint.attach({ host: this.host, router: this.router, queues: this.queues, tables: this.tables, deliverer: this.deliverer, ledger: this.ledger, scheduler: this.scheduler });
+    this.endpoint.attach({ host: this.host, router: this.router, queues: this.queues, tables: this.tables, deliverer: this.deliverer, ledger: this.ledger, scheduler: this.scheduler, secrets: this.secrets, auth: this.auth });
     if (this.options.schedules !== false) this.scheduler.start();
     this.reloader?.start();
   }

@@ -2,7 +2,7 @@
  * `AWS::ApiGatewayV2::Api` (HTTP), `Route`, `Integration`, `Stage` -> {@link HttpApiModel}.
  */
 import { numberProp, referencedLogicalId, resourcesOfType, type StackContext } from './context';
-import type { CorsModel, HttpApiModel, RouteModel } from './types';
+import type { CorsModel, HttpApiModel, RouteAuthModel, RouteModel } from './types';
 
 /** HTTP APIs' integration timeout default (and maximum), in milliseconds. */
 const DEFAULT_INTEGRATION_TIMEOUT_MS = 30_000;
@@ -15,6 +15,7 @@ export function readHttpApis(ctx: StackContext, functionOf: (arn: string) => str
   const integrations = new Map(resourcesOfType(ctx, 'AWS::ApiGatewayV2::Integration'));
   const routes = resourcesOfType(ctx, 'AWS::ApiGatewayV2::Route');
   const stages = resourcesOfType(ctx, 'AWS::ApiGatewayV2::Stage');
+  const authorizers = new Map(resourcesOfType(ctx, 'AWS::ApiGatewayV2::Authorizer'));
   for (const [apiLogicalId, api] of resourcesOfType(ctx, 'AWS::ApiGatewayV2::Api')) {
     const p = api.Properties ?? {};
     if (p.ProtocolType !== 'HTTP') continue;
@@ -44,6 +45,7 @@ export function readHttpApis(ctx: StackContext, functionOf: (arn: string) => str
         functionLogicalId: fnLogicalId,
         payloadFormatVersion: ip.PayloadFormatVersion === undefined || ctx.resolver.resolveString(ip.PayloadFormatVersion) === '1.0' ? '1.0' : '2.0',
         timeoutMs: numberProp(ctx, ip.TimeoutInMillis, DEFAULT_INTEGRATION_TIMEOUT_MS),
+        auth: authOf(ctx, rp, authorizers, functionOf, skipped, `${ctx.stack.id}/${routeId} (${routeKey})`),
       });
     }
     const apiStages = stages
@@ -60,6 +62,55 @@ export function readHttpApis(ctx: StackContext, functionOf: (arn: string) => str
     });
   }
   return apis;
+}
+
+type Resource = { Properties?: Record<string, unknown> };
+
+/**
+ * The route's authorization. A Lambda authorizer whose function is not local cannot run, so the
+ * route is served denying every request (500, as API Gateway answers a failing authorizer)
+ * rather than open: never fail open.
+ */
+function authOf(
+  ctx: StackContext,
+  rp: Record<string, unknown>,
+  authorizers: Map<string, Resource>,
+  functionOf: (arn: string) => string | undefined,
+  skipped: string[],
+  where: string,
+): RouteAuthModel | undefined {
+  const type = rp.AuthorizationType === undefined ? 'NONE' : ctx.resolver.resolveString(rp.AuthorizationType);
+  if (type === 'NONE') return undefined;
+  if (type === 'AWS_IAM') return { type: 'AWS_IAM' };
+  const authorizerLogicalId = referencedLogicalId(rp.AuthorizerId) ?? '';
+  const ap = authorizers.get(authorizerLogicalId)?.Properties ?? {};
+  const list = (v: unknown) => (v === undefined ? [] : (ctx.resolver.resolve(v) as unknown[]).map(String));
+  const identitySource = list(ap.IdentitySource);
+  if (type === 'JWT') {
+    const jwt = (ctx.resolver.resolve(ap.JwtConfiguration ?? {}) ?? {}) as Record<string, unknown>;
+    return {
+      type: 'JWT',
+      authorizerLogicalId,
+      issuer: String(jwt.Issuer ?? ''),
+      audience: Array.isArray(jwt.Audience) ? jwt.Audience.map(String) : [],
+      identitySource: identitySource.length ? identitySource : ['$request.header.Authorization'],
+      scopes: list(rp.AuthorizationScopes),
+    };
+  }
+  // AuthorizerUri: arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function ARN>/invocations
+  const uri = ap.AuthorizerUri === undefined ? '' : ctx.resolver.resolveString(ap.AuthorizerUri);
+  const fnArn = /\/functions\/(.+)\/invocations$/.exec(uri)?.[1] ?? '';
+  const functionLogicalId = functionOf(fnArn) ?? '';
+  if (!functionLogicalId) skipped.push(`${where}: Lambda authorizer ${uri || authorizerLogicalId} is not a local function; the route denies every request`);
+  return {
+    type: 'CUSTOM',
+    authorizerLogicalId,
+    functionLogicalId,
+    identitySource,
+    ttlSeconds: numberProp(ctx, ap.AuthorizerResultTtlInSeconds, 300),
+    simpleResponses: ap.EnableSimpleResponses === true,
+    payloadFormatVersion: ap.AuthorizerPayloadFormatVersion === undefined || ctx.resolver.resolveString(ap.AuthorizerPayloadFormatVersion) !== '2.0' ? '1.0' : '2.0',
+  };
 }
 
 function corsOf(ctx: StackContext, value: unknown): CorsModel | undefined {

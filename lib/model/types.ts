@@ -81,7 +81,38 @@ export interface RouteModel extends ResourceRef {
   readonly payloadFormatVersion: '1.0' | '2.0';
   /** Integration timeout in milliseconds (HTTP API default and maximum: 30000). */
   readonly timeoutMs: number;
+  /** Who may call the route; absent for `AuthorizationType: NONE`. */
+  readonly auth?: RouteAuthModel;
 }
+
+/** A route's JWT authorizer, with the route's scopes. */
+export interface JwtAuthModel {
+  readonly type: 'JWT';
+  /** The authorizer's logical id. */
+  readonly authorizerLogicalId: string;
+  readonly issuer: string;
+  readonly audience: readonly string[];
+  /** Selection expressions, e.g. `$request.header.Authorization`. */
+  readonly identitySource: readonly string[];
+  /** The route's `AuthorizationScopes`: a token needs at least one (none: any valid token). */
+  readonly scopes: readonly string[];
+}
+
+/** A route's Lambda (`REQUEST`) authorizer. */
+export interface LambdaAuthModel {
+  readonly type: 'CUSTOM';
+  readonly authorizerLogicalId: string;
+  /** The authorizer function's logical id. */
+  readonly functionLogicalId: string;
+  readonly identitySource: readonly string[];
+  /** `AuthorizerResultTtlInSeconds` (0: no caching). */
+  readonly ttlSeconds: number;
+  readonly simpleResponses: boolean;
+  readonly payloadFormatVersion: '1.0' | '2.0';
+}
+
+/** Who may call a route: a JWT or Lambda authorizer, or SigV4 (`AWS_IAM`). */
+export type RouteAuthModel = JwtAuthModel | LambdaAuthModel | { readonly type: 'AWS_IAM' };
 
 /** An API Gateway HTTP API. */
 export interface HttpApiModel extends ResourceRef {

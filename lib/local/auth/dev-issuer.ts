@@ -67,7 +67,8 @@ export class DevIssuer {
       .setIssuer(options.issuer)
       .setAudience(typeof options.audience === 'string' ? options.audience : [...options.audience])
       .setIssuedAt()
-      .setExpirationTime(`${options.expiresInSeconds ?? 3600}s`)
+      // A number (epoch seconds), so a negative lifetime makes an already expired token for tests.
+      .setExpirationTime(Math.floor(Date.now() / 1000) + (options.expiresInSeconds ?? 3600))
       .setJti(crypto.randomUUID());
     return jwt.sign(key);
   }

@@ -5,6 +5,8 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LocalAuth, SecretStore } from '../auth';
+import { handleSecretsApi, isSecretsApi } from '../auth/secrets-api';
 import type { Deliverer } from '../events/delivery';
 import type { EventRouter } from '../events/event-router';
 import type { FunctionHost } from '../host/function-host';
@@ -17,7 +19,7 @@ import { ADMIN_PREFIX, handleAdmin } from './admin-api';
 import { handleDynamoDb } from './dynamodb-api';
 import { handleEventBridge } from './eventbridge-api';
 import { handleLambdaInvoke, isLambdaInvoke } from './lambda-api';
-import { AwsServiceError, type AwsResponse } from './protocol';
+import { AwsServiceError, jsonResponse, type AwsResponse } from './protocol';
 import { handleSqs } from './sqs-api';
 
 /** The services the endpoint dispatches to; attached after the app model is read. */
@@ -29,7 +31,14 @@ export interface AwsServices {
   readonly deliverer: Deliverer;
   readonly ledger: DeliveryLedger;
   readonly scheduler: Scheduler;
+  /** Values for Secrets Manager `GetSecretValue` and SSM `GetParameter`. */
+  readonly secrets?: SecretStore;
+  /** The route authorizers; their development issuer's JWKS is served at {@link DEV_JWKS_PATH}. */
+  readonly auth?: LocalAuth;
 }
+
+/** Where the development issuer's public keys are served (what an issuer's `jwks_uri` serves). */
+export const DEV_JWKS_PATH = '/_switchyard/dev-issuer/jwks.json';
 
 /** The local AWS endpoint. */
 export class AwsEndpoint {
@@ -72,7 +81,9 @@ export class AwsEndpoint {
       const target = String(req.headers['x-amz-target'] ?? '');
       const services = this.services;
       if (!services) throw new AwsServiceError(503, 'ServiceUnavailableException', 'The local app is still starting');
-      if (url.pathname.startsWith(ADMIN_PREFIX)) {
+      if (url.pathname === DEV_JWKS_PATH && services.auth) {
+        response = jsonResponse((await services.auth.devIssuer()).jwks(), 'application/json');
+      } else if (url.pathname.startsWith(ADMIN_PREFIX)) {
         response = handleAdmin(services.ledger, services.scheduler, req.method ?? 'GET', url.pathname, url.searchParams);
       } else if (isLambdaInvoke(url.pathname)) {
         protocol = 'rest';
@@ -81,10 +92,12 @@ export class AwsEndpoint {
         response = handleEventBridge(services.router, target.slice('AWSEvents.'.length), parseJson(body));
       } else if (target.startsWith('DynamoDB_20120810.')) {
         response = handleDynamoDb(services.tables, target.slice('DynamoDB_20120810.'.length), parseJson(body));
+      } else if (isSecretsApi(target) && services.secrets) {
+        response = handleSecretsApi(services.secrets, target, parseJson(body));
       } else if (target.startsWith('AmazonSQS.')) {
         response = await handleSqs(services.queues, target.slice('AmazonSQS.'.length), parseJson(body));
       } else {
-        throw new AwsServiceError(400, 'UnknownOperationException', `No local service answers ${req.method} ${url.pathname} (X-Amz-Target: ${target || 'none'}). Served: EventBridge, Lambda Invoke, SQS, DynamoDB.`);
+        throw new AwsServiceError(400, 'UnknownOperationException', `No local service answers ${req.method} ${url.pathname} (X-Amz-Target: ${target || 'none'}). Served: EventBridge, Lambda Invoke, SQS, DynamoDB, Secrets Manager GetSecretValue, SSM GetParameter.`);
       }
     } catch (err) {
       response = errorResponse(err, protocol);

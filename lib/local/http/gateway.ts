@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpApiModel } from '../../model';
+import type { LocalAuth } from '../auth';
 import { ThrottledError } from '../host/errors';
 import type { FunctionHost } from '../host/function-host';
 import { readBody } from '../read-body';
@@ -21,7 +22,14 @@ export interface HttpGatewayOptions {
   /** @default '127.0.0.1' */
   readonly host?: string;
   readonly accountId: string;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+  /** Authorizes routes that have `auth` in the model; without it such routes answer 500 (never open). */
+  readonly auth?: LocalAuth;
 }
+
+/** HTTP APIs refuse request payloads over 10 MB. */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 /** One served API. */
 export interface ServedApi {
@@ -103,9 +111,19 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
     let routeKey: string | undefined;
     let response: GatewayResponse;
     try {
+      // Refused before reading when the length is declared; counted after reading when chunked.
+      if (Number(req.headers['content-length'] ?? 0) > MAX_PAYLOAD_BYTES) {
+        res.setHeader('connection', 'close');
+        response = tooLarge();
+        write(res, response);
+        this.emit('request', { api: api.name, method, path: rawPath, statusCode: response.statusCode, durationMs: performance.now() - started });
+        return;
+      }
       const body = await readBody(req);
-      const stage = stageOf(api, rawPath);
-      if (stage === undefined) {
+      const stage = body.length > MAX_PAYLOAD_BYTES ? undefined : stageOf(api, rawPath);
+      if (body.length > MAX_PAYLOAD_BYTES) {
+        response = tooLarge();
+      } else if (stage === undefined) {
         response = errorResponse(404);
       } else {
         if (stage !== '$default') rawPath = rawPath.slice(stage.length + 1) || '/';
@@ -130,8 +148,15 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
               accountId: this.options.accountId,
             };
             const version = match.route.route.payloadFormatVersion;
-            const event = version === '1.0' ? eventV1(gwReq, match) : eventV2(gwReq, match);
-            response = await this.invoke(match.route, event);
+            const eventFor = (v: '1.0' | '2.0') => (v === '1.0' ? eventV1(gwReq, match) : eventV2(gwReq, match));
+            const decision = await this.authorize(api, match.route, gwReq, eventFor);
+            if (!decision.allowed) {
+              response = decision.response;
+            } else {
+              const event = eventFor(version);
+              if (match.route.route.auth) (event.requestContext as Record<string, unknown>).authorizer = decision.context;
+              response = await this.invoke(match.route, event);
+            }
           }
           if (api.cors) response = withCorsHeaders(api.cors, req.headers, response);
         }
@@ -141,6 +166,22 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
     }
     write(res, response);
     this.emit('request', { api: api.name, method, path: rawPath, routeKey, statusCode: response.statusCode, durationMs: performance.now() - started });
+  }
+
+  private async authorize(api: HttpApiModel, route: CompiledRoute, req: GatewayRequest, eventFor: (v: '1.0' | '2.0') => Record<string, unknown>) {
+    if (!route.route.auth) return { allowed: true, context: {} } as const;
+    if (!this.options.auth) return { allowed: false, response: errorResponse(500) } as const;
+    const routeArn = `arn:aws:execute-api:${this.options.region ?? 'us-east-1'}:${this.options.accountId}:${api.apiId}/${req.stage}/${req.method}${req.rawPath}`;
+    return this.options.auth.authorize(route.route, {
+      method: req.method,
+      rawPath: req.stage === '$default' ? req.rawPath : `/${req.stage}${req.rawPath}`,
+      rawQueryString: req.rawQueryString,
+      headers: req.headers,
+      body: req.body,
+      context: { 'identity.sourceIp': req.sourceIp },
+      routeArn,
+      eventFor,
+    });
   }
 
   private async invoke(route: CompiledRoute, event: Record<string, unknown>): Promise<GatewayResponse> {
@@ -168,6 +209,10 @@ function stageOf(api: HttpApiModel, rawPath: string): string | undefined {
   return api.stages.includes('$default') ? '$default' : undefined;
 }
 
+
+function tooLarge(): GatewayResponse {
+  return { statusCode: 413, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ message: 'Request Entity Too Large' })) };
+}
 
 function write(res: http.ServerResponse, r: GatewayResponse): void {
   res.statusCode = r.statusCode;

@@ -1,0 +1,67 @@
+/**
+ * `switchyard token`: a JWT signed by the project's development key (`.switchyard/dev-issuer.json`),
+ * for the issuer and audience of the app's JWT authorizer, which `switchyard dev` accepts. AWS
+ * does not: API Gateway checks tokens against the real issuer's keys.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DevIssuer } from '../local/auth/dev-issuer';
+import { readAppModel } from '../model';
+
+/** Options of `switchyard token`. */
+export interface TokenOptions {
+  readonly projectDir: string;
+  /** `sub`. */
+  readonly subject: string;
+  readonly scopes: readonly string[];
+  /** @default the app's only JWT issuer */
+  readonly issuer?: string;
+  /** @default the first audience of that authorizer */
+  readonly audience?: string;
+  /** @default 3600 */
+  readonly expiresInSeconds?: number;
+  /** @default `<projectDir>/.switchyard/cdk.out` (what `switchyard dev` synthesized), else `<projectDir>/cdk.out` */
+  readonly assembly?: string;
+}
+
+/** A token problem the user can fix (printed without a stack). */
+export class TokenError extends Error {}
+
+/** Signs a development token. */
+export async function devToken(options: TokenOptions): Promise<string> {
+  let { issuer, audience } = options;
+  if (!issuer || !audience) {
+    const found = jwtAuthorizers(options);
+    const match = found.filter((a) => !issuer || a.issuer === issuer);
+    if (match.length !== 1) {
+      const listed = found.map((a) => `  --issuer ${a.issuer} --audience ${a.audience[0]}`).join('\n');
+      throw new TokenError(
+        found.length === 0
+          ? 'No JWT authorizer found in the app (run `switchyard dev` or `cdk synth` first, or pass --issuer and --audience).'
+          : `Several JWT issuers; choose one:\n${listed}`,
+      );
+    }
+    issuer ??= match[0].issuer;
+    audience ??= match[0].audience[0];
+  }
+  const expiresInSeconds = options.expiresInSeconds ?? 3600;
+  if (!Number.isInteger(expiresInSeconds)) throw new TokenError('--expires-in must be a whole number of seconds');
+  const key = await DevIssuer.load(path.join(options.projectDir, '.switchyard'));
+  return key.sign({ subject: options.subject, issuer, audience, scopes: options.scopes, expiresInSeconds });
+}
+
+function jwtAuthorizers(options: TokenOptions): Array<{ issuer: string; audience: readonly string[] }> {
+  const candidates = options.assembly
+    ? [path.resolve(options.projectDir, options.assembly)]
+    : [path.join(options.projectDir, '.switchyard', 'cdk.out'), path.join(options.projectDir, 'cdk.out')];
+  const assembly = candidates.find((dir) => fs.existsSync(path.join(dir, 'manifest.json')));
+  if (!assembly) return [];
+  const { model } = readAppModel(assembly, { projectDir: options.projectDir });
+  const seen = new Map<string, { issuer: string; audience: readonly string[] }>();
+  for (const api of model.httpApis) {
+    for (const route of api.routes) {
+      if (route.auth?.type === 'JWT') seen.set(`${route.auth.issuer} ${route.auth.audience.join(',')}`, { issuer: route.auth.issuer, audience: route.auth.audience });
+    }
+  }
+  return [...seen.values()];
+}
