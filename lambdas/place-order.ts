@@ -1,16 +1,21 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { httpHandler, json, publish } from 'switchyard/runtime';
+import { getSecret, httpHandler, json, publish } from 'switchyard/runtime';
 import { OrderInput, OrderPlaced, orderTotal } from './events';
 import { dynamo, ordersTable } from './shared/aws';
 
 /**
- * `POST /orders`: validates the order (malformed JSON or invalid fields answer 400 with every
- * problem), stores it, and announces `OrderPlaced`.
+ * `POST /orders` (a token with `orders:write`): validates the order (malformed JSON or invalid
+ * fields answer 400 with every problem), stores it with a payment reference signed with the
+ * payment provider's key, and announces `OrderPlaced`.
  */
 export const handler = httpHandler({ body: OrderInput }, async ({ body }, { logger }) => {
+  const orderId = randomUUID();
+  // Cached per container for 5 minutes; read from Secrets Manager in AWS, .switchyard/secrets.json locally.
+  const paymentKey = await getSecret('paymentApiKey');
   const order = {
-    orderId: randomUUID(),
+    orderId,
+    paymentReference: createHmac('sha256', paymentKey).update(orderId).digest('hex').slice(0, 16),
     customerId: body.customerId,
     items: body.items,
     total: orderTotal(body.items),
@@ -22,6 +27,7 @@ export const handler = httpHandler({ body: OrderInput }, async ({ body }, { logg
       TableName: ordersTable(),
       Item: {
         orderId: { S: order.orderId },
+        paymentReference: { S: order.paymentReference },
         customerId: { S: order.customerId },
         items: { S: JSON.stringify(order.items) },
         total: { N: String(order.total) },

@@ -4,7 +4,8 @@
  * HTTP API handlers with validation, typed HTTP errors, structured logs with correlation ids.
  *
  * Never imports aws-cdk-lib or constructs; has no top-level side effects, so a bundle keeps
- * only what a handler uses. `@aws-sdk/client-eventbridge` is loaded on first publish.
+ * only what a handler uses. `@aws-sdk/client-eventbridge` is loaded on first publish, the
+ * Secrets Manager and SSM clients on the first `getSecret`.
  */
 export { MAX_ENTRIES_PER_CALL, MAX_REQUEST_BYTES, batchEntries, entrySize } from './batching';
 export { currentInvocation, getCorrelationId, withInvocationContext } from './context';
@@ -60,6 +61,8 @@ export type { HttpHandlerContext, HttpInput, HttpLambdaHandler, HttpResponse, Ht
 export { createLogger, levelFromEnvironment, logger } from './logger';
 export type { LogFields, LogLevel, Logger, LoggerOptions } from './logger';
 export { PUBLISH_ERROR_CODE, PublishError, publish } from './publish';
+export { SECRETS_ENV, SECRET_ERROR_CODE, SecretError, clearSecretCache, getSecret, getSecretJson } from './secrets';
+export type { GetSecretOptions, SecretLocator } from './secrets';
 export type { FailedEntry, PublishOptions, PublishResult, PutEventsClient, RetryOptions } from './publish';
 export { isStandardSchema } from './schema';
 export type {

@@ -3,38 +3,67 @@
  * outside: HTTP, and the real EventBridge and SQS clients. Handlers keep orders in the local
  * DynamoDB table and publish through the local EventBridge.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalApp } from '../../lib/local';
+import { DevIssuer } from '../../lib/local/auth';
 import { startLocalApp, type RunningLocalApp } from '../../lib/testing/local-app';
 import { synthExampleApp } from './helpers';
 
 let local: RunningLocalApp;
 let app: LocalApp;
+let writer: string;
+let reader: string;
+const repo = path.join(__dirname, '..', '..');
 
 beforeAll(async () => {
+  // The payment key PlaceOrder reads: in the git-ignored local secrets file, added if missing.
+  const secretsFile = path.join(repo, '.switchyard', 'secrets.json');
+  const secrets = fs.existsSync(secretsFile) ? JSON.parse(fs.readFileSync(secretsFile, 'utf8')) : {};
+  if (!secrets.secretsmanager?.['shop/payment-api-key']) {
+    fs.mkdirSync(path.dirname(secretsFile), { recursive: true });
+    fs.writeFileSync(secretsFile, JSON.stringify({ ...secrets, secretsmanager: { ...secrets.secretsmanager, 'shop/payment-api-key': 'local-payment-key' } }, null, 2));
+  }
+  // Tokens from the development issuer, as `switchyard token` prints them.
+  const issuer = await DevIssuer.load(path.join(repo, '.switchyard'));
+  const claims = { subject: 'alice', issuer: 'https://auth.example.com/', audience: 'shop-api' };
+  writer = `Bearer ${await issuer.sign({ ...claims, scopes: ['orders:write'] })}`;
+  reader = `Bearer ${await issuer.sign(claims)}`;
   local = await startLocalApp({ assembly: await synthExampleApp() }, { timeScale: 0.001, projectDir: `${__dirname}/../..` });
   app = local.app;
 }, 180_000);
 afterAll(() => local.stop());
 
 test('POST /orders stores the order, and the events it starts bring it to ready-to-ship', async () => {
-  const res = await fetch(`${local.urls[0]}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerId: 'c-1', items: [{ sku: 'A', quantity: 2, unitPrice: 3 }] }) });
+  const body = JSON.stringify({ customerId: 'c-1', items: [{ sku: 'A', quantity: 2, unitPrice: 3 }] });
+  const res = await fetch(`${local.urls[0]}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: writer }, body });
   expect(res.status).toBe(201);
-  const order = (await res.json()) as { orderId: string; total: number; status: string };
-  expect(order).toMatchObject({ total: 6, status: 'placed' });
+  const order = (await res.json()) as { orderId: string; total: number; status: string; paymentReference: string };
+  expect(order).toMatchObject({ total: 6, status: 'placed', paymentReference: expect.stringMatching(/^[0-9a-f]{16}$/) });
   await local.ledger.whenIdle();
   expect(local.ledger.counts()).toMatchObject({ 'dead-lettered': 0, dropped: 0, retrying: 0 });
   expect(local.ledger.counts().delivered).toBeGreaterThanOrEqual(3);
-  const got = await fetch(`${local.urls[0]}/orders/${order.orderId}`);
+  const got = await fetch(`${local.urls[0]}/orders/${order.orderId}`, { headers: { authorization: reader } });
   expect(got.status).toBe(200);
   expect(await got.json()).toMatchObject({ orderId: order.orderId, status: 'ready-to-ship' });
 });
 
+test('placing an order needs a token with orders:write: none 401, without the scope 403', async () => {
+  const body = JSON.stringify({ customerId: 'c-1', items: [{ sku: 'A', quantity: 1, unitPrice: 1 }] });
+  const anonymous = await fetch(`${local.urls[0]}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  expect(anonymous.status).toBe(401);
+  expect(await anonymous.json()).toEqual({ message: 'Unauthorized' });
+  const readOnly = await fetch(`${local.urls[0]}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: reader }, body });
+  expect(readOnly.status).toBe(403);
+  expect((await fetch(`${local.urls[0]}/orders/00000000-0000-4000-8000-000000000000`)).status).toBe(401);
+});
+
 test('invalid input answers 400 with the problems; an unknown order 404; no route 404', async () => {
-  const bad = await fetch(`${local.urls[0]}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"customerId":""}' });
+  const bad = await fetch(`${local.urls[0]}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: writer }, body: '{"customerId":""}' });
   expect(bad.status).toBe(400);
-  expect((await fetch(`${local.urls[0]}/orders/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+  expect((await fetch(`${local.urls[0]}/orders/00000000-0000-4000-8000-000000000000`, { headers: { authorization: reader } })).status).toBe(404);
   const none = await fetch(`${local.urls[0]}/nothing`);
   expect(none.status).toBe(404);
   expect(await none.json()).toEqual({ message: 'Not Found' });

@@ -34,7 +34,7 @@ describe('the runtime bundle', () => {
     expect(inputs.filter((input) => /aws-cdk-lib|constructs|node_modules/.test(input))).toEqual([]);
     expect(inputs.every((input) => input.startsWith('lib/runtime/'))).toBe(true);
     const imports = Object.values(metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
-    expect([...new Set(imports)].sort()).toEqual(['@aws-sdk/client-eventbridge', 'node:async_hooks', 'node:crypto']);
+    expect([...new Set(imports)].sort()).toEqual(['@aws-sdk/client-eventbridge', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-ssm', 'node:async_hooks', 'node:crypto']);
     console.log(`switchyard/runtime, everything: ${bytes} bytes minified, ${gzip} gzipped, from ${inputs.length} modules`);
     expect(bytes).toBeLessThan(30 * 1024);
   });
