@@ -15,6 +15,5 @@ export { QueueStore, QueueDoesNotExistError, type LocalQueue, type StoredMessage
 export { Scheduler, type ScheduledRule } from './schedule/scheduler';
 export { parseSchedule, InvalidScheduleExpressionError, type Schedule } from './schedule/expression';
 export { HotReloader, type ReloadRecord } from './watch/hot-reload';
-export { TableStore, type LocalTable } from './dynamodb/table-store';
-export { evaluateCondition, applyUpdate, type AttributeValue, type Item } from './dynamodb/expressions';
+export { TableStore } from './dynamodb/table-store';
 export { DurationRecorder } from './durations';

@@ -150,7 +150,7 @@ export class LocalApp {
     this.scheduler.stop();
     this.reloader?.stop();
     this.queues.stop();
-    await Promise.all([this.gateway.stop(), this.endpoint.close()]);
+    await Promise.all([this.gateway.stop(), this.endpoint.close(), this.tables.stop()]);
     await this.host.stop();
   }
 

@@ -87,6 +87,10 @@ export function readTables(ctx: StackContext): TableModel[] {
       arn: ctx.attributes.getAtt(logicalId, 'Arn'),
       partitionKey: keys.find((k) => k.KeyType === 'HASH')?.AttributeName ?? 'id',
       sortKey: keys.find((k) => k.KeyType === 'RANGE')?.AttributeName,
+      keySchema: keys,
+      attributeDefinitions: (ctx.resolver.resolve(r.Properties?.AttributeDefinitions) ?? []) as TableModel['attributeDefinitions'],
+      globalSecondaryIndexes: ctx.resolver.resolve(r.Properties?.GlobalSecondaryIndexes) as TableModel['globalSecondaryIndexes'],
+      localSecondaryIndexes: ctx.resolver.resolve(r.Properties?.LocalSecondaryIndexes) as TableModel['localSecondaryIndexes'],
     };
   });
 }

@@ -193,6 +193,14 @@ export interface TableModel extends ResourceRef {
   readonly partitionKey: string;
   /** Sort key attribute name, when the table has one. */
   readonly sortKey?: string;
+  /** The table's key schema, as in the template. */
+  readonly keySchema: ReadonlyArray<{ readonly AttributeName: string; readonly KeyType: string }>;
+  /** Types of the key attributes (of the table and its indexes), as in the template. */
+  readonly attributeDefinitions: ReadonlyArray<{ readonly AttributeName: string; readonly AttributeType: string }>;
+  /** Global secondary indexes, as in the template (IndexName, KeySchema, Projection). */
+  readonly globalSecondaryIndexes?: ReadonlyArray<Record<string, unknown>>;
+  /** Local secondary indexes, as in the template. */
+  readonly localSecondaryIndexes?: ReadonlyArray<Record<string, unknown>>;
 }
 
 /** The whole app, across every stack of the assembly. */

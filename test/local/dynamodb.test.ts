@@ -1,70 +1,99 @@
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { applyUpdate, evaluateCondition, type Item } from '../../lib/local';
 import { AwsEndpoint } from '../../lib/local/aws/server';
 import { TableStore } from '../../lib/local/dynamodb/table-store';
+import type { TableModel } from '../../lib/model';
 
-const item: Item = { id: { S: 'o-1' }, status: { S: 'placed' }, total: { N: '12.5' }, tags: { SS: ['a', 'b'] }, meta: { M: { n: { N: '1' } } }, lines: { L: [{ S: 'x' }] } };
-const values = { ':placed': { S: 'placed' }, ':ten': { N: '10' }, ':twenty': { N: '20' }, ':a': { S: 'a' }, ':pl': { S: 'pl' }, ':one': { N: '1' } };
+const ORDERS: TableModel = {
+  stack: 'S',
+  logicalId: 'Orders',
+  name: 'orders',
+  arn: 'arn:aws:dynamodb:us-east-1:000000000000:table/orders',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  keySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ],
+  attributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'N' },
+    { AttributeName: 'status', AttributeType: 'S' },
+  ],
+  globalSecondaryIndexes: [{ IndexName: 'byStatus', KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+};
 
-describe('DynamoDB expressions', () => {
-  test.each([
-    ['#s = :placed', true],
-    ['#s <> :placed', false],
-    ['total > :ten AND total < :twenty', true],
-    ['total BETWEEN :ten AND :twenty', true],
-    ['NOT (total < :ten) OR #s = :a', true],
-    ['attribute_exists(id) AND attribute_not_exists(missing)', true],
-    ['begins_with(#s, :pl)', true],
-    ['contains(tags, :a)', true],
-    ['size(lines) = :one', true],
-    ['meta.n = :one', true],
-    ['#s IN (:a, :placed)', true],
-    ['missing = :a', false],
-  ])('%s is %s', (expr, expected) => {
-    expect(evaluateCondition(expr, item, { names: { '#s': 'status' }, values })).toBe(expected);
-  });
-
-  test('attribute_not_exists holds for no item at all', () => {
-    expect(evaluateCondition('attribute_not_exists(id)', undefined, {})).toBe(true);
-  });
-
-  test('update: SET with arithmetic and if_not_exists, list_append, REMOVE, ADD', () => {
-    const out = applyUpdate('SET total = total + :ten, #s = :a, seen = if_not_exists(seen, :one), lines = list_append(lines, :l) REMOVE tags ADD counter :one', structuredClone(item), {
-      names: { '#s': 'status' },
-      values: { ...values, ':l': { L: [{ S: 'y' }] } },
-    });
-    expect(out).toMatchObject({ total: { N: '22.5' }, status: { S: 'a' }, seen: { N: '1' }, lines: { L: [{ S: 'x' }, { S: 'y' }] }, counter: { N: '1' } });
-    expect(out.tags).toBeUndefined();
-  });
-});
-
-describe('DynamoDB through @aws-sdk/client-dynamodb', () => {
+describe('DynamoDB through @aws-sdk/client-dynamodb against the local endpoint', () => {
   const endpoint = new AwsEndpoint();
+  const tables = new TableStore([ORDERS]);
   let client: DynamoDBClient;
   beforeAll(async () => {
     const url = await endpoint.listen(0);
-    const tables = new TableStore([{ stack: 'S', logicalId: 'T', name: 'orders', arn: 'arn:aws:dynamodb:us-east-1:000000000000:table/orders', partitionKey: 'pk', sortKey: 'sk' }]);
     // Only the table store is used by these calls.
     endpoint.attach({ tables } as unknown as Parameters<AwsEndpoint['attach']>[0]);
     client = new DynamoDBClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    for (let i = 0; i < 5; i++) {
+      await client.send(new PutItemCommand({ TableName: 'orders', Item: { pk: { S: 'c-1' }, sk: { N: String(i) }, v: { S: `v${i}` }, status: { S: i % 2 ? 'placed' : 'shipped' } } }));
+    }
   });
   afterAll(async () => {
     client.destroy();
     await endpoint.close();
+    await tables.stop();
   });
 
-  test('put, conditional put, get, update, query, scan with pagination', async () => {
-    for (let i = 0; i < 5; i++) await client.send(new PutItemCommand({ TableName: 'orders', Item: { pk: { S: 'c-1' }, sk: { N: String(i) }, v: { S: `v${i}` } } }));
-    await expect(client.send(new PutItemCommand({ TableName: 'orders', Item: { pk: { S: 'c-1' }, sk: { N: '0' } }, ConditionExpression: 'attribute_not_exists(pk)' }))).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+  test('conditional put fails with the named exception', async () => {
+    await expect(
+      client.send(new PutItemCommand({ TableName: 'orders', Item: { pk: { S: 'c-1' }, sk: { N: '0' } }, ConditionExpression: 'attribute_not_exists(pk)' })),
+    ).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+  });
+
+  test('get and conditional update', async () => {
     const got = await client.send(new GetItemCommand({ TableName: 'orders', Key: { pk: { S: 'c-1' }, sk: { N: '3' } } }));
     expect(got.Item?.v).toEqual({ S: 'v3' });
-    const updated = await client.send(new UpdateItemCommand({ TableName: 'orders', Key: { pk: { S: 'c-1' }, sk: { N: '3' } }, UpdateExpression: 'SET v = :v', ConditionExpression: 'v = :old', ExpressionAttributeValues: { ':v': { S: 'new' }, ':old': { S: 'v3' } }, ReturnValues: 'ALL_NEW' }));
-    expect(updated.Attributes?.v).toEqual({ S: 'new' });
-    const q = await client.send(new QueryCommand({ TableName: 'orders', KeyConditionExpression: 'pk = :p AND sk >= :two', ExpressionAttributeValues: { ':p': { S: 'c-1' }, ':two': { N: '2' } }, ScanIndexForward: false }));
+    const updated = await client.send(
+      new UpdateItemCommand({
+        TableName: 'orders',
+        Key: { pk: { S: 'c-1' }, sk: { N: '3' } },
+        UpdateExpression: 'SET v = :v ADD hits :one',
+        ConditionExpression: 'v = :old',
+        ExpressionAttributeValues: { ':v': { S: 'new' }, ':old': { S: 'v3' }, ':one': { N: '1' } },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    expect(updated.Attributes).toMatchObject({ v: { S: 'new' }, hits: { N: '1' } });
+  });
+
+  test('query by key, backwards, and scan with pagination', async () => {
+    const q = await client.send(
+      new QueryCommand({ TableName: 'orders', KeyConditionExpression: 'pk = :p AND sk >= :two', ExpressionAttributeValues: { ':p': { S: 'c-1' }, ':two': { N: '2' } }, ScanIndexForward: false }),
+    );
     expect(q.Items!.map((i) => i.sk.N)).toEqual(['4', '3', '2']);
     const first = await client.send(new ScanCommand({ TableName: 'orders', Limit: 3 }));
     const rest = await client.send(new ScanCommand({ TableName: 'orders', ExclusiveStartKey: first.LastEvaluatedKey }));
-    expect([...first.Items!, ...rest.Items!].map((i) => i.sk.N)).toEqual(['0', '1', '2', '3', '4']);
+    expect([...first.Items!, ...rest.Items!].map((i) => i.sk.N).sort()).toEqual(['0', '1', '2', '3', '4']);
     expect(rest.LastEvaluatedKey).toBeUndefined();
+  });
+
+  test('global secondary indexes from the template are queryable', async () => {
+    const placed = await client.send(
+      new QueryCommand({ TableName: 'orders', IndexName: 'byStatus', KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': { S: 'placed' } } }),
+    );
+    expect(placed.Items!.map((i) => i.sk.N).sort()).toEqual(['1', '3']);
+  });
+
+  test('a table can be named by its ARN', async () => {
+    const got = await client.send(new GetItemCommand({ TableName: ORDERS.arn, Key: { pk: { S: 'c-1' }, sk: { N: '1' } } }));
+    expect(got.Item?.v).toEqual({ S: 'v1' });
+  });
+
+  test('a malformed expression is a ValidationException with DynamoDB\'s reason', async () => {
+    await expect(client.send(new ScanCommand({ TableName: 'orders', FilterExpression: 'v = = :x', ExpressionAttributeValues: { ':x': { S: 'a' } } }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('Invalid FilterExpression'),
+    });
+  });
+
+  test('an unknown table is a ResourceNotFoundException', async () => {
+    await expect(client.send(new GetItemCommand({ TableName: 'nope', Key: { pk: { S: 'x' }, sk: { N: '1' } } }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });

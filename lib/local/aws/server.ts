@@ -91,7 +91,7 @@ export class AwsEndpoint {
       } else if (target.startsWith('AWSEvents.')) {
         response = handleEventBridge(services.router, target.slice('AWSEvents.'.length), parseJson(body));
       } else if (target.startsWith('DynamoDB_20120810.')) {
-        response = handleDynamoDb(services.tables, target.slice('DynamoDB_20120810.'.length), parseJson(body));
+        response = await handleDynamoDb(services.tables, target.slice('DynamoDB_20120810.'.length), parseJson(body));
       } else if (isSecretsApi(target) && services.secrets) {
         response = handleSecretsApi(services.secrets, target, parseJson(body));
       } else if (target.startsWith('AmazonSQS.')) {

@@ -1,74 +1,121 @@
 /**
- * In-memory DynamoDB tables keyed by their key schema. Not an AWS emulator: enough for the
- * handlers of an app (put, get, delete, update with conditions, query, scan) to run locally.
+ * The app's DynamoDB tables, served by dynalite: an in-memory implementation of DynamoDB's
+ * API on LevelDB's memory backend, maintained for this purpose and faithful in the parts an
+ * app's handlers lean on (expressions and their errors, conditional writes, indexes, paging).
+ * The tables are created from the template's key schemas when the first request arrives.
  */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
 import type { TableModel } from '../../model';
-import { compare, type AttributeValue, type Item } from './expressions';
+import type { AwsResponse } from '../aws/protocol';
 
-/** A local table. */
-export interface LocalTable {
-  readonly model: TableModel;
-  /** Key string -> item. */
-  readonly items: Map<string, Item>;
-}
-
-/** Thrown for a table that does not exist (DynamoDB: ResourceNotFoundException). */
-export class TableNotFoundError extends Error {
-  constructor(name: string) {
-    super(`Requested resource not found: Table: ${name} not found`);
-    this.name = 'ResourceNotFoundException';
-  }
-}
+const TARGET_PREFIX = 'DynamoDB_20120810.';
+// dynalite checks that a request is signed, not the signature: any well-formed header passes.
+const LOCAL_AUTHORIZATION =
+  'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0';
 
 /** The tables of an app. */
 export class TableStore {
-  private readonly tables = new Map<string, LocalTable>();
+  private server?: http.Server;
+  private started?: Promise<number>;
+  private readonly nameByArn: Map<string, string>;
 
-  constructor(models: readonly TableModel[]) {
-    for (const model of models) {
-      const table = { model, items: new Map<string, Item>() };
-      this.tables.set(model.name, table);
-      this.tables.set(model.arn, table);
-    }
+  constructor(private readonly models: readonly TableModel[]) {
+    this.nameByArn = new Map(models.map((m) => [m.arn, m.name]));
   }
 
-  /** Every table. */
-  list(): LocalTable[] {
-    return [...new Set(this.tables.values())];
+  /** The tables, as read from the template. */
+  list(): readonly TableModel[] {
+    return this.models;
   }
 
-  /** A table by name or ARN. */
-  get(ref: unknown): LocalTable {
-    const t = typeof ref === 'string' ? this.tables.get(ref) : undefined;
-    if (!t) throw new TableNotFoundError(String(ref));
-    return t;
+  /**
+   * Answers one DynamoDB JSON-protocol operation. The response (status, body, the CRC32 the
+   * SDK checks) is DynamoDB's own wording, passed through untouched.
+   */
+  async handle(operation: string, input: Record<string, unknown>): Promise<AwsResponse> {
+    const port = await this.start();
+    // DynamoDB takes a table ARN wherever it takes a name; dynalite takes names only.
+    const body = typeof input.TableName === 'string' && this.nameByArn.has(input.TableName) ? { ...input, TableName: this.nameByArn.get(input.TableName) } : input;
+    return request(port, operation, body);
+  }
+
+  /** Stops the server; the tables' contents are gone. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    this.started = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private start(): Promise<number> {
+    this.started ??= (async () => {
+      const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+      this.server = server;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve());
+      });
+      const port = (server.address() as AddressInfo).port;
+      for (const model of this.models) await createTable(port, model);
+      return port;
+    })();
+    return this.started;
   }
 }
 
-/** The map key of an item (or a Key), checking that the key attributes are there. */
-export function keyOf(table: LocalTable, item: Item): string {
-  const { partitionKey, sortKey } = table.model;
-  const pk = item[partitionKey];
-  if (!pk) throw Object.assign(new Error(`One or more parameter values were invalid: Missing the key ${partitionKey} in the item`), { name: 'ValidationException' });
-  const sk = sortKey ? item[sortKey] : undefined;
-  if (sortKey && !sk) throw Object.assign(new Error(`One or more parameter values were invalid: Missing the key ${sortKey} in the item`), { name: 'ValidationException' });
-  return JSON.stringify([pk, sk ?? null]);
+async function createTable(port: number, model: TableModel): Promise<void> {
+  const response = await request(port, 'CreateTable', {
+    TableName: model.name,
+    KeySchema: model.keySchema,
+    AttributeDefinitions: model.attributeDefinitions,
+    GlobalSecondaryIndexes: model.globalSecondaryIndexes?.map(({ IndexName, KeySchema, Projection }) => ({ IndexName, KeySchema, Projection })),
+    LocalSecondaryIndexes: model.localSecondaryIndexes?.map(({ IndexName, KeySchema, Projection }) => ({ IndexName, KeySchema, Projection })),
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+  if (response.status !== 200) throw new Error(`Could not create local table ${model.name} (${model.logicalId}): ${String(response.body)}`);
+  // Like DynamoDB, dynalite answers CREATING and turns the table ACTIVE a moment later (a
+  // timer); until then requests get ResourceNotFoundException. Bounded: a few ms in practice.
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const described = await request(port, 'DescribeTable', { TableName: model.name });
+    const table = (JSON.parse(String(described.body)) as { Table?: { TableStatus?: string; GlobalSecondaryIndexes?: Array<{ IndexStatus?: string }> } }).Table;
+    if (table?.TableStatus === 'ACTIVE' && (table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE')) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`Local table ${model.name} (${model.logicalId}) did not become ACTIVE`);
 }
 
-/** Just the key attributes of an item. */
-export function keyAttributes(table: LocalTable, item: Item): Item {
-  const out: Item = { [table.model.partitionKey]: item[table.model.partitionKey] };
-  if (table.model.sortKey) out[table.model.sortKey] = item[table.model.sortKey];
-  return out;
-}
-
-/** Items in key order: by partition key, then sort key (what Scan and Query page through). */
-export function sortedItems(table: LocalTable): Item[] {
-  const { partitionKey, sortKey } = table.model;
-  return [...table.items.values()].sort((a, b) => keyCompare(a[partitionKey], b[partitionKey]) || (sortKey ? keyCompare(a[sortKey], b[sortKey]) : 0));
-}
-
-function keyCompare(a: AttributeValue | undefined, b: AttributeValue | undefined): number {
-  const c = compare(a, b);
-  return Number.isNaN(c) ? 0 : c;
+function request(port: number, operation: string, input: unknown): Promise<AwsResponse> {
+  const payload = JSON.stringify(input);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'content-length': Buffer.byteLength(payload),
+          'x-amz-target': `${TARGET_PREFIX}${operation}`,
+          'x-amz-date': '20260101T000000Z',
+          authorization: LOCAL_AUTHORIZATION,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.0' };
+          const crc = res.headers['x-amz-crc32'];
+          if (typeof crc === 'string') headers['x-amz-crc32'] = crc;
+          resolve({ status: res.statusCode ?? 500, headers, body: Buffer.concat(chunks) });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
