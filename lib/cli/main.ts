@@ -50,7 +50,8 @@ export interface CliIo {
 
 /** Runs the CLI; resolves with the exit code. */
 export async function main(argv: readonly string[], io: CliIo = { out: process.stdout, err: process.stderr, cwd: process.cwd() }): Promise<number> {
-  const [command, ...rest] = argv;
+  // `switchyard --help` and `switchyard -h` ask for the usage, not for a command named so.
+  const [command, ...rest] = argv[0] === '--help' || argv[0] === '-h' ? ['help', ...argv.slice(1)] : argv;
   const fail = (message: string) => {
     io.err.write(`switchyard: ${message}\n`);
     return 1;

@@ -2,3 +2,4 @@
  * Helpers for users' jest tests: `import { templateSerializer } from 'switchyard/testing'`.
  */
 export * from './snapshot';
+export * from './local-app';

@@ -50,6 +50,14 @@ describe('switchyard CLI', () => {
     expect(err.text()).toMatch(/unknown command 'frobnicate'/);
   });
 
+  test.each([['--help'], ['-h'], ['help']])('%s prints usage and succeeds', async (flag) => {
+    const out = capture();
+    const err = capture();
+    expect(await main([flag], { out: out.stream, err: err.stream, cwd: os.tmpdir() })).toBe(0);
+    expect(out.text()).toMatch(/Usage: switchyard <command>/);
+    expect(err.text()).toBe('');
+  });
+
   test('client commands say so when no dev server is running', async () => {
     const err = capture();
     const code = await main(['invoke', 'fn', '--aws-port', String(await closedPort())], { out: capture().stream, err: err.stream, cwd: os.tmpdir() });
