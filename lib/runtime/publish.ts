@@ -10,6 +10,7 @@ import type {
 } from '@aws-sdk/client-eventbridge';
 import { randomUUID } from 'node:crypto';
 import { currentInvocation } from './context';
+import { once } from './once';
 import { EventValidationError, METADATA_KEY, type EventDefinition, type EventMetadata, type InvalidDetail } from './events';
 import { batchEntries, entrySize, MAX_REQUEST_BYTES } from './batching';
 import { logger } from './logger';
@@ -360,22 +361,9 @@ type Sdk = typeof import('@aws-sdk/client-eventbridge');
 // Loaded on first publish, not at import: handlers that never publish (most HTTP routes) do not
 // pay for loading the SDK client during their cold start. The Node.js runtime ships SDK v3, so
 // bundles leave it external.
-let sdk: Promise<Sdk> | undefined;
-let client: Promise<PutEventsClient> | undefined;
-
-function loadSdk(): Promise<Sdk> {
-  sdk ??= import('@aws-sdk/client-eventbridge').catch((error: unknown) => {
-    sdk = undefined;
-    throw error;
-  });
-  return sdk;
-}
-
-function defaultClient(): Promise<PutEventsClient> {
-  // One client per container: it keeps its connections warm across invocations.
-  client ??= loadSdk().then(({ EventBridgeClient }) => new EventBridgeClient({}));
-  return client;
-}
+const loadSdk = /* @__PURE__ */ once((): Promise<Sdk> => import('@aws-sdk/client-eventbridge'));
+// One client per container: it keeps its connections warm across invocations.
+const defaultClient = /* @__PURE__ */ once(async (): Promise<PutEventsClient> => new (await loadSdk()).EventBridgeClient({}));
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

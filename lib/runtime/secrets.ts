@@ -9,6 +9,7 @@
  */
 import type { GetSecretValueCommand, GetSecretValueCommandOutput } from '@aws-sdk/client-secrets-manager';
 import type { GetParameterCommand, GetParameterCommandOutput } from '@aws-sdk/client-ssm';
+import { once } from './once';
 
 /** Environment variable holding, per secret name, where to read it (never its value). */
 export const SECRETS_ENV = 'SWITCHYARD_SECRETS';
@@ -124,43 +125,10 @@ interface Sender<C, O> {
   send(command: C): Promise<O>;
 }
 
-let secretsManagerSdk: Promise<SecretsManagerSdk> | undefined;
-let ssmSdk: Promise<SsmSdk> | undefined;
-let smClient: Promise<Sender<GetSecretValueCommand, GetSecretValueCommandOutput>> | undefined;
-let ssmClientP: Promise<Sender<GetParameterCommand, GetParameterCommandOutput>> | undefined;
-
-function loadSecretsManager(): Promise<SecretsManagerSdk> {
-  secretsManagerSdk ??= import('@aws-sdk/client-secrets-manager').catch((error: unknown) => {
-    secretsManagerSdk = undefined;
-    throw error;
-  });
-  return secretsManagerSdk;
-}
-
-function loadSsm(): Promise<SsmSdk> {
-  ssmSdk ??= import('@aws-sdk/client-ssm').catch((error: unknown) => {
-    ssmSdk = undefined;
-    throw error;
-  });
-  return ssmSdk;
-}
-
-function secretsManagerClient(): Promise<Sender<GetSecretValueCommand, GetSecretValueCommandOutput>> {
-  smClient ??= loadSecretsManager()
-    .then(({ SecretsManagerClient }) => new SecretsManagerClient({}))
-    .catch((error: unknown) => {
-      smClient = undefined;
-      throw error;
-    });
-  return smClient;
-}
-
-function ssmClient(): Promise<Sender<GetParameterCommand, GetParameterCommandOutput>> {
-  ssmClientP ??= loadSsm()
-    .then(({ SSMClient }) => new SSMClient({}))
-    .catch((error: unknown) => {
-      ssmClientP = undefined;
-      throw error;
-    });
-  return ssmClientP;
-}
+const loadSecretsManager = /* @__PURE__ */ once((): Promise<SecretsManagerSdk> => import('@aws-sdk/client-secrets-manager'));
+const loadSsm = /* @__PURE__ */ once((): Promise<SsmSdk> => import('@aws-sdk/client-ssm'));
+// One client per service and container, keeping its connections warm.
+const secretsManagerClient = /* @__PURE__ */ once(
+  async (): Promise<Sender<GetSecretValueCommand, GetSecretValueCommandOutput>> => new (await loadSecretsManager()).SecretsManagerClient({}),
+);
+const ssmClient = /* @__PURE__ */ once(async (): Promise<Sender<GetParameterCommand, GetParameterCommandOutput>> => new (await loadSsm()).SSMClient({}));
