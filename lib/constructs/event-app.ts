@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Annotations, Duration } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -87,6 +87,26 @@ export interface EventAppProps {
    * @default - SSE-SQS for queues, CloudWatch Logs' own encryption for logs
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * Keep every event on the app's bus in an EventBridge archive, for replay; `true` keeps
+   * them indefinitely. The archive is encrypted with `encryptionKey` when one is given.
+   * @default - no archive
+   */
+  readonly archive?: boolean | EventArchiveOptions;
+}
+
+/** How the app's bus archives its events. */
+export interface EventArchiveOptions {
+  /**
+   * How long archived events are kept.
+   * @default - indefinitely
+   */
+  readonly retention?: Duration;
+  /**
+   * Name of the archive.
+   * @default - generated
+   */
+  readonly archiveName?: string;
 }
 
 /**
@@ -111,6 +131,8 @@ export class EventApp extends Construct {
   public readonly functions: Record<string, lambda.IFunction> = {};
   /** Every rule of the app by subscription or schedule name. */
   public readonly rules: Record<string, events.Rule> = {};
+  /** The archive of the bus's events, when `archive` is set. */
+  public readonly archive?: events.Archive;
   /** The app's alarms and dashboard, unless `monitoring: false`. */
   public readonly monitoring?: AppMonitoring;
   /** The live alias (with its deployment group and scaling) of each function that has one, by name. */
@@ -137,7 +159,22 @@ export class EventApp extends Construct {
     this.httpOptions = props.http;
     this.registryProps = props.schemaRegistry === false ? false : props.schemaRegistry === true ? {} : (props.schemaRegistry ?? {});
     this.functionScope = new Construct(this, 'Functions');
+    // The bus itself is not given the key: aws-cdk-lib 2.276's EventBus writes its own ARN
+    // into the key policy, a dependency cycle with a key in the same stack.
     this.bus = props.bus ?? new events.EventBus(this, 'Bus', { eventBusName: props.busName });
+    if (props.archive) {
+      const options = props.archive === true ? {} : props.archive;
+      // events.Archive directly: EventBus.archive() does not pass kmsKey on (aws-cdk-lib 2.276).
+      this.archive = new events.Archive(this, 'Archive', {
+        sourceEventBus: this.bus,
+        archiveName: options.archiveName,
+        description: `Every event on the bus of ${this.node.path}`,
+        // Every event this account puts on the bus: the pattern CDK documents for "archive all".
+        eventPattern: { account: [Stack.of(this).account] },
+        retention: options.retention,
+        kmsKey: props.encryptionKey,
+      });
+    }
     this.monitoring = props.monitoring === false ? undefined : new AppMonitoring(this, 'Monitoring', props.monitoring);
 
     for (const [name, fn] of Object.entries(props.functions ?? {})) this.addFunction(name, fn);

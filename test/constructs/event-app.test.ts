@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { EventApp, EventAppProps } from '../../lib';
@@ -222,5 +223,31 @@ describe('the map form', () => {
       schedules: { Nightly: { schedule: 'rate(1 day)', handler: OTHER } },
     });
     expect(viaProps.toJSON()).toEqual(viaMethods.toJSON());
+  });
+});
+
+describe('bus encryption and archive', () => {
+  test('a customer-managed key encrypts the archive, which keeps every event', () => {
+    const stack = new Stack(new App(), 'Test');
+    const key = new kms.Key(stack, 'Key');
+    const app = new EventApp(stack, 'App', { encryptionKey: key, archive: { retention: Duration.days(30) } });
+    expect(app.archive).toBeDefined();
+    const t = Template.fromStack(stack);
+    const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
+    t.hasResourceProperties('AWS::Events::Archive', {
+      SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AppBus'), 'Arn'] },
+      RetentionDays: 30,
+      KmsKeyIdentifier: keyArn,
+      EventPattern: { account: [{ Ref: 'AWS::AccountId' }] },
+    });
+    t.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: Match.arrayWith(['kms:GenerateDataKey']) })]) },
+    });
+  });
+
+  test('no archive and no bus key unless asked', () => {
+    const t = synth(() => undefined);
+    t.resourceCountIs('AWS::Events::Archive', 0);
+    t.hasResourceProperties('AWS::Events::EventBus', { KmsKeyIdentifier: Match.absent() });
   });
 });
