@@ -4,7 +4,8 @@
  */
 import type { Stack } from 'aws-cdk-lib';
 import { Stage } from 'aws-cdk-lib';
-import { LocalApp, type LocalAppOptions } from '../local';
+import type * as Local from '../local';
+import type { LocalApp, LocalAppOptions } from '../local';
 
 /** What to run: a stack (synthesized here) or an assembly directory. */
 export type LocalAppSource = { readonly stack: Stack } | { readonly assembly: string };
@@ -36,7 +37,11 @@ export interface RunningLocalApp {
  */
 export async function startLocalApp(source: LocalAppSource, options: LocalAppOptions = {}): Promise<RunningLocalApp> {
   const assembly = 'stack' in source ? synthesize(source.stack) : source.assembly;
-  const app = await LocalApp.start(assembly, { httpPort: 0, awsPort: 0, schedules: false, ...options });
+  // Loaded on first use: `switchyard/testing` is also imported by snapshot-only tests, which
+  // should not pay for loading the local runtime (a typed require: an ESM import() would need
+  // a file extension that Jest does not map).
+  const { LocalApp: Runtime } = require('../local') as typeof Local;
+  const app = await Runtime.start(assembly, { httpPort: 0, awsPort: 0, schedules: false, ...options });
   return {
     urls: app.urls,
     awsEndpoint: app.awsEndpoint,
