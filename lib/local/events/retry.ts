@@ -66,7 +66,8 @@ export async function runWithRetries(
     if (next - acceptedAt > maxAgeMs) return { error, condition: 'MaximumEventAgeInSeconds', attempts: n };
     hooks.onRetryScheduled(next, error);
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, delayMs);
+      // A pending retry must not keep the process alive on its own (the servers do that).
+      const timer = setTimeout(resolve, delayMs).unref();
       signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
     });
   }

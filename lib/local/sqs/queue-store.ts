@@ -116,7 +116,7 @@ export class QueueStore {
           q.waiters.delete(wake);
           resolve();
         };
-        const timer = setTimeout(wake, Math.max(1, nextVisible - now));
+        const timer = setTimeout(wake, Math.max(1, nextVisible - now)).unref();
         q.waiters.add(wake);
       });
     }
