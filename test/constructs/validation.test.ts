@@ -191,16 +191,11 @@ describe('synth-time validation', () => {
     const stack = new Stack(new App(), 'Test');
     const app = new EventApp(stack, 'Shop');
     for (const key of ['GET /', 'ANY /files/{proxy+}', 'DELETE /orders/{id}/items/{sku}', 'POST /v1/orders:batch', '$default']) {
-      expect(() => app.addRoute(key, HELLO === key ? OTHER : { entry: HELLO })).not.toThrow();
+      expect(() => app.addRoute(key, { entry: HELLO })).not.toThrow();
     }
-    for (const schedule of ['rate(1 minute)', 'rate(5 minutes)', 'cron(0/15 * ? * MON-FRI *)', 'cron(0 12 L * ? 2026)', 'cron(0 9 ? * 2#1 *)']) {
-      expect(() => app.addSchedule(`S${schedule.length}${Math.abs(hash(schedule))}`, { schedule, handler: OTHER })).not.toThrow();
-    }
+    ['rate(1 minute)', 'rate(5 minutes)', 'cron(0/15 * ? * MON-FRI *)', 'cron(0 12 L * ? 2026)', 'cron(0 9 ? * 2#1 *)'].forEach((schedule, i) => {
+      expect(() => app.addSchedule(`Schedule${i}`, { schedule, handler: OTHER })).not.toThrow();
+    });
   });
 });
 
-function hash(text: string): number {
-  let h = 0;
-  for (const c of text) h = (h * 31 + c.charCodeAt(0)) | 0;
-  return h;
-}
