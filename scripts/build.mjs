@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// `npm run build`: compiles lib/ into dist/, the folder the package's `main`, `exports` and
+// `bin` point at. Runs on `npm ci` in this repository (the `prepare` script) and before
+// `npm pack`/`npm publish`.
+//
+// 1. tsc (tsconfig.build.json): CommonJS JavaScript, .d.ts and source maps for every module.
+//    Node loads these for both `require('switchyard')` and `import 'switchyard'` (its CommonJS
+//    named-export detection reads tsc's output), so one copy of each module is ever loaded.
+// 2. esbuild: `switchyard/runtime` once more as one ES module, served to bundlers through the
+//    `module` export condition (esbuild, webpack, rollup), so a Lambda bundle keeps only the
+//    helpers its handler uses. Node never picks that condition.
+// 3. jose, published as ES modules only, becomes a CommonJS bundle in place of the compiled
+//    lib/local/auth/jose.ts (see that file), so Jest and older Node 20 releases load it.
+// 4. Files that are not TypeScript travel beside the code that loads them by path.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const require = createRequire(import.meta.url);
+
+/** Non-TypeScript files loaded at run time by path, relative to lib/. */
+const ASSETS = ['local/host/worker.mjs', 'ops/prices.json'];
+
+const started = Date.now();
+fs.rmSync(dist, { recursive: true, force: true });
+
+const tscBin = path.join(path.dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+const tsc = spawnSync(process.execPath, [tscBin, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (tsc.status !== 0) {
+  console.error('build: tsc failed');
+  process.exit(tsc.status ?? 1);
+}
+
+for (const asset of ASSETS) {
+  const from = path.join(root, 'lib', asset);
+  const to = path.join(dist, asset);
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.copyFileSync(from, to);
+}
+
+await esbuild.build({
+  entryPoints: [path.join(root, 'lib/runtime/index.ts')],
+  outfile: path.join(dist, 'runtime/index.mjs'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Dependencies (the AWS SDK clients loaded on first use) stay imports, as in the CommonJS build.
+  packages: 'external',
+  sourcemap: true,
+  sourcesContent: true,
+  logLevel: 'warning',
+});
+
+// jose's compiled re-export module becomes jose itself, as CommonJS.
+const JOSE_SHIM = 'local/auth/jose';
+await esbuild.build({
+  entryPoints: [path.join(root, 'lib', `${JOSE_SHIM}.ts`)],
+  outfile: path.join(dist, `${JOSE_SHIM}.js`),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  sourcesContent: true,
+  // jose's MIT license asks for its notice in every copy.
+  banner: { js: `/*!\n * jose ${require('jose/package.json').version}, bundled as CommonJS\n *\n${joseLicense()}\n */` },
+  logLevel: 'warning',
+});
+const direct = listFiles(dist).filter((f) => f.endsWith('.js') && !f.endsWith(`${JOSE_SHIM}.js`) && /require\("jose"\)/.test(fs.readFileSync(f, 'utf8')));
+if (direct.length) {
+  console.error(`build: ${direct.map((f) => path.relative(root, f)).join(', ')} require jose directly; import it from lib/${JOSE_SHIM}.ts instead`);
+  process.exit(1);
+}
+
+console.error(`build: dist/ written in ${Date.now() - started} ms`);
+
+function listFiles(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+function joseLicense() {
+  const file = path.join(path.dirname(require.resolve('jose/package.json')), 'LICENSE.md');
+  return fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => ` * ${line}`.trimEnd()).join('\n');
+}
