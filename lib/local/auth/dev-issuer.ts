@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK, type JSONWebKeySet } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK, type JSONWebKeySet } from './jose';
 
 /** Key id of the development key, so a token's origin is visible in its header. */
 export const DEV_KEY_ID = 'switchyard-dev';

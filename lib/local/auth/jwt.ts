@@ -6,7 +6,7 @@
  * `www-authenticate` header saying why.
  */
 import * as fs from 'node:fs';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JSONWebKeySet } from './jose';
 import type { JwtAuthModel } from '../../model';
 import type { DevIssuer } from './dev-issuer';
 import { type AuthDecision, type RequestParts, deny, identityValues } from './decision';
