@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Fixture projects (e.g. the consumer app the package test installs) carry their own tests.
+  testPathIgnorePatterns: ['/node_modules/', '/fixtures/'],
   // Sucrase strips types without the TypeScript compiler API (TypeScript 7 has none) and is
   // pure JavaScript: @swc/jest and Jest 30 pull per-platform binaries that the registry
   // mirror lacks for other platforms, which makes `npm ci` reject the lock file.
