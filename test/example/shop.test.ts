@@ -54,8 +54,8 @@ describe('the snapshot serializer', () => {
       const synthCopy = (name: string, edit?: (dir: string) => void): object => {
         const dir = path.join(work, name);
         fs.cpSync(path.join(cwd, 'lambdas'), path.join(dir, 'lambdas'), { recursive: true });
-        // Handlers import zod and switchyard/runtime (a self-reference through package.json).
-        fs.copyFileSync(path.join(cwd, 'package.json'), path.join(dir, 'package.json'));
+        // Handlers import zod and switchyard/runtime (resolved to lib/ by tsconfig.json's paths).
+        for (const file of ['package.json', 'tsconfig.json']) fs.copyFileSync(path.join(cwd, file), path.join(dir, file));
         for (const link of ['node_modules', 'lib']) fs.symlinkSync(path.join(cwd, link), path.join(dir, link));
         edit?.(dir);
         process.chdir(dir);
