@@ -39,7 +39,23 @@ export class StackAttributes implements ResourceAttributes {
       case 'AWS::DynamoDB::GlobalTable':
         return this.name(logicalId);
       case 'AWS::ApiGatewayV2::Api':
+      case 'AWS::ApiGateway::RestApi':
+      case 'AWS::ApiGateway::Resource':
+      case 'AWS::ApiGateway::ApiKey':
+      case 'AWS::ApiGateway::UsagePlan':
+      case 'AWS::ApiGateway::Authorizer':
+      case 'AWS::ApiGateway::Deployment':
+      case 'AWS::ApiGateway::RequestValidator':
         return apiId(this.stackName, logicalId);
+      case 'AWS::ApiGateway::Stage':
+        return this.resolver.resolveString(r.Properties?.StageName);
+      case 'AWS::ApiGateway::Model':
+        return r.Properties?.Name === undefined ? logicalId : this.resolver.resolveString(r.Properties.Name);
+      case 'AWS::Cognito::UserPool':
+        // Pool ids look like `us-east-1_AbCdEfGhI`.
+        return `${this.env.region}_${apiId(this.stackName, logicalId).slice(0, 9)}`;
+      case 'AWS::Cognito::UserPoolClient':
+        return apiId(this.stackName, logicalId) + apiId(this.stackName, `${logicalId}/client`).slice(0, 16);
       case 'AWS::Lambda::Alias':
       case 'AWS::Lambda::Version':
         // Both answer `Ref` with a qualified function ARN.
@@ -74,6 +90,15 @@ export class StackAttributes implements ResourceAttributes {
         return apiId(this.stackName, logicalId);
       case 'AWS::ApiGatewayV2::Api.ApiEndpoint':
         return `https://${apiId(this.stackName, logicalId)}.execute-api.${region}.amazonaws.com`;
+      case 'AWS::ApiGateway::RestApi.RestApiId':
+        return apiId(this.stackName, logicalId);
+      case 'AWS::ApiGateway::RestApi.RootResourceId':
+        return rootResourceId(this.stackName, logicalId);
+      case 'AWS::Cognito::UserPool.Arn':
+        return `arn:${partition}:cognito-idp:${region}:${account}:userpool/${this.ref(logicalId)}`;
+      case 'AWS::Cognito::UserPool.ProviderName':
+      case 'AWS::Cognito::UserPool.ProviderURL':
+        return `cognito-idp.${region}.amazonaws.com/${this.ref(logicalId)}`;
       case 'AWS::DynamoDB::Table.Arn':
       case 'AWS::DynamoDB::GlobalTable.Arn':
         return `arn:${partition}:dynamodb:${region}:${account}:table/${name}`;
@@ -136,6 +161,11 @@ export function apiId(stackName: string, logicalId: string): string {
   const digest = createHash('sha256').update(`${stackName}/${logicalId}`).digest();
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   return Array.from(digest.subarray(0, 10), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** The local id of a REST API's root resource (`/`), what `Fn::GetAtt [api, RootResourceId]` answers. */
+export function rootResourceId(stackName: string, apiLogicalId: string): string {
+  return apiId(stackName, `${apiLogicalId}/`);
 }
 
 const NAME_PROPERTY: Readonly<Record<string, string>> = {

@@ -10,6 +10,7 @@ import { StackAttributes, type LocalEnvironment } from './physical';
 import { readEventBuses, readQueues, readRules, readTables } from './read-events';
 import { readFunctions } from './read-functions';
 import { readHttpApis } from './read-http';
+import { readRestApis } from './read-rest';
 import type { AppModel, EventBusModel } from './types';
 
 /** Options for {@link readAppModel}. */
@@ -87,6 +88,7 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
     accountId: env.accountId,
     functions,
     httpApis: contexts.flatMap((ctx) => readHttpApis(ctx, functionOf, skipped)),
+    restApis: contexts.flatMap((ctx) => readRestApis(ctx, functionOf, skipped)),
     eventBuses: [defaultBus, ...customBuses.filter((b) => b.name !== 'default')],
     rules: contexts.flatMap(readRules),
     queues: contexts.flatMap(readQueues),

@@ -126,6 +126,151 @@ export interface HttpApiModel extends ResourceRef {
   readonly cors?: CorsModel;
 }
 
+/** A throttle: steady requests per second and burst (token bucket size). */
+export interface ThrottleModel {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/** A stage of a REST API (`AWS::ApiGateway::Stage`, or a `Deployment` with a `StageName`). */
+export interface RestStageModel {
+  readonly name: string;
+  /** Stage variables (`stageVariables` in events). */
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+/** What a REST method's integration does locally. */
+export type RestIntegrationModel =
+  | {
+      /** Lambda proxy integration: the function gets the REST proxy event. */
+      readonly type: 'AWS_PROXY';
+      readonly functionLogicalId: string;
+      /** `TimeoutInMillis` (REST default 29000). */
+      readonly timeoutMs: number;
+    }
+  | {
+      /** API Gateway answers itself from the request template and the integration responses. */
+      readonly type: 'MOCK';
+      /** Content type -> VTL request template (it selects the status code). */
+      readonly requestTemplates: Readonly<Record<string, string>>;
+      readonly integrationResponses: readonly RestIntegrationResponseModel[];
+    }
+  | {
+      /** An integration the local runtime does not run (HTTP, AWS service, VPC link, ...). */
+      readonly type: 'NOT_SERVED';
+      /** Why, for `dev`'s start-up list and the 501 answer: `HTTP_PROXY integration to https://...`. */
+      readonly description: string;
+    };
+
+/** One `IntegrationResponses` entry of a MOCK integration. */
+export interface RestIntegrationResponseModel {
+  readonly statusCode: string;
+  /** Regex over the integration's status code; absent for the default response. */
+  readonly selectionPattern?: string;
+  /** `method.response.header.X` -> `'literal'` or a request/integration expression. */
+  readonly responseParameters: Readonly<Record<string, string>>;
+  /** Content type -> VTL response template. */
+  readonly responseTemplates: Readonly<Record<string, string>>;
+}
+
+/** Lambda (`TOKEN` or `REQUEST`) authorizer of a REST API. */
+export interface RestLambdaAuthModel {
+  readonly type: 'TOKEN' | 'REQUEST';
+  readonly authorizerLogicalId: string;
+  /** The authorizer function's logical id ('' when it is not a local function: every request is refused with 500). */
+  readonly functionLogicalId: string;
+  /** `method.request.header.Authorization`, `method.request.querystring.x`, `stageVariables.x`, `context.x`. */
+  readonly identitySource: readonly string[];
+  /** TOKEN only: a token must match this regex, else 401 without calling the authorizer. */
+  readonly identityValidationExpression?: string;
+  /** `AuthorizerResultTtlInSeconds` (default 300, 0 disables caching). */
+  readonly ttlSeconds: number;
+}
+
+/** Cognito user pool authorizer of a REST API. */
+export interface RestCognitoAuthModel {
+  readonly type: 'COGNITO_USER_POOLS';
+  readonly authorizerLogicalId: string;
+  /** `https://cognito-idp.<region>.amazonaws.com/<poolId>` of each `ProviderARNs` pool. */
+  readonly issuers: readonly string[];
+  readonly identitySource: readonly string[];
+  /** The method's `AuthorizationScopes`: with scopes an access token carrying one is needed, else an ID token. */
+  readonly scopes: readonly string[];
+}
+
+/** Who may call a REST method. */
+export type RestAuthModel = RestLambdaAuthModel | RestCognitoAuthModel | { readonly type: 'AWS_IAM' };
+
+/** One method of a REST API resource. */
+export interface RestMethodModel extends ResourceRef {
+  /** The local id of its resource (what `requestContext.resourceId` shows). */
+  readonly resourceId: string;
+  /** The resource path with its parameters: `/items/{id}`, `/{proxy+}`, `/`. */
+  readonly resourcePath: string;
+  /** `GET`, ..., or `ANY`. */
+  readonly httpMethod: string;
+  /** `<httpMethod> <resourcePath>`, the key routes are selected by. */
+  readonly routeKey: string;
+  readonly integration: RestIntegrationModel;
+  /** Absent for `AuthorizationType: NONE`. */
+  readonly auth?: RestAuthModel;
+  readonly apiKeyRequired: boolean;
+  /** The method's request validator, when it has one. */
+  readonly validator?: { readonly body: boolean; readonly parameters: boolean };
+  /** `RequestParameters` marked required: `method.request.querystring.x`, `method.request.header.x`, `method.request.path.x`. */
+  readonly requiredParameters: readonly string[];
+  /** Content type -> model name (`RequestModels`). */
+  readonly requestModels: Readonly<Record<string, string>>;
+}
+
+/** A customized gateway response (`AWS::ApiGateway::GatewayResponse`). */
+export interface GatewayResponseModel {
+  /** `DEFAULT_4XX`, `UNAUTHORIZED`, ... */
+  readonly responseType: string;
+  readonly statusCode?: number;
+  /** `gatewayresponse.header.X` -> `'literal'` or `method.request.header.Y`, ... */
+  readonly responseParameters: Readonly<Record<string, string>>;
+  readonly responseTemplates: Readonly<Record<string, string>>;
+}
+
+/** An API key (`AWS::ApiGateway::ApiKey`). */
+export interface ApiKeyModel extends ResourceRef {
+  /** The local key id. */
+  readonly id: string;
+  readonly name: string;
+  /** The template's `Value`; absent when API Gateway would generate one (the local runtime does too). */
+  readonly value?: string;
+  readonly enabled: boolean;
+}
+
+/** A usage plan as it applies to one REST API. */
+export interface UsagePlanModel extends ResourceRef {
+  readonly name: string;
+  /** The stages of this API the plan covers, with per-method throttles keyed `/items/{id}/GET`. */
+  readonly stages: ReadonlyArray<{ readonly stage: string; readonly methodThrottles: Readonly<Record<string, ThrottleModel>> }>;
+  readonly throttle?: ThrottleModel;
+  /** Requests per period; `offset` days into the period it starts (WEEK/MONTH). */
+  readonly quota?: { readonly limit: number; readonly period: 'DAY' | 'WEEK' | 'MONTH'; readonly offset: number };
+  readonly apiKeys: readonly ApiKeyModel[];
+}
+
+/** An API Gateway REST (v1) API. */
+export interface RestApiModel extends ResourceRef {
+  readonly name: string;
+  /** A stable local API id. */
+  readonly apiId: string;
+  readonly stages: readonly RestStageModel[];
+  readonly methods: readonly RestMethodModel[];
+  /** Content types handled as binary (a wildcard such as `image/*` matches a family). */
+  readonly binaryMediaTypes: readonly string[];
+  /** Where API keys come from: the `x-api-key` header, or the authorizer's `usageIdentifierKey`. */
+  readonly apiKeySource: 'HEADER' | 'AUTHORIZER';
+  /** Request models by name: JSON Schema draft 4. */
+  readonly models: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly gatewayResponses: readonly GatewayResponseModel[];
+  readonly usagePlans: readonly UsagePlanModel[];
+}
+
 /** An EventBridge event bus (the account's `default` bus is always present). */
 export interface EventBusModel {
   readonly name: string;
@@ -211,6 +356,8 @@ export interface AppModel {
   readonly accountId: string;
   readonly functions: readonly FunctionModel[];
   readonly httpApis: readonly HttpApiModel[];
+  /** API Gateway REST (v1) APIs. */
+  readonly restApis: readonly RestApiModel[];
   readonly eventBuses: readonly EventBusModel[];
   readonly rules: readonly RuleModel[];
   readonly queues: readonly QueueModel[];

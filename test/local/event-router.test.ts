@@ -20,6 +20,7 @@ const model: AppModel = {
   accountId: '000000000000',
   functions: [],
   httpApis: [],
+  restApis: [],
   eventBuses: [{ name: 'default', arn: 'arn:aws:events:us-east-1:000000000000:event-bus/default' }, { name: 'bus', arn: 'arn:aws:events:us-east-1:000000000000:event-bus/bus' }],
   rules: [
     rule('exact', { source: ['shop'] }),
