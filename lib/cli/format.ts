@@ -24,7 +24,10 @@ export function summary(app: LocalApp): string {
       return [method, `${a.url}${path}`, displayName(r.functionLogicalId)];
     }),
   );
+  routes.push(...restRoutes(app));
   if (routes.length) out.push('Routes', table([['METHOD', 'URL', 'FUNCTION'], ...routes]), '');
+  const keys = app.apiKeys();
+  if (keys.length) out.push('API keys (x-api-key)', table([['KEY', 'VALUE', 'USAGE PLANS'], ...keys.map((k) => [displayName(k.key.logicalId), k.value, k.plans.join(', ')])]), '');
   const fns = app.model.functions.map((f) => [displayName(f.logicalId), f.runtime, `${f.timeoutSeconds}s`, f.reservedConcurrency === undefined ? '-' : String(f.reservedConcurrency), f.source ? 'watch' : '-']);
   out.push('Functions', table([['NAME', 'RUNTIME', 'TIMEOUT', 'RESERVED', 'RELOAD'], ...fns]), '');
   const rules = app.model.rules.filter((r) => r.eventPattern);
@@ -43,6 +46,19 @@ export function summary(app: LocalApp): string {
   out.push(`AWS endpoint  ${app.awsEndpoint}  (EventBridge, Lambda, SQS, DynamoDB; set AWS_ENDPOINT_URL to use it)`);
   for (const s of app.skipped) out.push(`not served: ${s}`);
   return out.join('\n');
+}
+
+/** REST methods as Routes rows (CORS preflight MOCK methods left out: they are API Gateway's, not the app's). */
+function restRoutes(app: LocalApp): string[][] {
+  return app.restApis.flatMap((a) =>
+    a.api.methods
+      .filter((m) => !(m.httpMethod === 'OPTIONS' && m.integration.type === 'MOCK'))
+      .map((m) => {
+        const i = m.integration;
+        const target = i.type === 'AWS_PROXY' ? displayName(i.functionLogicalId) : i.type === 'MOCK' ? '(mock)' : '(not served)';
+        return [m.httpMethod, `${a.url}${m.resourcePath === '/' ? '/' : m.resourcePath}`, target];
+      }),
+  );
 }
 
 function targetName(app: LocalApp, arn: string): string {

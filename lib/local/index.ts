@@ -6,6 +6,8 @@ export { FunctionHost, type FunctionHostOptions, type InvokeRequest, type Invoke
 export { FunctionNotFoundError, ThrottledError, HostStoppedError } from './host/errors';
 export type { LambdaErrorPayload } from './host/protocol';
 export { HttpGateway, type ServedApi, type HttpRequestRecord } from './http/gateway';
+export { RestGateway, type ServedRestApi } from './http/rest-gateway';
+export type { LocalApiKey } from './auth/api-keys';
 export { AwsEndpoint } from './aws/server';
 export { EventRouter, envelope, type EventEnvelope, type PutEventsRequestEntry, type PutEventsResultEntry } from './events/event-router';
 export { DeliveryLedger, type DeliveryRecord, type DeliveryState, type DeliveryKind, type LedgerFilter } from './events/ledger';

@@ -7,12 +7,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readAppModel, type AppModel } from '../model';
 import { LocalAuth, SecretStore, type LocalAuthOptions } from './auth';
+import { ApiKeyStore, type LocalApiKey } from './auth/api-keys';
+import { RestAuthorizers } from './auth/rest-authorizers';
 import { AwsEndpoint } from './aws/server';
 import { Deliverer } from './events/delivery';
 import { EventRouter, type PutEventsRequestEntry } from './events/event-router';
 import { DeliveryLedger } from './events/ledger';
 import { FunctionHost, type InvokeResult } from './host/function-host';
 import { HttpGateway, type ServedApi } from './http/gateway';
+import { RestGateway, type ServedRestApi } from './http/rest-gateway';
+import { UsagePlanLimiter } from './http/rest-usage';
 import { Scheduler } from './schedule/scheduler';
 import { TableStore } from './dynamodb/table-store';
 import { QueueStore } from './sqs/queue-store';
@@ -20,7 +24,7 @@ import { HotReloader } from './watch/hot-reload';
 
 /** Options for {@link LocalApp.start}. */
 export interface LocalAppOptions {
-  /** Port of the first HTTP API (others follow). 0 picks free ports. @default 3000 */
+  /** Port of the first HTTP API (others follow, then the REST APIs on the next free ports). 0 picks free ports. @default 3000 */
   readonly httpPort?: number;
   /** Port of the AWS-compatible endpoint. 0 picks a free port. @default 4010 */
   readonly awsPort?: number;
@@ -85,6 +89,10 @@ export class LocalApp {
   readonly router: EventRouter;
   readonly scheduler: Scheduler;
   readonly gateway: HttpGateway;
+  /** The REST (v1) APIs' gateway. */
+  readonly restGateway: RestGateway;
+  /** Local values of the REST APIs' API keys (template values, else generated into `.switchyard/api-keys.json`). */
+  readonly apiKeyStore: ApiKeyStore;
   readonly reloader?: HotReloader;
   /** Route authorization (JWT, Lambda authorizers with their cache, IAM). */
   readonly auth: LocalAuth;
@@ -112,6 +120,9 @@ export class LocalApp {
     this.auth = new LocalAuth(this.host, model.accountId, { projectDir, ...options.auth });
     this.secrets = SecretStore.forProject(projectDir, model.region, model.accountId);
     this.gateway = new HttpGateway(model.httpApis, this.host, { port: options.httpPort ?? 3000, host: options.hostname, accountId: model.accountId, region: model.region, auth: this.auth });
+    this.apiKeyStore = ApiKeyStore.load(model.restApis, path.join(projectDir || os.tmpdir(), '.switchyard'));
+    const authorizers = new RestAuthorizers(this.host, () => this.auth.jwtVerifier(), { accountId: model.accountId, credentials: options.auth?.iamCredentials });
+    this.restGateway = new RestGateway(model.restApis, this.host, { host: options.hostname, accountId: model.accountId, region: model.region, authorizers, limiter: new UsagePlanLimiter(this.apiKeyStore) });
     if (options.watch) {
       this.reloader = new HotReloader(model.functions, this.host, options.buildDir ?? path.join(projectDir || os.tmpdir(), '.switchyard', 'build'));
     }
@@ -122,9 +133,19 @@ export class LocalApp {
     return this.gateway.apisServed;
   }
 
-  /** Base URL of each HTTP API. */
+  /** The REST APIs with their stage URLs, in model order. */
+  get restApis(): readonly ServedRestApi[] {
+    return this.restGateway.apisServed;
+  }
+
+  /** Base URL of each HTTP API, then of each REST API (its first stage: `http://127.0.0.1:3001/prod`). */
   get urls(): string[] {
-    return this.apis.map((a) => a.url);
+    return [...this.apis.map((a) => a.url), ...this.restApis.map((a) => a.url)];
+  }
+
+  /** The REST APIs' API keys with their local values, for `x-api-key`. */
+  apiKeys(): LocalApiKey[] {
+    return this.apiKeyStore.list();
   }
 
   /** Invokes a function synchronously (by name, ARN or logical id) with a JSON-serializable event. */
@@ -150,12 +171,15 @@ export class LocalApp {
     this.scheduler.stop();
     this.reloader?.stop();
     this.queues.stop();
-    await Promise.all([this.gateway.stop(), this.endpoint.close(), this.tables.stop()]);
+    await Promise.all([this.gateway.stop(), this.restGateway.stop(), this.endpoint.close(), this.tables.stop()]);
     await this.host.stop();
   }
 
   private async startServices(): Promise<void> {
-    await this.gateway.start();
+    const http = await this.gateway.start();
+    // REST APIs take the ports after the HTTP APIs'.
+    const first = this.options.httpPort ?? 3000;
+    await this.restGateway.start(first === 0 ? 0 : http.length ? Math.max(...http.map((a) => a.port)) + 1 : first);
     this.endpoint.attach({ host: this.host, router: this.router, queues: this.queues, tables: this.tables, deliverer: this.deliverer, ledger: this.ledger, scheduler: this.scheduler, secrets: this.secrets, auth: this.auth });
     if (this.options.schedules !== false) this.scheduler.start();
     this.reloader?.start();

@@ -29,6 +29,14 @@ export function synthNodejsFunctionApp(): string {
   return synthCached('nodejs', [path.join(fixtures, 'nodejs-function-app.ts'), path.join(fixtures, 'nodejs-fn', 'handler.ts')], [path.join(fixtures, 'nodejs-function-app.ts')]);
 }
 
+/** Synthesizes the REST API fixture (plain aws-cdk-lib `RestApi`, handlers not bundled); cached likewise. */
+export function synthRestApp(): string {
+  const fixtures = path.join(__dirname, 'fixtures');
+  const handlers = path.join(fixtures, 'rest-handlers');
+  const app = path.join(fixtures, 'rest-app.ts');
+  return synthCached('rest', [app, ...fs.readdirSync(handlers).sort().map((f) => path.join(handlers, f))], [app]);
+}
+
 /**
  * Synthesizes the repository's example app (bin/app.ts) through cdk.json, as `switchyard dev`
  * does; cached per content of the sources it is built from.

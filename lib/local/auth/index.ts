@@ -92,7 +92,8 @@ export class LocalAuth {
     return this.options.stateDir ?? path.join(this.options.projectDir ?? process.cwd(), '.switchyard');
   }
 
-  private jwtVerifier(): Promise<JwtVerifier> {
+  /** The JWT verifier (development issuer and configured key sets), created on first use. */
+  jwtVerifier(): Promise<JwtVerifier> {
     // Loaded on the first JWT request: apps without JWT routes never create a key.
     this.jwt ??= (async () => {
       const devIssuer = this.options.devIssuer === false ? undefined : await this.devIssuer();

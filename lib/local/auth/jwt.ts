@@ -40,21 +40,9 @@ export class JwtVerifier {
     const token = raw.replace(/^Bearer\s+/i, '').trim();
     const invalid = (description: string) => deny(401, 'Unauthorized', { 'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${description}"` });
 
-    let payload: JWTPayload | undefined;
-    let failure = 'signature is invalid';
-    for (const keys of this.keysFor(auth.issuer)) {
-      try {
-        payload = (await jwtVerify(token, keys, { clockTolerance: 0 })).payload;
-        break;
-      } catch (err) {
-        if (err instanceof errors.JWTExpired) return invalid('the token has expired');
-        if (err instanceof errors.JWTClaimValidationFailed) return invalid(`the token's "${err.claim}" claim is not valid`);
-        if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return invalid('the token is malformed');
-        // Signature or key mismatch with this key set: try the next one.
-        failure = err instanceof errors.JWKSNoMatchingKey ? 'no key of the issuer matches the token' : 'signature is invalid';
-      }
-    }
-    if (!payload) return invalid(this.keysFor(auth.issuer).length ? failure : `no keys are configured locally for issuer ${auth.issuer}`);
+    const verified = await this.verify(token, auth.issuer);
+    if ('failure' in verified) return invalid(verified.failure);
+    const { payload } = verified;
     if (payload.iss !== auth.issuer) return invalid('the token does not have a valid issuer');
     const audiences = payload.aud === undefined ? (typeof payload.client_id === 'string' ? [payload.client_id] : []) : ([] as string[]).concat(payload.aud);
     if (!audiences.some((a) => auth.audience.includes(a))) return invalid('the token does not have a valid audience');
@@ -66,6 +54,26 @@ export class JwtVerifier {
       });
     }
     return { allowed: true, context: { jwt: { claims: payload, scopes: tokenScopes.length ? tokenScopes : null } } };
+  }
+
+  /**
+   * Verifies a token's signature against the issuer's keys (and the development key, when
+   * trusted) and its `exp`/`nbf`; the caller checks the claims its authorizer cares about.
+   */
+  async verify(token: string, issuer: string): Promise<{ payload: JWTPayload } | { failure: string }> {
+    let failure = 'signature is invalid';
+    for (const keys of this.keysFor(issuer)) {
+      try {
+        return { payload: (await jwtVerify(token, keys, { clockTolerance: 0 })).payload };
+      } catch (err) {
+        if (err instanceof errors.JWTExpired) return { failure: 'the token has expired' };
+        if (err instanceof errors.JWTClaimValidationFailed) return { failure: `the token's "${err.claim}" claim is not valid` };
+        if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return { failure: 'the token is malformed' };
+        // Signature or key mismatch with this key set: try the next one.
+        failure = err instanceof errors.JWKSNoMatchingKey ? 'no key of the issuer matches the token' : 'signature is invalid';
+      }
+    }
+    return { failure: this.keysFor(issuer).length ? failure : `no keys are configured locally for issuer ${issuer}` };
   }
 
   private keysFor(issuer: string): KeySet[] {

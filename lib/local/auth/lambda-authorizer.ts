@@ -8,6 +8,7 @@
 import type { LambdaAuthModel } from '../../model';
 import type { FunctionHost } from '../host/function-host';
 import { type AuthDecision, type RequestParts, deny, identityValues } from './decision';
+import { evaluatePolicy } from './policy';
 
 interface Cached {
   readonly decision: AuthDecision;
@@ -62,9 +63,9 @@ export class LambdaAuthorizers {
       if (typeof answer.isAuthorized !== 'boolean') return deny(500, 'Internal Server Error');
       return answer.isAuthorized ? { allowed: true, context: { lambda: contextOf(answer.context) } } : deny(403, 'Forbidden');
     }
-    const allowed = policyAllows(answer.policyDocument, routeArn);
-    if (allowed === undefined) return deny(500, 'Internal Server Error');
-    if (!allowed) return deny(403, 'Forbidden');
+    const verdict = evaluatePolicy(answer.policyDocument, routeArn);
+    if (verdict === undefined) return deny(500, 'Internal Server Error');
+    if (verdict !== 'allow') return deny(403, 'Forbidden');
     const context = contextOf(answer.context);
     return { allowed: true, context: auth.payloadFormatVersion === '2.0' ? { lambda: context } : { ...context, principalId: answer.principalId } };
   }
@@ -78,23 +79,4 @@ function authorizerFields(auth: LambdaAuthModel, values: string[], routeArn: str
 
 function contextOf(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-/** IAM-policy answers: true when an Allow covers the route and no Deny does; undefined when malformed. */
-function policyAllows(policy: unknown, routeArn: string): boolean | undefined {
-  const statements = (policy as { Statement?: unknown } | undefined)?.Statement;
-  if (!Array.isArray(statements)) return undefined;
-  let allowed = false;
-  for (const s of statements as Array<Record<string, unknown>>) {
-    const resources = ([] as unknown[]).concat(s.Resource ?? []).map(String);
-    if (!resources.some((r) => arnMatches(r, routeArn))) continue;
-    if (s.Effect === 'Deny') return false;
-    if (s.Effect === 'Allow') allowed = true;
-  }
-  return allowed;
-}
-
-function arnMatches(pattern: string, arn: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return re.test(arn);
 }

@@ -7,13 +7,13 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpApiModel } from '../../model';
 import type { LocalAuth } from '../auth';
-import { ThrottledError } from '../host/errors';
 import type { FunctionHost } from '../host/function-host';
 import { readBody } from '../read-body';
 import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
 import { eventV1, eventV2, type GatewayRequest } from './request-event';
 import { errorResponse, responseFromLambda, type GatewayResponse } from './response';
 import { compileRoutes, selectRoute, type CompiledRoute } from './routes';
+import { closeAll, invokeIntegration, listen } from './serve';
 
 /** Options for {@link HttpGateway}. */
 export interface HttpGatewayOptions {
@@ -88,15 +88,7 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
 
   /** Stops every server and closes open connections. */
   async stop(): Promise<void> {
-    await Promise.all(
-      this.servers.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            s.close(() => resolve());
-            s.closeAllConnections();
-          }),
-      ),
-    );
+    await closeAll(this.servers);
     this.servers.length = 0;
     this.served = [];
   }
@@ -140,6 +132,7 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
               rawPath,
               rawQueryString,
               headers: req.headers,
+              rawHeaders: req.rawHeaders,
               body,
               sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
               localPort: req.socket.localPort ?? 0,
@@ -185,22 +178,9 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
   }
 
   private async invoke(route: CompiledRoute, event: Record<string, unknown>): Promise<GatewayResponse> {
-    const fn = this.host.find(route.route.functionLogicalId);
-    if (!fn) return errorResponse(500);
-    let timer: NodeJS.Timeout | undefined;
-    // The integration timeout cuts the request short; the invocation itself runs on, as on AWS.
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), route.route.timeoutMs)));
-    try {
-      const result = await Promise.race([this.host.invoke(fn.name, { payload: JSON.stringify(event), overflow: 'throttle' }), timedOut]);
-      if (result === 'timeout') return errorResponse(503);
-      if (result.error) return errorResponse(500);
-      return responseFromLambda(result.payload, route.route.payloadFormatVersion);
-    } catch (err) {
-      if (err instanceof ThrottledError) return errorResponse(429);
-      return errorResponse(500);
-    } finally {
-      clearTimeout(timer);
-    }
+    const outcome = await invokeIntegration(this.host, route.route.functionLogicalId, event, route.route.timeoutMs);
+    if (outcome.kind === 'result') return responseFromLambda(outcome.payload, route.route.payloadFormatVersion);
+    return errorResponse(outcome.kind === 'timeout' ? 503 : outcome.kind === 'throttled' ? 429 : 500);
   }
 }
 
@@ -220,14 +200,4 @@ function write(res: http.ServerResponse, r: GatewayResponse): void {
   res.setHeader('content-length', r.body.length);
   res.setHeader('apigw-requestid', Math.random().toString(36).slice(2, 14));
   res.end(r.body);
-}
-
-function listen(server: http.Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

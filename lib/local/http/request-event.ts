@@ -12,6 +12,8 @@ export interface GatewayRequest {
   readonly rawPath: string;
   readonly rawQueryString: string;
   readonly headers: IncomingHttpHeaders;
+  /** The headers as received (`req.rawHeaders`), so repeated headers keep every value. */
+  readonly rawHeaders?: readonly string[];
   readonly body: Buffer;
   readonly sourceIp: string;
   readonly localPort: number;
@@ -58,8 +60,7 @@ export function eventV2(req: GatewayRequest, match: RouteMatch): Record<string, 
 
 /** Builds a payload format 1.0 event (REST-API-style proxy event). */
 export function eventV1(req: GatewayRequest, match: RouteMatch): Record<string, unknown> {
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) multiValueHeaders[k] = Array.isArray(v) ? v : [v];
+  const multiValueHeaders = Object.fromEntries(headerValues(req));
   const query = parseQuery(req.rawQueryString);
   const now = new Date();
   const body = bodyOf(req);
@@ -102,13 +103,12 @@ export function eventV1(req: GatewayRequest, match: RouteMatch): Record<string, 
 function joinedHeaders(req: GatewayRequest): { headers: Record<string, string>; cookies: string[] } {
   const headers: Record<string, string> = {};
   let cookies: string[] = [];
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
+  for (const [k, v] of headerValues(req)) {
     if (k === 'cookie') {
-      cookies = (Array.isArray(v) ? v : [v]).flatMap((c) => c.split(';')).map((c) => c.trim()).filter(Boolean);
+      cookies = v.flatMap((c) => c.split(';')).map((c) => c.trim()).filter(Boolean);
       continue;
     }
-    headers[k] = Array.isArray(v) ? v.join(',') : v;
+    headers[k] = v.join(',');
   }
   headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${req.sourceIp}` : req.sourceIp;
   headers['x-forwarded-port'] = String(req.localPort);
@@ -117,7 +117,24 @@ function joinedHeaders(req: GatewayRequest): { headers: Record<string, string>; 
   return { headers, cookies };
 }
 
-function parseQuery(raw: string): Map<string, string[]> {
+/**
+ * Each header's values as the client sent them, names lower-cased (or as first sent, with
+ * `keepCase`). Node joins repeated headers with ", " in `req.headers`; API Gateway joins with ",".
+ */
+export function headerValues(req: Pick<GatewayRequest, 'headers' | 'rawHeaders'>, keepCase = false): Array<[string, string[]]> {
+  if (!req.rawHeaders) return Object.entries(req.headers).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Array.isArray(v) ? v : [v!]]);
+  const byName = new Map<string, [string, string[]]>();
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i];
+    const entry = byName.get(name.toLowerCase());
+    if (entry) entry[1].push(req.rawHeaders[i + 1]);
+    else byName.set(name.toLowerCase(), [keepCase ? name : name.toLowerCase(), [req.rawHeaders[i + 1]]]);
+  }
+  return [...byName.values()];
+}
+
+/** Query parameters with every value of each, in order. */
+export function parseQuery(raw: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   if (!raw) return out;
   for (const [k, v] of new URLSearchParams(raw)) {
@@ -136,7 +153,8 @@ function bodyOf(req: GatewayRequest): { text: string; base64: boolean } | undefi
   return text ? { text: req.body.toString('utf8'), base64: false } : { text: req.body.toString('base64'), base64: true };
 }
 
-function isUtf8(b: Buffer): boolean {
+/** True when the bytes are valid UTF-8. */
+export function isUtf8(b: Buffer): boolean {
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(b);
     return true;
@@ -145,7 +163,8 @@ function isUtf8(b: Buffer): boolean {
   }
 }
 
-function requestIdOf(): string {
+/** A new request id in API Gateway's shape. */
+export function requestIdOf(): string {
   // API Gateway request ids look like `JKJaXmPLvHcESHA=`; a UUID-derived one is as unique.
   return Buffer.from(randomUUID().replace(/-/g, '').slice(0, 20), 'hex').toString('base64');
 }
@@ -153,7 +172,7 @@ function requestIdOf(): string {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** `12/Mar/2020:19:03:58 +0000`, the time format API Gateway uses. */
-function clfTime(d: Date): string {
+export function clfTime(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 }

@@ -2,14 +2,20 @@
  * HTTP API route selection as API Gateway does it: the request's method must match (or the route
  * is `ANY`); full matches beat greedy `{proxy+}` matches, literal segments beat path variables,
  * a longer greedy prefix beats a shorter one, a specific method beats `ANY`; `$default` last.
+ * REST APIs select their resource and method the same way (keyed `<METHOD> <resource path>`).
  */
 import type { RouteModel } from '../../model';
 
 type Segment = { readonly kind: 'literal'; readonly value: string } | { readonly kind: 'param'; readonly name: string } | { readonly kind: 'greedy'; readonly name: string };
 
+/** What routes are selected by: a route key, `METHOD /path` or `$default`. */
+export interface Routable {
+  readonly routeKey: string;
+}
+
 /** A route prepared for matching. */
-export interface CompiledRoute {
-  readonly route: RouteModel;
+export interface CompiledRoute<R extends Routable = RouteModel> {
+  readonly route: R;
   readonly method: string;
   /** The route's path (`/items/{id}`), or `$default`. */
   readonly path: string;
@@ -18,13 +24,13 @@ export interface CompiledRoute {
 }
 
 /** A selected route with the path parameters it captured. */
-export interface RouteMatch {
-  readonly route: CompiledRoute;
+export interface RouteMatch<R extends Routable = RouteModel> {
+  readonly route: CompiledRoute<R>;
   readonly pathParameters: Readonly<Record<string, string>>;
 }
 
 /** Compiles the routes of one API. */
-export function compileRoutes(routes: readonly RouteModel[]): CompiledRoute[] {
+export function compileRoutes<R extends Routable = RouteModel>(routes: readonly R[]): CompiledRoute<R>[] {
   return routes.map((route) => {
     if (route.routeKey === '$default') return { route, method: 'ANY', path: '$default', segments: [], greedy: true };
     const space = route.routeKey.indexOf(' ');
@@ -40,9 +46,9 @@ export function compileRoutes(routes: readonly RouteModel[]): CompiledRoute[] {
 }
 
 /** Selects the route for a request, or undefined (API Gateway answers 404 Not Found). */
-export function selectRoute(routes: readonly CompiledRoute[], method: string, rawPath: string): RouteMatch | undefined {
+export function selectRoute<R extends Routable>(routes: readonly CompiledRoute<R>[], method: string, rawPath: string): RouteMatch<R> | undefined {
   const parts = rawPath.split('/').filter(Boolean).map(safeDecode);
-  let best: RouteMatch | undefined;
+  let best: RouteMatch<R> | undefined;
   for (const r of routes) {
     if (r.path === '$default') continue;
     if (r.method !== 'ANY' && r.method !== method) continue;
@@ -73,8 +79,8 @@ function matchSegments(segments: readonly Segment[], parts: readonly string[]): 
 }
 
 /** Positive when `a` is the more specific route. */
-function compareRoutes(a: CompiledRoute, b: CompiledRoute): number {
-  const keys = (r: CompiledRoute) => [r.greedy ? 0 : 1, r.segments.filter((s) => s.kind === 'literal').length, r.segments.length];
+function compareRoutes(a: CompiledRoute<Routable>, b: CompiledRoute<Routable>): number {
+  const keys = (r: CompiledRoute<Routable>) => [r.greedy ? 0 : 1, r.segments.filter((s) => s.kind === 'literal').length, r.segments.length];
   const [ka, kb] = [keys(a), keys(b)];
   for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] - kb[i];
   // Same shape: the earlier literal wins (`/a/{x}` over `/{x}/b`), then a specific method over ANY.

@@ -1,0 +1,239 @@
+/**
+ * The local REST (v1) API gateway: one HTTP server per REST API on 127.0.0.1, each stage under
+ * its name (`http://127.0.0.1:PORT/prod/items`, as the invoke URL has it). A request goes through
+ * what API Gateway does, in its order: resource and method selection (403 `Missing Authentication
+ * Token` when none), the authorizer (Lambda, Cognito, IAM), the API key and usage plan, the
+ * request validator, then the integration (Lambda proxy, MOCK; others answer 501 saying they
+ * are not served). API Gateway's own answers go through the API's gateway responses.
+ */
+import { EventEmitter } from 'node:events';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RestApiModel, RestMethodModel } from '../../model';
+import type { RestAuthorizers, RestAuthRequest, RestAuthResult } from '../auth/rest-authorizers';
+import type { FunctionHost } from '../host/function-host';
+import { readBody } from '../read-body';
+import { MAX_PAYLOAD_BYTES, type HttpGatewayEvents } from './gateway';
+import { gatewayResponse, type RestFailure } from './rest-errors';
+import { newRequestIds, restEvent, type RestRequest } from './rest-event';
+import { runMock } from './rest-mock';
+import { firstMediaType, isBinary, restProxyResponse } from './rest-response';
+import type { TemplateScope } from './rest-templates';
+import type { UsagePlanLimiter } from './rest-usage';
+import { RestValidator } from './rest-validate';
+import type { GatewayResponse } from './response';
+import { compileRoutes, selectRoute, type CompiledRoute, type RouteMatch } from './routes';
+import { closeAll, invokeIntegration, listen } from './serve';
+
+/** Options for {@link RestGateway}. */
+export interface RestGatewayOptions {
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  readonly accountId: string;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+  /** Authorizers; without them methods with authorization answer 500 (never open). */
+  readonly authorizers?: RestAuthorizers;
+  /** API keys and usage plans. */
+  readonly limiter: UsagePlanLimiter;
+}
+
+/** One served REST API. */
+export interface ServedRestApi {
+  readonly api: RestApiModel;
+  readonly port: number;
+  /** The first stage's base URL, e.g. `http://127.0.0.1:3001/prod`. */
+  readonly url: string;
+  /** Base URL of every stage, by stage name. */
+  readonly stageUrls: Readonly<Record<string, string>>;
+}
+
+interface ApiState {
+  readonly api: RestApiModel;
+  readonly routes: CompiledRoute<RestMethodModel>[];
+  readonly validator: RestValidator;
+}
+
+/** How many following ports are tried when a REST API's port is taken. */
+const PORT_ATTEMPTS = 20;
+
+/** Serves the REST APIs of an app. */
+export class RestGateway extends EventEmitter<HttpGatewayEvents> {
+  private readonly servers: http.Server[] = [];
+  private served: ServedRestApi[] = [];
+
+  constructor(private readonly apis: readonly RestApiModel[], private readonly host: FunctionHost, private readonly options: RestGatewayOptions) {
+    super();
+  }
+
+  /** The APIs being served, with their URLs. */
+  get apisServed(): readonly ServedRestApi[] {
+    return this.served;
+  }
+
+  /** Starts one server per API from `port` on (the next free ports; 0 picks any free port). */
+  async start(port: number): Promise<readonly ServedRestApi[]> {
+    const hostname = this.options.host ?? '127.0.0.1';
+    for (const api of this.apis) {
+      const state: ApiState = { api, routes: compileRoutes(api.methods), validator: new RestValidator(api) };
+      const server = http.createServer((req, res) => void this.handle(state, req, res));
+      server.keepAliveTimeout = 60_000;
+      const actual = await listenFrom(server, port, hostname);
+      this.servers.push(server);
+      const stageUrls = Object.fromEntries(api.stages.map((s) => [s.name, `http://${hostname}:${actual}/${s.name}`]));
+      this.served.push({ api, port: actual, url: stageUrls[api.stages[0].name], stageUrls });
+      if (port !== 0) port = actual + 1;
+    }
+    return this.served;
+  }
+
+  /** Stops every server and closes open connections. */
+  async stop(): Promise<void> {
+    await closeAll(this.servers);
+    this.servers.length = 0;
+    this.served = [];
+  }
+
+  private async handle(state: ApiState, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = performance.now();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const fullPath = q < 0 ? url : url.slice(0, q);
+    const ids = newRequestIds();
+    let routeKey: string | undefined;
+    let response: GatewayResponse;
+    try {
+      const tooLarge = Number(req.headers['content-length'] ?? 0) > MAX_PAYLOAD_BYTES;
+      const body = tooLarge ? Buffer.alloc(0) : await readBody(req);
+      const [, stageName = '', ...rest] = fullPath.split('/');
+      const stage = state.api.stages.find((s) => s.name === stageName);
+      if (!stage) {
+        // Outside any stage there is no API to customize the answer: API Gateway's plain 403.
+        response = plain(403, { message: 'Forbidden' });
+      } else {
+        const rreq: RestRequest = {
+          method,
+          path: `/${rest.join('/')}`,
+          rawQueryString: q < 0 ? '' : url.slice(q + 1),
+          headers: req.headers,
+          rawHeaders: req.rawHeaders,
+          body,
+          sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+          localPort: req.socket.localPort ?? 0,
+          apiId: state.api.apiId,
+          accountId: this.options.accountId,
+          stage: stage.name,
+          stageVariables: stage.variables,
+          ...ids,
+        };
+        const match = selectRoute(state.routes, method, rreq.path);
+        routeKey = match?.route.route.routeKey;
+        const scope: TemplateScope = { req: rreq, pathParameters: match?.pathParameters ?? {}, resourcePath: match?.route.route.resourcePath, resourceId: match?.route.route.resourceId };
+        if (tooLarge || body.length > MAX_PAYLOAD_BYTES) {
+          res.setHeader('connection', 'close');
+          response = gatewayResponse(state.api, { type: 'REQUEST_TOO_LARGE', message: `HTTP content length exceeded ${MAX_PAYLOAD_BYTES} bytes.` }, scope);
+        } else if (!match) {
+          response = gatewayResponse(state.api, { type: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' }, scope);
+        } else {
+          response = await this.run(state, match, rreq, scope);
+        }
+      }
+    } catch {
+      response = plain(500, { message: 'Internal server error' });
+    }
+    res.statusCode = response.statusCode;
+    for (const [k, v] of Object.entries(response.headers)) res.setHeader(k, v);
+    res.setHeader('content-length', response.body.length);
+    res.setHeader('x-amzn-RequestId', ids.requestId);
+    res.setHeader('x-amz-apigw-id', ids.extendedRequestId);
+    res.end(response.body);
+    this.emit('request', { api: state.api.name, method, path: fullPath, routeKey, statusCode: response.statusCode, durationMs: performance.now() - started });
+  }
+
+  /** Authorizer, API key, validator, integration: the first that refuses answers. */
+  private async run(state: ApiState, match: RouteMatch<RestMethodModel>, req: RestRequest, scope: TemplateScope): Promise<GatewayResponse> {
+    const { api } = state;
+    const method = match.route.route;
+    const binaryBody = isBinary(api.binaryMediaTypes, firstMediaType(String(req.headers['content-type'] ?? '')));
+    const eventParts = { method, pathParameters: match.pathParameters, binaryBody };
+    const auth = await this.authorize(method, req, () => restEvent(req, eventParts));
+    const authorizer = auth.allowed ? auth.authorizer : undefined;
+    const fail = (failure: RestFailure) => gatewayResponse(api, failure, { ...scope, authorizer });
+    if (!auth.allowed) return fail(auth.failure);
+
+    let identity = auth.identity;
+    if (method.apiKeyRequired) {
+      const key = api.apiKeySource === 'AUTHORIZER' ? auth.usageIdentifierKey : headerOf(req, 'x-api-key');
+      const refused = this.options.limiter.admit(api, req.stage, method, key);
+      if (refused) return fail(refused);
+      identity = { ...identity, apiKey: key };
+    }
+    const query = new URLSearchParams(req.rawQueryString);
+    const invalid = state.validator.validate(method, { headers: req.headers, query, pathParameters: match.pathParameters, body: req.body });
+    if (invalid) return fail(invalid);
+
+    const integration = method.integration;
+    if (integration.type === 'MOCK') {
+      const mocked = runMock(integration, { ...scope, authorizer });
+      return 'type' in mocked ? fail(mocked) : mocked;
+    }
+    if (integration.type === 'NOT_SERVED') {
+      return plain(501, { message: `Not served by switchyard dev: ${method.httpMethod} ${method.resourcePath} has a ${integration.description}` });
+    }
+    const event = restEvent(req, { ...eventParts, authorizer, identity });
+    const outcome = await invokeIntegration(this.host, integration.functionLogicalId, event, integration.timeoutMs);
+    switch (outcome.kind) {
+      case 'result':
+        return restProxyResponse(outcome.payload, api.binaryMediaTypes, headerOf(req, 'accept')) ?? fail({ type: 'DEFAULT_5XX', message: 'Internal server error', status: 502 });
+      case 'function-error':
+        return fail({ type: 'DEFAULT_5XX', message: 'Internal server error', status: 502 });
+      case 'timeout':
+        return fail({ type: 'INTEGRATION_TIMEOUT', message: 'Endpoint request timed out' });
+      default:
+        // Lambda refused the invocation (throttled, or no such function): API Gateway answers 500.
+        return fail({ type: 'DEFAULT_5XX', message: 'Internal server error', status: 500 });
+    }
+  }
+
+  private async authorize(method: RestMethodModel, req: RestRequest, event: () => Record<string, unknown>): Promise<RestAuthResult> {
+    const auth = method.auth;
+    if (!auth) return { allowed: true };
+    const authorizers = this.options.authorizers;
+    if (!authorizers) return { allowed: false, failure: { type: 'AUTHORIZER_CONFIGURATION_ERROR', message: null } };
+    const request: RestAuthRequest = {
+      methodArn: `arn:aws:execute-api:${this.options.region ?? 'us-east-1'}:${req.accountId}:${req.apiId}/${req.stage}/${req.method}${req.path}`,
+      headers: req.headers,
+      query: new URLSearchParams(req.rawQueryString),
+      stageVariables: req.stageVariables,
+      context: { 'identity.sourceIp': req.sourceIp, stage: req.stage, requestId: req.requestId, httpMethod: req.method },
+      event,
+      signed: { method: req.method, rawPath: `/${req.stage}${req.path}`, rawQueryString: req.rawQueryString, headers: req.headers, body: req.body },
+    };
+    if (auth.type === 'AWS_IAM') return authorizers.sigv4(request);
+    if (auth.type === 'COGNITO_USER_POOLS') return authorizers.cognito(auth, request);
+    return authorizers.lambda(auth, request);
+  }
+}
+
+function headerOf(req: RestRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[v.length - 1] : v;
+}
+
+function plain(statusCode: number, body: unknown): GatewayResponse {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
+}
+
+/** Listens on `port` or, when it is taken, on the next free one (0: any free port). */
+async function listenFrom(server: http.Server, port: number, host: string): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await listen(server, port, host);
+      return (server.address() as AddressInfo).port;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0 || attempt + 1 >= PORT_ATTEMPTS) throw err;
+      port++;
+    }
+  }
+}

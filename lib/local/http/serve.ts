@@ -1,0 +1,59 @@
+/**
+ * Server plumbing shared by the HTTP API and REST API gateways: listening on a port, stopping,
+ * and invoking an integration's function under the integration timeout.
+ */
+import type * as http from 'node:http';
+import { ThrottledError } from '../host/errors';
+import type { FunctionHost } from '../host/function-host';
+
+/** Listens on `port` (0 picks a free one). */
+export function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Closes servers and their open connections. */
+export async function closeAll(servers: readonly http.Server[]): Promise<void> {
+  await Promise.all(
+    servers.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeAllConnections();
+        }),
+    ),
+  );
+}
+
+/** How an integration's invocation ended, for the gateway to answer in its own words. */
+export type IntegrationOutcome =
+  | { readonly kind: 'result'; readonly payload: string }
+  | { readonly kind: 'function-error' }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'throttled' }
+  | { readonly kind: 'failed' };
+
+/**
+ * Invokes a function for an integration. The integration timeout cuts the request short; the
+ * invocation itself runs on, as on AWS.
+ */
+export async function invokeIntegration(host: FunctionHost, functionLogicalId: string, event: unknown, timeoutMs: number): Promise<IntegrationOutcome> {
+  const fn = host.find(functionLogicalId);
+  if (!fn) return { kind: 'failed' };
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  try {
+    const result = await Promise.race([host.invoke(fn.name, { payload: JSON.stringify(event), overflow: 'throttle' }), timedOut]);
+    if (result === 'timeout') return { kind: 'timeout' };
+    return result.error ? { kind: 'function-error' } : { kind: 'result', payload: result.payload };
+  } catch (err) {
+    return { kind: err instanceof ThrottledError ? 'throttled' : 'failed' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
