@@ -34,7 +34,7 @@ Commands:
   ledger      List async deliveries                  --state pending|retrying|delivered|dead-lettered|dropped
   cost        Estimate the monthly AWS cost          --usage FILE  --region R  --assembly DIR  --json
   diagram     Mermaid flowchart of the app           --out FILE (.md gets a fenced block)  --assembly DIR
-  token       A JWT 'dev' accepts for the app's JWT routes (never AWS): signed by .switchyard/dev-issuer.json
+  token       A JWT 'dev' accepts for the app's JWT routes and Cognito authorizers (never AWS): signed by .switchyard/dev-issuer.json
                 --sub S  --scope SCOPE (repeatable)  --issuer URL --audience A (default: the app's)  --expires-in SECONDS
 
 Common: --aws-port N (where 'dev' listens, default 4010), --help`;

@@ -1,7 +1,10 @@
 /**
  * `switchyard token`: a JWT signed by the project's development key (`.switchyard/dev-issuer.json`),
- * for the issuer and audience of the app's JWT authorizer, which `switchyard dev` accepts. AWS
- * does not: API Gateway checks tokens against the real issuer's keys.
+ * for the issuer and audience of the app's JWT authorizer (HTTP APIs) or Cognito user pool
+ * authorizer (REST APIs), which `switchyard dev` accepts. AWS does not: API Gateway checks
+ * tokens against the real issuer's keys. For a Cognito pool the token is an ID token (`aud` the
+ * app client), or an access token (`client_id`, `scope`) when scopes are asked for, as Cognito
+ * issues them.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -47,8 +50,14 @@ export async function devToken(options: TokenOptions): Promise<string> {
   const expiresInSeconds = options.expiresInSeconds ?? 3600;
   if (!Number.isInteger(expiresInSeconds)) throw new TokenError('--expires-in must be a whole number of seconds');
   const key = await DevIssuer.load(path.join(options.projectDir, '.switchyard'));
+  if (COGNITO_ISSUER.test(issuer)) {
+    const claims = options.scopes.length ? { token_use: 'access', client_id: audience, username: options.subject } : { token_use: 'id', 'cognito:username': options.subject };
+    return key.sign({ subject: options.subject, issuer, audience: options.scopes.length ? undefined : audience, scopes: options.scopes, expiresInSeconds, claims });
+  }
   return key.sign({ subject: options.subject, issuer, audience, scopes: options.scopes, expiresInSeconds });
 }
+
+const COGNITO_ISSUER = /^https:\/\/cognito-idp\.[^/]+\.amazonaws\.com\/[^/]+$/;
 
 function jwtAuthorizers(options: TokenOptions): Array<{ issuer: string; audience: readonly string[] }> {
   const candidates = options.assembly
@@ -61,6 +70,14 @@ function jwtAuthorizers(options: TokenOptions): Array<{ issuer: string; audience
   for (const api of model.httpApis) {
     for (const route of api.routes) {
       if (route.auth?.type === 'JWT') seen.set(`${route.auth.issuer} ${route.auth.audience.join(',')}`, { issuer: route.auth.issuer, audience: route.auth.audience });
+    }
+  }
+  for (const api of model.restApis) {
+    for (const method of api.methods) {
+      if (method.auth?.type !== 'COGNITO_USER_POOLS') continue;
+      // A pool without an app client in the app still gets tokens, for a client id given with --audience.
+      const audience = method.auth.clientIds.length ? method.auth.clientIds : ['local-client'];
+      for (const issuer of method.auth.issuers) seen.set(`${issuer} ${audience.join(',')}`, { issuer, audience });
     }
   }
   return [...seen.values()];

@@ -30,10 +30,15 @@ export function restAuthOf(
   const identitySource = ap.IdentitySource === undefined ? [] : ctx.resolver.resolveString(ap.IdentitySource).split(',').map((s) => s.trim()).filter(Boolean);
   if (authorizerType === 'COGNITO_USER_POOLS') {
     const arns = (ctx.resolver.resolve(ap.ProviderARNs ?? []) as unknown[]).map(String);
+    const poolIds = new Set(arns.map((arn) => arn.split('/').pop()));
+    const clientIds = resourcesOfType(ctx, 'AWS::Cognito::UserPoolClient')
+      .filter(([, c]) => poolIds.has(ctx.resolver.resolveString(c.Properties?.UserPoolId)))
+      .map(([id]) => ctx.attributes.ref(id));
     return {
       type: 'COGNITO_USER_POOLS',
       authorizerLogicalId,
       issuers: arns.map((arn) => issuerOfPool(arn)),
+      clientIds,
       identitySource: identitySource.length ? identitySource : ['method.request.header.Authorization'],
       scopes: methodProps.AuthorizationScopes === undefined ? [] : (ctx.resolver.resolve(methodProps.AuthorizationScopes) as unknown[]).map(String),
     };

@@ -193,6 +193,8 @@ export interface RestCognitoAuthModel {
   readonly authorizerLogicalId: string;
   /** `https://cognito-idp.<region>.amazonaws.com/<poolId>` of each `ProviderARNs` pool. */
   readonly issuers: readonly string[];
+  /** Ids of the app clients (`AWS::Cognito::UserPoolClient`) of those pools in the app, for development tokens. */
+  readonly clientIds: readonly string[];
   readonly identitySource: readonly string[];
   /** The method's `AuthorizationScopes`: with scopes an access token carrying one is needed, else an ID token. */
   readonly scopes: readonly string[];

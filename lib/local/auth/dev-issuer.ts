@@ -18,8 +18,8 @@ export interface DevTokenOptions {
   readonly subject: string;
   /** `iss`: one of the app's JWT issuers. */
   readonly issuer: string;
-  /** `aud`. */
-  readonly audience: string | readonly string[];
+  /** `aud`; absent for tokens without one (Cognito access tokens name their client in `client_id`). */
+  readonly audience?: string | readonly string[];
   /** Space-separated into `scope`. @default none */
   readonly scopes?: readonly string[];
   /** Lifetime in seconds. @default 3600 */
@@ -65,11 +65,11 @@ export class DevIssuer {
       .setProtectedHeader({ alg: ALG, kid: DEV_KEY_ID, typ: 'JWT' })
       .setSubject(options.subject)
       .setIssuer(options.issuer)
-      .setAudience(typeof options.audience === 'string' ? options.audience : [...options.audience])
       .setIssuedAt()
       // A number (epoch seconds), so a negative lifetime makes an already expired token for tests.
       .setExpirationTime(Math.floor(Date.now() / 1000) + (options.expiresInSeconds ?? 3600))
       .setJti(crypto.randomUUID());
+    if (options.audience !== undefined) jwt.setAudience(typeof options.audience === 'string' ? options.audience : [...options.audience]);
     return jwt.sign(key);
   }
 }
