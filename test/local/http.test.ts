@@ -1,3 +1,4 @@
+import * as http from 'node:http';
 import type { LocalApp } from '../../lib/local';
 import { startPlainApp } from './helpers';
 
@@ -149,6 +150,29 @@ describe('HTTP gateway, payload format 2.0', () => {
       queryStringParameters: { x: '2' },
       multiValueQueryStringParameters: { x: ['1', '2'] },
     });
+  });
+});
+
+describe('HTTP gateway, repeated request headers', () => {
+  // fetch would join repeated headers itself; node:http sends each value on its own line.
+  const raw = (path: string, headers: http.OutgoingHttpHeaders) =>
+    new Promise<Echo>((resolve, reject) => {
+      http.get(`${base}${path}`, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString()) as Echo));
+      }).on('error', reject);
+    });
+
+  test('format 2.0 joins them with "," as API Gateway does (not Node\'s ", ")', async () => {
+    const { event } = await raw('/items/1', { 'x-multi': ['a', 'b'] });
+    expect(event.headers['x-multi']).toBe('a,b');
+  });
+
+  test('format 1.0 keeps each value in multiValueHeaders and the last in headers', async () => {
+    const { event } = await raw('/v1/x', { 'x-multi': ['a', 'b'] });
+    expect(event.multiValueHeaders['x-multi']).toEqual(['a', 'b']);
+    expect(event.headers['x-multi']).toBe('b');
   });
 });
 

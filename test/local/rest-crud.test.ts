@@ -3,6 +3,7 @@
  * local runtime, driven from outside with real HTTP: what a user of `RestApi` + `LambdaIntegration`
  * expects `switchyard dev` to do.
  */
+import { summary } from '../../lib/cli/format';
 import { LocalApp } from '../../lib/local';
 import { synthRestApp } from './helpers';
 
@@ -32,6 +33,15 @@ test('the API is served on its own port under its stage, after the model says so
   expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/prod$/);
   expect(app.urls).toContain(base);
   expect(app.skipped).toContain('items-api GET /upstream: HTTP_PROXY integration to https://upstream.example.com/data');
+});
+
+test("dev's summary lists the REST methods with their URL and function, and the API keys", () => {
+  const text = summary(app);
+  expect(text).toMatch(new RegExp(`GET +${base.replace(/[.]/g, '\\.')}/items/\\{id\\} +ItemsFn`));
+  expect(text).toMatch(new RegExp(`GET +${base.replace(/[.]/g, '\\.')}/upstream +\\(not served\\)`));
+  expect(text).toContain(`ItemsApiStandardKey`);
+  expect(text).toContain(apiKey);
+  expect(text).toContain('not served: items-api GET /upstream: HTTP_PROXY integration to https://upstream.example.com/data');
 });
 
 test('create, read, update, list and delete items through the authorizer, API key and validator', async () => {
