@@ -9,9 +9,11 @@
  *   switchyard cost [--usage usage.json] [--region us-east-1] [--assembly DIR] [--json]
  *   switchyard diagram [--assembly DIR] [--out FILE]
  *   switchyard token --sub alice [--scope orders:write ...] [--issuer URL] [--audience A] [--expires-in 3600]
+ *   switchyard api-keys [--assembly DIR]
  */
 import { parseArgs } from 'node:util';
 import { EndpointError, LocalEndpointClient } from './client';
+import { listApiKeys } from './api-keys';
 import { dev } from './dev';
 import { SynthError, synthesizeApp } from './synth';
 import { TokenError, devToken } from './token';
@@ -36,6 +38,7 @@ Commands:
   diagram     Mermaid flowchart of the app           --out FILE (.md gets a fenced block)  --assembly DIR
   token       A JWT 'dev' accepts for the app's JWT routes and Cognito authorizers (never AWS): signed by .switchyard/dev-issuer.json
                 --sub S  --scope SCOPE (repeatable)  --issuer URL --audience A (default: the app's)  --expires-in SECONDS
+  api-keys    The REST APIs' API keys with the values 'dev' accepts in x-api-key   --assembly DIR
 
 Common: --aws-port N (where 'dev' listens, default 4010), --help`;
 
@@ -153,6 +156,9 @@ export async function main(argv: readonly string[], io: CliIo = { out: process.s
         print(await devToken({ projectDir: io.cwd, subject: v.sub, scopes, issuer: v.issuer, audience: v.audience, expiresInSeconds, assembly: v.assembly }));
         return 0;
       }
+      case 'api-keys':
+        print(listApiKeys(io.cwd, v.assembly));
+        return 0;
       default:
         return fail(`unknown command '${command}'\n\n${USAGE}`);
     }

@@ -60,10 +60,7 @@ export async function devToken(options: TokenOptions): Promise<string> {
 const COGNITO_ISSUER = /^https:\/\/cognito-idp\.[^/]+\.amazonaws\.com\/[^/]+$/;
 
 function jwtAuthorizers(options: TokenOptions): Array<{ issuer: string; audience: readonly string[] }> {
-  const candidates = options.assembly
-    ? [path.resolve(options.projectDir, options.assembly)]
-    : [path.join(options.projectDir, '.switchyard', 'cdk.out'), path.join(options.projectDir, 'cdk.out')];
-  const assembly = candidates.find((dir) => fs.existsSync(path.join(dir, 'manifest.json')));
+  const assembly = findAssembly(options.projectDir, options.assembly);
   if (!assembly) return [];
   const { model } = readAppModel(assembly, { projectDir: options.projectDir });
   const seen = new Map<string, { issuer: string; audience: readonly string[] }>();
@@ -81,4 +78,10 @@ function jwtAuthorizers(options: TokenOptions): Array<{ issuer: string; audience
     }
   }
   return [...seen.values()];
+}
+
+/** The assembly `dev` synthesized (`.switchyard/cdk.out`), else `cdk.out`, or the given one; undefined when none exists. */
+export function findAssembly(projectDir: string, assembly?: string): string | undefined {
+  const candidates = assembly ? [path.resolve(projectDir, assembly)] : [path.join(projectDir, '.switchyard', 'cdk.out'), path.join(projectDir, 'cdk.out')];
+  return candidates.find((dir) => fs.existsSync(path.join(dir, 'manifest.json')));
 }

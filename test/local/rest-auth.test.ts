@@ -175,6 +175,11 @@ describe('API keys and usage plans', () => {
     const generated = keys.find((k) => !k.fromTemplate)!;
     expect(generated.value).toMatch(/^[A-Za-z0-9]{40}$/);
     expect(generated.stages).toEqual(['items-api/prod']);
+    const out = new PassThrough();
+    expect(await main(['api-keys', '--assembly', app.model.assemblyDir], { out, err: new PassThrough(), cwd: projectDir })).toBe(0);
+    const listed = String(out.read());
+    expect(listed).toMatch(new RegExp(`ItemsApiStandardKey +${generated.value} +standard +items-api/prod +generated locally`));
+    expect(listed).toMatch(new RegExp(`${THROTTLED_KEY} +throttled +items-api/prod +template`));
     const file = path.join(projectDir, '.switchyard', 'api-keys.json');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     const again = await LocalApp.start(app.model.assemblyDir, { httpPort: 0, awsPort: 0, schedules: false, projectDir });
