@@ -11,7 +11,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { main } from '../../lib/cli/main';
 import { LocalApp } from '../../lib/local';
 import { DevIssuer, NodeSha256 } from '../../lib/local/auth';
-import { QUOTA_KEY, THROTTLED_KEY } from './fixtures/rest-app';
+import { PARTNER_KEY, QUOTA_KEY, THROTTLED_KEY } from './fixtures/rest-app';
 import { synthRestApp } from './helpers';
 
 let app: LocalApp;
@@ -167,6 +167,18 @@ describe('API keys and usage plans', () => {
     expect(answers[2].body).toEqual({ message: 'Limit Exceeded' });
     const standard = app.apiKeys().find((k) => k.plans.includes('standard'))!;
     expect((await call('GET', '/limited', { 'x-api-key': standard.value })).status).toBe(200);
+  });
+
+  test('with apiKeySource AUTHORIZER the key is the authorizer\'s usageIdentifierKey, not x-api-key', async () => {
+    const partner = app.restApis.find((a) => a.api.name === 'partner-api')!;
+    const report = (headers: Record<string, string>) => fetch(`${partner.url}/report`, { headers });
+    const ok = await report({ authorization: `usage-${PARTNER_KEY}` });
+    expect(ok.status).toBe(200);
+    const identity = ((await ok.json()) as any).requestContext.identity;
+    expect(identity).toMatchObject({ apiKey: PARTNER_KEY, apiKeyId: partner.api.usagePlans[0].apiKeys[0].id });
+    expect((await report({ authorization: 'usage-not-a-key-of-this-api', 'x-api-key': PARTNER_KEY })).status).toBe(403);
+    // A key of another API's plan is no key here.
+    expect((await report({ authorization: `usage-${QUOTA_KEY}` })).status).toBe(403);
   });
 
   test('a key without a Value gets a generated one, kept in .switchyard/api-keys.json across restarts', async () => {

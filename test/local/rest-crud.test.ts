@@ -28,9 +28,11 @@ async function call(method: string, path: string, options: { token?: string; key
   return { status: res.status, headers: res.headers, text, json: text ? (JSON.parse(text) as any) : undefined };
 }
 
-test('the API is served on its own port under its stage, after the model says so', () => {
-  expect(app.restApis).toHaveLength(1);
+test('each REST API is served on its own port, under its stage', () => {
+  expect(app.restApis.map((a) => a.api.name)).toEqual(['items-api', 'partner-api']);
+  expect(new Set(app.restApis.map((a) => a.port)).size).toBe(2);
   expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/prod$/);
+  expect(app.restApis[1].url).toMatch(/\/v1$/);
   expect(app.urls).toContain(base);
   expect(app.skipped).toContain('items-api GET /upstream: HTTP_PROXY integration to https://upstream.example.com/data');
 });

@@ -151,17 +151,17 @@ describe('usage plans', () => {
     let now = 0;
     const a = api({ usagePlans: [plan({ throttle: { rateLimit: 1, burstLimit: 1 }, apiKeys: [key('K', 'key-value-aaaaaaaaaaaaaa')] })] });
     const limiter = new UsagePlanLimiter(keys([a]), () => now);
-    expect(limiter.admit(a, 'prod', get, 'key-value-aaaaaaaaaaaaaa')).toBeUndefined();
-    expect(limiter.admit(a, 'prod', get, 'key-value-aaaaaaaaaaaaaa')?.type).toBe('THROTTLED');
+    expect(limiter.admit(a, 'prod', get, 'key-value-aaaaaaaaaaaaaa')).toEqual({ apiKeyId: 'K' });
+    expect(limiter.admit(a, 'prod', get, 'key-value-aaaaaaaaaaaaaa')).toMatchObject({ type: 'THROTTLED' });
     now = 1000;
-    expect(limiter.admit(a, 'prod', get, 'key-value-aaaaaaaaaaaaaa')).toBeUndefined();
+    expect(limiter.admit(a, 'prod', get, 'key-value-aaaaaaaaaaaaaa')).toEqual({ apiKeyId: 'K' });
   });
 
   test('a method throttle of the plan applies to that method only', () => {
     const a = api({ usagePlans: [plan({ stages: [{ stage: 'prod', methodThrottles: { '/items/POST': { rateLimit: 0, burstLimit: 0 } } }], apiKeys: [key('K', 'key-value-bbbbbbbbbbbbbb')] })] });
     const limiter = new UsagePlanLimiter(keys([a]), () => 0);
-    expect(limiter.admit(a, 'prod', method({ httpMethod: 'POST', routeKey: 'POST /items' }), 'key-value-bbbbbbbbbbbbbb')?.type).toBe('THROTTLED');
-    expect(limiter.admit(a, 'prod', get, 'key-value-bbbbbbbbbbbbbb')).toBeUndefined();
+    expect(limiter.admit(a, 'prod', method({ httpMethod: 'POST', routeKey: 'POST /items' }), 'key-value-bbbbbbbbbbbbbb')).toMatchObject({ type: 'THROTTLED' });
+    expect(limiter.admit(a, 'prod', get, 'key-value-bbbbbbbbbbbbbb')).toEqual({ apiKeyId: 'K' });
   });
 
   test.each([
@@ -173,12 +173,12 @@ describe('usage plans', () => {
     let now: number = first;
     const a = api({ usagePlans: [plan({ quota: { limit: 1, period, offset }, apiKeys: [key('K', 'key-value-cccccccccccccc')] })] });
     const limiter = new UsagePlanLimiter(keys([a]), () => now);
-    expect(limiter.admit(a, 'prod', get, 'key-value-cccccccccccccc')).toBeUndefined();
-    expect(limiter.admit(a, 'prod', get, 'key-value-cccccccccccccc')?.type).toBe('QUOTA_EXCEEDED');
+    expect(limiter.admit(a, 'prod', get, 'key-value-cccccccccccccc')).toEqual({ apiKeyId: 'K' });
+    expect(limiter.admit(a, 'prod', get, 'key-value-cccccccccccccc')).toMatchObject({ type: 'QUOTA_EXCEEDED' });
     now = next - 1;
-    expect(limiter.admit(a, 'prod', get, 'key-value-cccccccccccccc')?.type).toBe('QUOTA_EXCEEDED');
+    expect(limiter.admit(a, 'prod', get, 'key-value-cccccccccccccc')).toMatchObject({ type: 'QUOTA_EXCEEDED' });
     now = next;
-    expect(limiter.admit(a, 'prod', get, 'key-value-cccccccccccccc')).toBeUndefined();
+    expect(limiter.admit(a, 'prod', get, 'key-value-cccccccccccccc')).toEqual({ apiKeyId: 'K' });
   });
 
   test('a disabled key, a key of another stage, and no key are refused', () => {
@@ -187,10 +187,10 @@ describe('usage plans', () => {
       usagePlans: [plan({ apiKeys: [key('Off', 'key-value-dddddddddddddd', false)] }), plan({ logicalId: 'Beta', stages: [{ stage: 'beta', methodThrottles: {} }], apiKeys: [key('B', 'key-value-eeeeeeeeeeeeee')] })],
     });
     const limiter = new UsagePlanLimiter(keys([a]));
-    expect(limiter.admit(a, 'prod', get, 'key-value-dddddddddddddd')?.type).toBe('INVALID_API_KEY');
-    expect(limiter.admit(a, 'prod', get, 'key-value-eeeeeeeeeeeeee')?.type).toBe('INVALID_API_KEY');
-    expect(limiter.admit(a, 'beta', get, 'key-value-eeeeeeeeeeeeee')).toBeUndefined();
-    expect(limiter.admit(a, 'prod', get, undefined)?.type).toBe('INVALID_API_KEY');
+    expect(limiter.admit(a, 'prod', get, 'key-value-dddddddddddddd')).toMatchObject({ type: 'INVALID_API_KEY' });
+    expect(limiter.admit(a, 'prod', get, 'key-value-eeeeeeeeeeeeee')).toMatchObject({ type: 'INVALID_API_KEY' });
+    expect(limiter.admit(a, 'beta', get, 'key-value-eeeeeeeeeeeeee')).toEqual({ apiKeyId: 'B' });
+    expect(limiter.admit(a, 'prod', get, undefined)).toMatchObject({ type: 'INVALID_API_KEY' });
   });
 });
 

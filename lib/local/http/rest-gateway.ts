@@ -165,9 +165,9 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
     let identity = auth.identity;
     if (method.apiKeyRequired) {
       const key = api.apiKeySource === 'AUTHORIZER' ? auth.usageIdentifierKey : headerOf(req, 'x-api-key');
-      const refused = this.options.limiter.admit(api, req.stage, method, key);
-      if (refused) return fail(refused);
-      identity = { ...identity, apiKey: key };
+      const admitted = this.options.limiter.admit(api, req.stage, method, key);
+      if ('type' in admitted) return fail(admitted);
+      identity = { ...identity, apiKey: key, apiKeyId: admitted.apiKeyId };
     }
     const query = new URLSearchParams(req.rawQueryString);
     const invalid = state.validator.validate(method, { headers: req.headers, query, pathParameters: match.pathParameters, body: req.body });

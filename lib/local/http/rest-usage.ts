@@ -23,8 +23,8 @@ export class UsagePlanLimiter {
   /** @param now the clock in ms (injectable for tests) */
   constructor(private readonly keys: ApiKeyStore, private readonly now: () => number = Date.now) {}
 
-  /** Undefined when the request is admitted (and counted); else the failure to answer. */
-  admit(api: RestApiModel, stage: string, method: RestMethodModel, keyValue: string | undefined): RestFailure | undefined {
+  /** The admitted key's id (the request is counted), or the failure to answer. */
+  admit(api: RestApiModel, stage: string, method: RestMethodModel, keyValue: string | undefined): RestFailure | { readonly apiKeyId: string } {
     const forbidden: RestFailure = { type: 'INVALID_API_KEY', message: 'Forbidden' };
     if (!keyValue) return forbidden;
     for (const plan of api.usagePlans) {
@@ -38,7 +38,7 @@ export class UsagePlanLimiter {
       const throttle = methodThrottle ?? plan.throttle;
       if (throttle && !this.take(`${id}/${methodThrottle ? methodKey : '*'}`, throttle)) return { type: 'THROTTLED', message: 'Too Many Requests' };
       if (plan.quota) this.quotas.get(id)!.used++;
-      return undefined;
+      return { apiKeyId: key.id };
     }
     return forbidden;
   }
