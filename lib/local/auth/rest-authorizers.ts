@@ -15,7 +15,7 @@
  *   `Missing Authentication Token`.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { JWTPayload } from 'jose';
+import type { JWTPayload } from './jose';
 import type { RestCognitoAuthModel, RestLambdaAuthModel } from '../../model';
 import type { FunctionHost } from '../host/function-host';
 import type { RestFailure } from '../http/rest-errors';
