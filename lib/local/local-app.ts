@@ -34,8 +34,24 @@ export interface LocalAppOptions {
   readonly region?: string;
   /** @default '000000000000' */
   readonly accountId?: string;
-  /** Concurrency of functions without reserved concurrency. @default 10 */
-  readonly defaultConcurrency?: number;
+  /**
+   * Function instances alive at once across the app: this machine's bound. Calls over it wait
+   * for an instance (AWS would have run them, so they are never throttled).
+   * @default four per core, within half the machine's memory at 256 MB each
+   */
+  readonly maxInstances?: number;
+  /**
+   * The account's concurrency limit, as AWS enforces it: functions without reserved
+   * concurrency share it minus the reserved total, and synchronous calls over it get 429.
+   * @default none: only reserved concurrency throttles
+   */
+  readonly accountConcurrency?: number;
+  /**
+   * A node binary per Lambda runtime, run for that runtime's functions (`{ 'nodejs22.x':
+   * '/opt/node22/bin/node' }`).
+   * @default the host's own node for every runtime
+   */
+  readonly nodeBinaries?: Readonly<Record<string, string>>;
   /** Multiplies retry delays and event ages: 0.001 makes a minute 60 ms. @default 1 */
   readonly timeScale?: number;
   /** Fire schedules on their expressions (they can always be triggered). @default true */
@@ -111,7 +127,15 @@ export class LocalApp {
     private readonly options: LocalAppOptions,
     projectDir: string,
   ) {
-    this.host = new FunctionHost(model.functions, { awsEndpointUrl: awsEndpoint, region: model.region, defaultConcurrency: options.defaultConcurrency });
+    this.host = new FunctionHost(model.functions, {
+      awsEndpointUrl: awsEndpoint,
+      region: model.region,
+      projectDir,
+      assemblyDir: model.assemblyDir,
+      maxInstances: options.maxInstances,
+      accountConcurrency: options.accountConcurrency,
+      nodeBinaries: options.nodeBinaries,
+    });
     this.queues = new QueueStore(model.queues, awsEndpoint, model.accountId);
     this.tables = new TableStore(model.tables);
     this.deliverer = new Deliverer(this.host, this.queues, this.ledger, { timeScale: options.timeScale });

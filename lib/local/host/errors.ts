@@ -12,14 +12,20 @@ export class FunctionNotFoundError extends Error {
   }
 }
 
-/** A synchronous invocation over the function's concurrency (Lambda: 429 TooManyRequestsException). */
+/** Why Lambda throttled a call: the function's reserved concurrency, or the account's. */
+export type ThrottleReason = 'ReservedFunctionConcurrentInvocationLimitExceeded' | 'ConcurrentInvocationLimitExceeded';
+
+/** A synchronous invocation over the function's or the account's concurrency (Lambda: 429 TooManyRequestsException). */
 export class ThrottledError extends Error {
   /** Lambda API error code. */
   readonly code = 'TooManyRequestsException';
-  /** Lambda's reason for the throttle. */
-  readonly reason = 'ReservedFunctionConcurrentInvocationLimitExceeded';
-  constructor(readonly functionName: string, readonly concurrency: number) {
-    super(`Rate Exceeded. ${functionName} is at its concurrency limit (${concurrency})`);
+  constructor(
+    readonly functionName: string,
+    readonly concurrency: number,
+    /** Lambda's reason for the throttle. */
+    readonly reason: ThrottleReason = 'ReservedFunctionConcurrentInvocationLimitExceeded',
+  ) {
+    super(`Rate Exceeded. ${functionName} is at ${reason === 'ConcurrentInvocationLimitExceeded' ? "the account's" : 'its reserved'} concurrency limit (${concurrency})`);
     this.name = 'ThrottledError';
   }
 }

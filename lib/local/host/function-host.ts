@@ -5,20 +5,37 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { FunctionModel } from '../../model';
+import { HostCapacity } from './capacity';
 import { FunctionNotFoundError } from './errors';
 import type { InstanceLog } from './instance';
+import { MemoryWatch } from './memory-watch';
 import { FunctionPool, type OverflowMode, type PoolOptions } from './pool';
 import type { LambdaErrorPayload } from './protocol';
+import { isProvided, missingPackageHint, missingPackageOf } from './provided-modules';
+import { resolveNodeBinaries, runtimeNotices, type NodeBinary } from './runtimes';
+import { TaskRoots } from './task-root';
 
 /** Options for {@link FunctionHost}. */
 export interface FunctionHostOptions {
   /** Base URL of the local AWS endpoint the functions' SDK clients are pointed at. */
   readonly awsEndpointUrl: string;
   readonly region: string;
-  /** Concurrency of a function without reserved concurrency. @default 10 */
-  readonly defaultConcurrency?: number;
-  /** Map the function's MemorySize to a V8 heap limit on each instance (costs ~25 ms per cold start). @default false */
-  readonly enforceMemory?: boolean;
+  /** The project: where the SDK that Lambda provides is installed. @default process.cwd() */
+  readonly projectDir?: string;
+  /** The cloud assembly, searched for the SDK after the project. */
+  readonly assemblyDir?: string;
+  /** Where task roots are staged. @default os.tmpdir() */
+  readonly stagingDir?: string;
+  /**
+   * Instances alive at once across all functions, a bound on this machine's resources: calls
+   * over it wait for an instance, they are never throttled.
+   * @default four per core, within half the machine's memory at 256 MB each
+   */
+  readonly maxInstances?: number;
+  /** The account's concurrency limit: functions without reserved concurrency share it minus the reserved total. @default none */
+  readonly accountConcurrency?: number;
+  /** A node binary per runtime (`{ 'nodejs22.x': '/opt/node22/bin/node' }`). @default the host's node for every runtime */
+  readonly nodeBinaries?: Readonly<Record<string, string>>;
 }
 
 /** One invocation to run. */
@@ -64,14 +81,26 @@ export interface FunctionHostEvents {
  * const r = await host.invoke('my-fn', { payload: '{}', overflow: 'throttle' });
  */
 export class FunctionHost extends EventEmitter<FunctionHostEvents> {
+  /** The instance cap and account concurrency the functions share. */
+  readonly capacity: HostCapacity;
+  /** One line per runtime whose node differs from Lambda's or that Lambda deprecated (for `dev`'s start-up). */
+  readonly runtimeNotices: readonly string[];
   private readonly pools = new Map<string, FunctionPool>();
   private readonly byRef = new Map<string, FunctionModel>();
+  private readonly memory = new MemoryWatch();
+  private readonly taskRoots: TaskRoots;
+  private readonly nodeBinaries: ReadonlyMap<string, NodeBinary>;
 
   constructor(functions: readonly FunctionModel[], private readonly options: FunctionHostOptions) {
     super();
+    this.nodeBinaries = resolveNodeBinaries(options.nodeBinaries);
+    this.runtimeNotices = runtimeNotices(countBy(functions.map((f) => f.runtime)), this.nodeBinaries);
+    const reservedTotal = functions.reduce((n, f) => n + (f.reservedConcurrency ?? 0), 0);
+    this.capacity = new HostCapacity({ maxInstances: options.maxInstances, accountConcurrency: options.accountConcurrency, reservedTotal });
+    this.taskRoots = new TaskRoots({ projectDir: options.projectDir ?? process.cwd(), assemblyDir: options.assemblyDir, baseDir: options.stagingDir });
     for (const fn of functions) {
       for (const ref of [fn.name, fn.arn, fn.logicalId]) this.byRef.set(ref, fn);
-      this.pools.set(fn.name, new FunctionPool(this.poolOptions(fn)));
+      this.pools.set(fn.name, new FunctionPool(this.poolOptions(fn, this.taskRoots.stage(stagedOf(fn)))));
     }
   }
 
@@ -91,6 +120,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     const requestId = request.requestId ?? randomUUID();
     const started = performance.now();
     const { outcome, cold } = await this.pools.get(fn.name)!.run(requestId, request.payload, request.overflow, request.clientContext);
+    if (!outcome.ok) this.explainMissingPackage(fn, requestId, outcome.error);
     const base = { requestId, functionName: fn.name, cold, durationMs: performance.now() - started };
     const result: InvokeResult = outcome.ok
       ? { ...base, payload: outcome.payload }
@@ -105,7 +135,8 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     if (!fn) throw new FunctionNotFoundError(ref);
     const updated: FunctionModel = { ...fn, codeDir, handler: handler ?? fn.handler };
     for (const r of [fn.name, fn.arn, fn.logicalId]) this.byRef.set(r, updated);
-    this.pools.get(fn.name)!.replace(this.poolOptions(updated));
+    // Staged again: the new bundle runs from its own task root, as a deployment would.
+    this.pools.get(fn.name)!.replace(this.poolOptions(updated, this.taskRoots.stage(stagedOf(updated))));
   }
 
   /** Live instances of a function (for tests and the CLI). */
@@ -114,16 +145,29 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     return fn ? this.pools.get(fn.name)!.size : 0;
   }
 
-  /** Stops every instance. */
+  /** Stops every instance and removes the staged task roots. */
   async stop(): Promise<void> {
     await Promise.all([...this.pools.values()].map((p) => p.stop()));
+    this.memory.stop();
+    this.taskRoots.dispose();
   }
 
-  private poolOptions(fn: FunctionModel): PoolOptions {
+  /**
+   * A package the code could not load: Lambda's error is the caller's, and the log says what to
+   * do. An SDK package installed since start-up is linked for the next instance.
+   */
+  private explainMissingPackage(fn: FunctionModel, requestId: string, error: LambdaErrorPayload): void {
+    const pkg = missingPackageOf(error);
+    if (!pkg) return;
+    if (isProvided(pkg)) this.taskRoots.linkProvided(stagedOf(fn));
+    this.emit('log', { functionName: fn.name, requestId, level: 'WARN', text: missingPackageHint(pkg) });
+  }
+
+  private poolOptions(fn: FunctionModel, taskDir: string): PoolOptions {
     const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
     return {
       init: {
-        codeDir: fn.codeDir,
+        codeDir: taskDir,
         handler: fn.handler,
         functionName: fn.name,
         functionArn: fn.arn,
@@ -131,24 +175,25 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
         logGroupName: `/aws/lambda/${fn.name}`,
         logStreamName,
       },
-      env: this.environmentOf(fn, logStreamName),
-      concurrency: fn.reservedConcurrency ?? this.options.defaultConcurrency ?? 10,
+      env: this.environmentOf(fn, taskDir, logStreamName),
       timeoutMs: fn.timeoutSeconds * 1000,
-      // Below ~64 MB V8 cannot even load a typical SDK client; Lambda's 128 MB includes far more than the heap.
-      heapMb: this.options.enforceMemory ? Math.max(fn.memoryMb, 64) : undefined,
+      reservedConcurrency: fn.reservedConcurrency,
+      nodeBinary: this.nodeBinaries.get(fn.runtime)?.path,
+      capacity: this.capacity,
+      memory: this.memory,
       onLog: (log) => this.emit('log', { ...log, functionName: fn.name }),
     };
   }
 
   /** Only the function's own variables plus what the Lambda runtime sets; nothing of the host's environment leaks in but PATH. */
-  private environmentOf(fn: FunctionModel, logStreamName: string): Record<string, string> {
+  private environmentOf(fn: FunctionModel, taskDir: string, logStreamName: string): Record<string, string> {
     const endpoint = this.options.awsEndpointUrl;
     return {
       PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
       LANG: 'en_US.UTF-8',
       TZ: ':UTC',
       NODE_PATH: '/opt/nodejs/node_modules',
-      LAMBDA_TASK_ROOT: fn.codeDir,
+      LAMBDA_TASK_ROOT: taskDir,
       LAMBDA_RUNTIME_DIR: '/var/runtime',
       _HANDLER: fn.handler,
       AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
@@ -171,4 +216,14 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
       ...fn.environment,
     };
   }
+}
+
+function stagedOf(fn: FunctionModel) {
+  return { name: fn.name, codeDir: fn.codeDir, entry: fn.source?.entry };
+}
+
+function countBy(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
 }

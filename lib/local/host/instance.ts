@@ -1,21 +1,25 @@
 /**
- * One function instance: a worker thread that loads the handler once and then runs one
+ * One function instance: a Node.js process that loads the handler once and then runs one
  * invocation at a time, like a Lambda execution environment.
  *
- * Why worker threads rather than child processes: each worker gets its own `process.env`
- * (the `env` option), its own module graph and globals, and `process.exit` in it ends only
- * that worker; starting one costs a few milliseconds against tens for a process, and messages
- * are structured-cloned in memory instead of serialized over a pipe. What a worker does not
- * isolate (shared process cwd, native addons that are not context-aware) is documented.
+ * Why a process per instance rather than a worker thread: Lambda holds an environment to its
+ * memory size, heap and Buffers alike, and a worker's `resourceLimits` bound only the V8 heap
+ * (a 256 MB function could hold 2 GB of Buffers in the host's own process). A process has its
+ * own RSS to measure and to kill, so an instance over its memory ends as Lambda's does
+ * ("signal: killed") while the host stays healthy. It also gets what /var/task gives in Lambda
+ * and a thread cannot: its own working directory, `NODE_OPTIONS` from the function's
+ * environment, and any node binary (one per runtime). What it costs was measured: ~20 MB of
+ * private memory per instance with the SDK loaded (the node binary's pages are shared), about a
+ * worker's, and ~40 ms more per cold start.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import type { InstanceInit, InstanceMessage, LambdaErrorPayload } from './protocol';
+import type { InstanceInit, InstanceMessage, InvokeMessage, LambdaErrorPayload } from './protocol';
 
 const WORKER_FILE = path.join(__dirname, 'worker.mjs');
 
 /** Node flags of the host process that instances keep. */
-const INHERITED_FLAGS = ['--enable-source-maps', '--stack-trace-limit', '--no-warnings', '--max-old-space-size'];
+const INHERITED_FLAGS = ['--enable-source-maps', '--stack-trace-limit', '--no-warnings'];
 
 /** The outcome of one invocation on an instance. */
 export type InstanceOutcome =
@@ -33,39 +37,46 @@ export interface InstanceLog {
 export interface FunctionInstanceOptions {
   readonly init: InstanceInit;
   readonly env: Readonly<Record<string, string>>;
-  /** V8 old-generation limit, from the function's memory size. */
-  readonly heapMb?: number;
+  /** The node binary that runs the instance. @default process.execPath */
+  readonly nodeBinary?: string;
   readonly onLog: (log: InstanceLog) => void;
+  /** Called once when the process has ended, for whatever reason. */
+  readonly onExit?: (instance: FunctionInstance) => void;
 }
 
-/** A worker-thread Lambda execution environment. */
+/** A process-backed Lambda execution environment. */
 export class FunctionInstance {
-  /** False once the worker has exited, crashed or been terminated. */
+  /** False once the process has exited, crashed or been terminated. */
   alive = true;
   /** Resolves when the handler is loaded; rejects with the init error payload. */
   readonly ready: Promise<void>;
-  private readonly worker: Worker;
+  /** The last request run here: output after a handler returned belongs to it, as in Lambda. */
+  lastRequestId?: string;
+  private readonly child: ChildProcess;
   private pending?: { requestId: string; resolve: (o: InstanceOutcome) => void; timer?: NodeJS.Timeout };
   private initError?: LambdaErrorPayload;
-  /** The last request run here: stream output can arrive just after its result. */
-  private lastRequestId?: string;
+  /** Set when the host ends the process itself (stop, timeout, reload): not a crash to report. */
+  private terminating = false;
+  private outOfMemory = false;
+  private dead = false;
 
   constructor(private readonly options: FunctionInstanceOptions) {
-    this.worker = new Worker(WORKER_FILE, {
-      workerData: options.init,
+    const { init } = options;
+    this.child = fork(WORKER_FILE, [], {
+      execPath: options.nodeBinary ?? process.execPath,
+      execArgv: [...inheritedFlags(), ...memoryFlags(init.memoryMb)],
       env: { ...options.env },
-      // Not the host's loaders (`--import tsx`, jest's): a function runs on plain Node, as on Lambda.
-      execArgv: process.execArgv.filter((a) => INHERITED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))),
-      resourceLimits: options.heapMb ? { maxOldGenerationSizeMb: options.heapMb } : undefined,
+      // Lambda starts the runtime in /var/task.
+      cwd: init.codeDir,
       // Output that bypasses console (process.stdout.write, loggers with their own Console)
       // becomes log lines of the invocation in flight, as CloudWatch would attribute it.
-      stdout: true,
-      stderr: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
     });
-    this.forwardLines(this.worker.stdout, 'INFO');
-    this.forwardLines(this.worker.stderr, 'ERROR');
+    this.forwardLines(this.child.stdout!, 'INFO');
+    this.forwardLines(this.child.stderr!, 'ERROR');
     this.ready = new Promise<void>((resolve, reject) => {
-      this.worker.on('message', (msg: InstanceMessage) => {
+      this.child.on('message', (msg: InstanceMessage) => {
         if (msg.type === 'ready') resolve();
         else if (msg.type === 'init-error') {
           this.initError = msg.error;
@@ -73,33 +84,61 @@ export class FunctionInstance {
           void this.terminate();
         } else this.onMessage(msg);
       });
-      this.worker.on('error', (err) => this.onDeath({ errorType: err.name || 'Error', errorMessage: err.message, trace: err.stack?.split('\n') }, reject));
-      this.worker.on('exit', (code) => this.onDeath(this.exitError(code), reject));
+      this.child.on('error', (err) => this.onDeath({ errorType: 'Runtime.ExitError', errorMessage: `Runtime failed to start: ${err.message}` }, reject));
+      this.child.on('exit', (code, signal) => this.onDeath(this.exitError(code, signal), reject));
     });
     // The pool awaits `ready`; an init failure must not also surface as an unhandled rejection.
     this.ready.catch(() => undefined);
+    this.send({ type: 'init', init });
+  }
+
+  /** The process id (for memory sampling). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** True while an invocation runs here. */
+  get busy(): boolean {
+    return this.pending !== undefined;
   }
 
   /** Runs one invocation; resolves with the outcome, never rejects. */
   invoke(requestId: string, payload: string, timeoutMs: number, clientContext?: string): Promise<InstanceOutcome> {
-    if (!this.alive) return Promise.resolve({ ok: false, error: this.initError ?? this.exitError(1), instanceDied: true });
+    if (!this.alive) return Promise.resolve({ ok: false, error: this.initError ?? this.exitError(1, null), instanceDied: true });
     return new Promise<InstanceOutcome>((resolve) => {
       const timer = setTimeout(() => {
         const seconds = (timeoutMs / 1000).toFixed(2);
+        this.options.onLog({ requestId, level: 'ERROR', text: `Task timed out after ${seconds} seconds` });
         this.settle({ ok: false, instanceDied: true, error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds` } });
         // Lambda resets the execution environment after a timeout; so do we.
         void this.terminate();
       }, timeoutMs);
       this.pending = { requestId, resolve, timer };
       this.lastRequestId = requestId;
-      this.worker.postMessage({ type: 'invoke', requestId, payload, deadline: Date.now() + timeoutMs, clientContext });
+      this.send({ type: 'invoke', requestId, payload, deadline: Date.now() + timeoutMs, clientContext } satisfies InvokeMessage);
     });
   }
 
-  /** Stops the worker. Safe to call more than once. */
+  /** Ends the instance as Lambda ends one over its memory size: SIGKILL, reported as `Runtime.OutOfMemory`. */
+  killForMemory(): void {
+    if (!this.alive || this.terminating) return;
+    this.outOfMemory = true;
+    this.child.kill('SIGKILL');
+  }
+
+  /** Stops the process. Safe to call more than once; resolves when it has exited. */
   async terminate(): Promise<void> {
+    this.terminating = true;
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((resolve) => this.child.once('exit', resolve));
+      this.child.kill('SIGKILL');
+      await exited;
+    }
     this.alive = false;
-    await this.worker.terminate();
+  }
+
+  private send(msg: object): void {
+    if (this.child.connected) this.child.send(msg, (err) => err && undefined);
   }
 
   private forwardLines(stream: NodeJS.ReadableStream, level: string): void {
@@ -125,15 +164,22 @@ export class FunctionInstance {
         if (this.pending?.requestId === msg.requestId) this.settle({ ok: false, error: msg.error, instanceDied: false });
         return;
       case 'crash':
+        this.alive = false;
         this.settle({ ok: false, error: msg.error, instanceDied: true });
         return;
     }
   }
 
   private onDeath(error: LambdaErrorPayload, rejectReady: (e: LambdaErrorPayload) => void): void {
+    if (this.dead) return;
+    this.dead = true;
     this.alive = false;
     rejectReady(this.initError ?? error);
+    // Lambda's platform line, in the log stream of the request in flight or, when the instance
+    // died idle (a timer threw after the handler returned), of the request that ran last.
+    if (!this.terminating) this.options.onLog({ requestId: this.pending?.requestId ?? this.lastRequestId, level: 'ERROR', text: `${error.errorMessage}\t${error.errorType}` });
     this.settle({ ok: false, error, instanceDied: true });
+    this.options.onExit?.(this);
   }
 
   private settle(outcome: InstanceOutcome): void {
@@ -145,10 +191,34 @@ export class FunctionInstance {
     p.resolve(outcome);
   }
 
-  private exitError(code: number): LambdaErrorPayload {
-    const requestId = this.pending?.requestId ?? '';
+  private exitError(code: number | null, signal: NodeJS.Signals | null): LambdaErrorPayload {
+    const prefix = `RequestId: ${this.pending?.requestId ?? this.lastRequestId ?? ''} Error: Runtime exited`;
+    if (this.outOfMemory) return { errorType: 'Runtime.OutOfMemory', errorMessage: `${prefix} with error: signal: killed` };
+    if (signal) return { errorType: 'Runtime.ExitError', errorMessage: `${prefix} with error: signal: ${SIGNAL_TEXT[signal] ?? signal}` };
     return code === 0
-      ? { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited without providing a reason` }
-      : { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: exit status ${code}` };
+      ? { errorType: 'Runtime.ExitError', errorMessage: `${prefix} without providing a reason` }
+      : { errorType: 'Runtime.ExitError', errorMessage: `${prefix} with error: exit status ${code}` };
   }
+}
+
+/** How Lambda's platform (Go's os.ProcessState) names the signals a runtime dies of. */
+const SIGNAL_TEXT: Partial<Record<NodeJS.Signals, string>> = {
+  SIGKILL: 'killed',
+  SIGABRT: 'aborted (core dumped)',
+  SIGSEGV: 'segmentation fault (core dumped)',
+  SIGTERM: 'terminated',
+  SIGBUS: 'bus error (core dumped)',
+  SIGILL: 'illegal instruction (core dumped)',
+  SIGFPE: 'floating point exception (core dumped)',
+};
+
+function inheritedFlags(): string[] {
+  // Not the host's loaders (`--import tsx`, jest's): a function runs on plain Node, as on Lambda.
+  return process.execArgv.filter((a) => INHERITED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`)));
+}
+
+/** The V8 limits Lambda's Node.js bootstrap derives from the memory size: a tenth for the new space, the rest for the old. */
+export function memoryFlags(memoryMb: number): string[] {
+  const newSpace = Math.floor(memoryMb / 10);
+  return [`--max-semi-space-size=${Math.max(1, Math.floor(newSpace / 2))}`, `--max-old-space-size=${memoryMb - newSpace}`];
 }

@@ -1,21 +1,35 @@
 /**
- * The instance pool of one function: warm reuse, cold starts up to the concurrency limit,
- * throttling of synchronous calls over it, and a FIFO wait for asynchronous ones.
+ * The instance pool of one function. Two limits apply, as in AWS plus one for this machine:
+ *
+ * - concurrency, which AWS enforces: the function's reserved concurrency, or for a function
+ *   without it the account's (when one is configured). Over it, a synchronous call is throttled
+ *   (429) and an asynchronous one waits, as Lambda's internal queue does;
+ * - the host's instance cap, which AWS does not have: over it a call waits for an instance
+ *   (a warm one of this function, or a slot given up by another function's idle instance).
+ *
+ * Warm instances are reused, most recently used first; a crashed one leaves the pool when it
+ * dies, so it is never handed a call.
  */
+import type { HostCapacity, CapacityClient } from './capacity';
 import { HostStoppedError, ThrottledError } from './errors';
 import { FunctionInstance, type InstanceLog, type InstanceOutcome } from './instance';
+import type { MemoryWatch } from './memory-watch';
 import type { InstanceInit, LambdaErrorPayload } from './protocol';
 
-/** How a call waits when every instance is busy and the pool is full. */
+/** How a call waits when the function is at its concurrency: `throttle` (synchronous callers, 429) or `wait` (asynchronous ones). */
 export type OverflowMode = 'throttle' | 'wait';
 
 /** What a pool needs to start instances. */
 export interface PoolOptions {
   readonly init: InstanceInit;
   readonly env: Readonly<Record<string, string>>;
-  readonly concurrency: number;
   readonly timeoutMs: number;
-  readonly heapMb?: number;
+  /** The function's reserved concurrency; undefined: it shares the account's. */
+  readonly reservedConcurrency?: number;
+  /** The node binary for the function's runtime. @default process.execPath */
+  readonly nodeBinary?: string;
+  readonly capacity: HostCapacity;
+  readonly memory: MemoryWatch;
   readonly onLog: (log: InstanceLog) => void;
 }
 
@@ -26,40 +40,57 @@ export interface PoolOutcome {
   readonly cold: boolean;
 }
 
+interface Waiter<T> {
+  readonly resolve: (value: T) => void;
+  readonly reject: (err: Error) => void;
+}
+
+type Acquired = { instance: FunctionInstance; cold: boolean };
+
 /** Instances of one function. */
-export class FunctionPool {
-  private readonly idle: FunctionInstance[] = [];
+export class FunctionPool implements CapacityClient {
+  private readonly idle: Array<{ instance: FunctionInstance; at: number }> = [];
   private readonly all = new Set<FunctionInstance>();
-  private readonly waiters: Array<{ resolve: (i: { instance: FunctionInstance; cold: boolean }) => void; reject: (e: Error) => void }> = [];
+  private readonly instanceWaiters: Array<Waiter<Acquired>> = [];
+  private readonly admissionWaiters: Array<Waiter<void>> = [];
   private readonly retired = new WeakSet<FunctionInstance>();
+  private slotRequests = 0;
+  private reservedInFlight = 0;
   private stopped = false;
 
-  constructor(private options: PoolOptions) {}
+  constructor(private options: PoolOptions) {
+    options.capacity.register(this);
+  }
 
   /** Instances alive now (busy or idle). */
   get size(): number {
     return this.all.size;
   }
 
-  /** Runs one invocation on a warm instance, or a cold one. */
+  /** Runs one invocation on a warm instance, or a cold one. Rejects with ThrottledError or HostStoppedError. */
   async run(requestId: string, payload: string, overflow: OverflowMode, clientContext?: string): Promise<PoolOutcome> {
-    const { instance, cold } = await this.acquire(overflow);
+    await this.admit(overflow);
     try {
-      await instance.ready;
-    } catch (initError) {
-      this.discard(instance);
-      return { cold, outcome: { ok: false, error: initError as LambdaErrorPayload, instanceDied: true } };
+      const { instance, cold } = await this.acquire();
+      try {
+        await instance.ready;
+      } catch (initError) {
+        this.discard(instance);
+        return { cold, outcome: { ok: false, error: initError as LambdaErrorPayload, instanceDied: true } };
+      }
+      const outcome = await instance.invoke(requestId, payload, this.options.timeoutMs, clientContext);
+      if (instance.alive && !this.retired.has(instance)) this.release(instance);
+      else this.discard(instance);
+      return { outcome, cold };
+    } finally {
+      this.finish();
     }
-    const outcome = await instance.invoke(requestId, payload, this.options.timeoutMs, clientContext);
-    if (instance.alive && !this.retired.has(instance)) this.release(instance);
-    else this.discard(instance);
-    return { outcome, cold };
   }
 
   /** Replaces the code: idle instances stop now, busy ones when their call ends; new calls start fresh. */
   replace(options: PoolOptions): void {
     this.options = options;
-    for (const i of this.idle.splice(0)) this.discard(i);
+    for (const { instance } of [...this.idle]) this.discard(instance);
     // Busy instances run the old code to the end of their call, then are discarded.
     for (const i of this.all) this.retired.add(i);
   }
@@ -67,40 +98,97 @@ export class FunctionPool {
   /** Stops every instance and fails waiting calls. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const w of this.waiters.splice(0)) w.reject(new HostStoppedError());
+    for (const w of [...this.admissionWaiters.splice(0), ...this.instanceWaiters.splice(0)]) w.reject(new HostStoppedError());
     const all = [...this.all];
-    this.all.clear();
     this.idle.length = 0;
     await Promise.all(all.map((i) => i.terminate()));
   }
 
-  private acquire(overflow: OverflowMode): Promise<{ instance: FunctionInstance; cold: boolean }> {
+  /** @internal CapacityClient */
+  oldestIdleAt(): number | undefined {
+    return this.idle[0]?.at;
+  }
+
+  /** @internal CapacityClient */
+  evictOldestIdle(): void {
+    const oldest = this.idle[0];
+    if (oldest) this.discard(oldest.instance);
+  }
+
+  private admit(overflow: OverflowMode): Promise<void> {
     if (this.stopped) return Promise.reject(new HostStoppedError());
-    const warm = this.idle.pop();
-    if (warm) return Promise.resolve({ instance: warm, cold: false });
-    if (this.all.size < this.options.concurrency) return Promise.resolve({ instance: this.start(), cold: true });
-    if (overflow === 'throttle') return Promise.reject(new ThrottledError(this.options.init.functionName, this.options.concurrency));
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const reserved = this.options.reservedConcurrency;
+    const { capacity, init } = this.options;
+    if (reserved !== undefined) {
+      if (this.reservedInFlight < reserved) {
+        this.reservedInFlight += 1;
+        return Promise.resolve();
+      }
+      if (overflow === 'throttle') return Promise.reject(new ThrottledError(init.functionName, reserved, 'ReservedFunctionConcurrentInvocationLimitExceeded'));
+      return new Promise((resolve, reject) => this.admissionWaiters.push({ resolve, reject }));
+    }
+    if (overflow === 'wait') return capacity.waitAdmitUnreserved();
+    if (capacity.tryAdmitUnreserved()) return Promise.resolve();
+    return Promise.reject(new ThrottledError(init.functionName, capacity.unreservedConcurrency ?? 0, 'ConcurrentInvocationLimitExceeded'));
+  }
+
+  private finish(): void {
+    if (this.options.reservedConcurrency === undefined) return this.options.capacity.finishUnreserved();
+    const next = this.admissionWaiters.shift();
+    // The concurrency passes straight to a waiting call.
+    if (next) next.resolve();
+    else this.reservedInFlight -= 1;
+  }
+
+  private acquire(): Promise<Acquired> {
+    for (let warm = this.idle.pop(); warm; warm = this.idle.pop()) {
+      if (warm.instance.alive) return Promise.resolve({ instance: warm.instance, cold: false });
+    }
+    return new Promise((resolve, reject) => {
+      this.instanceWaiters.push({ resolve, reject });
+      if (this.slotRequests < this.instanceWaiters.length) this.requestSlot();
+    });
+  }
+
+  private requestSlot(): void {
+    this.slotRequests += 1;
+    void this.options.capacity.acquireSlot().then(() => {
+      this.slotRequests -= 1;
+      const waiter = this.instanceWaiters.shift();
+      // Served meanwhile by an instance that came free, or stopped: the slot goes back.
+      if (!waiter || this.stopped) {
+        this.options.capacity.releaseSlot();
+        waiter?.reject(new HostStoppedError());
+        return;
+      }
+      waiter.resolve({ instance: this.start(), cold: true });
+    });
   }
 
   private release(instance: FunctionInstance): void {
-    const waiter = this.waiters.shift();
-    if (waiter) waiter.resolve({ instance, cold: false });
-    else this.idle.push(instance);
+    const waiter = this.instanceWaiters.shift();
+    if (waiter) return waiter.resolve({ instance, cold: false });
+    // Another function waits for a slot: this idle instance gives its slot up.
+    if (this.options.capacity.slotsWanted) return this.discard(instance);
+    this.idle.push({ instance, at: performance.now() });
   }
 
+  /** Removes an instance (ended, crashed, retired or reclaimed) and gives its slot back. Idempotent. */
   private discard(instance: FunctionInstance): void {
-    this.all.delete(instance);
+    if (!this.all.delete(instance)) return;
+    const i = this.idle.findIndex((e) => e.instance === instance);
+    if (i >= 0) this.idle.splice(i, 1);
+    this.options.memory.remove(instance);
     void instance.terminate();
-    // A slot freed: a waiting call gets a fresh instance.
-    if (!this.stopped && this.waiters.length && this.all.size < this.options.concurrency) {
-      this.waiters.shift()!.resolve({ instance: this.start(), cold: true });
-    }
+    this.options.capacity.releaseSlot();
   }
 
   private start(): FunctionInstance {
-    const instance = new FunctionInstance({ init: this.options.init, env: this.options.env, heapMb: this.options.heapMb, onLog: this.options.onLog });
+    const { init, env, nodeBinary, onLog, memory } = this.options;
+    // A crash while idle (a timer throwing after the handler returned) removes it at once.
+    const instance = new FunctionInstance({ init, env, nodeBinary, onLog, onExit: (dead) => this.discard(dead) });
     this.all.add(instance);
+    memory.add(instance, init.memoryMb);
     return instance;
   }
 }

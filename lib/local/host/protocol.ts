@@ -1,6 +1,6 @@
 /**
- * Messages between the host (main thread) and a function instance (worker thread). The worker
- * side is `worker.mjs`, plain JavaScript because it runs outside any TypeScript loader.
+ * Messages between the host and a function instance (a child process). The instance side is
+ * `worker.mjs`, plain JavaScript because it runs outside any TypeScript loader.
  */
 
 /** The error payload Lambda returns for a failed invocation. */
@@ -10,8 +10,9 @@ export interface LambdaErrorPayload {
   readonly trace?: readonly string[];
 }
 
-/** Sent once to a new worker as `workerData`. */
+/** Sent once to a new instance, in its first message. */
 export interface InstanceInit {
+  /** The staged task root the handler is loaded from (the instance's `/var/task`). */
   readonly codeDir: string;
   readonly handler: string;
   readonly functionName: string;
@@ -19,6 +20,12 @@ export interface InstanceInit {
   readonly memoryMb: number;
   readonly logGroupName: string;
   readonly logStreamName: string;
+}
+
+/** Host -> instance: the first message. */
+export interface InitMessage {
+  readonly type: 'init';
+  readonly init: InstanceInit;
 }
 
 /** Host -> instance: run one invocation. */

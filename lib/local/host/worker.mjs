@@ -1,20 +1,27 @@
-// One Lambda function instance, run in a worker thread. Plain JavaScript on purpose: it is
-// loaded by Node directly (no TypeScript loader in workers), for ESM and CJS handlers alike.
-// Protocol: see protocol.ts.
-import { parentPort, workerData } from 'node:worker_threads';
+// One Lambda function instance: a Node.js process started by instance.ts, with the function's
+// staged code as its working directory, as /var/task is in Lambda. Plain JavaScript on purpose:
+// it runs on whichever node binary serves the function's runtime, outside any TypeScript
+// loader, for ESM and CJS handlers alike. Protocol: see protocol.ts (over the IPC channel).
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { format } from 'node:util';
 import * as path from 'node:path';
 
 /** @type {import('./protocol').InstanceInit} */
-const init = workerData;
+let init;
 let currentRequestId;
+// Lambda's runtime keeps the last request id on log lines written after a handler returned
+// (a timer's output, an uncaught exception): they land in that request's log stream.
+let lastRequestId;
+
+const send = (msg) => {
+  if (process.connected) process.send(msg);
+};
 
 // Logs go to the host as messages so each line carries the function and request id, as
 // CloudWatch's `<time>\t<requestId>\t<LEVEL>\t<message>` lines do.
 for (const [method, level] of [['log', 'INFO'], ['info', 'INFO'], ['warn', 'WARN'], ['error', 'ERROR'], ['debug', 'DEBUG'], ['trace', 'TRACE']]) {
-  console[method] = (...args) => parentPort.postMessage({ type: 'log', requestId: currentRequestId, level, text: format(...args) });
+  console[method] = (...args) => send({ type: 'log', requestId: currentRequestId ?? lastRequestId, level, text: format(...args) });
 }
 
 function toErrorPayload(err) {
@@ -32,15 +39,26 @@ function safeJson(v) {
   }
 }
 
+/** Reports a fatal error as Lambda's Node.js runtime does (a log line, the invocation's error), then exits with its code. */
+let dying = false;
+function die(logPrefix, error, exitCode) {
+  if (dying) return;
+  dying = true;
+  console.error(logPrefix, JSON.stringify({ errorType: error.errorType, errorMessage: error.errorMessage, stack: error.trace }));
+  send({ type: 'crash', requestId: currentRequestId, error });
+  // Let the IPC messages flush before the process goes.
+  setImmediate(() => process.exit(exitCode));
+}
+
+// Lambda's runtime ends the process on both (exit codes 129 and 128), whether or not an
+// invocation is running: a crashed environment is never reused.
+process.on('uncaughtException', (err) => die('Uncaught Exception', toErrorPayload(err), 129));
 process.on('unhandledRejection', (reason) => {
   const e = toErrorPayload(reason);
-  parentPort.postMessage({
-    type: 'crash',
-    requestId: currentRequestId,
-    error: { errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: `${e.errorType}: ${e.errorMessage}`, trace: e.trace },
-  });
-  process.exit(128);
+  die('Unhandled Promise Rejection', { errorType: 'Runtime.UnhandledPromiseRejection', errorMessage: `${e.errorType}: ${e.errorMessage}`, trace: e.trace }, 128);
 });
+// The host went away (killed, crashed): an orphaned instance must not linger.
+process.on('disconnect', () => process.exit(0));
 
 async function loadHandler() {
   // `dir/module.fn`: the last dot after the last slash separates module from export.
@@ -58,8 +76,7 @@ async function loadHandler() {
   try {
     mod = await import(pathToFileURL(file).href);
   } catch (err) {
-    if (err instanceof Error && !err.name.startsWith('Runtime.')) err.name = err instanceof SyntaxError ? 'Runtime.UserCodeSyntaxError' : err.name;
-    throw err;
+    throw userCodeError(err);
   }
   let fn = mod;
   for (const key of exportPath) fn = fn?.[key] ?? (fn === mod ? mod.default?.[key] : undefined);
@@ -67,6 +84,17 @@ async function loadHandler() {
     throw Object.assign(new Error(`${init.handler} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
   }
   return fn;
+}
+
+/** Lambda's classification of a failure to load the handler's module. */
+function userCodeError(err) {
+  if (!(err instanceof Error) || err.name.startsWith('Runtime.')) return err;
+  if (err.code === 'MODULE_NOT_FOUND' || err.code === 'ERR_MODULE_NOT_FOUND') {
+    // Lambda: `Runtime.ImportModuleError` with the loader's error as text (`Error: Cannot find module 'x'`).
+    return Object.assign(new Error(String(err)), { name: 'Runtime.ImportModuleError', stack: `Runtime.ImportModuleError: ${err.stack}` });
+  }
+  if (err instanceof SyntaxError) err.name = 'Runtime.UserCodeSyntaxError';
+  return err;
 }
 
 function contextFor(msg, settle) {
@@ -105,22 +133,28 @@ function invoke(handler, msg) {
   });
 }
 
-const handler = await loadHandler().catch((err) => {
-  parentPort.postMessage({ type: 'init-error', error: toErrorPayload(err) });
-  return undefined;
-});
-if (handler) {
-  parentPort.on('message', async (msg) => {
-    currentRequestId = msg.requestId;
-    try {
-      const result = await invoke(handler, msg);
-      const payload = result === undefined ? 'null' : JSON.stringify(result);
-      parentPort.postMessage({ type: 'result', requestId: msg.requestId, payload: payload ?? 'null' });
-    } catch (err) {
-      parentPort.postMessage({ type: 'error', requestId: msg.requestId, error: toErrorPayload(err) });
-    } finally {
-      currentRequestId = undefined;
-    }
-  });
-  parentPort.postMessage({ type: 'ready' });
+async function onInvoke(handler, msg) {
+  currentRequestId = msg.requestId;
+  lastRequestId = msg.requestId;
+  try {
+    const result = await invoke(handler, msg);
+    const payload = result === undefined ? 'null' : JSON.stringify(result);
+    send({ type: 'result', requestId: msg.requestId, payload: payload ?? 'null' });
+  } catch (err) {
+    send({ type: 'error', requestId: msg.requestId, error: toErrorPayload(err) });
+  } finally {
+    currentRequestId = undefined;
+  }
 }
+
+// The first message is the instance's init; every later one an invocation.
+process.once('message', async (first) => {
+  init = first.init;
+  const handler = await loadHandler().catch((err) => {
+    send({ type: 'init-error', error: toErrorPayload(err) });
+    return undefined;
+  });
+  if (!handler) return;
+  process.on('message', (msg) => void onInvoke(handler, msg));
+  send({ type: 'ready' });
+});

@@ -1,0 +1,122 @@
+/**
+ * Task roots: each function's code staged as Lambda lays it out in /var/task, outside any
+ * project. Run from the asset folder under the project (`.switchyard/cdk.out/asset.*`), a
+ * bundle would take the project's package.json (`"type": "module"` makes a CommonJS bundle fail
+ * with "module is not defined in ES module scope") and resolve the project's node_modules (a
+ * package the bundle left external works here and fails in Lambda). Staged, its files declare
+ * their own module type (its own package.json, else `.js` is CommonJS and `.mjs` ESM) and it
+ * resolves only its own node_modules and the SDK that Lambda provides.
+ *
+ * Layout, per host run (removed when the host stops; runs of processes that died are pruned):
+ *
+ *   <tmpdir>/switchyard-<project hash>/<pid>-<random>/<function>/
+ *     package.json     the module-type boundary (no "type": CommonJS, as in /var/task)
+ *     node_modules/    links to the project's @aws-sdk/*, @smithy/*, @aws-crypto/* packages
+ *     v1/, v2/ ...     the code: the asset, then each hot-reloaded bundle
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { findProvidedPackages, linkPackages, nodeModulesAbove } from './provided-modules';
+
+/** Options for {@link TaskRoots}. */
+export interface TaskRootsOptions {
+  /** The project: its node_modules (and those above it) provide the SDK. */
+  readonly projectDir: string;
+  /** Where the assembly is, searched for the SDK after the project. */
+  readonly assemblyDir?: string;
+  /** Parent of the per-project folders. @default os.tmpdir() */
+  readonly baseDir?: string;
+}
+
+/** What a function needs staged: its name, code and, if known, its source entry. */
+export interface StagedFunction {
+  readonly name: string;
+  readonly codeDir: string;
+  /** The handler's source entry: node_modules beside it (`lambdas/node_modules`) provide the SDK first. */
+  readonly entry?: string;
+}
+
+const BOUNDARY = {
+  name: 'switchyard-task-root',
+  private: true,
+  description: 'Module-type boundary of a staged Lambda task root: no "type", so .js is CommonJS as in /var/task.',
+};
+
+/** Stages function code into task roots. */
+export class TaskRoots {
+  /** This run's folder. */
+  readonly dir: string;
+  private readonly versions = new Map<string, number>();
+
+  constructor(private readonly options: TaskRootsOptions) {
+    const projectHash = createHash('sha256').update(path.resolve(options.projectDir)).digest('hex').slice(0, 12);
+    const projectRoot = path.join(options.baseDir ?? os.tmpdir(), `switchyard-${projectHash}`);
+    pruneDeadRuns(projectRoot);
+    this.dir = path.join(projectRoot, `${process.pid}-${randomBytes(4).toString('hex')}`);
+    fs.mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** Copies `codeDir` into a new version of the function's task root and returns its path (the instance's LAMBDA_TASK_ROOT). */
+  stage(fn: StagedFunction, codeDir: string = fn.codeDir): string {
+    const root = this.functionRoot(fn.name);
+    if (!this.versions.has(fn.name)) {
+      fs.mkdirSync(root, { recursive: true });
+      fs.writeFileSync(path.join(root, 'package.json'), `${JSON.stringify(BOUNDARY, null, 2)}\n`);
+      this.linkProvided(fn);
+    }
+    const n = (this.versions.get(fn.name) ?? 0) + 1;
+    this.versions.set(fn.name, n);
+    const taskDir = path.join(root, `v${n}`);
+    // A copy, not a link: Node resolves a linked file's real path, which is back under the project.
+    fs.cpSync(codeDir, taskDir, { recursive: true, dereference: true });
+    return taskDir;
+  }
+
+  /** Links SDK packages installed since the function was staged (after `npm install @aws-sdk/client-xyz`). */
+  linkProvided(fn: StagedFunction): void {
+    linkPackages(path.join(this.functionRoot(fn.name), 'node_modules'), findProvidedPackages(this.searchPath(fn)));
+  }
+
+  /** Removes this run's folder. */
+  dispose(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Where the SDK is looked for: beside the function's source, then the project, then the assembly. */
+  private searchPath(fn: StagedFunction): string[] {
+    const starts = [fn.entry && path.dirname(fn.entry), this.options.projectDir, this.options.assemblyDir].filter((d): d is string => !!d);
+    // Never the staged folders themselves (a task root may sit under a project's tmp dir).
+    return nodeModulesAbove(starts).filter((d) => !d.startsWith(this.dir));
+  }
+
+  private functionRoot(name: string): string {
+    return path.join(this.dir, name.replace(/[^A-Za-z0-9._-]/g, '_'));
+  }
+}
+
+/** Removes the folders of earlier runs whose process is gone (killed before it could clean up). */
+function pruneDeadRuns(projectRoot: string): void {
+  let runs: string[];
+  try {
+    runs = fs.readdirSync(projectRoot);
+  } catch {
+    return;
+  }
+  for (const run of runs) {
+    const pid = Number(run.split('-')[0]);
+    if (!Number.isInteger(pid) || isAlive(pid)) continue;
+    fs.rmSync(path.join(projectRoot, run), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
