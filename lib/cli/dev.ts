@@ -19,6 +19,12 @@ export interface DevOptions {
   readonly watch: boolean;
   readonly region?: string;
   readonly timeScale?: number;
+  /** Function instances alive at once (see `LocalAppOptions.maxInstances`). */
+  readonly maxInstances?: number;
+  /** The account's concurrency limit (see `LocalAppOptions.accountConcurrency`). */
+  readonly accountConcurrency?: number;
+  /** A node binary per runtime (see `LocalAppOptions.nodeBinaries`). */
+  readonly nodeBinaries?: Readonly<Record<string, string>>;
   readonly out: NodeJS.WritableStream;
   /** Resolves to stop the app (SIGINT/SIGTERM by default). */
   readonly until?: Promise<unknown>;
@@ -42,6 +48,9 @@ export async function dev(options: DevOptions): Promise<number> {
     watch: options.watch,
     region: options.region,
     timeScale: options.timeScale,
+    maxInstances: options.maxInstances,
+    accountConcurrency: options.accountConcurrency,
+    nodeBinaries: options.nodeBinaries,
     projectDir: options.projectDir,
   });
   print('');

@@ -29,7 +29,9 @@ export function summary(app: LocalApp): string {
   const keys = app.apiKeys();
   if (keys.length) out.push('API keys (x-api-key)', table([['KEY', 'VALUE', 'USAGE PLANS'], ...keys.map((k) => [displayName(k.key.logicalId), k.value, k.plans.join(', ')])]), '');
   const fns = app.model.functions.map((f) => [displayName(f.logicalId), f.runtime, `${f.timeoutSeconds}s`, f.reservedConcurrency === undefined ? '-' : String(f.reservedConcurrency), f.source ? 'watch' : '-']);
-  out.push('Functions', table([['NAME', 'RUNTIME', 'TIMEOUT', 'RESERVED', 'RELOAD'], ...fns]), '');
+  out.push('Functions', table([['NAME', 'RUNTIME', 'TIMEOUT', 'RESERVED', 'RELOAD'], ...fns]), concurrencyLine(app));
+  for (const notice of app.host.runtimeNotices) out.push(`runtime ${notice}`);
+  out.push('');
   const rules = app.model.rules.filter((r) => r.eventPattern);
   if (rules.length) {
     out.push('Rules', table([['RULE', 'BUS', 'PATTERN', 'TARGETS'], ...rules.map((r) => [displayName(r.logicalId), r.eventBusName, JSON.stringify(r.eventPattern), r.targets.map((t) => targetName(app, t.arn)).join(', ')])]), '');
@@ -59,6 +61,13 @@ function restRoutes(app: LocalApp): string[][] {
         return [m.httpMethod, `${a.url}${m.resourcePath === '/' ? '/' : m.resourcePath}`, target];
       }),
   );
+}
+
+/** Which limit throttles (AWS's) and which queues (this machine's). */
+function concurrencyLine(app: LocalApp): string {
+  const { maxInstances, unreservedConcurrency } = app.host.capacity;
+  const account = unreservedConcurrency === undefined ? 'no account limit (--account-concurrency)' : `the account limit (${unreservedConcurrency} unreserved)`;
+  return `Throttled (429) only by RESERVED concurrency and ${account}. Local instance cap: ${maxInstances} at once across functions (--max-instances); calls over it wait.`;
 }
 
 function targetName(app: LocalApp, arn: string): string {

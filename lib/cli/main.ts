@@ -1,7 +1,7 @@
 /**
  * The `switchyard` command.
  *
- *   switchyard dev [--assembly DIR] [--http-port 3000] [--aws-port 4010] [--no-watch]
+ *   switchyard dev [--assembly DIR] [--http-port 3000] [--aws-port 4010] [--no-watch] [--max-instances N] [--account-concurrency N] [--node RUNTIME=PATH]
  *   switchyard invoke <function> [--payload JSON] [--event] [--aws-port 4010]
  *   switchyard put-events --source S --detail-type T [--detail JSON] [--bus NAME] [--aws-port 4010]
  *   switchyard trigger <schedule-rule> [--aws-port 4010]
@@ -19,6 +19,7 @@ import { SynthError, synthesizeApp } from './synth';
 import { TokenError, devToken } from './token';
 import { PriceTableError, UsageError, runCost, runDiagram } from '../ops';
 import { AssemblyError } from '../model';
+import { NodeBinaryError } from '../local';
 
 const USAGE = `Usage: switchyard <command> [options]
 
@@ -30,6 +31,9 @@ Commands:
                 --no-watch          do not rebundle handlers when their source changes
                 --region R          (default us-east-1)
                 --time-scale X      multiply retry delays, e.g. 0.01 (default 1)
+                --max-instances N   function instances alive at once; calls over it wait (default: from cores and memory)
+                --account-concurrency N  throttle (429) functions without reserved concurrency over this account limit (default: none)
+                --node RUNTIME=PATH run a runtime's functions on that node binary, e.g. --node nodejs22.x=/opt/node22/bin/node (repeatable)
   invoke FN   Invoke a function of a running 'dev'   --payload JSON  --event (async)
   put-events  Publish one event                      --source S --detail-type T --detail JSON --bus NAME
   trigger R   Fire a schedule rule now
@@ -72,6 +76,9 @@ export async function main(argv: readonly string[], io: CliIo = { out: process.s
         'no-watch': { type: 'boolean', default: false },
         region: { type: 'string' },
         'time-scale': { type: 'string' },
+        'max-instances': { type: 'string' },
+        'account-concurrency': { type: 'string' },
+        node: { type: 'string', multiple: true },
         payload: { type: 'string' },
         event: { type: 'boolean', default: false },
         source: { type: 'string' },
@@ -103,6 +110,12 @@ export async function main(argv: readonly string[], io: CliIo = { out: process.s
     if (!Number.isInteger(n) || n < 0 || n > 65535) throw new EndpointError(`--${name} must be a port number, got '${v[name]}'`);
     return n;
   };
+  const count = (name: 'max-instances' | 'account-concurrency', min: number) => {
+    if (v[name] === undefined) return undefined;
+    const n = Number(v[name]);
+    if (!Number.isInteger(n) || n < min) throw new EndpointError(`--${name} must be a whole number of at least ${min}, got '${v[name]}'`);
+    return n;
+  };
   const print = (value: unknown) => io.out.write(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`);
   try {
     const client = () => new LocalEndpointClient(`http://127.0.0.1:${port('aws-port')}`);
@@ -116,6 +129,9 @@ export async function main(argv: readonly string[], io: CliIo = { out: process.s
           watch: v.watch && !v['no-watch'],
           region: v.region,
           timeScale: v['time-scale'] === undefined ? undefined : Number(v['time-scale']),
+          maxInstances: count('max-instances', 1),
+          accountConcurrency: count('account-concurrency', 0),
+          nodeBinaries: nodeBinaries(v.node),
           out: io.out,
           until: io.until,
         });
@@ -164,9 +180,21 @@ export async function main(argv: readonly string[], io: CliIo = { out: process.s
     }
   } catch (err) {
     if (err instanceof EndpointError || err instanceof SynthError || err instanceof TokenError) return fail(err.message);
-    if (err instanceof UsageError || err instanceof PriceTableError || err instanceof AssemblyError) return fail(err.message);
+    if (err instanceof UsageError || err instanceof PriceTableError || err instanceof AssemblyError || err instanceof NodeBinaryError) return fail(err.message);
     const e = err as NodeJS.ErrnoException & { port?: number };
     if (e.code === 'EADDRINUSE') return fail(`port ${e.port ?? ''} is already in use; choose others with --http-port and --aws-port`);
     throw err;
   }
+}
+
+/** `--node nodejs22.x=/path/to/node` (repeatable) -> `{ 'nodejs22.x': '/path/to/node' }`. */
+function nodeBinaries(values: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!values?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    if (eq <= 0 || eq === value.length - 1) throw new EndpointError(`--node must be RUNTIME=PATH (e.g. --node nodejs22.x=/opt/node22/bin/node), got '${value}'`);
+    out[value.slice(0, eq)] = value.slice(eq + 1);
+  }
+  return out;
 }

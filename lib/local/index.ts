@@ -3,7 +3,9 @@
  */
 export { LocalApp, type LocalAppOptions } from './local-app';
 export { FunctionHost, type FunctionHostOptions, type InvokeRequest, type InvokeResult, type FunctionLogRecord } from './host/function-host';
-export { FunctionNotFoundError, ThrottledError, HostStoppedError } from './host/errors';
+export { FunctionNotFoundError, ThrottledError, HostStoppedError, type ThrottleReason } from './host/errors';
+export { NodeBinaryError, LAMBDA_NODE_RUNTIMES, runtimeNotices, type LambdaNodeRuntime, type NodeBinary } from './host/runtimes';
+export { HostCapacity, defaultMaxInstances } from './host/capacity';
 export type { LambdaErrorPayload } from './host/protocol';
 export { HttpGateway, type ServedApi, type HttpRequestRecord } from './http/gateway';
 export { RestGateway, type ServedRestApi } from './http/rest-gateway';
