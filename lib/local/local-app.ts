@@ -85,14 +85,16 @@ export class LocalApp {
     const endpoint = new AwsEndpoint();
     // Queue URLs in function environments point at the endpoint, so it listens first.
     const awsEndpoint = await endpoint.listen(options.awsPort ?? 4010, hostname);
+    let app: LocalApp | undefined;
     try {
       const projectDir = options.projectDir ?? process.cwd();
       const { model, skipped } = readAppModel(assemblyDir, { region: options.region, accountId: options.accountId, endpointUrl: awsEndpoint, projectDir });
-      const app = new LocalApp(model, skipped, endpoint, awsEndpoint, options, projectDir);
+      app = new LocalApp(model, skipped, endpoint, awsEndpoint, options, projectDir);
       await app.startServices();
       return app;
     } catch (err) {
-      await endpoint.close();
+      // What started (the endpoint, the staged task roots) must not outlive a failed start.
+      await (app ? app.stop() : endpoint.close());
       throw err;
     }
   }
