@@ -8,9 +8,9 @@
  * own RSS to measure and to kill, so an instance over its memory ends as Lambda's does
  * ("signal: killed") while the host stays healthy. It also gets what /var/task gives in Lambda
  * and a thread cannot: its own working directory, `NODE_OPTIONS` from the function's
- * environment, and any node binary (one per runtime). What it costs was measured: ~20 MB of
- * private memory per instance with the SDK loaded (the node binary's pages are shared), about a
- * worker's, and ~40 ms more per cold start.
+ * environment, and any node binary (one per runtime). What it costs was measured
+ * (bench/local-host): ~18 MB of private memory per instance with two SDK clients loaded (the
+ * node binary's pages are shared), as much as a worker, and 15-40 ms more per cold start.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
@@ -59,6 +59,7 @@ export class FunctionInstance {
   private terminating = false;
   private outOfMemory = false;
   private dead = false;
+  private loaded = false;
 
   constructor(private readonly options: FunctionInstanceOptions) {
     const { init } = options;
@@ -77,7 +78,10 @@ export class FunctionInstance {
     this.forwardLines(this.child.stderr!, 'ERROR');
     this.ready = new Promise<void>((resolve, reject) => {
       this.child.on('message', (msg: InstanceMessage) => {
-        if (msg.type === 'ready') resolve();
+        if (msg.type === 'ready') {
+          this.loaded = true;
+          resolve();
+        }
         else if (msg.type === 'init-error') {
           this.initError = msg.error;
           reject(msg.error);
@@ -97,9 +101,9 @@ export class FunctionInstance {
     return this.child.pid;
   }
 
-  /** True while an invocation runs here. */
+  /** True while the handler loads (Lambda's init phase) or an invocation runs here. */
   get busy(): boolean {
-    return this.pending !== undefined;
+    return this.pending !== undefined || !this.loaded;
   }
 
   /** Runs one invocation; resolves with the outcome, never rejects. */
