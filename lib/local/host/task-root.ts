@@ -79,9 +79,14 @@ export class TaskRoots {
     linkPackages(path.join(this.functionRoot(fn.name), 'node_modules'), findProvidedPackages(this.searchPath(fn)));
   }
 
-  /** Removes this run's folder. */
+  /** Removes this run's folder, and the project's when no other run is in it. */
   dispose(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
+    try {
+      fs.rmdirSync(path.dirname(this.dir));
+    } catch {
+      // Another run of the same project is still using it.
+    }
   }
 
   /** Where the SDK is looked for: beside the function's source, then the project, then the assembly. */
