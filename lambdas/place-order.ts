@@ -11,7 +11,8 @@ import { dynamo, ordersTable } from './shared/aws';
  */
 export const handler = httpHandler({ body: OrderInput }, async ({ body }, { logger }) => {
   const orderId = randomUUID();
-  // Cached per container for 5 minutes; read from Secrets Manager in AWS, .switchyard/secrets.json locally.
+  // Cached per container for 5 minutes; read from Secrets Manager in AWS. Locally from
+  // .switchyard/secrets.json if you put a real key there, else the fake one in dev-secrets.json.
   const paymentKey = await getSecret('paymentApiKey');
   const order = {
     orderId,

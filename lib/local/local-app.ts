@@ -114,7 +114,7 @@ export class LocalApp {
   readonly reloader?: HotReloader;
   /** Route authorization (JWT, Lambda authorizers with their cache, IAM). */
   readonly auth: LocalAuth;
-  /** Local values of secrets, from `<projectDir>/.switchyard/secrets.json`. */
+  /** Local values of secrets: `<projectDir>/.switchyard/secrets.json` (git-ignored) over `<projectDir>/dev-secrets.json` (committed, fake values). */
   readonly secrets: SecretStore;
   private stopped = false;
 

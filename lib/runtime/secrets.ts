@@ -4,8 +4,10 @@
  *
  * The same code runs in AWS and under `switchyard dev`: the SDK clients follow
  * `AWS_ENDPOINT_URL`, which the local runtime points at its own Secrets Manager- and
- * SSM-compatible endpoint, serving values from `.switchyard/secrets.json`. Nothing here reads a
- * value from the environment, so a value can never be bundled or deployed by accident.
+ * SSM-compatible endpoint, serving values from the project's git-ignored
+ * `.switchyard/secrets.json` (real values) over its committed `dev-secrets.json` (fake
+ * placeholders, so a fresh clone runs). Nothing here reads a value from the environment, so a
+ * value can never be bundled or deployed by accident.
  */
 import type { GetSecretValueCommand, GetSecretValueCommandOutput } from '@aws-sdk/client-secrets-manager';
 import type { GetParameterCommand, GetParameterCommandOutput } from '@aws-sdk/client-ssm';

@@ -3,7 +3,6 @@
  * outside: HTTP, and the real EventBridge and SQS clients. Handlers keep orders in the local
  * DynamoDB table and publish through the local EventBridge.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -19,13 +18,8 @@ let reader: string;
 const repo = path.join(__dirname, '..', '..');
 
 beforeAll(async () => {
-  // The payment key PlaceOrder reads: in the git-ignored local secrets file, added if missing.
-  const secretsFile = path.join(repo, '.switchyard', 'secrets.json');
-  const secrets = fs.existsSync(secretsFile) ? JSON.parse(fs.readFileSync(secretsFile, 'utf8')) : {};
-  if (!secrets.secretsmanager?.['shop/payment-api-key']) {
-    fs.mkdirSync(path.dirname(secretsFile), { recursive: true });
-    fs.writeFileSync(secretsFile, JSON.stringify({ ...secrets, secretsmanager: { ...secrets.secretsmanager, 'shop/payment-api-key': 'local-payment-key' } }, null, 2));
-  }
+  // The payment key PlaceOrder reads comes from the repository's committed dev-secrets.json
+  // (or a developer's own .switchyard/secrets.json): nothing is written here.
   // Tokens from the development issuer, as `switchyard token` prints them.
   const issuer = await DevIssuer.load(path.join(repo, '.switchyard'));
   const claims = { subject: 'alice', issuer: 'https://auth.example.com/', audience: 'shop-api' };

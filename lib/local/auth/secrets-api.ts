@@ -1,38 +1,57 @@
 /**
  * Secrets Manager `GetSecretValue` and SSM `GetParameter` on the local AWS endpoint, served from
- * `.switchyard/secrets.json` (git-ignored; never bundled, never in the template):
+ * two JSON files of the project (never bundled, never in the template), first match wins:
+ *
+ * 1. `.switchyard/secrets.json`: git-ignored, for real values (a sandbox key, a test database
+ *    password). It overrides the committed file key by key.
+ * 2. `dev-secrets.json`: committed beside `cdk.json`, holding obviously fake placeholder values
+ *    so that a fresh clone runs as is. Never a real value: it is in version control.
+ *
+ * Both have the same shape:
  *
  *   { "secretsmanager": { "shop/payment-api-key": "..." }, "ssm": { "/shop/db-password": "..." } }
  *
- * Handlers read secrets with the real SDK clients, which the function environment points here
- * through `AWS_ENDPOINT_URL`, so handler code is the same in AWS and locally. The file is read
- * on every call, so an edit takes effect without restarting `switchyard dev`.
+ * Other top-level keys (a `"//"` note) are ignored. Handlers read secrets with the real SDK
+ * clients, which the function environment points here through `AWS_ENDPOINT_URL`, so handler
+ * code is the same in AWS and locally. The files are read on every call, so an edit takes effect
+ * without restarting `switchyard dev`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AwsServiceError, jsonResponse, type AwsResponse } from '../aws/protocol';
 
+/** The committed file of fake development values, relative to the project folder. */
+export const DEV_SECRETS_FILE = 'dev-secrets.json';
+/** The git-ignored file of real local values, relative to the project folder. */
+export const LOCAL_SECRETS_FILE = path.join('.switchyard', 'secrets.json');
+
+/** The two services a local value can be read through. */
+type Service = 'secretsmanager' | 'ssm';
+type SecretsFile = Partial<Record<Service, Record<string, unknown>>>;
+
 /** The local values of secrets and parameters. */
 export class SecretStore {
-  /** @param file the JSON file holding the values */
+  /**
+   * @param files the JSON files holding the values, the one that wins first
+   */
   constructor(
-    readonly file: string,
+    readonly files: readonly string[],
     private readonly region: string,
     private readonly accountId: string,
   ) {}
 
-  /** The store of a project: `<projectDir>/.switchyard/secrets.json`. */
+  /** The store of a project: `.switchyard/secrets.json` over `dev-secrets.json`. */
   static forProject(projectDir: string, region: string, accountId: string): SecretStore {
-    return new SecretStore(path.join(projectDir, '.switchyard', 'secrets.json'), region, accountId);
+    return new SecretStore([path.join(projectDir, LOCAL_SECRETS_FILE), path.join(projectDir, DEV_SECRETS_FILE)], region, accountId);
   }
 
   /** Secrets Manager's answer for a secret name or ARN (with or without its random suffix). */
   secret(id: string): { name: string; value: string; arn: string } | undefined {
-    const values = this.read().secretsmanager ?? {};
     const arnName = /^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:(.+)$/.exec(id)?.[1];
     for (const name of [id, arnName, arnName?.replace(/-[A-Za-z0-9]{6}$/, '')]) {
-      if (name !== undefined && typeof values[name] === 'string') {
-        return { name, value: values[name], arn: `arn:aws:secretsmanager:${this.region}:${this.accountId}:secret:${name}-local0` };
+      const value = name === undefined ? undefined : this.lookup('secretsmanager', name);
+      if (name !== undefined && value !== undefined) {
+        return { name, value, arn: `arn:aws:secretsmanager:${this.region}:${this.accountId}:secret:${name}-local0` };
       }
     }
     return undefined;
@@ -40,8 +59,7 @@ export class SecretStore {
 
   /** A parameter's value by name. */
   parameter(name: string): string | undefined {
-    const value = (this.read().ssm ?? {})[name];
-    return typeof value === 'string' ? value : undefined;
+    return this.lookup('ssm', name);
   }
 
   /** The parameter's ARN. */
@@ -49,13 +67,37 @@ export class SecretStore {
     return `arn:aws:ssm:${this.region}:${this.accountId}:parameter/${name.replace(/^\//, '')}`;
   }
 
-  private read(): { secretsmanager?: Record<string, string>; ssm?: Record<string, string> } {
-    if (!fs.existsSync(this.file)) return {};
-    try {
-      return JSON.parse(fs.readFileSync(this.file, 'utf8'));
-    } catch (err) {
-      throw new AwsServiceError(500, 'InternalServiceError', `${this.file} is not valid JSON: ${(err as Error).message}`);
+  /** What to tell a user whose value is missing: where each file is and the exact JSON to add. */
+  missingHint(service: Service, name: string): string {
+    const entry = JSON.stringify({ [service]: { [name]: '<value>' } });
+    const [local, committed] = this.files;
+    const where = committed
+      ? `add ${entry} to ${local} (git-ignored, for real values) or, for a fake placeholder the whole team may share, to ${committed} (committed)`
+      : `add ${entry} to ${local}`;
+    return `(Locally: ${where}.)`;
+  }
+
+  private lookup(service: Service, name: string): string | undefined {
+    for (const file of this.files) {
+      const value = read(file)[service]?.[name];
+      if (typeof value === 'string') return value;
     }
+    return undefined;
+  }
+}
+
+function read(file: string): SecretsFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+  try {
+    return JSON.parse(text) as SecretsFile;
+  } catch (err) {
+    throw new AwsServiceError(500, 'InternalServiceError', `${file} is not valid JSON: ${(err as Error).message}`);
   }
 }
 
@@ -70,14 +112,15 @@ export function handleSecretsApi(store: SecretStore, target: string, input: Reco
     const id = String(input.SecretId ?? '');
     const found = store.secret(id);
     if (!found) {
-      throw new AwsServiceError(400, 'ResourceNotFoundException', `Secrets Manager can't find the specified secret. (Locally: add "${id}" under "secretsmanager" in ${store.file}.)`);
+      throw new AwsServiceError(400, 'ResourceNotFoundException', `Secrets Manager can't find the specified secret. ${store.missingHint('secretsmanager', id)}`);
     }
     return jsonResponse({ ARN: found.arn, Name: found.name, SecretString: found.value, VersionId: 'local-version', VersionStages: ['AWSCURRENT'], CreatedDate: 0 });
   }
   const name = String(input.Name ?? '');
   const value = store.parameter(name);
   if (value === undefined) {
-    throw new AwsServiceError(400, 'ParameterNotFound', `Parameter ${name} not found. (Locally: add "${name}" under "ssm" in ${store.file}.)`);
+    // AWS answers ParameterNotFound with an empty message; the local one says what to do.
+    throw new AwsServiceError(400, 'ParameterNotFound', `Parameter ${name} not found. ${store.missingHint('ssm', name)}`);
   }
   return jsonResponse({ Parameter: { Name: name, Type: 'SecureString', Value: value, Version: 1, ARN: store.parameterArn(name), DataType: 'text', LastModifiedDate: 0 } });
 }
