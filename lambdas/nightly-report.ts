@@ -11,8 +11,9 @@ export async function handler(event: ScheduledEvent): Promise<{ orders: number; 
   let revenueCents = 0;
   let cursor: ScanCommandOutput['LastEvaluatedKey'];
   do {
+    // `status` and `total` are both DynamoDB reserved words: an expression names them through placeholders.
     const page: ScanCommandOutput = await dynamo.send(
-      new ScanCommand({ TableName: ordersTable(), ProjectionExpression: '#s, total', ExpressionAttributeNames: { '#s': 'status' }, ExclusiveStartKey: cursor }),
+      new ScanCommand({ TableName: ordersTable(), ProjectionExpression: '#status, #total', ExpressionAttributeNames: { '#status': 'status', '#total': 'total' }, ExclusiveStartKey: cursor }),
     );
     for (const item of page.Items ?? []) {
       orders += 1;

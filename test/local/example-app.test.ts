@@ -82,3 +82,14 @@ test('an event the consumer rejects is retried by Lambda, then lands in the dead
   eb.destroy();
   sqs.destroy();
 });
+
+test('the nightly report runs without error: counts the orders placed and publishes its report', async () => {
+  const schedule = app.model.rules.find((r) => r.scheduleExpression)!;
+  const event = app.triggerSchedule(schedule.name);
+  await local.ledger.whenIdle();
+  expect(local.ledger.list({ eventId: event.id }).map((d) => [d.state, d.attempts])).toEqual([['delivered', 1]]);
+  const direct = await app.invoke(schedule.targets[0].arn, { ...event, time: new Date().toISOString() });
+  expect(direct.error).toBeUndefined();
+  expect(JSON.parse(direct.payload)).toMatchObject({ orders: expect.any(Number), revenue: expect.any(Number) });
+  expect(JSON.parse(direct.payload).orders).toBeGreaterThanOrEqual(1);
+});
