@@ -9,7 +9,7 @@ export interface CfnTemplate {
   readonly Resources?: Record<string, CfnResource>;
   readonly Parameters?: Record<string, { readonly Default?: unknown }>;
   readonly Conditions?: Record<string, unknown>;
-  readonly Outputs?: Record<string, { readonly Value?: unknown; readonly Export?: { readonly Name?: unknown } }>;
+  readonly Outputs?: Record<string, { readonly Value?: unknown; readonly Description?: string; readonly Export?: { readonly Name?: unknown } }>;
 }
 
 /** One resource of a template. */

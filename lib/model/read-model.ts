@@ -11,7 +11,8 @@ import { readEventBuses, readQueues, readRules, readTables } from './read-events
 import { readFunctions } from './read-functions';
 import { readHttpApis } from './read-http';
 import { readRestApis } from './read-rest';
-import type { AppModel, EventBusModel } from './types';
+import { displayNames, type NameSource } from './names';
+import type { AppModel, EventBusModel, OutputModel } from './types';
 
 /** Options for {@link readAppModel}. */
 export interface ReadAppModelOptions {
@@ -82,19 +83,43 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
     name: 'default',
     arn: `arn:${env.partition}:events:${env.region}:${env.accountId}:event-bus/default`,
   };
+  const resourceOf = (stack: string | undefined, logicalId: string | undefined) =>
+    contexts.find((c) => c.stack.id === stack)?.stack.template.Resources?.[logicalId ?? ''];
+  const named = <T extends { name: string; arn: string; logicalId?: string; stack?: string }>(items: readonly T[], nameProperty: string): T[] => {
+    const sources: NameSource[] = items.map((x) => ({ name: x.name, arn: x.arn, logicalId: x.logicalId ?? x.name, resource: resourceOf(x.stack, x.logicalId) }));
+    const names = displayNames(sources, nameProperty);
+    return items.map((x, i) => ({ ...x, displayName: names[i] }));
+  };
   const model: AppModel = {
     assemblyDir: path.resolve(assemblyDir),
     region: env.region,
     accountId: env.accountId,
-    functions,
+    functions: named(functions, 'FunctionName'),
     httpApis: contexts.flatMap((ctx) => readHttpApis(ctx, functionOf, skipped)),
     restApis: contexts.flatMap((ctx) => readRestApis(ctx, functionOf, skipped)),
-    eventBuses: [defaultBus, ...customBuses.filter((b) => b.name !== 'default')],
-    rules: contexts.flatMap(readRules),
-    queues: contexts.flatMap(readQueues),
+    eventBuses: named([defaultBus, ...customBuses.filter((b) => b.name !== 'default')], 'Name'),
+    rules: named(contexts.flatMap(readRules), 'Name'),
+    queues: named(contexts.flatMap(readQueues), 'QueueName'),
     tables: contexts.flatMap(readTables),
+    outputs: contexts.flatMap(readOutputs),
   };
   return { model, skipped };
+}
+
+/** The stack's outputs with their values resolved; one that cannot be resolved says why. */
+function readOutputs(ctx: StackContext): OutputModel[] {
+  return Object.entries(ctx.stack.template.Outputs ?? {}).map(([key, output]) => {
+    const base = { stack: ctx.stack.id, key, description: output.Description, exportName: output.Export?.Name === undefined ? undefined : tryResolve(ctx, output.Export.Name).value };
+    return { ...base, ...tryResolve(ctx, output.Value) };
+  });
+}
+
+function tryResolve(ctx: StackContext, value: unknown): { value?: string; unresolved?: string } {
+  try {
+    return { value: ctx.resolver.resolveString(value) };
+  } catch (err) {
+    return { unresolved: (err as Error).message };
+  }
 }
 
 function contextOf(stack: LoadedStack, env: LocalEnvironment, projectDir: string, exports: Map<string, string>): StackContext {

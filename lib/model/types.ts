@@ -38,6 +38,11 @@ export interface FunctionSource {
 export interface FunctionModel extends ResourceRef {
   /** The function name: `FunctionName` if set, else one derived from the stack and logical id as CloudFormation would. */
   readonly name: string;
+  /**
+   * The name `switchyard dev` prints and every local command and API accepts (see `names.ts`):
+   * the explicit physical name when the template sets one, else the declared construct id.
+   */
+  readonly displayName?: string;
   /** The function ARN in the local account and region. */
   readonly arn: string;
   /** Absolute path of the folder holding the deployed code (the asset folder). */
@@ -280,6 +285,11 @@ export interface EventBusModel {
   /** Absent for the implicit default bus. */
   readonly logicalId?: string;
   readonly stack?: string;
+  /**
+   * The name `switchyard dev` prints and every local command and API accepts (see `names.ts`):
+   * the explicit physical name when the template sets one, else the declared construct id.
+   */
+  readonly displayName?: string;
 }
 
 /** `InputTransformer` of a rule target. */
@@ -310,6 +320,11 @@ export interface RuleTargetModel {
 /** An EventBridge rule: with an event pattern, a schedule, or both. */
 export interface RuleModel extends ResourceRef {
   readonly name: string;
+  /**
+   * The name `switchyard dev` prints and every local command and API accepts (see `names.ts`):
+   * the explicit physical name when the template sets one, else the declared construct id.
+   */
+  readonly displayName?: string;
   readonly arn: string;
   /** The name of the bus the rule is on. */
   readonly eventBusName: string;
@@ -324,6 +339,11 @@ export interface RuleModel extends ResourceRef {
 /** An SQS queue. */
 export interface QueueModel extends ResourceRef {
   readonly name: string;
+  /**
+   * The name `switchyard dev` prints and every local command and API accepts (see `names.ts`):
+   * the explicit physical name when the template sets one, else the declared construct id.
+   */
+  readonly displayName?: string;
   readonly arn: string;
   /** Seconds (SQS default 30). */
   readonly visibilityTimeoutSeconds: number;
@@ -350,6 +370,20 @@ export interface TableModel extends ResourceRef {
   readonly localSecondaryIndexes?: ReadonlyArray<Record<string, unknown>>;
 }
 
+/** A stack output (`CfnOutput`), its value resolved as the local runtime deploys the app. */
+export interface OutputModel {
+  /** The stack's artifact id. */
+  readonly stack: string;
+  /** The output's logical id (`ApiUrl`). */
+  readonly key: string;
+  /** The resolved value; absent when it uses what cannot be resolved locally (see `unresolved`). */
+  readonly value?: string;
+  /** Why `value` is absent. */
+  readonly unresolved?: string;
+  readonly description?: string;
+  readonly exportName?: string;
+}
+
 /** The whole app, across every stack of the assembly. */
 export interface AppModel {
   /** The assembly directory the model was read from. */
@@ -364,4 +398,6 @@ export interface AppModel {
   readonly rules: readonly RuleModel[];
   readonly queues: readonly QueueModel[];
   readonly tables: readonly TableModel[];
+  /** The stacks' outputs, in stack and template order. */
+  readonly outputs?: readonly OutputModel[];
 }
