@@ -10,6 +10,7 @@ import { LocalAuth, SecretStore, type LocalAuthOptions } from './auth';
 import { ApiKeyStore, type LocalApiKey } from './auth/api-keys';
 import { RestAuthorizers } from './auth/rest-authorizers';
 import { AwsEndpoint } from './aws/server';
+import { describeApp, type AppDescription } from './describe';
 import { Deliverer } from './events/delivery';
 import { EventRouter, type PutEventsRequestEntry } from './events/event-router';
 import { DeliveryLedger } from './events/ledger';
@@ -174,7 +175,12 @@ export class LocalApp {
     return this.apiKeyStore.list();
   }
 
-  /** Invokes a function synchronously (by name, ARN or logical id) with a JSON-serializable event. */
+  /** What the app serves, by the names `switchyard dev` prints, and the stacks' outputs with their local values. */
+  describe(): AppDescription {
+    return describeApp(this.model, this.apis, this.queues.list());
+  }
+
+  /** Invokes a function synchronously (by name, ARN, logical id or display name) with a JSON-serializable event. */
   invoke(functionRef: string, event: unknown = {}): Promise<InvokeResult> {
     return this.host.invoke(functionRef, { payload: JSON.stringify(event), overflow: 'throttle' });
   }
@@ -184,7 +190,7 @@ export class LocalApp {
     return this.router.putEvents(entries);
   }
 
-  /** Fires a schedule rule now. */
+  /** Fires a schedule rule now (by name, ARN, logical id or display name). */
   triggerSchedule(ruleRef: string) {
     return this.scheduler.trigger(ruleRef);
   }
@@ -206,7 +212,18 @@ export class LocalApp {
     // REST APIs take the ports after the HTTP APIs'.
     const first = this.options.httpPort ?? 3000;
     await this.restGateway.start(first === 0 ? 0 : http.length ? Math.max(...http.map((a) => a.port)) + 1 : first);
-    this.endpoint.attach({ host: this.host, router: this.router, queues: this.queues, tables: this.tables, deliverer: this.deliverer, ledger: this.ledger, scheduler: this.scheduler, secrets: this.secrets, auth: this.auth });
+    this.endpoint.attach({
+      host: this.host,
+      router: this.router,
+      queues: this.queues,
+      tables: this.tables,
+      deliverer: this.deliverer,
+      ledger: this.ledger,
+      scheduler: this.scheduler,
+      secrets: this.secrets,
+      auth: this.auth,
+      describe: () => this.describe(),
+    });
     if (this.options.schedules !== false) this.scheduler.start();
     this.reloader?.start();
   }

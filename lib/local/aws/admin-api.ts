@@ -1,28 +1,83 @@
 /**
- * Switchyard's own endpoints beside the AWS ones, under `/_switchyard/`, for the CLI:
- * list the delivery ledger, trigger a schedule. Not an AWS API.
+ * Switchyard's own endpoints beside the AWS ones, under `/_switchyard/`, for the CLI: page
+ * through the delivery ledger, trigger a schedule, describe what the app serves. Not an AWS
+ * API, but errors come in the same JSON shape (`__type`, `message`) so one client reads both.
+ *
+ *   GET  /_switchyard/ledger[?state=&limit=&nextToken=]   {counts, deliveries, nextToken?}
+ *   POST /_switchyard/schedules/<rule>/trigger[?wait=true] {event, deliveries?}
+ *   GET  /_switchyard/app                                  AppDescription
  */
-import type { DeliveryLedger, DeliveryState } from '../events/ledger';
-import type { Scheduler } from '../schedule/scheduler';
-import { AwsServiceError, jsonResponse, type AwsResponse } from './protocol';
+import type { AppDescription } from '../describe';
+import { DELIVERY_STATES, DeliveryLedger, type DeliveryRecord, type DeliveryState } from '../events/ledger';
+import { ScheduleNotFoundError, type Scheduler } from '../schedule/scheduler';
+import { AwsServiceError, jsonResponse, validationError, type AwsResponse } from './protocol';
 
 /** Path prefix of the admin endpoints. */
 export const ADMIN_PREFIX = '/_switchyard/';
 
-/** Handles `GET /_switchyard/ledger[?state=]` and `POST /_switchyard/schedules/<rule>/trigger`. */
-export function handleAdmin(ledger: DeliveryLedger, scheduler: Scheduler, method: string, path: string, query: URLSearchParams): AwsResponse {
-  if (method === 'GET' && path === `${ADMIN_PREFIX}ledger`) {
-    const state = query.get('state') as DeliveryState | null;
-    return jsonResponse({ counts: ledger.counts(), deliveries: ledger.list(state ? { state } : {}) }, 'application/json');
-  }
+/** Deliveries per ledger page unless `limit` says otherwise, and the most a page holds. */
+export const LEDGER_PAGE = { default: 100, max: 1000 } as const;
+
+/** What the admin endpoints read. */
+export interface AdminServices {
+  readonly ledger: DeliveryLedger;
+  readonly scheduler: Scheduler;
+  /** What the app serves, by display name, with the outputs' local values. */
+  readonly describe?: () => AppDescription;
+}
+
+/** Handles one admin request. */
+export async function handleAdmin(services: AdminServices, method: string, path: string, query: URLSearchParams): Promise<AwsResponse> {
+  if (method === 'GET' && path === `${ADMIN_PREFIX}ledger`) return ledgerPage(services.ledger, query);
+  if (method === 'GET' && path === `${ADMIN_PREFIX}app` && services.describe) return jsonResponse(services.describe(), 'application/json');
   const trigger = new RegExp(`^${ADMIN_PREFIX}schedules/([^/]+)/trigger$`).exec(path);
-  if (method === 'POST' && trigger) {
-    try {
-      const event = scheduler.trigger(decodeURIComponent(trigger[1]));
-      return jsonResponse({ event }, 'application/json');
-    } catch (err) {
-      throw new AwsServiceError(404, 'ResourceNotFoundException', (err as Error).message);
-    }
-  }
+  if (method === 'POST' && trigger) return triggerSchedule(services, decodeURIComponent(trigger[1]), query.get('wait') === 'true');
   throw new AwsServiceError(404, 'UnknownOperationException', `No admin endpoint ${method} ${path}`);
+}
+
+function ledgerPage(ledger: DeliveryLedger, query: URLSearchParams): AwsResponse {
+  const state = query.get('state');
+  if (state !== null && !DELIVERY_STATES.includes(state as DeliveryState)) {
+    throw validationError(`state must be one of ${DELIVERY_STATES.join(', ')}; got '${state}'`);
+  }
+  const limitText = query.get('limit');
+  const limit = limitText === null ? LEDGER_PAGE.default : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > LEDGER_PAGE.max) {
+    throw validationError(`limit must be a whole number from 1 to ${LEDGER_PAGE.max}; got '${limitText}'`);
+  }
+  const nextToken = query.get('nextToken') ?? undefined;
+  if (nextToken !== undefined && !DeliveryLedger.isToken(nextToken)) {
+    throw new AwsServiceError(400, 'InvalidNextToken', `'${nextToken}' is not a nextToken of this ledger`);
+  }
+  const page = ledger.page(state ? { state: state as DeliveryState } : {}, limit, nextToken);
+  return jsonResponse({ counts: ledger.counts(), ...page }, 'application/json');
+}
+
+async function triggerSchedule(services: AdminServices, ref: string, wait: boolean): Promise<AwsResponse> {
+  let event;
+  try {
+    event = services.scheduler.trigger(ref);
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) throw new AwsServiceError(404, err.code, err.message);
+    throw err;
+  }
+  const deliveries = wait ? await firstAttempts(services.ledger, event.id) : undefined;
+  return jsonResponse({ event, deliveries }, 'application/json');
+}
+
+/**
+ * The deliveries of an event once each has made its first attempt: `delivered`, `retrying` with
+ * the error, or ended in a DLQ. (Retries go on after this answers, as they would in AWS.)
+ */
+function firstAttempts(ledger: DeliveryLedger, eventId: string): Promise<DeliveryRecord[]> {
+  const settled = () => ledger.list({ eventId }).every((d) => d.state !== 'pending');
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!settled()) return;
+      ledger.off('change', check);
+      resolve(ledger.list({ eventId }));
+    };
+    ledger.on('change', check);
+    check();
+  });
 }

@@ -83,7 +83,8 @@ function listRules(router: EventRouter, input: Record<string, unknown>) {
 
 function describeRule(router: EventRouter, input: Record<string, unknown>) {
   const bus = requireBus(router, input.EventBusName);
-  const rule = router.rules(bus).find((r) => r.name === input.Name);
+  // The display name `switchyard dev` prints is accepted too; it never shadows another rule's name.
+  const rule = router.rules(bus).find((r) => r.name === input.Name) ?? router.rules(bus).find((r) => r.displayName === input.Name);
   if (!rule) throw new AwsServiceError(400, 'ResourceNotFoundException', `Rule ${String(input.Name)} does not exist on EventBus ${bus}.`);
   return { ...ruleOut(rule), CreatedBy: rule.arn.split(':')[4] };
 }

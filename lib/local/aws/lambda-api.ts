@@ -29,7 +29,8 @@ export async function handleLambdaInvoke(host: FunctionHost, deliverer: Delivere
   const fn = host.find(ref);
   if (!fn || (qualifier && qualifier !== '$LATEST')) {
     const arn = fn ? `${fn.arn}:${qualifier}` : ref.startsWith('arn:') ? ref : `arn:aws:lambda:::function:${ref}`;
-    throw new AwsServiceError(404, 'ResourceNotFoundException', `Function not found: ${arn}`, { Type: 'User' });
+    const known = fn ? '' : ` (Locally served: ${host.names.join(', ') || 'none'}.)`;
+    throw new AwsServiceError(404, 'ResourceNotFoundException', `Function not found: ${arn}${known}`, { Type: 'User' });
   }
   const type = headers['x-amz-invocation-type'] ?? 'RequestResponse';
   const payload = body.length ? body.toString('utf8') : '{}';

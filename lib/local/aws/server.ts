@@ -6,6 +6,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalAuth, SecretStore } from '../auth';
+import type { AppDescription } from '../describe';
 import { handleSecretsApi, isSecretsApi } from '../auth/secrets-api';
 import type { Deliverer } from '../events/delivery';
 import type { EventRouter } from '../events/event-router';
@@ -35,6 +36,8 @@ export interface AwsServices {
   readonly secrets?: SecretStore;
   /** The route authorizers; their development issuer's JWKS is served at {@link DEV_JWKS_PATH}. */
   readonly auth?: LocalAuth;
+  /** What the app serves, for the admin API (`GET /_switchyard/app`). */
+  readonly describe?: () => AppDescription;
 }
 
 /** Where the development issuer's public keys are served (what an issuer's `jwks_uri` serves). */
@@ -84,7 +87,7 @@ export class AwsEndpoint {
       if (url.pathname === DEV_JWKS_PATH && services.auth) {
         response = jsonResponse((await services.auth.devIssuer()).jwks(), 'application/json');
       } else if (url.pathname.startsWith(ADMIN_PREFIX)) {
-        response = handleAdmin(services.ledger, services.scheduler, req.method ?? 'GET', url.pathname, url.searchParams);
+        response = await handleAdmin(services, req.method ?? 'GET', url.pathname, url.searchParams);
       } else if (isLambdaInvoke(url.pathname)) {
         protocol = 'rest';
         response = await handleLambdaInvoke(services.host, services.deliverer, url.pathname, url.searchParams, req.headers as Record<string, string | undefined>, body);

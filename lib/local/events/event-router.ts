@@ -64,6 +64,8 @@ export class EventRouter {
 
   constructor(private readonly model: AppModel, private readonly deliverer: Deliverer) {
     for (const bus of model.eventBuses) this.buses.set(bus.name, bus);
+    // Display names (what `switchyard dev` prints) never shadow a bus's own name (see model/names.ts).
+    for (const bus of model.eventBuses) if (bus.displayName && !this.buses.has(bus.displayName)) this.buses.set(bus.displayName, bus);
     for (const rule of model.rules) {
       let pattern: CompiledEventPattern | undefined;
       if (rule.eventPattern) {
@@ -83,7 +85,7 @@ export class EventRouter {
     }
   }
 
-  /** The bus a name or ARN refers to. */
+  /** The bus a name, ARN or display name refers to. */
   bus(nameOrArn: string | undefined): EventBusModel | undefined {
     return this.buses.get(busNameOf(nameOrArn || 'default'));
   }

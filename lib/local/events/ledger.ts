@@ -8,6 +8,9 @@ import type { LambdaErrorPayload } from '../host/protocol';
 /** Where a delivery is. `dropped` means it ended without delivery or DLQ (AWS would lose it). */
 export type DeliveryState = 'pending' | 'retrying' | 'delivered' | 'dead-lettered' | 'dropped';
 
+/** Every {@link DeliveryState}, in the order a delivery goes through them. */
+export const DELIVERY_STATES: readonly DeliveryState[] = ['pending', 'retrying', 'delivered', 'dead-lettered', 'dropped'];
+
 /** What started a delivery. */
 export type DeliveryKind = 'rule' | 'schedule' | 'async-invoke';
 
@@ -111,6 +114,23 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
     );
   }
 
+  /**
+   * One page of {@link list}: at most `limit` deliveries accepted after the delivery `after`
+   * (a `nextToken` of an earlier page), and the token of the next page when there is one.
+   * Tokens are delivery ids, so deliveries accepted meanwhile never shift a page.
+   */
+  page(filter: LedgerFilter, limit: number, after?: string): { deliveries: DeliveryRecord[]; nextToken?: string } {
+    const from = after === undefined ? 0 : sequenceOf(after);
+    const deliveries = this.list(filter).filter((r) => sequenceOf(r.id) > from);
+    const page = deliveries.slice(0, limit);
+    return { deliveries: page, nextToken: deliveries.length > limit ? page[page.length - 1].id : undefined };
+  }
+
+  /** True for a string that {@link page} takes as `after`. */
+  static isToken(token: string): boolean {
+    return /^d-\d+$/.test(token);
+  }
+
   /** How many deliveries are in each state (ended ones counted even when no longer listed). */
   counts(): Record<DeliveryState, number> {
     const c: Record<DeliveryState, number> = { pending: 0, retrying: 0, ...this.endedCounts };
@@ -122,6 +142,10 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
   whenIdle(): Promise<void> {
     return this.open === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
   }
+}
+
+function sequenceOf(id: string): number {
+  return Number(id.slice(2));
 }
 
 function isFinal(state: DeliveryState): boolean {

@@ -99,18 +99,26 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     this.capacity = new HostCapacity({ maxInstances: options.maxInstances, accountConcurrency: options.accountConcurrency, reservedTotal });
     this.taskRoots = new TaskRoots({ projectDir: options.projectDir ?? process.cwd(), assemblyDir: options.assemblyDir, baseDir: options.stagingDir });
     for (const fn of functions) {
-      for (const ref of [fn.name, fn.arn, fn.logicalId]) this.byRef.set(ref, fn);
+      for (const ref of refsOf(fn)) this.byRef.set(ref, fn);
       this.pools.set(fn.name, new FunctionPool(this.poolOptions(fn, this.taskRoots.stage(stagedOf(fn)))));
     }
   }
 
-  /** The function a name, ARN (qualified or not) or logical id refers to. */
+  /**
+   * The function a name, ARN (qualified or not), partial ARN (`<account>:function:<name>`),
+   * logical id or display name (what `switchyard dev` prints) refers to.
+   */
   find(ref: string): FunctionModel | undefined {
     const direct = this.byRef.get(ref);
     if (direct) return direct;
-    // `name:qualifier` and `arn:...:function:name:qualifier`; only $LATEST exists locally.
-    const m = /^(?:arn:[^:]+:lambda:[^:]*:[^:]*:function:)?([^:]+)(?::(.+))?$/.exec(ref);
+    // `name:qualifier`, `arn:...:function:name:qualifier` and `<account>:function:name[:qualifier]`; only $LATEST exists locally.
+    const m = /^(?:arn:[^:]+:lambda:[^:]*:[^:]*:function:|\d{12}:function:)?([^:]+)(?::(.+))?$/.exec(ref);
     return m ? this.byRef.get(m[1]) : undefined;
+  }
+
+  /** The display names of the functions, for messages that list what exists. */
+  get names(): string[] {
+    return [...this.pools.keys()].map((name) => this.byRef.get(name)!).map((fn) => fn.displayName ?? fn.name);
   }
 
   /** Invokes a function. Rejects with FunctionNotFoundError or ThrottledError; a function error resolves with `error` set. */
@@ -134,7 +142,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     const fn = this.find(ref);
     if (!fn) throw new FunctionNotFoundError(ref);
     const updated: FunctionModel = { ...fn, codeDir, handler: handler ?? fn.handler };
-    for (const r of [fn.name, fn.arn, fn.logicalId]) this.byRef.set(r, updated);
+    for (const r of refsOf(fn)) this.byRef.set(r, updated);
     // Staged again: the new bundle runs from its own task root, as a deployment would.
     this.pools.get(fn.name)!.replace(this.poolOptions(updated, this.taskRoots.stage(stagedOf(updated))));
   }
@@ -226,4 +234,9 @@ function countBy(values: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return counts;
+}
+
+/** Every string a function can be referred to by. */
+function refsOf(fn: FunctionModel): string[] {
+  return [fn.name, fn.arn, fn.logicalId, fn.displayName].filter((r): r is string => r !== undefined);
 }

@@ -9,6 +9,20 @@ import { parseSchedule, type Schedule } from './expression';
 /** setTimeout's longest delay; longer waits are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** No schedule rule has the name, ARN, logical id or display name asked for. */
+export class ScheduleNotFoundError extends Error {
+  /** EventBridge's code for a rule that does not exist. */
+  readonly code = 'ResourceNotFoundException';
+  constructor(
+    readonly ref: string,
+    /** The display names of the schedules there are. */
+    readonly known: readonly string[],
+  ) {
+    super(`No schedule rule '${ref}'. Schedules: ${known.join(', ') || 'none'}`);
+    this.name = 'ScheduleNotFoundError';
+  }
+}
+
 /** A schedule as the scheduler tracks it. */
 export interface ScheduledRule {
   readonly rule: RuleModel;
@@ -51,10 +65,10 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     for (const e of this.entries) if (e.schedule && e.rule.state === 'ENABLED') this.arm(e, now);
   }
 
-  /** Fires a schedule rule now (by name, ARN or logical id), whatever its state. */
+  /** Fires a schedule rule now (by name, ARN, logical id or display name), whatever its state. */
   trigger(ref: string): EventEnvelope {
-    const e = this.entries.find((x) => x.rule.name === ref || x.rule.arn === ref || x.rule.logicalId === ref);
-    if (!e) throw new Error(`No schedule rule '${ref}'. Schedules: ${this.entries.map((x) => x.rule.name).join(', ') || 'none'}`);
+    const e = this.entries.find((x) => [x.rule.name, x.rule.arn, x.rule.logicalId, x.rule.displayName].includes(ref));
+    if (!e) throw new ScheduleNotFoundError(ref, this.entries.map((x) => x.rule.displayName ?? x.rule.name));
     return this.fire(e, new Date());
   }
 

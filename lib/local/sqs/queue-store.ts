@@ -56,15 +56,17 @@ export class QueueStore {
       const q: LocalQueue = { model, url: `${endpointUrl.replace(/\/$/, '')}/${accountId}/${model.name}`, messages: [], waiters: new Set() };
       this.byName.set(model.name, q);
       this.byArn.set(model.arn, q);
+      // What `switchyard dev` prints; never another queue's name (see model/names.ts).
+      if (model.displayName) this.byName.set(model.displayName, q);
     }
   }
 
   /** Every queue. */
   list(): LocalQueue[] {
-    return [...this.byName.values()];
+    return [...this.byArn.values()];
   }
 
-  /** A queue by name, URL or ARN; throws QueueDoesNotExistError. */
+  /** A queue by name, URL, ARN or display name; throws QueueDoesNotExistError. */
   get(ref: string): LocalQueue {
     const q = this.byArn.get(ref) ?? this.byName.get(ref) ?? this.byName.get(ref.replace(/\/+$/, '').split('/').pop() ?? '');
     if (!q) throw new QueueDoesNotExistError(ref);
@@ -164,6 +166,6 @@ export class QueueStore {
   /** Ends long polls. */
   stop(): void {
     this.stopped = true;
-    for (const q of this.byName.values()) for (const wake of q.waiters) wake();
+    for (const q of this.byArn.values()) for (const wake of q.waiters) wake();
   }
 }

@@ -1,0 +1,61 @@
+/**
+ * What a running local app serves, by the names `switchyard dev` prints: the summary the CLI
+ * asks the admin API for (`switchyard outputs`, the names listed when a name matches nothing),
+ * and the stacks' outputs with their local values.
+ */
+import type { AppModel, OutputModel } from '../model';
+import type { ServedApi } from './http/gateway';
+import type { LocalQueue } from './sqs/queue-store';
+
+/** One resource: the name `dev` prints and the physical name it stands for. */
+export interface DescribedResource {
+  readonly displayName: string;
+  readonly name: string;
+  readonly arn: string;
+}
+
+/** What a running local app serves. */
+export interface AppDescription {
+  readonly functions: readonly DescribedResource[];
+  readonly buses: readonly DescribedResource[];
+  /** Rules with an event pattern. */
+  readonly rules: readonly DescribedResource[];
+  /** Rules with a schedule expression. */
+  readonly schedules: readonly DescribedResource[];
+  readonly queues: ReadonlyArray<DescribedResource & { readonly url: string }>;
+  /** The stacks' outputs with their local values. */
+  readonly outputs: readonly OutputModel[];
+}
+
+/** Describes a running app from its model, its served HTTP APIs and its queues. */
+export function describeApp(model: AppModel, apis: readonly ServedApi[], queues: readonly LocalQueue[]): AppDescription {
+  const described = (r: { name: string; arn: string; displayName?: string }): DescribedResource => ({ displayName: r.displayName ?? r.name, name: r.name, arn: r.arn });
+  return {
+    functions: model.functions.map(described),
+    buses: model.eventBuses.map(described),
+    rules: model.rules.filter((r) => r.eventPattern).map(described),
+    schedules: model.rules.filter((r) => r.scheduleExpression).map(described),
+    queues: queues.map((q) => ({ ...described(q.model), url: q.url })),
+    outputs: localOutputs(model, apis),
+  };
+}
+
+/**
+ * The outputs with local values: a URL that points at one of the app's APIs in AWS
+ * (`https://<api-id>.execute-api.<region>.amazonaws.com/...`) points at its local port instead.
+ * Other values are already local (names, ARNs and queue URLs of the local resources).
+ */
+export function localOutputs(model: AppModel, apis: readonly ServedApi[]): OutputModel[] {
+  const origins = apis.map((a) => ({ remote: `https://${a.api.apiId}.execute-api.${model.region}.`, local: new URL(a.url).origin }));
+  return (model.outputs ?? []).map((o) => {
+    const value = o.value;
+    const served = value === undefined ? undefined : origins.find((x) => value.startsWith(x.remote));
+    return served && value !== undefined ? { ...o, value: served.local + pathOf(value) } : o;
+  });
+}
+
+/** What follows the host of a URL (`/prod/items`), whatever the domain suffix (amazonaws.com, amazonaws.com.cn). */
+function pathOf(url: string): string {
+  const slash = url.indexOf('/', 'https://'.length);
+  return slash < 0 ? '' : url.slice(slash);
+}
