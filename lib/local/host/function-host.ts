@@ -90,6 +90,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
   private readonly memory = new MemoryWatch();
   private readonly taskRoots: TaskRoots;
   private readonly nodeBinaries: ReadonlyMap<string, NodeBinary>;
+  private readonly shownOnce = new Set<string>();
 
   constructor(functions: readonly FunctionModel[], private readonly options: FunctionHostOptions) {
     super();
@@ -171,6 +172,14 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     this.emit('log', { functionName: fn.name, requestId, level: 'WARN', text: missingPackageHint(pkg) });
   }
 
+  /** True the first time a function logs this `once` line (a process warning every cold start repeats). */
+  private firstOf(functionName: string, text: string): boolean {
+    const key = `${functionName}\n${text}`;
+    if (this.shownOnce.has(key)) return false;
+    this.shownOnce.add(key);
+    return true;
+  }
+
   private poolOptions(fn: FunctionModel, taskDir: string): PoolOptions {
     const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
     return {
@@ -189,7 +198,10 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
       nodeBinary: this.nodeBinaries.get(fn.runtime)?.path,
       capacity: this.capacity,
       memory: this.memory,
-      onLog: (log) => this.emit('log', { ...log, functionName: fn.name }),
+      onLog: (log) => {
+        if (log.once && !this.firstOf(fn.name, log.text)) return;
+        this.emit('log', { ...log, functionName: fn.name });
+      },
     };
   }
 

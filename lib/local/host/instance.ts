@@ -31,6 +31,8 @@ export interface InstanceLog {
   readonly requestId?: string;
   readonly level: string;
   readonly text: string;
+  /** A process warning: shown once per function, however many instances emit it. */
+  readonly once?: boolean;
 }
 
 /** Options for {@link FunctionInstance}. */
@@ -159,7 +161,7 @@ export class FunctionInstance {
   private onMessage(msg: InstanceMessage): void {
     switch (msg.type) {
       case 'log':
-        this.options.onLog({ requestId: msg.requestId, level: msg.level, text: msg.text });
+        this.options.onLog({ requestId: msg.requestId, level: msg.level, text: msg.text, once: msg.once });
         return;
       case 'result':
         if (this.pending?.requestId === msg.requestId) this.settle({ ok: true, payload: msg.payload });

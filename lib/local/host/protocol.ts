@@ -45,5 +45,5 @@ export type InstanceMessage =
   | { readonly type: 'init-error'; readonly error: LambdaErrorPayload }
   | { readonly type: 'result'; readonly requestId: string; readonly payload: string }
   | { readonly type: 'error'; readonly requestId: string; readonly error: LambdaErrorPayload }
-  | { readonly type: 'log'; readonly requestId?: string; readonly level: string; readonly text: string }
+  | { readonly type: 'log'; readonly requestId?: string; readonly level: string; readonly text: string; readonly once?: boolean }
   | { readonly type: 'crash'; readonly requestId?: string; readonly error: LambdaErrorPayload };

@@ -24,6 +24,29 @@ for (const [method, level] of [['log', 'INFO'], ['info', 'INFO'], ['warn', 'WARN
   console[method] = (...args) => send({ type: 'log', requestId: currentRequestId ?? lastRequestId, level, text: format(...args) });
 }
 
+// Process warnings (process.emitWarning: deprecations, the AWS SDK's Node.js version notice) are
+// warnings, not errors: Node's default printer writes them to stderr, which the host logs as
+// ERROR. They go to the host as WARN lines instead, marked `once`: the host shows each at most
+// once per function, not on every cold start.
+const runtimeMajor = Number(/nodejs(\d+)\.x/.exec(process.env.AWS_EXECUTION_ENV ?? '')?.[1]);
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (onlyOnThisMachine(warning)) return;
+  const text = `${warning.code ? `[${warning.code}] ` : ''}${warning.name}: ${warning.message}`;
+  send({ type: 'log', requestId: currentRequestId ?? lastRequestId, level: 'WARN', text, once: true });
+});
+
+/**
+ * The AWS SDK's notice that its next versions need a newer Node.js (NodeVersionSupportWarning:
+ * "... will require node >=22. You are running node v20...") is about the Node.js that runs the
+ * code. In Lambda that is the function's runtime (nodejs24.x runs Node 24), so a function whose
+ * runtime is new enough never logs it in AWS: here it would only describe this machine's Node.js.
+ */
+function onlyOnThisMachine(warning) {
+  const required = /^NodeVersionSupportWarning:[\s\S]*?require node >=(\d+)/.exec(warning.message)?.[1];
+  return required !== undefined && runtimeMajor >= Number(required);
+}
+
 function toErrorPayload(err) {
   if (err instanceof Error) {
     return { errorType: err.name || 'Error', errorMessage: err.message, trace: String(err.stack ?? '').split('\n') };
