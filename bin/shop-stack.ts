@@ -91,7 +91,10 @@ export class ShopStack extends Stack {
     this.orders.grantReadData(report);
     app.addSchedule('Nightly', { schedule: 'cron(0 2 * * ? *)', handler: 'NightlyReport' });
 
-    new CfnOutput(this, 'ApiUrl', { value: app.url! });
-    new CfnOutput(this, 'BusName', { value: app.bus.eventBusName });
+    // What a user of the deployed shop needs; `switchyard dev` prints them with their local values.
+    new CfnOutput(this, 'ApiUrl', { value: app.api!.apiEndpoint, description: 'Base URL of the shop API: POST $ApiUrl/orders, GET $ApiUrl/orders/{id}' });
+    new CfnOutput(this, 'BusName', { value: app.bus.eventBusName, description: 'The event bus the shop publishes to and subscribes on' });
+    new CfnOutput(this, 'OrdersTableName', { value: this.orders.tableName, description: 'The orders table' });
+    new CfnOutput(this, 'PlaceOrderFunctionName', { value: place.functionName, description: 'The function behind POST /orders' });
   }
 }

@@ -1,16 +1,23 @@
 /**
- * The commands that talk to a running `switchyard dev` through its AWS endpoint: invoke,
- * put-events, trigger, ledger. Plain HTTP in the AWS wire protocols, so the CLI needs no SDK.
+ * The client of a running `switchyard dev`, through its AWS endpoint: Lambda Invoke, EventBridge
+ * PutEvents, and the admin endpoints (ledger, trigger, app description). Plain HTTP in the AWS
+ * wire protocols, so the CLI needs no SDK.
  */
+import type { AppDescription, DeliveryRecord } from '../local';
+import { EndpointError } from './errors';
 
-/** Thrown when the endpoint cannot be reached or answers with an error. */
-export class EndpointError extends Error {
-  /** Stable code. */
-  readonly code = 'EndpointError';
-  constructor(message: string) {
-    super(message);
-    this.name = 'EndpointError';
-  }
+/** One page of the delivery ledger. */
+export interface LedgerPage {
+  readonly counts: Record<string, number>;
+  readonly deliveries: DeliveryRecord[];
+  /** Pass as `nextToken` for the next page; absent on the last one. */
+  readonly nextToken?: string;
+}
+
+/** What `PutEvents` answers. */
+export interface PutEventsOutput {
+  readonly FailedEntryCount: number;
+  readonly Entries: ReadonlyArray<{ readonly EventId?: string; readonly ErrorCode?: string; readonly ErrorMessage?: string }>;
 }
 
 /** A client for the local endpoint. */
@@ -24,21 +31,27 @@ export class LocalEndpointClient {
   }
 
   /** EventBridge PutEvents with one entry. */
-  async putEvent(entry: { Source: string; DetailType: string; Detail: string; EventBusName?: string }): Promise<{ FailedEntryCount: number; Entries: Array<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }> }> {
+  async putEvent(entry: { Source: string; DetailType: string; Detail: string; EventBusName?: string }): Promise<PutEventsOutput> {
     const res = await this.request('/', { 'x-amz-target': 'AWSEvents.PutEvents', 'content-type': 'application/x-amz-json-1.1' }, JSON.stringify({ Entries: [entry] }));
+    return (await res.json()) as PutEventsOutput;
+  }
+
+  /** Fires a schedule rule now; with `wait`, answers once each target's first attempt has ended. */
+  async trigger(rule: string, wait: boolean): Promise<{ event: { id: string }; deliveries?: DeliveryRecord[] }> {
+    const res = await this.request(`/_switchyard/schedules/${encodeURIComponent(rule)}/trigger${wait ? '?wait=true' : ''}`, {}, '');
     return (await res.json()) as never;
   }
 
-  /** Fires a schedule rule now. */
-  async trigger(rule: string): Promise<{ event: { id: string } }> {
-    const res = await this.request(`/_switchyard/schedules/${encodeURIComponent(rule)}/trigger`, {}, '');
-    return (await res.json()) as never;
+  /** One page of the delivery ledger. */
+  async ledger(query: { state?: string; limit?: string; nextToken?: string }): Promise<LedgerPage> {
+    const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined));
+    const res = await this.request(`/_switchyard/ledger${params.size ? `?${params}` : ''}`, {}, undefined);
+    return (await res.json()) as LedgerPage;
   }
 
-  /** The delivery ledger. */
-  async ledger(state?: string): Promise<{ counts: Record<string, number>; deliveries: Array<Record<string, unknown>> }> {
-    const res = await this.request(`/_switchyard/ledger${state ? `?state=${encodeURIComponent(state)}` : ''}`, {}, undefined);
-    return (await res.json()) as never;
+  /** What the app serves, by the names `dev` prints, and its outputs' local values. */
+  async describe(): Promise<AppDescription> {
+    return (await (await this.request('/_switchyard/app', {}, undefined)).json()) as AppDescription;
   }
 
   private async request(path: string, headers: Record<string, string>, body: string | undefined): Promise<Response> {
@@ -46,19 +59,16 @@ export class LocalEndpointClient {
     try {
       res = await fetch(this.endpoint + path, { method: body === undefined ? 'GET' : 'POST', headers, body });
     } catch {
-      throw new EndpointError(`Cannot reach ${this.endpoint}. Is 'switchyard dev' running? (--aws-port sets where to look)`);
+      throw new EndpointError('EndpointUnreachable', `Cannot reach ${this.endpoint}. Is 'switchyard dev' running? (--aws-port or SWITCHYARD_AWS_PORT sets where to look)`);
     }
-    if (res.status >= 400) {
-      const text = await res.text();
-      let message = text;
-      try {
-        const parsed = JSON.parse(text) as { message?: string; __type?: string };
-        message = `${res.headers.get('x-amzn-errortype') ?? parsed.__type ?? res.status}: ${parsed.message ?? text}`;
-      } catch {
-        // Not JSON: the raw text is the message.
-      }
-      throw new EndpointError(message);
+    if (res.status < 400) return res;
+    const text = await res.text();
+    try {
+      const parsed = JSON.parse(text) as { message?: string; __type?: string };
+      throw new EndpointError(res.headers.get('x-amzn-errortype') ?? parsed.__type ?? `HTTP${res.status}`, parsed.message ?? text);
+    } catch (err) {
+      if (err instanceof EndpointError) throw err;
+      throw new EndpointError(`HTTP${res.status}`, text);
     }
-    return res;
   }
 }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { LocalApp } from '../local';
 import { DurationRecorder } from '../local/durations';
 import { deliveryLine, invocationLine, logLine, requestLine, summary } from './format';
+import { stateDir } from './state-dir';
 import { synthesizeApp } from './synth';
 
 /** Options of `switchyard dev`. */
@@ -26,7 +27,7 @@ export interface DevOptions {
   /** A node binary per runtime (see `LocalAppOptions.nodeBinaries`). */
   readonly nodeBinaries?: Readonly<Record<string, string>>;
   readonly out: NodeJS.WritableStream;
-  /** Resolves to stop the app (SIGINT/SIGTERM by default). */
+  /** Resolves to stop the app. @default SIGINT or SIGTERM ({@link stopSignal}) */
   readonly until?: Promise<unknown>;
 }
 
@@ -38,6 +39,8 @@ export async function dev(options: DevOptions): Promise<number> {
     print(`switchyard: ${assembly} is not a cloud assembly (no manifest.json).`);
     return 1;
   }
+  // Created (git-ignored) before anything is written there: the synthesized app, durations.
+  stateDir(options.projectDir);
   if (!assembly) {
     print('Synthesizing through cdk.json ...');
     assembly = await synthesizeApp({ projectDir: options.projectDir, region: options.region, output: options.out });
@@ -64,14 +67,14 @@ export async function dev(options: DevOptions): Promise<number> {
     const line = deliveryLine(d, changed);
     if (line) print(line);
   });
-  app.scheduler.on('fire', (rule, event) => print(`schedule ${rule.name} fired event ${event.id}`));
+  app.scheduler.on('fire', (rule, event) => print(`schedule ${rule.displayName ?? rule.name} fired event ${event.id}`));
   app.reloader?.on('reload', (r) => print(r.error ? `reload of ${r.entry} failed: ${r.error}` : `reloaded ${r.entry} in ${r.durationMs.toFixed(0)} ms`));
   // Measured durations feed `switchyard cost`; written now and then, and at the end.
   const durations = new DurationRecorder(app.host);
   const flush = setInterval(() => durations.write(options.projectDir), 15_000).unref();
   print(`Ready. Ctrl-C to stop.${app.reloader ? ` Watching ${app.reloader.watched.length} function source(s).` : ''}`);
 
-  await (options.until ?? signal());
+  await (options.until ?? stopSignal());
   print('Stopping ...');
   const c = app.ledger.counts();
   clearInterval(flush);
@@ -83,7 +86,8 @@ export async function dev(options: DevOptions): Promise<number> {
   return 0;
 }
 
-function signal(): Promise<NodeJS.Signals> {
+/** Resolves on the first SIGINT (Ctrl-C) or SIGTERM. */
+export function stopSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const on = (s: NodeJS.Signals) => {
       process.off('SIGINT', on);

@@ -1,13 +1,9 @@
 /**
  * What `switchyard dev` prints: the summary table of the app and the live log lines.
  */
-import type { FunctionLogRecord, HttpRequestRecord, InvokeResult, LocalApp } from '../local';
+import type { FunctionLogRecord, HttpRequestRecord, InvokeResult, LocalApp, ScheduledRule } from '../local';
 import type { DeliveryRecord } from '../local/events/ledger';
-
-/** The name a person gave a function: its logical id without CDK's hash suffix. */
-export function displayName(logicalId: string): string {
-  return logicalId.replace(/[0-9A-F]{8}$/, '');
-}
+import type { OutputModel, RuleModel } from '../model';
 
 /** Renders rows as aligned columns. */
 export function table(rows: readonly (readonly string[])[]): string {
@@ -15,37 +11,50 @@ export function table(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
 }
 
-/** The summary printed when the app is up. */
+/** What a resource is shown as: the display name every command accepts (see model/names.ts). */
+function shown(r: { readonly name: string; readonly displayName?: string }): string {
+  return r.displayName ?? r.name;
+}
+
+/** The summary printed when the app is up: each part by the names the other commands accept. */
 export function summary(app: LocalApp): string {
   const out: string[] = [];
+  const fnName = (ref: string) => {
+    const fn = app.host.find(ref);
+    return fn ? shown(fn) : ref;
+  };
   const routes = app.apis.flatMap((a) =>
     a.api.routes.map((r) => {
       const [method, path] = r.routeKey === '$default' ? ['ANY', '/*'] : r.routeKey.split(' ');
-      return [method, `${a.url}${path}`, displayName(r.functionLogicalId)];
+      return [method, `${a.url}${path}`, fnName(r.functionLogicalId)];
     }),
   );
   routes.push(...restRoutes(app));
   if (routes.length) out.push('Routes', table([['METHOD', 'URL', 'FUNCTION'], ...routes]), '');
   const keys = app.apiKeys();
   if (keys.length) out.push('API keys (x-api-key)', table([['KEY', 'VALUE', 'USAGE PLANS'], ...keys.map((k) => [displayName(k.key.logicalId), k.value, k.plans.join(', ')])]), '');
-  const fns = app.model.functions.map((f) => [displayName(f.logicalId), f.runtime, `${f.timeoutSeconds}s`, f.reservedConcurrency === undefined ? '-' : String(f.reservedConcurrency), f.source ? 'watch' : '-']);
-  out.push('Functions', table([['NAME', 'RUNTIME', 'TIMEOUT', 'RESERVED', 'RELOAD'], ...fns]), concurrencyLine(app));
+  const watched = new Set(app.reloader?.watched.map((f) => f.name));
+  const fns = app.model.functions.map((f) => [shown(f), f.runtime, `${f.timeoutSeconds}s`, f.reservedConcurrency === undefined ? '-' : String(f.reservedConcurrency), watched.has(f.name) ? 'watch' : '-']);
+  // Without --watch nothing reloads: no column claiming otherwise.
+  const fnTable = app.reloader ? [['NAME', 'RUNTIME', 'TIMEOUT', 'RESERVED', 'RELOAD'], ...fns] : [['NAME', 'RUNTIME', 'TIMEOUT', 'RESERVED'], ...fns.map((r) => r.slice(0, 4))];
+  out.push('Functions', table(fnTable), concurrencyLine(app));
   for (const notice of app.host.runtimeNotices) out.push(`runtime ${notice}`);
   out.push('');
+  const busName = (name: string) => shown(app.router.bus(name) ?? { name });
+  const targets = (rule: RuleModel) => rule.targets.map((t) => targetName(app, t.arn)).join(', ');
   const rules = app.model.rules.filter((r) => r.eventPattern);
   if (rules.length) {
-    out.push('Rules', table([['RULE', 'BUS', 'PATTERN', 'TARGETS'], ...rules.map((r) => [displayName(r.logicalId), r.eventBusName, JSON.stringify(r.eventPattern), r.targets.map((t) => targetName(app, t.arn)).join(', ')])]), '');
+    out.push('Rules', table([['RULE', 'BUS', 'PATTERN', 'TARGETS'], ...rules.map((r) => [shown(r), busName(r.eventBusName), JSON.stringify(r.eventPattern), targets(r)])]), '');
   }
   const schedules = app.scheduler.list();
   if (schedules.length) {
-    out.push(
-      'Schedules',
-      table([['RULE', 'EXPRESSION', 'NEXT', 'TARGETS'], ...schedules.map((s) => [displayName(s.rule.logicalId), s.rule.scheduleExpression ?? '', s.error ?? s.nextAt?.toISOString() ?? (s.rule.state === 'DISABLED' ? 'disabled' : '-'), s.rule.targets.map((t) => targetName(app, t.arn)).join(', ')])]),
-      '',
-    );
+    const next = (s: ScheduledRule) => s.error ?? s.nextAt?.toISOString() ?? (s.rule.state === 'DISABLED' ? 'disabled' : '-');
+    out.push('Schedules', table([['SCHEDULE', 'EXPRESSION', 'NEXT', 'TARGETS'], ...schedules.map((s) => [shown(s.rule), s.rule.scheduleExpression ?? '', next(s), targets(s.rule)])]), '');
   }
-  if (app.model.queues.length) out.push('Queues', table([['NAME', 'URL'], ...app.queues.list().map((q) => [displayName(q.model.logicalId), q.url])]), '');
-  out.push(`AWS endpoint  ${app.awsEndpoint}  (EventBridge, Lambda, SQS, DynamoDB; set AWS_ENDPOINT_URL to use it)`);
+  if (app.model.queues.length) out.push('Queues', table([['NAME', 'URL'], ...app.queues.list().map((q) => [shown(q.model), q.url])]), '');
+  const outputs = app.describe().outputs;
+  if (outputs.length) out.push('Outputs', formatOutputs(outputs), '');
+  out.push(`AWS endpoint  ${app.awsEndpoint}  (EventBridge, Lambda, SQS, DynamoDB, Secrets Manager, SSM; set AWS_ENDPOINT_URL to use it)`);
   for (const s of app.skipped) out.push(`not served: ${s}`);
   return out.join('\n');
 }
@@ -70,11 +79,16 @@ function concurrencyLine(app: LocalApp): string {
   return `Throttled (429) only by RESERVED concurrency and ${account}. Local instance cap: ${maxInstances} at once across functions (--max-instances); calls over it wait.`;
 }
 
+/** Outputs as the CDK CLI prints them after a deploy: `Stack.Key = value`. */
+export function formatOutputs(outputs: readonly OutputModel[]): string {
+  return outputs.map((o) => `${o.stack}.${o.key} = ${o.value ?? `(not resolvable locally: ${o.unresolved})`}`).join('\n');
+}
+
 function targetName(app: LocalApp, arn: string): string {
   const fn = app.host.find(arn);
-  if (fn) return displayName(fn.logicalId);
+  if (fn) return shown(fn);
   const q = app.model.queues.find((x) => x.arn === arn);
-  return q ? `queue ${displayName(q.logicalId)}` : arn;
+  return q ? `queue ${shown(q)}` : arn;
 }
 
 function time(): string {
@@ -84,15 +98,29 @@ function time(): string {
 /** A finished invocation: function, request id, cold or warm, duration, error. */
 export function invocationLine(app: LocalApp, r: InvokeResult): string {
   const fn = app.host.find(r.functionName);
-  const name = fn ? displayName(fn.logicalId) : r.functionName;
+  const name = fn ? shown(fn) : r.functionName;
   const err = r.error ? `  ERROR ${r.error.errorType}: ${r.error.errorMessage}` : '';
   return `${time()} ${name} ${r.requestId} ${r.cold ? 'cold' : 'warm'} ${r.durationMs.toFixed(1)} ms${err}`;
 }
 
-/** A line a handler logged. */
+/** A line a handler logged, with the level a JSON log line gives itself. */
 export function logLine(app: LocalApp, l: FunctionLogRecord): string {
   const fn = app.host.find(l.functionName);
-  return `${time()} ${fn ? displayName(fn.logicalId) : l.functionName} ${l.requestId ?? '-'} ${l.level} ${l.text}`;
+  return `${time()} ${fn ? shown(fn) : l.functionName} ${l.requestId ?? '-'} ${levelOf(l)} ${l.text}`;
+}
+
+/**
+ * A structured logger (switchyard/runtime's, Powertools') writes every level through stdout as
+ * JSON with a `level` field: that field, not the stream, says whether the line is an error.
+ */
+function levelOf(l: FunctionLogRecord): string {
+  if (!l.text.startsWith('{')) return l.level;
+  try {
+    const level = (JSON.parse(l.text) as { level?: unknown }).level;
+    return typeof level === 'string' ? level.toUpperCase() : l.level;
+  } catch {
+    return l.level;
+  }
 }
 
 /** An HTTP request through the gateway. */

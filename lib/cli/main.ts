@@ -1,200 +1,188 @@
 /**
- * The `switchyard` command.
- *
- *   switchyard dev [--assembly DIR] [--http-port 3000] [--aws-port 4010] [--no-watch] [--max-instances N] [--account-concurrency N] [--node RUNTIME=PATH]
- *   switchyard invoke <function> [--payload JSON] [--event] [--aws-port 4010]
- *   switchyard put-events --source S --detail-type T [--detail JSON] [--bus NAME] [--aws-port 4010]
- *   switchyard trigger <schedule-rule> [--aws-port 4010]
- *   switchyard ledger [--state dead-lettered] [--aws-port 4010]
- *   switchyard cost [--usage usage.json] [--region us-east-1] [--assembly DIR] [--json]
- *   switchyard diagram [--assembly DIR] [--out FILE]
- *   switchyard token --sub alice [--scope orders:write ...] [--issuer URL] [--audience A] [--expires-in 3600]
- *   switchyard api-keys [--assembly DIR]
+ * The `switchyard` command: parses arguments, runs one command, and turns every expected
+ * failure into one line `switchyard: [Code] message` (exit 1); anything else is a bug and
+ * propagates with its stack.
  */
 import { parseArgs } from 'node:util';
-import { EndpointError, LocalEndpointClient } from './client';
+import { runCost, runDiagram } from '../ops';
 import { listApiKeys } from './api-keys';
-import { dev } from './dev';
-import { SynthError, synthesizeApp } from './synth';
-import { TokenError, devToken } from './token';
-import { PriceTableError, UsageError, runCost, runDiagram } from '../ops';
-import { AssemblyError } from '../model';
-import { NodeBinaryError } from '../local';
+import { LocalEndpointClient } from './client';
+import { invokeCommand, ledgerCommand, outputsCommand, putEventsCommand, triggerCommand, type CommandIo } from './commands';
+import { dev, stopSignal } from './dev';
+import { ArgumentError, asCliError, errorLine } from './errors';
+import { countOf, nodeBinariesOf, portOf, secondsOf, timeScaleOf } from './options';
+import { synthesizeApp } from './synth';
+import { devToken } from './token';
 
-const USAGE = `Usage: switchyard <command> [options]
+/** What `switchyard --help` prints. */
+export const USAGE = `Usage: switchyard <command> [options]
 
 Commands:
-  dev         Run the synthesized app on this machine
+  dev         Run the synthesized app on this machine; prints its routes, functions, rules,
+              schedules, queues and outputs by the names every other command accepts
                 --assembly DIR      an existing cloud assembly (default: synthesize through cdk.json)
-                --http-port N       first HTTP API port (default 3000; further APIs on the next ports)
-                --aws-port N        AWS-compatible endpoint port (default 4010)
+                --http-port N       first HTTP API port (default 3000, or SWITCHYARD_HTTP_PORT; further APIs on the next ports)
+                --aws-port N        AWS-compatible endpoint port (default 4010, or SWITCHYARD_AWS_PORT)
                 --no-watch          do not rebundle handlers when their source changes
                 --region R          (default us-east-1)
-                --time-scale X      multiply retry delays, e.g. 0.01 (default 1)
+                --time-scale X      multiply retry delays and event ages, e.g. 0.01 (default 1)
                 --max-instances N   function instances alive at once; calls over it wait (default: from cores and memory)
                 --account-concurrency N  throttle (429) functions without reserved concurrency over this account limit (default: none)
                 --node RUNTIME=PATH run a runtime's functions on that node binary, e.g. --node nodejs22.x=/opt/node22/bin/node (repeatable)
   invoke FN   Invoke a function of a running 'dev'   --payload JSON  --event (async)
   put-events  Publish one event                      --source S --detail-type T --detail JSON --bus NAME
-  trigger R   Fire a schedule rule now
-  ledger      List async deliveries                  --state pending|retrying|delivered|dead-lettered|dropped
+  trigger S   Fire a schedule now and wait for its targets' first attempt   --no-wait
+  ledger      List async deliveries, a page at a time
+                --state pending|retrying|delivered|dead-lettered|dropped  --limit N (default 100)  --next-token T
+  outputs [K] The stacks' outputs with their local values; with a key, that value alone
   cost        Estimate the monthly AWS cost          --usage FILE  --region R  --assembly DIR  --json
   diagram     Mermaid flowchart of the app           --out FILE (.md gets a fenced block)  --assembly DIR
   token       A JWT 'dev' accepts for the app's JWT routes and Cognito authorizers (never AWS): signed by .switchyard/dev-issuer.json
                 --sub S  --scope SCOPE (repeatable)  --issuer URL --audience A (default: the app's)  --expires-in SECONDS
   api-keys    The REST APIs' API keys with the values 'dev' accepts in x-api-key   --assembly DIR
 
-Common: --aws-port N (where 'dev' listens, default 4010), --help`;
+Names: FN, S and --bus take what 'dev' prints, or a physical name, an ARN or a logical id.
+Common: --aws-port N (where 'dev' listens: default 4010, or SWITCHYARD_AWS_PORT), --help`;
 
 /** Streams the CLI writes to (injectable for tests). */
 export interface CliIo {
   readonly out: NodeJS.WritableStream;
   readonly err: NodeJS.WritableStream;
   readonly cwd: string;
-  /** Resolves to stop `dev`. */
+  /** Environment variables the CLI reads (`SWITCHYARD_HTTP_PORT`, `SWITCHYARD_AWS_PORT`). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Resolves to stop `dev`. @default SIGINT or SIGTERM */
   readonly until?: Promise<unknown>;
 }
+
+const OPTIONS = {
+  assembly: { type: 'string' },
+  'http-port': { type: 'string' },
+  'aws-port': { type: 'string' },
+  watch: { type: 'boolean', default: true },
+  'no-watch': { type: 'boolean', default: false },
+  wait: { type: 'boolean', default: true },
+  'no-wait': { type: 'boolean', default: false },
+  region: { type: 'string' },
+  'time-scale': { type: 'string' },
+  'max-instances': { type: 'string' },
+  'account-concurrency': { type: 'string' },
+  node: { type: 'string', multiple: true },
+  payload: { type: 'string' },
+  event: { type: 'boolean', default: false },
+  source: { type: 'string' },
+  'detail-type': { type: 'string' },
+  detail: { type: 'string', default: '{}' },
+  bus: { type: 'string' },
+  state: { type: 'string' },
+  limit: { type: 'string' },
+  'next-token': { type: 'string' },
+  usage: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  sub: { type: 'string' },
+  scope: { type: 'string', multiple: true },
+  issuer: { type: 'string' },
+  audience: { type: 'string' },
+  'expires-in': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type Args = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>;
 
 /** Runs the CLI; resolves with the exit code. */
 export async function main(argv: readonly string[], io: CliIo = { out: process.stdout, err: process.stderr, cwd: process.cwd() }): Promise<number> {
   // `switchyard --help` and `switchyard -h` ask for the usage, not for a command named so.
   const [command, ...rest] = argv[0] === '--help' || argv[0] === '-h' ? ['help', ...argv.slice(1)] : argv;
-  const fail = (message: string) => {
-    io.err.write(`switchyard: ${message}\n`);
-    return 1;
-  };
-  let args;
+  let args: Args;
   try {
-    args = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        assembly: { type: 'string' },
-        'http-port': { type: 'string', default: '3000' },
-        'aws-port': { type: 'string', default: '4010' },
-        watch: { type: 'boolean', default: true },
-        'no-watch': { type: 'boolean', default: false },
-        region: { type: 'string' },
-        'time-scale': { type: 'string' },
-        'max-instances': { type: 'string' },
-        'account-concurrency': { type: 'string' },
-        node: { type: 'string', multiple: true },
-        payload: { type: 'string' },
-        event: { type: 'boolean', default: false },
-        source: { type: 'string' },
-        'detail-type': { type: 'string' },
-        detail: { type: 'string', default: '{}' },
-        bus: { type: 'string' },
-        state: { type: 'string' },
-        usage: { type: 'string' },
-        out: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        sub: { type: 'string' },
-        scope: { type: 'string', multiple: true },
-        issuer: { type: 'string' },
-        audience: { type: 'string' },
-        'expires-in': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
+    args = parseArgs({ args: rest, allowPositionals: true, options: OPTIONS });
   } catch (err) {
-    return fail(`${(err as Error).message}\n\n${USAGE}`);
+    // parseArgs explains over several lines; one line here, like every other expected failure.
+    io.err.write(`${errorLine(new ArgumentError(`${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (switchyard --help lists the options)`))}\n`);
+    return 1;
   }
-  const v = args.values;
-  if (!command || v.help || command === 'help') {
+  if (!command || args.values.help || command === 'help') {
     io.out.write(`${USAGE}\n`);
     return command ? 0 : 1;
   }
-  const port = (name: 'http-port' | 'aws-port') => {
-    const n = Number(v[name]);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new EndpointError(`--${name} must be a port number, got '${v[name]}'`);
-    return n;
-  };
-  const count = (name: 'max-instances' | 'account-concurrency', min: number) => {
-    if (v[name] === undefined) return undefined;
-    const n = Number(v[name]);
-    if (!Number.isInteger(n) || n < min) throw new EndpointError(`--${name} must be a whole number of at least ${min}, got '${v[name]}'`);
-    return n;
-  };
-  const print = (value: unknown) => io.out.write(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`);
+  const outputClosed = whenClosed(io.out);
   try {
-    const client = () => new LocalEndpointClient(`http://127.0.0.1:${port('aws-port')}`);
-    switch (command) {
-      case 'dev':
-        return await dev({
-          projectDir: io.cwd,
-          assembly: v.assembly,
-          httpPort: port('http-port'),
-          awsPort: port('aws-port'),
-          watch: v.watch && !v['no-watch'],
-          region: v.region,
-          timeScale: v['time-scale'] === undefined ? undefined : Number(v['time-scale']),
-          maxInstances: count('max-instances', 1),
-          accountConcurrency: count('account-concurrency', 0),
-          nodeBinaries: nodeBinaries(v.node),
-          out: io.out,
-          until: io.until,
-        });
-      case 'invoke': {
-        const fn = args.positionals[0];
-        if (!fn) return fail('invoke needs a function name, ARN or logical id');
-        const r = await client().invoke(fn, v.payload ?? '{}', v.event ? 'Event' : 'RequestResponse');
-        print(r.functionError ? `FunctionError: ${r.functionError}\n${r.payload}` : r.payload || `(status ${r.status})`);
-        return r.functionError ? 2 : 0;
-      }
-      case 'put-events': {
-        if (!v.source || !v['detail-type']) return fail('put-events needs --source and --detail-type');
-        const r = await client().putEvent({ Source: v.source, DetailType: v['detail-type'], Detail: v.detail, EventBusName: v.bus });
-        print(r);
-        return r.FailedEntryCount ? 2 : 0;
-      }
-      case 'trigger': {
-        const rule = args.positionals[0];
-        if (!rule) return fail('trigger needs a schedule rule name');
-        print(`fired event ${(await client().trigger(rule)).event.id}`);
-        return 0;
-      }
-      case 'ledger':
-        print(await client().ledger(v.state));
-        return 0;
-      case 'cost':
-      case 'diagram': {
-        // Synthesized the same way `dev` does unless an assembly is given.
-        const assembly = v.assembly ?? (await synthesizeApp({ projectDir: io.cwd, region: v.region, output: io.err }));
-        return command === 'cost'
-          ? runCost({ assembly, projectDir: io.cwd, usageFile: v.usage, region: v.region, json: v.json, out: io.out })
-          : runDiagram({ assembly, projectDir: io.cwd, outFile: v.out, out: io.out });
-      }
-      case 'token': {
-        if (!v.sub) return fail('token needs --sub (the subject, e.g. --sub alice)');
-        const scopes = (v.scope ?? []).flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
-        const expiresInSeconds = v['expires-in'] === undefined ? undefined : Number(v['expires-in']);
-        print(await devToken({ projectDir: io.cwd, subject: v.sub, scopes, issuer: v.issuer, audience: v.audience, expiresInSeconds, assembly: v.assembly }));
-        return 0;
-      }
-      case 'api-keys':
-        print(listApiKeys(io.cwd, v.assembly));
-        return 0;
-      default:
-        return fail(`unknown command '${command}'\n\n${USAGE}`);
-    }
+    return await run(command, args, io, outputClosed);
   } catch (err) {
-    if (err instanceof EndpointError || err instanceof SynthError || err instanceof TokenError) return fail(err.message);
-    if (err instanceof UsageError || err instanceof PriceTableError || err instanceof AssemblyError || err instanceof NodeBinaryError) return fail(err.message);
-    const e = err as NodeJS.ErrnoException & { port?: number };
-    if (e.code === 'EADDRINUSE') return fail(`port ${e.port ?? ''} is already in use; choose others with --http-port and --aws-port`);
-    throw err;
+    const expected = asCliError(err);
+    if (!expected) throw err;
+    io.err.write(`${errorLine(expected)}\n`);
+    return 1;
   }
 }
 
-/** `--node nodejs22.x=/path/to/node` (repeatable) -> `{ 'nodejs22.x': '/path/to/node' }`. */
-function nodeBinaries(values: readonly string[] | undefined): Record<string, string> | undefined {
-  if (!values?.length) return undefined;
-  const out: Record<string, string> = {};
-  for (const value of values) {
-    const eq = value.indexOf('=');
-    if (eq <= 0 || eq === value.length - 1) throw new EndpointError(`--node must be RUNTIME=PATH (e.g. --node nodejs22.x=/opt/node22/bin/node), got '${value}'`);
-    out[value.slice(0, eq)] = value.slice(eq + 1);
+async function run(command: string, args: Args, io: CliIo, outputClosed: Promise<void>): Promise<number> {
+  const v = args.values;
+  const env = io.env ?? process.env;
+  const [positional] = args.positionals;
+  const lines: CommandIo = { out: (t) => io.out.write(`${t}\n`), err: (t) => io.err.write(`${t}\n`) };
+  const client = () => new LocalEndpointClient(`http://127.0.0.1:${portOf('aws-port', v['aws-port'], env)}`);
+  switch (command) {
+    case 'dev':
+      return dev({
+        projectDir: io.cwd,
+        assembly: v.assembly,
+        httpPort: portOf('http-port', v['http-port'], env),
+        awsPort: portOf('aws-port', v['aws-port'], env),
+        watch: v.watch && !v['no-watch'],
+        region: v.region,
+        timeScale: timeScaleOf(v['time-scale']),
+        maxInstances: countOf('max-instances', v['max-instances'], 1),
+        accountConcurrency: countOf('account-concurrency', v['account-concurrency'], 0),
+        nodeBinaries: nodeBinariesOf(v.node),
+        out: io.out,
+        // A reader that went away (`switchyard dev | head`) stops dev as Ctrl-C would.
+        until: Promise.race([io.until ?? stopSignal(), outputClosed]),
+      });
+    case 'invoke':
+      return invokeCommand(client(), lines, positional, v.payload ?? '{}', v.event);
+    case 'put-events':
+      return putEventsCommand(client(), lines, { Source: v.source, DetailType: v['detail-type'], Detail: v.detail, EventBusName: v.bus });
+    case 'trigger':
+      return triggerCommand(client(), lines, positional, v.wait && !v['no-wait']);
+    case 'ledger':
+      return ledgerCommand(client(), lines, { state: v.state, limit: v.limit, nextToken: v['next-token'] });
+    case 'outputs':
+      return outputsCommand(client(), lines, positional);
+    case 'cost':
+    case 'diagram': {
+      // Synthesized the same way `dev` does unless an assembly is given.
+      const assembly = v.assembly ?? (await synthesizeApp({ projectDir: io.cwd, region: v.region, output: io.err }));
+      return command === 'cost'
+        ? runCost({ assembly, projectDir: io.cwd, usageFile: v.usage, region: v.region, json: v.json, out: io.out })
+        : runDiagram({ assembly, projectDir: io.cwd, outFile: v.out, out: io.out });
+    }
+    case 'token': {
+      if (!v.sub) throw new ArgumentError('token needs --sub (the subject, e.g. --sub alice)');
+      const scopes = (v.scope ?? []).flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
+      const expiresInSeconds = secondsOf('expires-in', v['expires-in']);
+      lines.out(await devToken({ projectDir: io.cwd, subject: v.sub, scopes, issuer: v.issuer, audience: v.audience, expiresInSeconds, assembly: v.assembly }));
+      return 0;
+    }
+    case 'api-keys':
+      lines.out(listApiKeys(io.cwd, v.assembly));
+      return 0;
+    default:
+      throw new ArgumentError(`unknown command '${command}'. Commands: dev, invoke, put-events, trigger, ledger, outputs, cost, diagram, token, api-keys (switchyard --help)`);
   }
-  return out;
+}
+
+/**
+ * Resolves when the reader of `out` goes away (EPIPE: `switchyard ledger | head`). The write
+ * errors that follow are expected, not failures of the command: they are swallowed so the
+ * command ends quietly instead of dying with a stack.
+ */
+function whenClosed(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    out.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') resolve();
+      else throw err;
+    });
+  });
 }

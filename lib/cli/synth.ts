@@ -6,6 +6,8 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CliError } from './errors';
+import { stateDir } from './state-dir';
 
 /** Options for {@link synthesizeApp}. */
 export interface SynthOptions {
@@ -20,11 +22,9 @@ export interface SynthOptions {
 }
 
 /** Thrown when there is nothing to synthesize or the app command failed. */
-export class SynthError extends Error {
-  /** Stable code. */
-  readonly code = 'SynthFailed';
+export class SynthError extends CliError {
   constructor(message: string) {
-    super(message);
+    super('SynthFailed', message);
     this.name = 'SynthError';
   }
 }
@@ -37,7 +37,7 @@ export async function synthesizeApp(options: SynthOptions): Promise<string> {
   }
   const config = JSON.parse(fs.readFileSync(cdkJson, 'utf8')) as { app?: string; context?: Record<string, unknown> };
   if (!config.app) throw new SynthError(`${cdkJson} has no "app" command.`);
-  const outdir = path.resolve(options.outdir ?? path.join(options.projectDir, '.switchyard', 'cdk.out'));
+  const outdir = path.resolve(options.outdir ?? path.join(stateDir(options.projectDir), 'cdk.out'));
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(outdir, { recursive: true });
   const contextFile = path.join(options.projectDir, 'cdk.context.json');

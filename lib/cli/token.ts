@@ -10,6 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DevIssuer } from '../local/auth/dev-issuer';
 import { readAppModel } from '../model';
+import { CliError } from './errors';
+import { stateDir } from './state-dir';
 
 /** Options of `switchyard token`. */
 export interface TokenOptions {
@@ -27,8 +29,13 @@ export interface TokenOptions {
   readonly assembly?: string;
 }
 
-/** A token problem the user can fix (printed without a stack). */
-export class TokenError extends Error {}
+/** A token problem the user can fix: no JWT authorizer, several issuers, a bad expiry. */
+export class TokenError extends CliError {
+  constructor(message: string) {
+    super('TokenError', message);
+    this.name = 'TokenError';
+  }
+}
 
 /** Signs a development token. */
 export async function devToken(options: TokenOptions): Promise<string> {
@@ -37,19 +44,19 @@ export async function devToken(options: TokenOptions): Promise<string> {
     const found = jwtAuthorizers(options);
     const match = found.filter((a) => !issuer || a.issuer === issuer);
     if (match.length !== 1) {
-      const listed = found.map((a) => `  --issuer ${a.issuer} --audience ${a.audience[0]}`).join('\n');
+      const listed = found.map((a) => `'--issuer ${a.issuer} --audience ${a.audience[0]}'`).join(', ');
       throw new TokenError(
         found.length === 0
           ? 'No JWT authorizer found in the app (run `switchyard dev` or `cdk synth` first, or pass --issuer and --audience).'
-          : `Several JWT issuers; choose one:\n${listed}`,
+          : `Several JWT issuers; choose one with --issuer and --audience: ${listed}`,
       );
     }
     issuer ??= match[0].issuer;
     audience ??= match[0].audience[0];
   }
   const expiresInSeconds = options.expiresInSeconds ?? 3600;
-  if (!Number.isInteger(expiresInSeconds)) throw new TokenError('--expires-in must be a whole number of seconds');
-  const key = await DevIssuer.load(path.join(options.projectDir, '.switchyard'));
+  if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1) throw new TokenError('--expires-in must be a whole number of seconds');
+  const key = await DevIssuer.load(stateDir(options.projectDir));
   if (COGNITO_ISSUER.test(issuer)) {
     const claims = options.scopes.length ? { token_use: 'access', client_id: audience, username: options.subject } : { token_use: 'id', 'cognito:username': options.subject };
     return key.sign({ subject: options.subject, issuer, audience: options.scopes.length ? undefined : audience, scopes: options.scopes, expiresInSeconds, claims });

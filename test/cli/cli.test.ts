@@ -2,9 +2,10 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { main } from '../../lib/cli/main';
-import { synthPlainApp } from '../local/helpers';
+import { clientConfig, startPlainApp, synthPlainApp } from '../local/helpers';
 
 /** Collects what a stream receives; `waitFor` resolves when the text matches. */
 function capture() {
@@ -58,11 +59,51 @@ describe('switchyard CLI', () => {
     expect(err.text()).toBe('');
   });
 
-  test('client commands say so when no dev server is running', async () => {
+  test('client commands say so when no dev server is running, in one line with a code', async () => {
     const err = capture();
     const code = await main(['invoke', 'fn', '--aws-port', String(await closedPort())], { out: capture().stream, err: err.stream, cwd: os.tmpdir() });
     expect(code).toBe(1);
-    expect(err.text()).toMatch(/Is 'switchyard dev' running\?/);
+    expect(err.text()).toMatch(/^switchyard: \[EndpointUnreachable\] Cannot reach http:\/\/127\.0\.0\.1:\d+\. Is 'switchyard dev' running\?.*\n$/);
+    expect(err.text().trim().split('\n')).toHaveLength(1);
+  });
+
+  test('SWITCHYARD_AWS_PORT says where dev listens; the flag wins over it', async () => {
+    const port = await closedPort();
+    const err = capture();
+    expect(await main(['ledger'], { out: capture().stream, err: err.stream, cwd: os.tmpdir(), env: { SWITCHYARD_AWS_PORT: String(port) } })).toBe(1);
+    expect(err.text()).toContain(`Cannot reach http://127.0.0.1:${port}.`);
+    const flagged = capture();
+    expect(await main(['ledger', '--aws-port', String(port + 1)], { out: capture().stream, err: flagged.stream, cwd: os.tmpdir(), env: { SWITCHYARD_AWS_PORT: String(port) } })).toBe(1);
+    expect(flagged.text()).toContain(`Cannot reach http://127.0.0.1:${port + 1}.`);
+  });
+
+  test.each([
+    [['dev', '--time-scale', 'abc'], /^switchyard: \[InvalidArgument\] --time-scale must be a positive number such as 0\.01 \(retries 100 times sooner\), got 'abc'\n$/],
+    [['dev', '--time-scale=-1'], /--time-scale must be a positive number .*got '-1'/],
+    [['dev', '--time-scale', '-1'], /^switchyard: \[InvalidArgument\] Option '--time-scale' argument is ambiguous\. .* \(switchyard --help lists the options\)\n$/],
+    [['dev', '--time-scale', 'Infinity'], /--time-scale must be a positive number .*got 'Infinity'/],
+    [['dev', '--time-scale', '0'], /--time-scale must be a positive number .*got '0'/],
+    [['dev', '--time-scale', ''], /--time-scale must be a positive number .*got ''/],
+    [['dev', '--http-port', '70000'], /^switchyard: \[InvalidArgument\] --http-port must be a port number from 0 to 65535 \(0: any free port\), got '70000'\n$/],
+    [['ledger', '--aws-port', 'x'], /--aws-port must be a port number .*got 'x'/],
+    [['token', '--sub', 'a', '--expires-in', '1.5'], /^switchyard: \[InvalidArgument\] --expires-in must be a whole number of seconds, got '1\.5'\n$/],
+    [['invoke'], /^switchyard: \[InvalidArgument\] invoke needs a function/],
+    [['trigger'], /^switchyard: \[InvalidArgument\] trigger needs a schedule/],
+    [['put-events', '--source', 's'], /^switchyard: \[InvalidArgument\] put-events needs --source and --detail-type\n$/],
+    [['dev', '--frobnicate'], /^switchyard: \[InvalidArgument\] Unknown option '--frobnicate'/],
+  ])('%j is refused before anything runs: %s', async (argv, message) => {
+    const err = capture();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-args-'));
+    expect(await main(argv, { out: capture().stream, err: err.stream, cwd: dir, env: {} })).toBe(1);
+    expect(err.text()).toMatch(message);
+    // Nothing was synthesized or written.
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  test('an environment variable with a bad port is named in the message', async () => {
+    const err = capture();
+    expect(await main(['ledger'], { out: capture().stream, err: err.stream, cwd: os.tmpdir(), env: { SWITCHYARD_AWS_PORT: 'four' } })).toBe(1);
+    expect(err.text()).toMatch(/^switchyard: \[InvalidArgument\] SWITCHYARD_AWS_PORT must be a port number .*got 'four'\n$/);
   });
 
   test('dev on a port in use says which and how to change it', async () => {
@@ -75,7 +116,7 @@ describe('switchyard CLI', () => {
     } finally {
       server.close();
     }
-    expect(err.text()).toMatch(new RegExp(`port ${port} is already in use`));
+    expect(err.text()).toMatch(new RegExp(`^switchyard: \\[PortInUse\\] port ${port} is already in use`));
   });
 
   test('dev without cdk.json or --assembly explains what to do', async () => {
@@ -83,10 +124,10 @@ describe('switchyard CLI', () => {
     const out = capture();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-cli-'));
     expect(await main(['dev', '--no-watch'], { out: out.stream, err: err.stream, cwd: dir })).toBe(1);
-    expect(err.text()).toMatch(/No cdk.json in .*pass --assembly/);
+    expect(err.text()).toMatch(/^switchyard: \[SynthFailed\] No cdk.json in .*pass --assembly/);
   });
 
-  test('dev serves an assembly, prints the table and live logs; invoke, put-events, trigger and ledger talk to it', async () => {
+  test('dev serves an assembly and prints it by names that invoke, put-events, trigger and ledger accept', async () => {
     const assembly = synthPlainApp();
     const out = capture();
     let stop!: () => void;
@@ -96,34 +137,50 @@ describe('switchyard CLI', () => {
     const [, endpoint] = await out.waitFor(/AWS endpoint +(http:\/\/127\.0\.0\.1:\d+)/);
     await out.waitFor(/Ready\./);
     const text = out.text();
-    expect(text).toMatch(/GET +http:\/\/127\.0\.0\.1:\d+\/items\/\{id\} +HttpFn/);
-    expect(text).toMatch(/Tick +rate\(5 minutes\) +\d{4}-/);
-    expect(text).toMatch(/OrderPlaced +shop-bus +\{"source":\["shop"\],"detail-type":\["OrderPlaced"\]\} +ConsumerFn/);
+    expect(text).toMatch(/GET +http:\/\/127\.0\.0\.1:\d+\/items\/\{id\} +HttpFn\n/);
+    expect(text).toMatch(/Tick +rate\(5 minutes\) +\d{4}-[^\n]+ TickFn\n/);
+    expect(text).toMatch(/OrderPlaced +shop-bus +\{"source":\["shop"\],"detail-type":\["OrderPlaced"\]\} +ConsumerFn\n/);
+    expect(text).toMatch(/\nAsyncFailures +http:\/\/127\.0\.0\.1:\d+\/000000000000\/PlainStack-AsyncFailures/);
+    // Under --no-watch nothing reloads, and the table does not say otherwise.
+    expect(text).toMatch(/\nNAME +RUNTIME +TIMEOUT +RESERVED\n/);
+    expect(text).not.toMatch(/RELOAD|watch\n/);
     const awsPort = new URL(endpoint).port;
-    const io = () => ({ out: capture(), err: capture() });
+    const cli = async (...argv: string[]) => {
+      const [o, e] = [capture(), capture()];
+      const code = await main([...argv, '--aws-port', awsPort], { out: o.stream, err: e.stream, cwd: os.tmpdir() });
+      return { code, out: o.text(), err: e.text() };
+    };
 
-    const inv = io();
-    expect(await main(['invoke', 'CjsFn' + 'C45B36EC', '--payload', '{"x":1}', '--aws-port', awsPort], { out: inv.out.stream, err: inv.err.stream, cwd: os.tmpdir() })).toBe(0);
-    expect(inv.out.text()).toMatch(/"statusCode":201/);
+    // Every function name the table prints is one `invoke` takes.
+    const printed = text.slice(text.indexOf('Functions\n')).split('\n').slice(2, 10).map((l) => l.split(/ +/)[0]);
+    expect(printed).toEqual(['HttpFn', 'CjsFn', 'SlowFn', 'CrashFn', 'ConsumerFn', 'AsyncFn', 'TickFn', 'SlowGatewayFn']);
+    expect(await cli('invoke', 'CjsFn', '--payload', '{"x":1}')).toMatchObject({ code: 0, out: expect.stringMatching(/"statusCode":201/) });
     await out.waitFor(/CjsFn [0-9a-f-]{36} cold \d+\.\d ms/);
+    expect(await cli('invoke', 'CrashFn', '--payload', '{"mode":"throw"}')).toMatchObject({ code: 2, out: expect.stringMatching(/FunctionError: Unhandled/) });
+    const unknown = await cli('invoke', 'NoSuchFn');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/^switchyard: \[ResourceNotFoundException\] Function not found: .*NoSuchFn \(Locally served: HttpFn, CjsFn, SlowFn, CrashFn, ConsumerFn, AsyncFn, TickFn, SlowGatewayFn\.\)\n$/);
 
-    const failing = io();
-    expect(await main(['invoke', 'CrashFn92039C08', '--payload', '{"mode":"throw"}', '--aws-port', awsPort], { out: failing.out.stream, err: failing.err.stream, cwd: os.tmpdir() })).toBe(2);
-    expect(failing.out.text()).toMatch(/FunctionError: Unhandled/);
-
-    const put = io();
-    expect(await main(['put-events', '--source', 'shop', '--detail-type', 'OrderPlaced', '--detail', '{"fail":true}', '--bus', 'shop-bus', '--aws-port', awsPort], { out: put.out.stream, err: put.err.stream, cwd: os.tmpdir() })).toBe(0);
-    const eventId = JSON.parse(put.out.text()).Entries[0].EventId as string;
+    const put = await cli('put-events', '--source', 'shop', '--detail-type', 'OrderPlaced', '--detail', '{"fail":true}', '--bus', 'shop-bus');
+    expect(put.code).toBe(0);
+    const eventId = JSON.parse(put.out).Entries[0].EventId as string;
     await out.waitFor(new RegExp(`event ${eventId} -> dead-lettered to arn:aws:sqs:`));
+    const noBus = await cli('put-events', '--source', 'shop', '--detail-type', 'X', '--bus', 'nope');
+    expect(noBus.code).toBe(2);
+    expect(JSON.parse(noBus.out).Entries[0]).toEqual({ ErrorCode: 'ResourceNotFoundException', ErrorMessage: 'Event bus nope does not exist.' });
+    expect(noBus.err).toBe('switchyard: buses: default, shop-bus\n');
 
-    const trig = io();
-    expect(await main(['trigger', 'Tick6513F4AE', '--aws-port', awsPort], { out: trig.out.stream, err: trig.err.stream, cwd: os.tmpdir() })).toBe(0);
-    await out.waitFor(/schedule PlainStack-Tick6513F4AE fired event/);
-    await out.waitFor(/TickFn [0-9a-f-]{36} cold/);
+    // trigger waits for the target's first attempt and says how it went.
+    const trig = await cli('trigger', 'Tick');
+    expect(trig).toMatchObject({ code: 0, out: expect.stringMatching(/^fired event [0-9a-f-]{36}\n  TickFn: ran without error\n$/) });
+    await out.waitFor(/schedule Tick fired event/);
+    expect((await cli('trigger', 'Tick', '--no-wait')).out).toMatch(/^fired event [0-9a-f-]{36}\n$/);
+    expect((await cli('trigger', 'Hourly')).err).toBe("switchyard: [ResourceNotFoundException] No schedule rule 'Hourly'. Schedules: Tick, Nightly\n");
 
-    const led = io();
-    expect(await main(['ledger', '--state', 'dead-lettered', '--aws-port', awsPort], { out: led.out.stream, err: led.err.stream, cwd: os.tmpdir() })).toBe(0);
-    expect(JSON.parse(led.out.text()).deliveries.map((d: { eventId: string }) => d.eventId)).toEqual([eventId]);
+    const led = await cli('ledger', '--state', 'dead-lettered');
+    expect(JSON.parse(led.out).deliveries.map((d: { eventId: string }) => d.eventId)).toEqual([eventId]);
+    expect(JSON.parse(led.out).nextToken).toBeUndefined();
+    expect(led.err).toBe('');
 
     stop();
     expect(await running).toBe(0);
@@ -131,6 +188,63 @@ describe('switchyard CLI', () => {
     // Durations for `switchyard cost`, keyed by logical id.
     const durations = JSON.parse(fs.readFileSync(path.join(cwd, '.switchyard', 'durations.json'), 'utf8'));
     expect(durations).toMatchObject({ version: 1, functions: { CjsFnC45B36EC: { invocations: 1, avgMs: expect.any(Number), p99Ms: expect.any(Number) } } });
+    // The state folder keeps itself out of version control, whatever the project's .gitignore says.
+    expect(fs.readFileSync(path.join(cwd, '.switchyard', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+  });
+
+  test('ledger pages: --limit N and --next-token T walk every delivery once, in order', async () => {
+    const app = await startPlainApp({ timeScale: 0.001 });
+    try {
+      const eb = new EventBridgeClient(clientConfig(app));
+      await eb.send(new PutEventsCommand({ Entries: Array.from({ length: 5 }, (_, i) => ({ EventBusName: 'shop-bus', Source: 'shop', DetailType: 'OrderPlaced', Detail: JSON.stringify({ i }) })) }));
+      eb.destroy();
+      await app.ledger.whenIdle();
+      const all = app.ledger.list().map((d) => d.id);
+      expect(all.length).toBeGreaterThanOrEqual(5);
+      const seen: string[] = [];
+      let token: string | undefined;
+      let pages = 0;
+      do {
+        const [o, e] = [capture(), capture()];
+        const argv = ['ledger', '--limit', '2', ...(token ? ['--next-token', token] : []), '--aws-port', new URL(app.awsEndpoint).port];
+        expect(await main(argv, { out: o.stream, err: e.stream, cwd: os.tmpdir() })).toBe(0);
+        const page = JSON.parse(o.text()) as { deliveries: Array<{ id: string }>; nextToken?: string };
+        expect(page.deliveries.length).toBeLessThanOrEqual(2);
+        seen.push(...page.deliveries.map((d) => d.id));
+        token = page.nextToken;
+        // stderr says how to get the next page, in a form that can be run as is.
+        expect(e.text()).toBe(token ? `switchyard: more deliveries: switchyard ledger --limit 2 --next-token ${token}\n` : '');
+        pages++;
+      } while (token && pages < 20);
+      expect(seen).toEqual(all);
+      expect(pages).toBe(Math.ceil(all.length / 2));
+      for (const [flag, value, message] of [
+        ['--limit', '0', "[ValidationException] limit must be a whole number from 1 to 1000; got '0'"],
+        ['--limit', '1001', "[ValidationException] limit must be a whole number from 1 to 1000; got '1001'"],
+        ['--next-token', 'abc', "[InvalidNextToken] 'abc' is not a nextToken of this ledger"],
+        ['--state', 'done', "[ValidationException] state must be one of pending, retrying, delivered, dead-lettered, dropped; got 'done'"],
+      ]) {
+        const e = capture();
+        expect(await main(['ledger', flag, value, '--aws-port', new URL(app.awsEndpoint).port], { out: capture().stream, err: e.stream, cwd: os.tmpdir() })).toBe(1);
+        expect(e.text()).toBe(`switchyard: ${message}\n`);
+      }
+    } finally {
+      await app.stop();
+    }
+  });
+
+  test('a reader that goes away (switchyard ledger | head) ends the command quietly', async () => {
+    const app = await startPlainApp();
+    try {
+      // stdout of `| head` once head has exited: every write fails with EPIPE.
+      const closed = new Writable({ write: (_chunk, _enc, done) => done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })) });
+      const err = capture();
+      expect(await main(['ledger', '--aws-port', new URL(app.awsEndpoint).port], { out: closed, err: err.stream, cwd: os.tmpdir() })).toBe(0);
+      await new Promise((r) => setImmediate(r));
+      expect(err.text()).toBe('');
+    } finally {
+      await app.stop();
+    }
   });
 
   test('dev synthesizes through cdk.json when no assembly is given', async () => {

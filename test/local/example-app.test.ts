@@ -4,8 +4,10 @@
  * DynamoDB table and publish through the local EventBridge.
  */
 import * as path from 'node:path';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DescribeRuleCommand, EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { summary } from '../../lib/cli/format';
 import type { LocalApp } from '../../lib/local';
 import { DevIssuer } from '../../lib/local/auth';
 import { startLocalApp, type RunningLocalApp } from '../../lib/testing/local-app';
@@ -83,13 +85,72 @@ test('an event the consumer rejects is retried by Lambda, then lands in the dead
   sqs.destroy();
 });
 
-test('the nightly report runs without error: counts the orders placed and publishes its report', async () => {
-  const schedule = app.model.rules.find((r) => r.scheduleExpression)!;
-  const event = app.triggerSchedule(schedule.name);
+test('the nightly report, triggered by the name dev prints, runs without error and counts the orders placed', async () => {
+  const event = app.triggerSchedule(printed('Schedules')[0]);
   await local.ledger.whenIdle();
   expect(local.ledger.list({ eventId: event.id }).map((d) => [d.state, d.attempts])).toEqual([['delivered', 1]]);
-  const direct = await app.invoke(schedule.targets[0].arn, { ...event, time: new Date().toISOString() });
+  const direct = await app.invoke('NightlyReport', { ...event, time: new Date().toISOString() });
   expect(direct.error).toBeUndefined();
   expect(JSON.parse(direct.payload)).toMatchObject({ orders: expect.any(Number), revenue: expect.any(Number) });
   expect(JSON.parse(direct.payload).orders).toBeGreaterThanOrEqual(1);
+});
+
+/** The first column of one of the tables `switchyard dev` prints. */
+function printed(title: string): string[] {
+  const lines = summary(app).split('\n');
+  const start = lines.indexOf(title) + 2;
+  const end = lines.indexOf('', start);
+  return lines.slice(start, end).map((l) => l.split(/ {2,}/)[0]);
+}
+
+test('dev prints what users declared: the construct ids, and the bus by its name in AWS', () => {
+  expect(printed('Functions')).toEqual(['PlaceOrder', 'GetOrdersId', 'ReserveStock', 'NotifyCustomer', 'PrepareShipment', 'NightlyReport']);
+  expect(printed('Rules')).toEqual(['ReserveStockOnOrderPlaced', 'NotifyCustomer', 'PrepareShipmentOnStockReserved']);
+  expect(printed('Schedules')).toEqual(['Nightly']);
+  expect(printed('Queues')).toEqual(['ReserveStockOnOrderPlaced/DeadLetters', 'NotifyCustomer/DeadLetters', 'PrepareShipmentOnStockReserved/DeadLetters', 'Nightly/DeadLetters']);
+  const bus = app.model.eventBuses.find((b) => b.name !== 'default')!;
+  expect(summary(app)).toContain(`ReserveStockOnOrderPlaced       ${bus.name}`);
+});
+
+test('every function name dev prints is a FunctionName the Lambda API takes, as are ARNs and partial ARNs', async () => {
+  const lambda = new LambdaClient(local.clientConfig);
+  const fn = app.model.functions.find((f) => f.displayName === 'GetOrdersId')!;
+  const event = { requestContext: { http: { method: 'GET' }, authorizer: { jwt: { claims: {} } } }, pathParameters: { id: '00000000-0000-4000-8000-000000000000' } };
+  for (const name of [...printed('Functions').filter((n) => n === 'GetOrdersId'), fn.name, fn.arn, `${app.model.accountId}:function:${fn.name}`, `${fn.name}:$LATEST`]) {
+    const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: JSON.stringify(event) }));
+    expect([name, out.StatusCode, out.FunctionError]).toEqual([name, 200, undefined]);
+  }
+  const missing = await lambda.send(new InvokeCommand({ FunctionName: 'GetOrder' })).then(
+    () => undefined,
+    (e: Error) => e,
+  );
+  expect(missing?.name).toBe('ResourceNotFoundException');
+  expect(missing?.message).toContain('(Locally served: PlaceOrder, GetOrdersId, ReserveStock, NotifyCustomer, PrepareShipment, NightlyReport.)');
+  lambda.destroy();
+});
+
+test('the rule, queue and bus names dev prints work with the EventBridge and SQS APIs', async () => {
+  const eb = new EventBridgeClient(local.clientConfig);
+  const sqs = new SQSClient(local.clientConfig);
+  const bus = app.model.eventBuses.find((b) => b.name !== 'default')!;
+  const rule = await eb.send(new DescribeRuleCommand({ Name: printed('Rules')[0], EventBusName: bus.displayName }));
+  expect(rule.Arn).toBe(app.model.rules.find((r) => r.displayName === 'ReserveStockOnOrderPlaced')!.arn);
+  for (const [name, queue] of printed('Queues').map((n) => [n, app.model.queues.find((q) => q.displayName === n)!] as const)) {
+    expect((await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl).toBe(app.queues.get(queue.arn).url);
+  }
+  eb.destroy();
+  sqs.destroy();
+});
+
+test("dev prints the stacks' outputs with local values: the API URL is the local port", async () => {
+  const outputs = Object.fromEntries(app.describe().outputs.map((o) => [o.key, o.value]));
+  expect(outputs).toEqual({
+    ApiUrl: new URL(local.urls[0]).origin,
+    BusName: app.model.eventBuses.find((b) => b.name !== 'default')!.name,
+    OrdersTableName: app.model.tables[0].name,
+    PlaceOrderFunctionName: app.model.functions.find((f) => f.displayName === 'PlaceOrder')!.name,
+  });
+  expect(summary(app)).toContain(`Outputs\nSwitchyardShop.ApiUrl = ${outputs.ApiUrl}\n`);
+  // The printed URL answers as the API does.
+  expect((await fetch(`${outputs.ApiUrl}/orders/00000000-0000-4000-8000-000000000000`, { headers: { authorization: reader } })).status).toBe(404);
 });

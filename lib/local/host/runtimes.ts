@@ -42,6 +42,8 @@ export interface NodeBinary {
 
 /** A configured binary that does not run. */
 export class NodeBinaryError extends Error {
+  /** Stable code. */
+  readonly code = 'InvalidNodeBinary';
   constructor(readonly runtime: string, readonly binary: string, reason: string) {
     super(`The node binary configured for ${runtime} (${binary}) ${reason}. Fix: pass --node ${runtime}=<path to a node ${LAMBDA_NODE_RUNTIMES[runtime]?.major ?? ''} binary>.`);
     this.name = 'NodeBinaryError';
