@@ -83,27 +83,28 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
     name: 'default',
     arn: `arn:${env.partition}:events:${env.region}:${env.accountId}:event-bus/default`,
   };
-  const resourceOf = (stack: string | undefined, logicalId: string | undefined) =>
-    contexts.find((c) => c.stack.id === stack)?.stack.template.Resources?.[logicalId ?? ''];
-  const named = <T extends { name: string; arn: string; logicalId?: string; stack?: string }>(items: readonly T[], nameProperty: string): T[] => {
-    const sources: NameSource[] = items.map((x) => ({ name: x.name, arn: x.arn, logicalId: x.logicalId ?? x.name, resource: resourceOf(x.stack, x.logicalId) }));
-    const names = displayNames(sources, nameProperty);
-    return items.map((x, i) => ({ ...x, displayName: names[i] }));
-  };
   const model: AppModel = {
     assemblyDir: path.resolve(assemblyDir),
     region: env.region,
     accountId: env.accountId,
-    functions: named(functions, 'FunctionName'),
+    functions: named(contexts, functions, 'FunctionName'),
     httpApis: contexts.flatMap((ctx) => readHttpApis(ctx, functionOf, skipped)),
     restApis: contexts.flatMap((ctx) => readRestApis(ctx, functionOf, skipped)),
-    eventBuses: named([defaultBus, ...customBuses.filter((b) => b.name !== 'default')], 'Name'),
-    rules: named(contexts.flatMap(readRules), 'Name'),
-    queues: named(contexts.flatMap(readQueues), 'QueueName'),
+    eventBuses: named(contexts, [defaultBus, ...customBuses.filter((b) => b.name !== 'default')], 'Name'),
+    rules: named(contexts, contexts.flatMap(readRules), 'Name'),
+    queues: named(contexts, contexts.flatMap(readQueues), 'QueueName'),
     tables: contexts.flatMap(readTables),
     outputs: contexts.flatMap(readOutputs),
   };
   return { model, skipped };
+}
+
+/** The items of one kind with their display names (see names.ts). */
+function named<T extends { name: string; arn: string; logicalId?: string; stack?: string }>(contexts: readonly StackContext[], items: readonly T[], nameProperty: string): T[] {
+  const resourceOf = (x: T) => contexts.find((c) => c.stack.id === x.stack)?.stack.template.Resources?.[x.logicalId ?? ''];
+  const sources: NameSource[] = items.map((x) => ({ name: x.name, arn: x.arn, logicalId: x.logicalId ?? x.name, resource: resourceOf(x) }));
+  const names = displayNames(sources, nameProperty);
+  return items.map((x, i) => ({ ...x, displayName: names[i] }));
 }
 
 /** The stack's outputs with their values resolved; one that cannot be resolved says why. */

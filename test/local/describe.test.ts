@@ -1,0 +1,24 @@
+import { localOutputs } from '../../lib/local';
+import type { AppModel, HttpApiModel, OutputModel } from '../../lib/model';
+
+const api: HttpApiModel = { stack: 'S', logicalId: 'Api', name: 'api', apiId: 'abcdefghij', stages: ['$default'], routes: [] };
+const model = (outputs: OutputModel[]): AppModel => ({ assemblyDir: '/x', region: 'us-east-1', accountId: '000000000000', functions: [], httpApis: [api], eventBuses: [], rules: [], queues: [], tables: [], outputs });
+const served = [{ api, url: 'http://127.0.0.1:3999', port: 3999 }];
+
+test.each([
+  ['https://abcdefghij.execute-api.us-east-1.amazonaws.com', 'http://127.0.0.1:3999'],
+  ['https://abcdefghij.execute-api.us-east-1.amazonaws.com/', 'http://127.0.0.1:3999/'],
+  ['https://abcdefghij.execute-api.us-east-1.amazonaws.com/prod/items?x=1', 'http://127.0.0.1:3999/prod/items?x=1'],
+  ['https://abcdefghij.execute-api.us-east-1.amazonaws.com.cn/', 'http://127.0.0.1:3999/'],
+  // Another API, another region, or not a URL: already local values, left as they are.
+  ['https://zzzzzzzzzz.execute-api.us-east-1.amazonaws.com/', 'https://zzzzzzzzzz.execute-api.us-east-1.amazonaws.com/'],
+  ['https://abcdefghij.execute-api.eu-west-1.amazonaws.com/', 'https://abcdefghij.execute-api.eu-west-1.amazonaws.com/'],
+  ['SwitchyardShopBusA04C8693', 'SwitchyardShopBusA04C8693'],
+])('an output %s is %s locally', (remote, local) => {
+  expect(localOutputs(model([{ stack: 'S', key: 'K', value: remote }]), served)).toEqual([{ stack: 'S', key: 'K', value: local }]);
+});
+
+test('an output that could not be resolved stays so', () => {
+  const unresolved: OutputModel = { stack: 'S', key: 'K', unresolved: 'no export' };
+  expect(localOutputs(model([unresolved]), served)).toEqual([unresolved]);
+});
