@@ -44,7 +44,7 @@ export async function triggerCommand(client: LocalEndpointClient, io: CommandIo,
   if (!deliveries) return 0;
   const functions = new Map((await client.describe()).functions.map((f) => [f.arn, f.displayName]));
   for (const d of deliveries) io.out(`  ${functions.get(d.targetArn) ?? d.targetArn}: ${outcome(d)}`);
-  return deliveries.every((d) => d.state === 'delivered') ? 0 : 2;
+  return deliveries.every((d) => d.state === 'delivered' || d.state === 'pending') ? 0 : 2;
 }
 
 function outcome(d: DeliveryRecord): string {
@@ -54,6 +54,8 @@ function outcome(d: DeliveryRecord): string {
       return 'ran without error';
     case 'retrying':
       return `failed (${error}); retrying, see 'switchyard ledger --state retrying'`;
+    case 'pending':
+      return "still running; see 'switchyard ledger --state pending'";
     default:
       return `${d.state}${error ? ` (${error})` : ''}`;
   }

@@ -66,17 +66,27 @@ async function triggerSchedule(services: AdminServices, ref: string, wait: boole
 }
 
 /**
+ * How long a triggered schedule's first attempts are waited for. Past it the answer lists what
+ * is still `pending`: HTTP clients give up on an answer whose headers take five minutes
+ * (undici's default, which the CLI's fetch uses), and targets may run for fifteen.
+ */
+export const TRIGGER_WAIT_MS = 240_000;
+
+/**
  * The deliveries of an event once each has made its first attempt: `delivered`, `retrying` with
  * the error, or ended in a DLQ. (Retries go on after this answers, as they would in AWS.)
  */
 function firstAttempts(ledger: DeliveryLedger, eventId: string): Promise<DeliveryRecord[]> {
-  const settled = () => ledger.list({ eventId }).every((d) => d.state !== 'pending');
   return new Promise((resolve) => {
-    const check = () => {
-      if (!settled()) return;
+    const done = () => {
       ledger.off('change', check);
+      clearTimeout(timer);
       resolve(ledger.list({ eventId }));
     };
+    const check = () => {
+      if (ledger.list({ eventId }).every((d) => d.state !== 'pending')) done();
+    };
+    const timer = setTimeout(done, TRIGGER_WAIT_MS).unref();
     ledger.on('change', check);
     check();
   });
