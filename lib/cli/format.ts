@@ -16,13 +16,16 @@ function shown(r: { readonly name: string; readonly displayName?: string }): str
   return r.displayName ?? r.name;
 }
 
+/** A function by the name `dev` prints, from any reference to it. */
+function functionShown(app: LocalApp, ref: string): string {
+  const fn = app.host.find(ref);
+  return fn ? shown(fn) : ref;
+}
+
 /** The summary printed when the app is up: each part by the names the other commands accept. */
 export function summary(app: LocalApp): string {
   const out: string[] = [];
-  const fnName = (ref: string) => {
-    const fn = app.host.find(ref);
-    return fn ? shown(fn) : ref;
-  };
+  const fnName = (ref: string) => functionShown(app, ref);
   const routes = app.apis.flatMap((a) =>
     a.api.routes.map((r) => {
       const [method, path] = r.routeKey === '$default' ? ['ANY', '/*'] : r.routeKey.split(' ');
@@ -32,7 +35,7 @@ export function summary(app: LocalApp): string {
   routes.push(...restRoutes(app));
   if (routes.length) out.push('Routes', table([['METHOD', 'URL', 'FUNCTION'], ...routes]), '');
   const keys = app.apiKeys();
-  if (keys.length) out.push('API keys (x-api-key)', table([['KEY', 'VALUE', 'USAGE PLANS'], ...keys.map((k) => [displayName(k.key.logicalId), k.value, k.plans.join(', ')])]), '');
+  if (keys.length) out.push('API keys (x-api-key)', table([['KEY', 'VALUE', 'USAGE PLANS'], ...keys.map((k) => [k.key.name, k.value, k.plans.join(', ')])]), '');
   const watched = new Set(app.reloader?.watched.map((f) => f.name));
   const fns = app.model.functions.map((f) => [shown(f), f.runtime, `${f.timeoutSeconds}s`, f.reservedConcurrency === undefined ? '-' : String(f.reservedConcurrency), watched.has(f.name) ? 'watch' : '-']);
   // Without --watch nothing reloads: no column claiming otherwise.
@@ -66,7 +69,7 @@ function restRoutes(app: LocalApp): string[][] {
       .filter((m) => !(m.httpMethod === 'OPTIONS' && m.integration.type === 'MOCK'))
       .map((m) => {
         const i = m.integration;
-        const target = i.type === 'AWS_PROXY' ? displayName(i.functionLogicalId) : i.type === 'MOCK' ? '(mock)' : '(not served)';
+        const target = i.type === 'AWS_PROXY' ? functionShown(app, i.functionLogicalId) : i.type === 'MOCK' ? '(mock)' : '(not served)';
         return [m.httpMethod, `${a.url}${m.resourcePath === '/' ? '/' : m.resourcePath}`, target];
       }),
   );

@@ -4,7 +4,6 @@
  * and the stacks' outputs with their local values.
  */
 import type { AppModel, OutputModel } from '../model';
-import type { ServedApi } from './http/gateway';
 import type { LocalQueue } from './sqs/queue-store';
 
 /** One resource: the name `dev` prints and the physical name it stands for. */
@@ -27,8 +26,15 @@ export interface AppDescription {
   readonly outputs: readonly OutputModel[];
 }
 
-/** Describes a running app from its model, its served HTTP APIs and its queues. */
-export function describeApp(model: AppModel, apis: readonly ServedApi[], queues: readonly LocalQueue[]): AppDescription {
+/** An API served locally (HTTP or REST): its id in the template's URLs and where it listens. */
+export interface ServedApiOrigin {
+  readonly api: { readonly apiId: string };
+  /** A URL on the local port (its path, such as a REST stage, is ignored). */
+  readonly url: string;
+}
+
+/** Describes a running app from its model, its served HTTP and REST APIs and its queues. */
+export function describeApp(model: AppModel, apis: readonly ServedApiOrigin[], queues: readonly LocalQueue[]): AppDescription {
   const described = (r: { name: string; arn: string; displayName?: string }): DescribedResource => ({ displayName: r.displayName ?? r.name, name: r.name, arn: r.arn });
   return {
     functions: model.functions.map(described),
@@ -45,7 +51,7 @@ export function describeApp(model: AppModel, apis: readonly ServedApi[], queues:
  * (`https://<api-id>.execute-api.<region>.amazonaws.com/...`) points at its local port instead.
  * Other values are already local (names, ARNs and queue URLs of the local resources).
  */
-export function localOutputs(model: AppModel, apis: readonly ServedApi[]): OutputModel[] {
+export function localOutputs(model: AppModel, apis: readonly ServedApiOrigin[]): OutputModel[] {
   const origins = apis.map((a) => ({ remote: `https://${a.api.apiId}.execute-api.${model.region}.`, local: new URL(a.url).origin }));
   return (model.outputs ?? []).map((o) => {
     const value = o.value;

@@ -21,4 +21,4 @@ export { parseSchedule, InvalidScheduleExpressionError, type Schedule } from './
 export { HotReloader, type ReloadRecord } from './watch/hot-reload';
 export { TableStore } from './dynamodb/table-store';
 export { DurationRecorder } from './durations';
-export { describeApp, localOutputs, type AppDescription, type DescribedResource } from './describe';
+export { describeApp, localOutputs, type AppDescription, type DescribedResource, type ServedApiOrigin } from './describe';

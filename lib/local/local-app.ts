@@ -177,7 +177,7 @@ export class LocalApp {
 
   /** What the app serves, by the names `switchyard dev` prints, and the stacks' outputs with their local values. */
   describe(): AppDescription {
-    return describeApp(this.model, this.apis, this.queues.list());
+    return describeApp(this.model, [...this.apis, ...this.restApis], this.queues.list());
   }
 
   /** Invokes a function synchronously (by name, ARN, logical id or display name) with a JSON-serializable event. */

@@ -2,14 +2,16 @@ import { localOutputs } from '../../lib/local';
 import type { AppModel, HttpApiModel, OutputModel } from '../../lib/model';
 
 const api: HttpApiModel = { stack: 'S', logicalId: 'Api', name: 'api', apiId: 'abcdefghij', stages: ['$default'], routes: [] };
-const model = (outputs: OutputModel[]): AppModel => ({ assemblyDir: '/x', region: 'us-east-1', accountId: '000000000000', functions: [], httpApis: [api], eventBuses: [], rules: [], queues: [], tables: [], outputs });
-const served = [{ api, url: 'http://127.0.0.1:3999', port: 3999 }];
+const model = (outputs: OutputModel[]): AppModel => ({ assemblyDir: '/x', region: 'us-east-1', accountId: '000000000000', functions: [], httpApis: [api], restApis: [], eventBuses: [], rules: [], queues: [], tables: [], outputs });
+// An HTTP API, and a REST API whose local base URL carries its stage (only the origin is used).
+const served = [{ api, url: 'http://127.0.0.1:3999' }, { api: { apiId: 'restapi123' }, url: 'http://127.0.0.1:4001/prod' }];
 
 test.each([
   ['https://abcdefghij.execute-api.us-east-1.amazonaws.com', 'http://127.0.0.1:3999'],
   ['https://abcdefghij.execute-api.us-east-1.amazonaws.com/', 'http://127.0.0.1:3999/'],
   ['https://abcdefghij.execute-api.us-east-1.amazonaws.com/prod/items?x=1', 'http://127.0.0.1:3999/prod/items?x=1'],
   ['https://abcdefghij.execute-api.us-east-1.amazonaws.com.cn/', 'http://127.0.0.1:3999/'],
+  ['https://restapi123.execute-api.us-east-1.amazonaws.com/prod/', 'http://127.0.0.1:4001/prod/'],
   // Another API, another region, or not a URL: already local values, left as they are.
   ['https://zzzzzzzzzz.execute-api.us-east-1.amazonaws.com/', 'https://zzzzzzzzzz.execute-api.us-east-1.amazonaws.com/'],
   ['https://abcdefghij.execute-api.eu-west-1.amazonaws.com/', 'https://abcdefghij.execute-api.eu-west-1.amazonaws.com/'],
