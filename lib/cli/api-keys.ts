@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { ApiKeyStore } from '../local/auth/api-keys';
 import { readAppModel } from '../model';
-import { table } from './format';
+import { apiKeyName, table } from './format';
 import { TokenError, findAssembly } from './token';
 
 /** Prints the keys as a table; throws a {@link TokenError} (printed without a stack) when there is no assembly. */
@@ -18,6 +18,6 @@ export function listApiKeys(projectDir: string, assembly?: string): string {
   if (!keys.length) return 'No API keys in usage plans of the app.';
   return table([
     ['KEY', 'VALUE', 'USAGE PLANS', 'STAGES', 'SOURCE'],
-    ...keys.map((k) => [k.key.name, k.value, k.plans.join(', '), k.stages.join(', '), k.fromTemplate ? 'template' : 'generated locally']),
+    ...keys.map((k) => [apiKeyName(k.key), k.value, k.plans.join(', '), k.stages.join(', '), k.fromTemplate ? 'template' : 'generated locally']),
   ]);
 }

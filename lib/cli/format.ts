@@ -35,14 +35,12 @@ export function summary(app: LocalApp): string {
   routes.push(...restRoutes(app));
   if (routes.length) out.push('Routes', table([['METHOD', 'URL', 'FUNCTION'], ...routes]), '');
   const keys = app.apiKeys();
-  if (keys.length) out.push('API keys (x-api-key)', table([['KEY', 'VALUE', 'USAGE PLANS'], ...keys.map((k) => [k.key.name, k.value, k.plans.join(', ')])]), '');
+  if (keys.length) out.push('API keys (x-api-key)', table([['KEY', 'VALUE', 'USAGE PLANS'], ...keys.map((k) => [apiKeyName(k.key), k.value, k.plans.join(', ')])]), '');
   const watched = new Set(app.reloader?.watched.map((f) => f.name));
   const fns = app.model.functions.map((f) => [shown(f), f.runtime, `${f.timeoutSeconds}s`, f.reservedConcurrency === undefined ? '-' : String(f.reservedConcurrency), watched.has(f.name) ? 'watch' : '-']);
   // Without --watch nothing reloads: no column claiming otherwise.
   const fnTable = app.reloader ? [['NAME', 'RUNTIME', 'TIMEOUT', 'RESERVED', 'RELOAD'], ...fns] : [['NAME', 'RUNTIME', 'TIMEOUT', 'RESERVED'], ...fns.map((r) => r.slice(0, 4))];
-  out.push('Functions', table(fnTable), concurrencyLine(app));
-  for (const notice of app.host.runtimeNotices) out.push(`runtime ${notice}`);
-  out.push('');
+  out.push('Functions', table(fnTable), '', concurrencyLine(app), ...app.host.runtimeNotices.map((n) => `runtime ${n}`), '');
   const busName = (name: string) => shown(app.router.bus(name) ?? { name });
   const targets = (rule: RuleModel) => rule.targets.map((t) => targetName(app, t.arn)).join(', ');
   const rules = app.model.rules.filter((r) => r.eventPattern);
@@ -145,4 +143,12 @@ export function deliveryLine(d: DeliveryRecord, changed: readonly string[]): str
     default:
       return undefined;
   }
+}
+
+/**
+ * A key by the name `dev` prints: its `Name` when the template sets one (its name in AWS too),
+ * else the id it was declared with (its logical id less CDK's hash suffix).
+ */
+export function apiKeyName(key: { readonly name: string; readonly logicalId: string }): string {
+  return key.name === key.logicalId ? key.logicalId.replace(/(?<=.)[0-9A-F]{8}$/, '') : key.name;
 }
