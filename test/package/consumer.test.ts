@@ -81,11 +81,15 @@ test('cdk synth works with the cdk.json that cdk init generated, type-checking w
   expect(types).toContain('AWS::ApiGatewayV2::Route');
 });
 
-test("the generated jest setup runs a snapshot test with templateSerializer, and a handler edit does not churn it", () => {
-  run('npx', ['jest', '--ci=false'], project);
+test('the generated jest setup runs a templateSerializer snapshot (which a handler edit does not churn) and startLocalApp', () => {
+  const results = path.join(work, 'jest-results.json');
+  run('npx', ['jest', '--ci=false', '--json', `--outputFile=${results}`], project);
+  const summary = JSON.parse(fs.readFileSync(results, 'utf8')) as { numPassedTests: number; testResults: { name: string; status: string }[] };
+  expect(summary.testResults.map((r) => [path.basename(r.name), r.status]).sort()).toEqual([['consumer.test.ts', 'passed'], ['local.test.ts', 'passed']]);
+  expect(summary.numPassedTests).toBe(2);
   const snapshotFile = path.join(project, 'test', '__snapshots__', 'consumer.test.ts.snap');
   const written = fs.readFileSync(snapshotFile, 'utf8');
-  expect(written).toContain('[HASH 1]');
+  expect(written).toContain("[HASH 1]");
   expect(written).not.toMatch(/[0-9a-f]{64}/);
 
   // A code change gives the function a new asset hash; the normalized snapshot still matches.
