@@ -2,9 +2,25 @@
  * Switchyard: AWS CDK constructs for event-driven serverless applications.
  *
  * `import { EventApp } from 'switchyard'` for the constructs; handler-side helpers are in
- * `switchyard/runtime`, test helpers in `switchyard/testing`.
+ * `switchyard/runtime`, test helpers in `switchyard/testing`, the event-pattern engine in
+ * `switchyard/patterns`.
+ *
+ * Every name here is a decision: `test/api/public-api.json` pins this list, so adding or
+ * removing one shows in review. Helpers stay in `constructs/private/` and `bundling/private/`.
  */
-export * from './constructs';
-export type { BundlingOptions, BundleReport } from './bundling';
-export { BundlingSession, BundledCode } from './bundling';
-export * from './errors';
+export type { HttpAuthorization, JwtAuthorization, LambdaAuthorization, RouteDefinition, RouteOptions } from './constructs/auth';
+export type { LiveFunction, ProvisionedConcurrencyOptions, SafeDeploymentOptions } from './constructs/deployment';
+export { EventApp } from './constructs/event-app';
+export type { EventAppProps, EventArchiveOptions } from './constructs/event-app';
+export type { AppFunctionProps, FunctionDefaults, FunctionSource } from './constructs/function';
+export type { HttpApiOptions } from './constructs/http';
+export { AppMonitoring } from './constructs/monitoring';
+export type { FunctionAlarms, MonitoringOptions } from './constructs/monitoring';
+export { EventSchemaRegistry } from './constructs/schemas';
+export type { AnyEventDefinition, EventSchemaRegistryProps } from './constructs/schemas';
+export type { ParameterByName, SecretByName, SecretSource } from './constructs/secrets';
+export type { DeliveryOptions, RuleTargetOptions, ScheduleOptions, SubscriptionOptions, TypedSubscriptionOptions } from './constructs/subscriptions';
+export { BUNDLE_MANIFEST_FILE, BundledCode, BundlingSession, formatBundleTable, readBundleManifest } from './bundling';
+export type { BuildStats, BundleManifest, BundleReport, BundlingEvent, BundlingListener, BundlingOptions, EsbuildPluginReference, JsonValue } from './bundling';
+export { ErrorCode, SwitchyardError } from './errors';
+export type { SwitchyardErrorDetails } from './errors';

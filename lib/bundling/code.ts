@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { CfnResource, Lazy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { BundlingOptions, outputFileName, resolveBundlingOptions } from './options';
+import type { BundlingOptions } from './options';
+import { outputFileName, resolveBundlingOptions } from './private/options';
 import { BundlingSession, PendingBundle } from './session';
 
 /** Metadata key on a function resource: its entry file, relative to the app's working dir. */

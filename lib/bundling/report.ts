@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BuildStats } from './build';
 
 /** Size of one function's bundle, as reported after synth. */
 export interface BundleReport {
@@ -14,6 +13,20 @@ export interface BundleReport {
   readonly hash: string;
   /** The inputs that contribute the most bytes, largest first. */
   readonly largestInputs: Array<{ readonly path: string; readonly bytes: number }>;
+}
+
+/** What bundling did in a synth: entries built, served from the cache, esbuild builds, npm installs. */
+export interface BuildStats {
+  /** Distinct entries requested (same entry and options count once). */
+  entries: number;
+  /** Entries served from the cache without running esbuild. */
+  cacheHits: number;
+  /** Entries esbuild built. */
+  built: number;
+  /** esbuild builds run (one per group of options, more when isolating a failure). */
+  esbuildCalls: number;
+  /** npm installs run for `nodeModules` (cached installs do not count). */
+  npmInstalls: number;
 }
 
 /** The file a synth writes into each stage's cloud assembly folder, beside `manifest.json`. */
@@ -53,15 +66,6 @@ export type BundlingEvent =
 /** Receives {@link BundlingEvent}s; see `BundlingSession.addListener`. */
 export type BundlingListener = (event: BundlingEvent) => void;
 
-/** Writes the manifest into `outdir` atomically, so a reader never sees half a file. */
-export function writeBundleManifest(outdir: string, manifest: BundleManifest): void {
-  fs.mkdirSync(outdir, { recursive: true });
-  const file = path.join(outdir, BUNDLE_MANIFEST_FILE);
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2));
-  fs.renameSync(tmp, file);
-}
-
 /** Reads the bundle manifest of a cloud assembly folder (`cdk.out`), if the synth wrote one. */
 export function readBundleManifest(assemblyDir: string): BundleManifest | undefined {
   try {
@@ -94,36 +98,8 @@ export function formatBundleTable(bundles: readonly BundleReport[]): string {
 }
 
 /** `1536` -> `1.5 KiB`. */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
-}
-
-/**
- * The stderr reporter used when progress is on: `SWITCHYARD_PROGRESS=1` (the CLI sets it), or
- * stderr is a terminal outside jest and CI. `SWITCHYARD_PROGRESS=0` turns it off.
- * `SWITCHYARD_BUNDLE_REPORT=1` also prints the size table when bundling is done.
- */
-export function stderrReporter(env: NodeJS.ProcessEnv = process.env, stream: NodeJS.WriteStream = process.stderr): BundlingListener | undefined {
-  const interactive = stream.isTTY === true && !env.JEST_WORKER_ID && !env.CI;
-  const progress = env.SWITCHYARD_PROGRESS === '1' || (env.SWITCHYARD_PROGRESS !== '0' && interactive);
-  const table = env.SWITCHYARD_BUNDLE_REPORT === '1';
-  if (!progress && !table) return undefined;
-  return (event) => {
-    if (event.type === 'progress' && progress) {
-      const text = `switchyard: bundled ${event.built}/${event.toBuild} functions`;
-      // On a terminal, rewrite one line instead of scrolling one per build.
-      stream.write(interactive ? `\r${text}` : `${text}\n`);
-    } else if (event.type === 'done') {
-      const { stats } = event;
-      if (progress) {
-        stream.write(
-          `${interactive && stats.built > 0 ? '\r' : ''}switchyard: ${event.bundles.length} functions bundled in ${(event.durationMs / 1000).toFixed(2)} s ` +
-            `(${stats.built} built in ${stats.esbuildCalls} esbuild ${stats.esbuildCalls === 1 ? 'call' : 'calls'}, ${stats.cacheHits} from cache)\n`,
-        );
-      }
-      if (table) stream.write(formatBundleTable(event.bundles));
-    }
-  };
 }

@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import { AssetHashType, AssetStaging, Aspects, CfnResource, IAspect, Names, Stack, Stage } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../errors';
-import { BuildStats, BundleBuildError, Builder } from './build';
-import { BundleCache, StoredBundle } from './cache';
-import { ResolvedBundlingOptions, outputFileName } from './options';
-import { BundleReport, BundlingEvent, BundlingListener, stderrReporter, writeBundleManifest } from './report';
+import { BundleBuildError, Builder } from './private/build';
+import { BundleCache, StoredBundle } from './private/cache';
+import { ResolvedBundlingOptions, outputFileName } from './private/options';
+import { stderrReporter, writeBundleManifest } from './private/progress';
+import type { BuildStats, BundleReport, BundlingEvent, BundlingListener } from './report';
 
 /** Context key (cdk.json or `--context`) for the cache folder, relative to the working dir. */
 export const CACHE_DIR_CONTEXT = 'switchyard:cacheDir';

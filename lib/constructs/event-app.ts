@@ -7,18 +7,24 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../errors';
-import { RouteDefinition, RouteOptions, isRouteDefinition } from './auth';
-import { Delivery, DeliveryOptions, deliverToFunction } from './delivery';
-import { AppDeployments, LiveFunction } from './deployment';
-import { allowServicesToUseKey } from './encryption';
-import { AppFunctionProps, BUS_NAME_ENV, FunctionDefaults, FunctionSource, createFunction, isFunction, toProps } from './function';
-import { AppHttpApi, HttpApiOptions } from './http';
+import type { RouteDefinition, RouteOptions } from './auth';
+import type { LiveFunction } from './deployment';
+import type { AppFunctionProps, FunctionDefaults, FunctionSource } from './function';
+import type { HttpApiOptions } from './http';
 import { AppMonitoring, MonitoringOptions } from './monitoring';
-import { acknowledgeFunctionFindings, acknowledgeQueueFindings } from './nag';
-import { checkEventPattern } from './pattern';
 import { AnyEventDefinition, EventSchemaRegistry, EventSchemaRegistryProps } from './schemas';
-import { ScheduleOptions, SubscriptionOptions, TypedSubscriptionOptions, subscriptionPattern } from './subscriptions';
-import { checkName, parseRouteKey, validateScheduleExpression } from './validation';
+import type { DeliveryOptions, ScheduleOptions, SubscriptionOptions, TypedSubscriptionOptions } from './subscriptions';
+import { isRouteDefinition } from './private/authorizers';
+import { Delivery, deliverToFunction } from './private/delivery';
+import { AppDeployments } from './private/deployments';
+import { allowServicesToUseKey } from './private/encryption';
+import { BUS_NAME_ENV, createFunction, isFunction, toProps } from './private/function';
+import { AppHttpApi } from './private/http-api';
+import { acknowledgeFunctionFindings, acknowledgeQueueFindings } from './private/nag';
+import { checkEventPattern } from './private/pattern';
+import { looksLikePath, routeFunctionName } from './private/resolve';
+import { scheduleFrom, subscriptionPattern } from './private/rules';
+import { checkName, parseRouteKey } from './private/validation';
 
 /** Props of an {@link EventApp}. Every map is optional: the methods declare the same things. */
 export interface EventAppProps {
@@ -385,19 +391,4 @@ export class EventApp extends Construct {
     }
     return this.addFunction(name, source);
   }
-}
-
-/** `POST /orders/{id}/items` -> `PostOrdersIdItems`: a readable construct id for a route's function. */
-export function routeFunctionName(method: string, routePath: string): string {
-  const words = [method, ...routePath.split(/[^A-Za-z0-9]+/)].filter(Boolean);
-  return words.map((w) => w[0].toUpperCase() + w.slice(1).toLowerCase()).join('').slice(0, 64);
-}
-
-function looksLikePath(value: string): boolean {
-  return value.includes('/') || /\.[cm]?[jt]sx?$/.test(value);
-}
-
-function scheduleFrom(scope: Construct, expression: string): events.Schedule {
-  validateScheduleExpression(scope, expression);
-  return events.Schedule.expression(expression);
 }

@@ -6,7 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { checkRange } from './validation';
+import { checkRange } from './private/validation';
 
 /**
  * Alarms and a dashboard for an app. On by default; `monitoring: false` on the app turns off

@@ -72,7 +72,7 @@ export class EventSchemaRegistry extends Construct {
 }
 
 /** `shop.orders@OrderPlaced`: the naming EventBridge schema discovery uses. */
-export function schemaName(event: AnyEventDefinition): string {
+function schemaName(event: AnyEventDefinition): string {
   return `${event.source}@${event.detailType}`;
 }
 

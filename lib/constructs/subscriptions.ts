@@ -1,11 +1,39 @@
-import * as events from 'aws-cdk-lib/aws-events';
-import { Construct } from 'constructs';
-import { ErrorCode, SwitchyardError } from '../errors';
+import type { Duration } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { DetailFilter } from '../runtime/detail-filter';
 import type { EventDefinition } from '../runtime/events';
-import { DeliveryOptions } from './delivery';
-import { FunctionSource } from './function';
-import { AnyEventDefinition } from './schemas';
+import type { FunctionSource } from './function';
+import type { AnyEventDefinition } from './schemas';
+
+/** How an asynchronous target (a rule or schedule delivering to a function) handles failure. */
+export interface DeliveryOptions {
+  /**
+   * How many times EventBridge retries a delivery it could not make (0 to 185). Function
+   * errors are retried by Lambda's asynchronous invocation, at most 2 times, so the
+   * function's async config gets `min(retryAttempts, 2)`.
+   * @default 3
+   */
+  readonly retryAttempts?: number;
+  /**
+   * How long an event is worth delivering (1 minute to 24 hours; Lambda's own async retries
+   * stop at 6 hours).
+   * @default Duration.hours(1)
+   */
+  readonly maxEventAge?: Duration;
+  /**
+   * Where undeliverable events and events whose function kept failing are kept.
+   * @default - a new SQS queue with SSE, TLS enforced and 14 days' retention, with an alarm on any message
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+  /**
+   * A customer-managed KMS key for the dead-letter queue created here (its key policy must let
+   * events.amazonaws.com use it; `EventApp`'s `encryptionKey` sees to that).
+   * @default - SSE-SQS
+   */
+  readonly encryptionKey?: kms.IKey;
+}
 
 /** What every asynchronous target of a rule (subscription or schedule) takes. */
 export interface RuleTargetOptions extends DeliveryOptions {
@@ -63,30 +91,4 @@ export interface TypedSubscriptionOptions<TDetail, TInput> extends RuleTargetOpt
 export interface ScheduleOptions extends RuleTargetOptions {
   /** `rate(5 minutes)`, `cron(0 2 * * ? *)`, or an `events.Schedule`. */
   readonly schedule: string | events.Schedule;
-}
-
-/** The rule pattern of a subscription: its `pattern`, or one derived from `event` and `where`. */
-export function subscriptionPattern(scope: Construct, options: SubscriptionOptions): events.EventPattern {
-  if (options.event && options.pattern) {
-    throw new SwitchyardError({
-      code: ErrorCode.INVALID_PROPS,
-      problem: 'A subscription takes either "pattern" or "event", not both',
-      scope,
-      value: { pattern: options.pattern, event: `${options.event.source}/${options.event.detailType}` },
-      fix: 'remove "pattern" and put its detail conditions in "where", or remove "event"',
-    });
-  }
-  if (options.event) {
-    return { source: [options.event.source], detailType: [options.event.detailType], detail: options.where };
-  }
-  if (!options.pattern || options.where) {
-    throw new SwitchyardError({
-      code: ErrorCode.INVALID_PROPS,
-      problem: options.where ? '"where" needs "event"' : 'A subscription needs "pattern" or "event"',
-      scope,
-      value: options.where ?? options.pattern,
-      fix: options.where ? 'give the defined event the filter applies to in "event"' : 'give event: <defineEvent(...)> or pattern: { source: [...] }',
-    });
-  }
-  return options.pattern;
 }

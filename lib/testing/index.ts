@@ -1,5 +1,11 @@
 /**
  * Helpers for users' jest tests: `import { templateSerializer } from 'switchyard/testing'`.
+ *
+ * Snapshots that do not churn with handler code (`templateSerializer`, `normalizeTemplate`),
+ * and `startLocalApp` to run a stack in-process against real HTTP and SDK clients.
  */
-export * from './snapshot';
-export * from './local-app';
+export { normalizeTemplate, templateSerializer } from './snapshot';
+export type { NormalizeOptions } from './snapshot';
+export { startLocalApp } from './local-app';
+export type { LocalAppSource, RunningLocalApp } from './local-app';
+export type { LocalAppOptions } from '../local';

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BundleReport, formatBundleTable, lockedPackages, stderrReporter } from '../../lib/bundling';
+import { BundleReport, formatBundleTable } from '../../lib/bundling';
+import { lockedPackages } from '../../lib/bundling/private/node-modules';
+import { stderrReporter } from '../../lib/bundling/private/progress';
 import { ErrorCode, SwitchyardError } from '../../lib/errors';
 import { isolateCache, synth, tempDir, writeFiles } from './support/helpers';
 

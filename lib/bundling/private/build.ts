@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import type { BuildStats } from '../report';
 import { BundleCache, OutputFile, StoredBundle } from './cache';
 import { InstalledModules, installNodeModules, lockedPackages } from './node-modules';
 import { ResolvedBundlingOptions, esbuildOptions, optionsFingerprint, outputFileName } from './options';
-import { BuildOutput, EsbuildFailure, PluginBuildRunner, resolvePluginModule } from './plugins';
+import { BuildOutput, EsbuildFailure, PluginBuildRunner, resolvePluginModule } from './plugin-runner';
 
 /** One handler entry to bundle. */
 export interface EntryRequest {
@@ -33,20 +34,6 @@ export class BundleBuildError extends Error {
   public get entries(): string[] {
     return this.failures.map((f) => f.entry);
   }
-}
-
-/** What a {@link Builder} did, for reports and for tests that prove the cache works. */
-export interface BuildStats {
-  /** Distinct entries requested (same entry and options count once). */
-  entries: number;
-  /** Entries served from the cache without running esbuild. */
-  cacheHits: number;
-  /** Entries esbuild built. */
-  built: number;
-  /** esbuild builds run (one per group of options, more when isolating a failure). */
-  esbuildCalls: number;
-  /** npm installs run for `nodeModules` (cached installs do not count). */
-  npmInstalls: number;
 }
 
 /** Reported after each esbuild build, for progress output. */

@@ -4,38 +4,10 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { DeliveryOptions } from '../subscriptions';
 import { checkDuration, checkRange } from './validation';
-
-/** How an asynchronous target (a rule or schedule delivering to a function) handles failure. */
-export interface DeliveryOptions {
-  /**
-   * How many times EventBridge retries a delivery it could not make (0 to 185). Function
-   * errors are retried by Lambda's asynchronous invocation, at most 2 times, so the
-   * function's async config gets `min(retryAttempts, 2)`.
-   * @default 3
-   */
-  readonly retryAttempts?: number;
-  /**
-   * How long an event is worth delivering (1 minute to 24 hours; Lambda's own async retries
-   * stop at 6 hours).
-   * @default Duration.hours(1)
-   */
-  readonly maxEventAge?: Duration;
-  /**
-   * Where undeliverable events and events whose function kept failing are kept.
-   * @default - a new SQS queue with SSE, TLS enforced and 14 days' retention, with an alarm on any message
-   */
-  readonly deadLetterQueue?: sqs.IQueue;
-  /**
-   * A customer-managed KMS key for the dead-letter queue created here (its key policy must let
-   * events.amazonaws.com use it; `EventApp`'s `encryptionKey` sees to that).
-   * @default - SSE-SQS
-   */
-  readonly encryptionKey?: kms.IKey;
-}
 
 /** What {@link deliverToFunction} wired. */
 export interface Delivery {

@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { ErrorCode, SwitchyardError } from '../errors';
+import { ErrorCode, SwitchyardError } from '../../errors';
 
 /** HTTP methods API Gateway HTTP APIs route on. */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'] as const;

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { IConstruct } from 'constructs';
-import { ErrorCode, SwitchyardError } from '../errors';
+import { ErrorCode, SwitchyardError } from '../../errors';
 
 /** HTTP APIs cache a preflight answer for at most a day. */
 export const MAX_CORS_MAX_AGE = Duration.days(1);

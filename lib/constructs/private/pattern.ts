@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { IConstruct } from 'constructs';
-import { ErrorCode, SwitchyardError } from '../errors';
-import { validateEventPattern } from '../patterns';
+import { ErrorCode, SwitchyardError } from '../../errors';
+import { validateEventPattern } from '../../patterns';
 
 // aws-events' EventPattern uses camelCase for the envelope's hyphenated fields.
 const ENVELOPE_KEYS: Record<string, string> = { detailType: 'detail-type' };

@@ -1,32 +1,8 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
-import { ErrorCode, SwitchyardError } from '../errors';
+import { ErrorCode, SwitchyardError } from '../../errors';
+import type { ProvisionedConcurrencyOptions } from '../deployment';
 import { checkRange } from './validation';
-
-/**
- * Provisioned concurrency on a function's live alias, scaled by target tracking on
- * `LambdaProvisionedConcurrencyUtilization`.
- *
- * Provisioned concurrency is billed whether used or not (see `switchyard cost`); reserved
- * concurrency (`reservedConcurrentExecutions`) is the free ceiling and is set on the function.
- *
- * @example
- * app.addFunction('PlaceOrder', { entry: 'lambdas/place-order.ts', provisionedConcurrency: { min: 2, max: 20 } });
- */
-export interface ProvisionedConcurrencyOptions {
-  /** Execution environments kept initialized at all times (at least 1). */
-  readonly min: number;
-  /**
-   * The most environments target tracking may provision.
-   * @default - `min`: a fixed amount, no scaling policy
-   */
-  readonly max?: number;
-  /**
-   * The utilization (0.1 to 0.9) target tracking keeps provisioned concurrency at.
-   * @default 0.7
-   */
-  readonly utilization?: number;
-}
 
 /** What {@link addProvisionedConcurrency} created. */
 export interface ProvisionedConcurrency {
