@@ -17,7 +17,8 @@ import { compileSubRules } from './compile';
 import { InvalidEventPatternError, Reasons } from './errors';
 import { SubRuleMatcher } from './match';
 
-export { AWS_REASON_PREFIX, InvalidEventPatternError, Reasons } from './errors';
+// Reason texts (`Reasons`) stay internal: callers read them from `InvalidEventPatternError.reason`.
+export { AWS_REASON_PREFIX, InvalidEventPatternError } from './errors';
 export { NUMERIC_LIMIT } from './numeric';
 
 /**
