@@ -28,8 +28,14 @@ export enum ErrorCode {
   INVALID_PROPS = 'SY160',
   /** A function's bundle is larger than its `bundling.maxSize` budget. */
   BUNDLE_TOO_LARGE = 'SY170',
-  /** esbuild could not bundle a function's entry. */
+  /** esbuild could not bundle a function's entry, or could not run at all. */
   BUNDLING_FAILED = 'SY171',
+  /** A bundling option cannot be honoured: a plugin module not found, a `nodeModules` package the lock file does not pin, or npm failing to install it. */
+  INVALID_BUNDLING_OPTIONS = 'SY172',
+  /** A `BundledCode` was given to a second function, or its location was read before synth. */
+  BUNDLED_CODE_MISUSE = 'SY173',
+  /** The bundle cache folder cannot be written. */
+  BUNDLE_CACHE_UNWRITABLE = 'SY174',
   /** An HTTP authorization setting is invalid: issuer, audience, scopes, identity source, cache TTL, or a route left open by omission. */
   INVALID_AUTH = 'SY180',
   /** A CORS setting is invalid: a wildcard origin with credentials, an origin that is not a URL, a bad method or max age. */

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { CfnResource, Lazy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { ErrorCode, SwitchyardError } from '../errors';
 import type { BundlingOptions } from './options';
 import { outputFileName, resolveBundlingOptions } from './private/options';
 import { BundlingSession, PendingBundle } from './session';
@@ -47,7 +48,13 @@ export class BundledCode extends lambda.Code {
 
   public bind(scope: Construct): lambda.CodeConfig {
     if (this.pending && this.pending.scope !== scope) {
-      throw new Error(`BundledCode for ${this.entry} is already used by ${this.pending.scope.node.path}; create one per function`);
+      throw new SwitchyardError({
+        code: ErrorCode.BUNDLED_CODE_MISUSE,
+        problem: `This BundledCode is already the code of ${this.pending.scope.node.path}`,
+        scope,
+        value: this.entry,
+        fix: 'create one BundledCode per function (new BundledCode(entry, options) for each); equal entries and options are still built once',
+      });
     }
     if (!this.pending) {
       this.pending = {
@@ -60,7 +67,13 @@ export class BundledCode extends lambda.Code {
     const pending = this.pending;
     const location = (): NonNullable<PendingBundle['location']> => {
       if (!pending.location) {
-        throw new Error(`The bundle of ${pending.scope.node.path} is built at synth; its location is not known before (use Template.fromStack or app.synth())`);
+        throw new SwitchyardError({
+          code: ErrorCode.BUNDLED_CODE_MISUSE,
+          problem: 'The S3 location of the bundle was read before synth; bundles are built at synth, all at once',
+          scope: pending.scope,
+          value: path.relative(process.cwd(), pending.entry),
+          fix: 'resolve the template through synthesis (Template.fromStack(stack), app.synth()) rather than stack.resolve() before it',
+        });
       }
       return pending.location;
     };

@@ -3,8 +3,9 @@ import * as path from 'node:path';
 import { AssetHashType, AssetStaging, Aspects, CfnResource, IAspect, Names, Stack, Stage } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../errors';
-import { BundleBuildError, Builder } from './private/build';
+import { Builder } from './private/build';
 import { BundleCache, StoredBundle } from './private/cache';
+import { inCacheFolder, relative, toSwitchyardError } from './private/errors';
 import { ResolvedBundlingOptions, outputFileName } from './private/options';
 import { stderrReporter, writeBundleManifest } from './private/progress';
 import type { BuildStats, BundleReport, BundlingEvent, BundlingListener } from './report';
@@ -100,16 +101,18 @@ export class BundlingSession implements IAspect {
     const toBuild = todo.filter((p) => Stack.of(p.scope).bundlingRequired);
     const builder = new Builder(cache, process.cwd(), ({ built, toBuild: total }) => emit({ type: 'progress', built, toBuild: total }));
     let bundles: StoredBundle[] = [];
+    let placeholders: StoredBundle[] = [];
+    const skipped = todo.filter((p) => !toBuild.includes(p));
     try {
       bundles = toBuild.length > 0 ? builder.buildAll(toBuild) : [];
+      placeholders = skipped.map((p) => inCacheFolder(cache.dir, () => placeholder(cache, p)));
     } catch (error) {
-      if (error instanceof BundleBuildError) throw this.buildError(error, toBuild);
-      throw error;
+      throw toSwitchyardError(error, todo, this.stage);
     } finally {
       for (const key of Object.keys(this.totals) as Array<keyof BuildStats>) this.totals[key] += builder.stats[key];
     }
     toBuild.forEach((p, i) => this.attach(p, bundles[i]));
-    for (const p of todo.filter((q) => !toBuild.includes(q))) this.attach(p, placeholder(cache, p));
+    skipped.forEach((p, i) => this.attach(p, placeholders[i]));
 
     if (Stage.isStage(this.stage)) writeBundleManifest(this.stage.outdir, { version: 1, stats: { ...this.totals }, bundles: [...this.reports] });
     emit({ type: 'done', stats: { ...this.totals }, durationMs: Date.now() - started, bundles: this.reports });
@@ -172,34 +175,12 @@ export class BundlingSession implements IAspect {
     });
   }
 
-  /** Names the functions whose entries failed, with esbuild's file:line messages. */
-  private buildError(error: BundleBuildError, requests: PendingBundle[]): SwitchyardError {
-    const failing = requests.filter((p) => error.entries.includes(p.entry));
-    const details = error.failures
-      .map((f) => {
-        const functions = requests.filter((p) => p.entry === f.entry).map((p) => p.scope.node.path);
-        return `${functions.join(', ')} (${relative(f.entry)}):\n${f.messages}`;
-      })
-      .join('\n');
-    return new SwitchyardError({
-      code: ErrorCode.BUNDLING_FAILED,
-      problem: `esbuild could not bundle ${failing.length === 1 ? 'the function' : `${failing.length} functions`}:\n${details}\n`,
-      scope: failing[0]?.scope ?? this.stage,
-      value: relative(error.entries[0]),
-      fix: 'correct the code at the location esbuild names, install the missing package, or mark it external (bundling.externalModules)',
-    });
-  }
-
   private emitter(): BundlingListener {
     const listeners = [...LISTENERS];
     const reporter = stderrReporter();
     if (reporter) listeners.push(reporter);
     return (event: BundlingEvent) => listeners.forEach((listener) => listener(event));
   }
-}
-
-function relative(file: string): string {
-  return path.relative(process.cwd(), file).split(path.sep).join('/');
 }
 
 /** Stands in for a bundle in stacks the CLI was told not to bundle (`cdk synth -e Other`). */

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { BUNDLE_MANIFEST_FILE, BundledCode } from '../../lib/bundling';
 import { ErrorCode, SwitchyardError } from '../../lib/errors';
-import { BUNDLE_MANIFEST_FILE } from '../../lib/bundling';
 import { isolateCache, synth, tempDir, writeFiles } from './support/helpers';
 
 function thrown(fn: () => unknown): SwitchyardError {
@@ -76,6 +78,75 @@ describe('esbuild errors', () => {
     expect(error.message).toContain('Test/Y');
     expect(error.message).not.toContain('Test/Z');
     expect(error.message).toMatch(/x\.ts:1:7: ERROR: Could not resolve "no-such-package-anywhere"/);
+  });
+});
+
+describe('nodeModules that cannot be installed', () => {
+  isolateCache();
+  const cwd = process.cwd();
+  afterEach(() => process.chdir(cwd));
+
+  /** A project whose lock file pins `tiny-dep` to a tarball, which may be missing. */
+  function project(lock: boolean): string {
+    const files: Record<string, string> = {
+      'package.json': JSON.stringify({ name: 'proj', dependencies: { 'tiny-dep': 'file:tiny-dep-1.0.0.tgz' } }),
+      'a.ts': "import dep from 'tiny-dep';\nexport const handler = async () => dep;\n",
+      'b.ts': "import dep from 'tiny-dep';\nexport const handler = async () => [dep];\n",
+    };
+    if (lock) {
+      files['package-lock.json'] = JSON.stringify({
+        name: 'proj',
+        lockfileVersion: 3,
+        packages: { '': { name: 'proj' }, 'node_modules/tiny-dep': { version: '1.0.0', resolved: 'file:tiny-dep-1.0.0.tgz' } },
+      });
+    }
+    const dir = writeFiles(tempDir(), files);
+    process.chdir(dir);
+    return dir;
+  }
+
+  test('a package the lock file does not pin fails synth naming every function that lists it', () => {
+    const dir = project(true);
+    const error = thrown(() =>
+      synth([
+        { id: 'A', entry: path.join(dir, 'a.ts'), bundling: { nodeModules: ['tiny-dep', 'left-pad'] } },
+        { id: 'B', entry: path.join(dir, 'b.ts'), bundling: { nodeModules: ['tiny-dep', 'left-pad'] } },
+      ]),
+    );
+    expect(error.code).toBe(ErrorCode.INVALID_BUNDLING_OPTIONS);
+    expect(error.constructPath).toBe('Test/A');
+    expect(error.message).toContain('"left-pad", which');
+    expect(error.message).toContain('also concerns Test/B');
+    expect(error.fix).toContain('package.json dependencies');
+  });
+
+  test('no lock file at all fails synth with the fix', () => {
+    const dir = project(false);
+    const error = thrown(() => synth([{ id: 'A', entry: path.join(dir, 'a.ts'), bundling: { nodeModules: ['tiny-dep'] } }]));
+    expect(error.code).toBe(ErrorCode.INVALID_BUNDLING_OPTIONS);
+    expect(error.message).toContain('needs a package-lock.json');
+    expect(error.fix).toContain('npm install');
+  });
+
+  test('npm failing to install a pinned package fails synth with npm\'s reason', () => {
+    const dir = project(true);
+    const error = thrown(() => synth([{ id: 'A', entry: path.join(dir, 'a.ts'), bundling: { nodeModules: ['tiny-dep'] } }]));
+    expect(error.code).toBe(ErrorCode.INVALID_BUNDLING_OPTIONS);
+    expect(error.constructPath).toBe('Test/A');
+    expect(error.message).toContain('npm could not install bundling.nodeModules');
+    expect(error.message).toContain(`tiny-dep@file:${path.join(dir, 'tiny-dep-1.0.0.tgz')}`);
+  });
+});
+
+describe('BundledCode', () => {
+  test('reading its location before synth fails with the fix', () => {
+    const stack = new Stack(new App(), 'Test');
+    const code = new BundledCode('test/fixtures/handlers/hello.ts');
+    const fn = new lambda.Function(stack, 'Fn', { code, handler: code.handlerFor(), runtime: lambda.Runtime.NODEJS_24_X });
+    const error = thrown(() => stack.resolve((fn.node.defaultChild as lambda.CfnFunction).code));
+    expect(error.code).toBe(ErrorCode.BUNDLED_CODE_MISUSE);
+    expect(error.constructPath).toBe('Test/Fn');
+    expect(error.fix).toContain('Template.fromStack');
   });
 });
 

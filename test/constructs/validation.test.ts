@@ -1,6 +1,9 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { ErrorCode, EventApp, SwitchyardError } from '../../lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { BundledCode, ErrorCode, EventApp, SwitchyardError } from '../../lib';
 
 const HELLO = 'test/fixtures/handlers/hello.ts';
 const OTHER = 'test/fixtures/handlers/other.ts';
@@ -127,6 +130,35 @@ const cases: Case[] = [
   },
   { name: 'secret given by ARN-like value', code: ErrorCode.INVALID_SECRET, mentions: 'not its ARN or value', build: (a) => a.addFunction('S', { entry: HELLO, secrets: { key: 'sk live 123' } }) },
   {
+    name: 'esbuild plugin module that does not exist',
+    code: ErrorCode.INVALID_BUNDLING_OPTIONS,
+    mentions: '"./build/no-such-plugin.mjs"',
+    build: (a) => {
+      a.addFunction('Plugged', { entry: HELLO, bundling: { plugins: [{ module: './build/no-such-plugin.mjs' }] } });
+      return Stage.of(a)!.synth();
+    },
+  },
+  {
+    name: 'one BundledCode given to two functions',
+    code: ErrorCode.BUNDLED_CODE_MISUSE,
+    mentions: 'already the code of Test/Shop/First',
+    build: (a) => {
+      const code = new BundledCode(HELLO);
+      new lambda.Function(a, 'First', { code, handler: code.handlerFor(), runtime: lambda.Runtime.NODEJS_24_X });
+      new lambda.Function(a, 'Second', { code, handler: code.handlerFor(), runtime: lambda.Runtime.NODEJS_24_X });
+    },
+  },
+  {
+    name: 'bundle cache folder that cannot be written',
+    code: ErrorCode.BUNDLE_CACHE_UNWRITABLE,
+    mentions: 'cache folder cannot be written',
+    build: (a) => {
+      a.addFunction('Cached', { entry: HELLO, bundling: { define: { CACHE_CASE: '"1"' } } });
+      // A folder inside a file can never be created.
+      return withEnv('SWITCHYARD_CACHE_DIR', path.resolve(HELLO, 'cache'), () => Stage.of(a)!.synth());
+    },
+  },
+  {
     name: 'entry esbuild cannot bundle',
     code: ErrorCode.BUNDLING_FAILED,
     mentions: 'Could not resolve "switchyard-no-such-package"',
@@ -136,6 +168,17 @@ const cases: Case[] = [
     },
   },
 ];
+
+function withEnv<T>(name: string, value: string, run: () => T): T {
+  const saved = process.env[name];
+  process.env[name] = value;
+  try {
+    return run();
+  } finally {
+    if (saved === undefined) delete process.env[name];
+    else process.env[name] = saved;
+  }
+}
 
 describe('synth-time validation', () => {
   test.each(cases)('$name -> $code', ({ code, mentions, build }) => {
@@ -162,6 +205,13 @@ describe('synth-time validation', () => {
     const covered = new Set(cases.map((c) => c.code));
     const missing = Object.values(ErrorCode).filter((code) => !covered.has(code) && code !== ErrorCode.QUOTA_EXCEEDED);
     expect(missing).toEqual([]);
+  });
+
+  test("every error code is in README's table", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    const listed = new Set([...readme.matchAll(/^\| (SY\d{3}) \|/gm)].map((m) => m[1]));
+    expect(Object.values(ErrorCode).filter((code) => !listed.has(code))).toEqual([]);
+    expect([...listed].filter((code) => !(Object.values(ErrorCode) as string[]).includes(code))).toEqual([]);
   });
 
   test('more routes than the API quota is refused at synth', () => {

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import { ErrorCode } from '../../errors';
 import type { BuildStats } from '../report';
 import { BundleCache, OutputFile, StoredBundle } from './cache';
+import { BundleBuildError, BundlingProblem, EntryFailure, inCacheFolder } from './errors';
 import { InstalledModules, installNodeModules, lockedPackages } from './node-modules';
 import { ResolvedBundlingOptions, esbuildOptions, optionsFingerprint, outputFileName } from './options';
 import { BuildOutput, EsbuildFailure, PluginBuildRunner, resolvePluginModule } from './plugin-runner';
@@ -13,27 +15,6 @@ export interface EntryRequest {
   readonly entry: string;
   /** Resolved options. */
   readonly options: ResolvedBundlingOptions;
-}
-
-/** One entry esbuild could not bundle, with its formatted messages (`file:line:column: ...`). */
-export interface EntryFailure {
-  /** Absolute path of the entry. */
-  readonly entry: string;
-  /** esbuild's messages, formatted without color. */
-  readonly messages: string;
-}
-
-/** Why entries failed to bundle: each failing entry with esbuild's messages. */
-export class BundleBuildError extends Error {
-  constructor(public readonly failures: EntryFailure[]) {
-    super(failures.map((f) => `esbuild failed for ${path.relative(process.cwd(), f.entry)}:\n${f.messages}`).join('\n'));
-    this.name = 'BundleBuildError';
-  }
-
-  /** The failing entries. */
-  public get entries(): string[] {
-    return this.failures.map((f) => f.entry);
-  }
 }
 
 /** Reported after each esbuild build, for progress output. */
@@ -83,7 +64,11 @@ export class Builder {
   /** The cache key of a request: esbuild version, options, plugin code, entry and project files. */
   public keyOf(request: EntryRequest): string {
     const hash = createHash('sha256').update(this.projectHash).update(optionsFingerprint(request.options)).update(request.entry);
-    for (const plugin of request.options.plugins) hash.update(this.pluginHash(plugin.module));
+    try {
+      for (const plugin of request.options.plugins) hash.update(this.pluginHash(plugin.module));
+    } catch (error) {
+      throw error instanceof BundlingProblem ? error.about([request.entry]) : error;
+    }
     return hash.digest('hex').slice(0, 40);
   }
 
@@ -155,7 +140,8 @@ export class Builder {
       write: false,
       metafile: true,
     });
-    const modules = options.nodeModules.length > 0 ? this.installModules(options.nodeModules) : undefined;
+    const entries = [...group.values()].map((request) => request.entry);
+    const modules = options.nodeModules.length > 0 ? this.installModules(options.nodeModules, entries) : undefined;
 
     const mainName = outputFileName(options);
     const filesByKey = new Map<string, OutputFile[]>();
@@ -174,7 +160,7 @@ export class Builder {
       // Every file esbuild read for this entry, not only those that kept bytes in the output:
       // a module tree-shaken to nothing today can contribute tomorrow.
       const absoluteInputs = inputsOf(result.metafile, Object.keys(meta?.inputs ?? {}), this.cwd);
-      built.set(key, this.cache.store(key, files, inputs, absoluteInputs, modules));
+      built.set(key, inCacheFolder(this.cache.dir, () => this.cache.store(key, files, inputs, absoluteInputs, modules)));
     }
     this.stats.built += group.size;
     this.onProgress?.({ built: this.stats.built, toBuild, durationMs: Date.now() - started });
@@ -192,14 +178,27 @@ export class Builder {
     } catch (error) {
       const errors = (error as esbuild.BuildFailure).errors;
       if (Array.isArray(errors) && errors.length > 0) throw new EsbuildFailure(errors);
-      throw error;
+      // Not a report on the code: esbuild itself could not run (a missing platform binary, a crash).
+      throw new BundlingProblem(
+        {
+          code: ErrorCode.BUNDLING_FAILED,
+          problem: `esbuild could not run (${(error as Error).message})`,
+          value: esbuild.version,
+          fix: "reinstall the project's dependencies (npm ci) so that esbuild's binary for this platform is present",
+        },
+        [...(buildOptions.entryPoints as Array<{ in: string }>)].map((e) => e.in),
+      );
     }
   }
 
-  private installModules(names: string[]): InstalledModules {
-    const installed = installNodeModules(lockedPackages(names, this.cwd), this.cache.dir);
-    if (installed.installed) this.stats.npmInstalls++;
-    return installed;
+  private installModules(names: string[], entries: string[]): InstalledModules {
+    try {
+      const installed = inCacheFolder(this.cache.dir, () => installNodeModules(lockedPackages(names, this.cwd), this.cache.dir));
+      if (installed.installed) this.stats.npmInstalls++;
+      return installed;
+    } catch (error) {
+      throw error instanceof BundlingProblem ? error.about(entries) : error;
+    }
   }
 
   private pluginHash(module: string): string {

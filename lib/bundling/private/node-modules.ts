@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ErrorCode } from '../../errors';
+import { BundlingProblem } from './errors';
 
 /** A package to install, pinned as the lock file pins it. */
 export interface LockedPackage {
@@ -36,13 +38,23 @@ export function findLockFile(cwd: string): string | undefined {
 export function lockedPackages(names: readonly string[], cwd: string): LockedPackage[] {
   const lockFile = findLockFile(cwd);
   if (!lockFile) {
-    throw new Error(`bundling.nodeModules needs a package-lock.json at or above ${cwd}; run npm install to create one`);
+    throw new BundlingProblem({
+      code: ErrorCode.INVALID_BUNDLING_OPTIONS,
+      problem: `bundling.nodeModules needs a package-lock.json at or above ${cwd}, to install the versions the project was tested with`,
+      value: names,
+      fix: 'run npm install in the project to create package-lock.json',
+    });
   }
   const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { packages?: Record<string, { version?: string; resolved?: string; link?: boolean }> };
   return names.map((name) => {
     const entry = lock.packages?.[`node_modules/${name}`];
     if (!entry?.version) {
-      throw new Error(`bundling.nodeModules lists "${name}", which ${lockFile} does not lock; add it to package.json dependencies and run npm install`);
+      throw new BundlingProblem({
+        code: ErrorCode.INVALID_BUNDLING_OPTIONS,
+        problem: `bundling.nodeModules lists "${name}", which ${lockFile} does not lock`,
+        value: name,
+        fix: `add "${name}" to package.json dependencies and run npm install, or remove it from bundling.nodeModules to bundle it`,
+      });
     }
     // A tarball installed from disk cannot be fetched by version from a registry.
     const local = entry.resolved?.startsWith('file:') ? `file:${path.resolve(path.dirname(lockFile), entry.resolved.slice(5))}` : undefined;
@@ -77,8 +89,14 @@ export function installNodeModules(packages: readonly LockedPackage[], cacheDir:
     });
   } catch (error) {
     fs.rmSync(tmp, { recursive: true, force: true });
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new Error(`npm could not install bundling.nodeModules ${packages.map((p) => `${p.name}@${p.spec}`).join(', ')}: ${stderr || (error as Error).message}`);
+    // npm's reason, without the pointer to its debug log (a file of this machine's npm cache).
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().split('\n').filter((line) => !line.includes('A complete log of this run')).join('\n').trim();
+    throw new BundlingProblem({
+      code: ErrorCode.INVALID_BUNDLING_OPTIONS,
+      problem: `npm could not install bundling.nodeModules (${stderr || (error as Error).message})`,
+      value: packages.map((p) => `${p.name}@${p.spec}`),
+      fix: 'make the versions package-lock.json pins installable (registry reachable, file: tarballs present), or remove the package from bundling.nodeModules to bundle it',
+    });
   }
   if (!fs.existsSync(path.join(tmp, 'node_modules'))) fs.mkdirSync(path.join(tmp, 'node_modules'));
   try {

@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import type { BuildOptions, Message, Metafile } from 'esbuild';
+import { ErrorCode } from '../../errors';
 import type { EsbuildPluginReference } from '../plugins';
+import { BundlingProblem } from './errors';
 
 /** What a build returns, the same whichever API ran it. */
 export interface BuildOutput {
@@ -26,7 +28,12 @@ export function resolvePluginModule(ref: EsbuildPluginReference, cwd: string): s
   try {
     return fromProject.resolve(ref.module.startsWith('.') ? path.resolve(cwd, ref.module) : ref.module);
   } catch (error) {
-    throw new Error(`esbuild plugin module "${ref.module}" not found from ${cwd} (bundling.plugins): ${(error as Error).message}`);
+    throw new BundlingProblem({
+      code: ErrorCode.INVALID_BUNDLING_OPTIONS,
+      problem: `esbuild plugin module not found from ${cwd} (${(error as Error).message.split('\n')[0]})`,
+      value: ref.module,
+      fix: 'install the plugin package, or correct bundling.plugins[].module: a package name or a path relative to the working directory',
+    });
   }
 }
 
