@@ -26,6 +26,10 @@ export enum ErrorCode {
   QUOTA_EXCEEDED = 'SY150',
   /** A prop combination is contradictory or incomplete. */
   INVALID_PROPS = 'SY160',
+  /** A function prop Switchyard sets itself (`code`, `logGroup`, `loggingFormat`, ...), or a per-function prop given in `functionDefaults`. */
+  RESERVED_PROP = 'SY161',
+  /** An option that needs a function defined in this app (`environment`, `deployment`, ...) was given for an imported function or an alias. */
+  IMPORTED_FUNCTION = 'SY162',
   /** A function's bundle is larger than its `bundling.maxSize` budget. */
   BUNDLE_TOO_LARGE = 'SY170',
   /** esbuild could not bundle a function's entry, or could not run at all. */

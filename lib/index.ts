@@ -12,7 +12,7 @@ export type { HttpAuthorization, JwtAuthorization, LambdaAuthorization, RouteDef
 export type { LiveFunction, ProvisionedConcurrencyOptions, SafeDeploymentOptions } from './constructs/deployment';
 export { EventApp } from './constructs/event-app';
 export type { EventAppProps, EventArchiveOptions } from './constructs/event-app';
-export type { AppFunctionProps, FunctionDefaults, FunctionSource } from './constructs/function';
+export type { AppFunctionProps, ExistingFunctionOptions, FunctionDefaults, FunctionSource } from './constructs/function';
 export type { HttpApiOptions } from './constructs/http';
 export { AppMonitoring } from './constructs/monitoring';
 export type { FunctionAlarms, MonitoringOptions } from './constructs/monitoring';

@@ -1,5 +1,4 @@
-import * as path from 'node:path';
-import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,20 +8,19 @@ import { Construct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../errors';
 import type { RouteDefinition, RouteOptions } from './auth';
 import type { LiveFunction } from './deployment';
-import type { AppFunctionProps, FunctionDefaults, FunctionSource } from './function';
+import type { AppFunctionProps, ExistingFunctionOptions, FunctionDefaults, FunctionSource } from './function';
 import type { HttpApiOptions } from './http';
 import { AppMonitoring, MonitoringOptions } from './monitoring';
 import { AnyEventDefinition, EventSchemaRegistry, EventSchemaRegistryProps } from './schemas';
 import type { DeliveryOptions, ScheduleOptions, SubscriptionOptions, TypedSubscriptionOptions } from './subscriptions';
 import { isRouteDefinition } from './private/authorizers';
 import { Delivery, deliverToFunction } from './private/delivery';
-import { AppDeployments } from './private/deployments';
 import { allowServicesToUseKey } from './private/encryption';
-import { BUS_NAME_ENV, createFunction, isFunction, toProps } from './private/function';
+import { FunctionRegistry } from './private/function-registry';
 import { AppHttpApi } from './private/http-api';
-import { acknowledgeFunctionFindings, acknowledgeQueueFindings } from './private/nag';
+import { acknowledgeQueueFindings } from './private/nag';
 import { checkEventPattern } from './private/pattern';
-import { looksLikePath, routeFunctionName } from './private/resolve';
+import { routeFunctionName } from './private/resolve';
 import { scheduleFrom, subscriptionPattern } from './private/rules';
 import { checkName, parseRouteKey } from './private/validation';
 
@@ -49,10 +47,11 @@ export interface EventAppProps {
    */
   readonly http?: HttpApiOptions;
   /**
-   * Functions by name, as entry paths or props: `{ PlaceOrder: { entry: 'lambdas/place-order.ts', publishes: true } }`.
+   * Functions by name, as entry paths, props, or existing functions with the options that
+   * still apply: `{ PlaceOrder: { entry: 'lambdas/place-order.ts', publishes: true }, Legacy: { function: legacyFn } }`.
    * @default - none
    */
-  readonly functions?: Record<string, string | AppFunctionProps>;
+  readonly functions?: Record<string, string | AppFunctionProps | ExistingFunctionOptions | lambda.IFunction>;
   /**
    * HTTP routes by key: `{ 'POST /orders': 'PlaceOrder' }` (a function name, entry path, props
    * or function), or with options: `{ 'POST /orders': { function: 'PlaceOrder', scopes: ['orders:write'] } }`.
@@ -134,7 +133,7 @@ export class EventApp extends Construct {
   /** The bus subscriptions listen on and `publishes` functions put events to. */
   public readonly bus: events.IEventBus;
   /** Every function of the app by name, including those created for routes and subscriptions. */
-  public readonly functions: Record<string, lambda.IFunction> = {};
+  public readonly functions: Record<string, lambda.IFunction>;
   /** Every rule of the app by subscription or schedule name. */
   public readonly rules: Record<string, events.Rule> = {};
   /** The archive of the bus's events, when `archive` is set. */
@@ -142,29 +141,23 @@ export class EventApp extends Construct {
   /** The app's alarms and dashboard, unless `monitoring: false`. */
   public readonly monitoring?: AppMonitoring;
   /** The live alias (with its deployment group and scaling) of each function that has one, by name. */
-  public readonly live: Record<string, LiveFunction> = {};
+  public readonly live: Record<string, LiveFunction>;
 
-  private readonly defaults: FunctionDefaults;
+  private readonly fns: FunctionRegistry;
   private readonly httpOptions?: HttpApiOptions;
-  private readonly functionScope: Construct;
-  private readonly timeouts = new Map<lambda.IFunction, Duration>();
   private readonly deliveries: Record<string, Delivery> = {};
   private readonly registryProps?: false | EventSchemaRegistryProps;
   private http?: AppHttpApi;
-  private deployments?: AppDeployments;
-  private readonly aliases = new Map<lambda.IFunction, lambda.IFunction>();
   private registry?: EventSchemaRegistry;
-  private readonly bareEntries = new Map<string, string>();
   private readonly encryptionKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: EventAppProps = {}) {
     super(scope, id);
     this.encryptionKey = props.encryptionKey;
     if (props.encryptionKey) allowServicesToUseKey(this, props.encryptionKey);
-    this.defaults = { logEncryptionKey: props.encryptionKey, ...props.functionDefaults };
     this.httpOptions = props.http;
     this.registryProps = props.schemaRegistry === false ? false : props.schemaRegistry === true ? {} : (props.schemaRegistry ?? {});
-    this.functionScope = new Construct(this, 'Functions');
+    const functionScope = new Construct(this, 'Functions');
     // The bus itself is not given the key: aws-cdk-lib 2.276's EventBus writes its own ARN
     // into the key policy, a dependency cycle with a key in the same stack.
     this.bus = props.bus ?? new events.EventBus(this, 'Bus', { eventBusName: props.busName });
@@ -182,6 +175,10 @@ export class EventApp extends Construct {
       });
     }
     this.monitoring = props.monitoring === false ? undefined : new AppMonitoring(this, 'Monitoring', props.monitoring);
+    const defaults: FunctionDefaults = { logEncryptionKey: props.encryptionKey, ...props.functionDefaults };
+    this.fns = new FunctionRegistry({ app: this, functionScope, defaults, bus: this.bus, monitoring: this.monitoring });
+    this.functions = this.fns.functions;
+    this.live = this.fns.live;
 
     for (const [name, fn] of Object.entries(props.functions ?? {})) this.addFunction(name, fn);
     for (const [key, route] of Object.entries(props.routes ?? {})) {
@@ -229,28 +226,31 @@ export class EventApp extends Construct {
   }
 
   /**
-   * Declares a function by name from an entry path or props.
+   * Declares a function by name, created from an entry path or props (the app's
+   * `functionDefaults` overridden by them; every Lambda option passes through).
    * @returns the function, also in `functions[name]`
    */
-  public addFunction(name: string, source: string | AppFunctionProps): lambda.Function {
-    checkName(this, 'function', name, new Set(Object.keys(this.functions)));
-    const props = toProps(source);
-    const { fn, timeout } = createFunction(this.functionScope, name, props, this.defaults);
-    if (props.publishes) this.grantPublish(fn);
-    acknowledgeFunctionFindings(fn);
-    this.functions[name] = fn;
-    this.timeouts.set(fn, timeout);
-    this.operate(name, fn, props);
-    return fn;
+  public addFunction(name: string, source: string | AppFunctionProps): lambda.Function;
+  /**
+   * Declares an existing function by name, with the options that still apply to it: grants for
+   * `publishes` and `secrets`, the app's alarms, and for a `lambda.Function` of this app its
+   * environment and safe deployment.
+   * @returns the function, also in `functions[name]`
+   */
+  public addFunction(name: string, source: ExistingFunctionOptions | lambda.IFunction): lambda.IFunction;
+  /** Declares a function by name, in any of the forms above. */
+  public addFunction(name: string, source: string | AppFunctionProps | ExistingFunctionOptions | lambda.IFunction): lambda.IFunction;
+  public addFunction(name: string, source: string | AppFunctionProps | ExistingFunctionOptions | lambda.IFunction): lambda.IFunction {
+    return this.fns.declare(name, source);
   }
 
   /**
-   * Lets `fn` publish to the app's bus: `events:PutEvents` on this bus only, and the bus
-   * name in `SWITCHYARD_BUS_NAME`.
+   * Lets `fn` publish to the app's bus: `events:PutEvents` on this bus only (granted to its
+   * role), and the bus name in `SWITCHYARD_BUS_NAME` (for an imported function, whose
+   * environment cannot be set here, a synth warning says what to set).
    */
-  public grantPublish(fn: lambda.Function): void {
-    fn.addEnvironment(BUS_NAME_ENV, this.bus.eventBusName);
-    this.bus.grantPutEventsTo(fn);
+  public grantPublish(fn: lambda.IFunction): void {
+    this.fns.grantPublish(fn);
   }
 
   /**
@@ -263,12 +263,12 @@ export class EventApp extends Construct {
     parseRouteKey(this, key);
     if (!this.http) {
       const httpOptions = { encryptionKey: this.encryptionKey, ...this.httpOptions };
-      this.http = new AppHttpApi(this, 'Http', httpOptions, (source, name) => this.resolveHandler(source, name));
+      this.http = new AppHttpApi(this, 'Http', httpOptions, (source, name) => this.fns.resolve(source, name));
       this.monitoring?.monitorApi(this.http.api);
     }
     const route = this.http.reserveRoute(key);
-    const fn = this.resolveHandler(handler, route.method ? routeFunctionName(route.method, route.path!) : 'Default');
-    this.http.integrate(route, this.invokeTarget(fn), this.timeouts.get(fn), options);
+    const fn = this.fns.resolve(handler, route.method ? routeFunctionName(route.method, route.path!) : 'Default');
+    this.http.integrate(route, this.fns.invokeTarget(fn), this.fns.timeoutOf(fn), options);
     return fn;
   }
 
@@ -293,7 +293,7 @@ export class EventApp extends Construct {
     const pattern = subscriptionPattern(scope, options);
     if (options.event) this.registerEvent(options.event);
     checkEventPattern(scope, pattern);
-    const fn = this.resolveHandler(options.handler, name);
+    const fn = this.fns.resolve(options.handler, name);
     const rule = new events.Rule(scope, 'Rule', {
       eventBus: this.bus,
       eventPattern: pattern,
@@ -309,7 +309,7 @@ export class EventApp extends Construct {
     checkName(this, 'subscription or schedule', name, new Set(Object.keys(this.rules)));
     const scope = new Construct(this, name);
     const schedule = typeof options.schedule === 'string' ? scheduleFrom(scope, options.schedule) : options.schedule;
-    const fn = this.resolveHandler(options.handler, name);
+    const fn = this.fns.resolve(options.handler, name);
     const rule = new events.Rule(scope, 'Rule', { schedule, description: options.description, enabled: options.enabled });
     this.deliver(name, scope, rule, fn, options);
     return rule;
@@ -331,7 +331,8 @@ export class EventApp extends Construct {
   }
 
   private deliver(name: string, scope: Construct, rule: events.Rule, fn: lambda.IFunction, options: DeliveryOptions): void {
-    const delivery = deliverToFunction(scope, rule, this.invokeTarget(fn), { encryptionKey: this.encryptionKey, ...options });
+    this.fns.checkAsyncTarget(scope, name, fn);
+    const delivery = deliverToFunction(scope, rule, this.fns.invokeTarget(fn), { encryptionKey: this.encryptionKey, ...options });
     if (delivery.deadLetterAlarm) {
       acknowledgeQueueFindings(delivery.deadLetterQueue);
       this.monitoring?.addAlarm(delivery.deadLetterAlarm);
@@ -339,56 +340,5 @@ export class EventApp extends Construct {
     this.monitoring?.monitorRule(name, rule, (rule.node.defaultChild as events.CfnRule).eventBusName);
     this.rules[name] = rule;
     this.deliveries[name] = delivery;
-  }
-
-  /** Alarms, then the live alias that safe deployment and provisioned concurrency invoke through. */
-  private operate(name: string, fn: lambda.Function, props: AppFunctionProps): void {
-    const alarms = this.monitoring?.monitorFunction(name, fn);
-    const deployment = props.deployment ?? this.defaults.deployment;
-    const provisionedConcurrency = props.provisionedConcurrency ?? this.defaults.provisionedConcurrency;
-    if (!deployment && !provisionedConcurrency) return;
-    this.deployments ??= new AppDeployments(this, 'Deployments');
-    const reservedConcurrency = props.reservedConcurrentExecutions ?? this.defaults.reservedConcurrentExecutions;
-    const live = this.deployments.addFunction(name, fn, { deployment, provisionedConcurrency, reservedConcurrency, errorsAlarm: alarms?.errors });
-    if (!live) return;
-    this.live[name] = live;
-    this.aliases.set(fn, live.alias);
-  }
-
-  /** What routes and rules invoke: the live alias when the function has one. */
-  private invokeTarget(fn: lambda.IFunction): lambda.IFunction {
-    return this.aliases.get(fn) ?? fn;
-  }
-
-  /** Turns any `FunctionSource` into a function, creating it under `name` when needed. */
-  private resolveHandler(source: FunctionSource, name: string): lambda.IFunction {
-    if (isFunction(source)) return source;
-    if (typeof source === 'string' && !looksLikePath(source)) {
-      const declared = this.functions[source];
-      if (!declared) {
-        throw new SwitchyardError({
-          code: ErrorCode.UNKNOWN_FUNCTION,
-          problem: 'Unknown function name',
-          scope: this,
-          value: source,
-          fix: `declare it first with addFunction("${source}", ...) or in props.functions, or give an entry path such as "lambdas/${source}.ts"; declared: ${Object.keys(this.functions).join(', ') || '(none)'}`,
-        });
-      }
-      return declared;
-    }
-    if (typeof source === 'string') {
-      // The same bare path twice makes two identical functions, which is rarely what was meant.
-      const first = this.bareEntries.get(path.resolve(source));
-      if (first) {
-        Annotations.of(this).addWarningV2(
-          'switchyard:duplicateEntry',
-          `"${source}" is the entry of both ${first} and ${name}, so it is deployed as two identical functions. ` +
-            `Fix: to share one function, declare it once (addFunction("${first}", ...)) and pass its name; to keep two, give props to make the intent explicit.`,
-        );
-      } else {
-        this.bareEntries.set(path.resolve(source), name);
-      }
-    }
-    return this.addFunction(name, source);
   }
 }

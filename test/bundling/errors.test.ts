@@ -3,19 +3,9 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { BUNDLE_MANIFEST_FILE, BundledCode } from '../../lib/bundling';
-import { ErrorCode, SwitchyardError } from '../../lib/errors';
+import { ErrorCode } from '../../lib/errors';
+import { thrown } from '../support/thrown';
 import { isolateCache, synth, tempDir, writeFiles } from './support/helpers';
-
-function thrown(fn: () => unknown): SwitchyardError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(SwitchyardError);
-  return caught as SwitchyardError;
-}
 
 describe('size budget', () => {
   isolateCache();

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { BundledCode, ErrorCode, EventApp, SwitchyardError } from '../../lib';
+import { AppFunctionProps, BundledCode, ErrorCode, EventApp } from '../../lib';
+import { thrown } from '../support/thrown';
 
 const HELLO = 'test/fixtures/handlers/hello.ts';
 const OTHER = 'test/fixtures/handlers/other.ts';
@@ -106,6 +107,18 @@ const cases: Case[] = [
   { name: 'one-letter environment variable', code: ErrorCode.INVALID_PROPS, mentions: 'two characters', build: (a) => a.addFunction('Env', { entry: HELLO, environment: { A: 'b' } }) },
   { name: 'reserved environment variable', code: ErrorCode.INVALID_PROPS, mentions: 'reserved by Lambda', build: (a) => a.addFunction('Env', { entry: HELLO, environment: { AWS_REGION: 'x' } }) },
   {
+    name: 'a Lambda option Switchyard sets itself',
+    code: ErrorCode.RESERVED_PROP,
+    mentions: 'functions.Fn.loggingFormat is set by Switchyard itself',
+    build: (a) => a.addFunction('Fn', { entry: HELLO, loggingFormat: lambda.LoggingFormat.TEXT } as AppFunctionProps),
+  },
+  {
+    name: 'environment for an imported function',
+    code: ErrorCode.IMPORTED_FUNCTION,
+    mentions: 'environment need a lambda.Function of this app',
+    build: (a) => a.addFunction('Legacy', { function: lambda.Function.fromFunctionName(a, 'Imported', 'legacy'), environment: { STAGE: 'prod' } }),
+  },
+  {
     name: 'unknown dead-letter queue name',
     code: ErrorCode.INVALID_PROPS,
     mentions: 'No subscription or schedule',
@@ -184,14 +197,7 @@ describe('synth-time validation', () => {
   test.each(cases)('$name -> $code', ({ code, mentions, build }) => {
     const stack = new Stack(new App(), 'Test');
     const app = new EventApp(stack, 'Shop');
-    let thrown: unknown;
-    try {
-      build(app);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(SwitchyardError);
-    const error = thrown as SwitchyardError;
+    const error = thrown(() => build(app));
     expect(error.code).toBe(code);
     expect(error.message).toContain(mentions);
     // Every message says where, what and how to fix it.

@@ -6,19 +6,26 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BundledCode } from '../../bundling';
 import { ErrorCode, SwitchyardError } from '../../errors';
-import type { AppFunctionProps, FunctionDefaults, FunctionSource } from '../function';
+import type { AppFunctionProps, ExistingFunctionOptions, FunctionDefaults, FunctionSource } from '../function';
+import { checkEnvironment } from './environment';
+import { checkFunctionOptions } from './function-options';
 import { grantSecrets, warnOnCredentials } from './secrets';
 import { checkDuration, checkRange } from './validation';
-
-/** Environment variable holding the app bus's name in functions that publish. */
-export const BUS_NAME_ENV = 'SWITCHYARD_BUS_NAME';
 
 const DEFAULT_TIMEOUT = Duration.seconds(10);
 const MAX_TIMEOUT = Duration.minutes(15);
 
+/** Every way a function can be declared by name. */
+export type FunctionDeclaration = FunctionSource | ExistingFunctionOptions;
+
 /** True when `source` is an existing function rather than something to create. */
-export function isFunction(source: FunctionSource): source is lambda.IFunction {
-  return typeof source === 'object' && 'functionArn' in source;
+export function isFunction(source: unknown): source is lambda.IFunction {
+  return typeof source === 'object' && source !== null && 'functionArn' in source;
+}
+
+/** True for `{ function, ... }`: an existing function with the options that still apply. */
+export function isExistingFunction(source: FunctionDeclaration): source is ExistingFunctionOptions {
+  return typeof source === 'object' && 'function' in source;
 }
 
 /** A `FunctionSource` that creates a function, as props. */
@@ -37,78 +44,71 @@ export interface CreatedFunction {
 }
 
 /**
- * Creates a bundled Node.js function with Switchyard's defaults: current LTS runtime, arm64,
- * JSON logs in a log group with retention, active tracing.
+ * Creates a bundled Node.js function with Switchyard's defaults (current LTS runtime, arm64,
+ * JSON logs in a log group with retention, active tracing) and every other Lambda option
+ * passed through as given.
  */
 export function createFunction(scope: Construct, id: string, props: AppFunctionProps, defaults: FunctionDefaults = {}): CreatedFunction {
-  const merged = { ...defaults, ...props, environment: { ...defaults.environment, ...props.environment } };
-  const entryPath = path.resolve(merged.entry);
-  if (!Token.isUnresolved(merged.entry) && !fs.existsSync(entryPath)) {
+  checkFunctionOptions(scope, `functions.${id}`, props, false);
+  const merged: AppFunctionProps = { ...defaults, ...props, environment: { ...defaults.environment, ...props.environment } };
+  const timeout = merged.timeout ?? DEFAULT_TIMEOUT;
+  checkProps(scope, id, merged, timeout);
+  // What Switchyard handles itself is taken out; everything else goes to lambda.Function as is.
+  const { entry, handler, bundling, runtime = lambda.Runtime.NODEJS_24_X, logRetention, logEncryptionKey, secrets, ...rest } = merged;
+  const { publishes: _publishes, deployment: _deployment, provisionedConcurrency: _provisioned, ...lambdaOptions } = rest;
+  const code = new BundledCode(entry, bundling, runtime);
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+    retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+    encryptionKey: logEncryptionKey,
+  });
+  const environment: Record<string, string> = { ...merged.environment };
+  if (bundling?.sourceMap) environment.NODE_OPTIONS = ['--enable-source-maps', environment.NODE_OPTIONS].filter(Boolean).join(' ');
+
+  const fn = new lambda.Function(scope, id, {
+    ...lambdaOptions,
+    code,
+    handler: code.handlerFor(handler),
+    runtime,
+    architecture: lambdaOptions.architecture ?? lambda.Architecture.ARM_64,
+    memorySize: lambdaOptions.memorySize ?? 256,
+    timeout,
+    environment,
+    tracing: lambdaOptions.tracing ?? lambda.Tracing.ACTIVE,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    logGroup,
+  });
+  warnOnCredentials(fn, environment);
+  if (secrets) grantSecrets(fn, secrets);
+  return { fn, logGroup, timeout };
+}
+
+// An export name: Lambda's `file.export` form would become `index.file.export`.
+const EXPORT_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** The checks Lambda or the bundle would only fail at deploy or on the first invocation. */
+function checkProps(scope: Construct, id: string, props: AppFunctionProps, timeout: Duration): void {
+  const entryPath = path.resolve(props.entry);
+  if (!Token.isUnresolved(props.entry) && !fs.existsSync(entryPath)) {
     throw new SwitchyardError({
       code: ErrorCode.ENTRY_NOT_FOUND,
       problem: 'Handler entry file not found',
       scope,
-      value: merged.entry,
+      value: props.entry,
       fix: `create ${entryPath} or set "entry" to an existing file (relative paths resolve from ${process.cwd()})`,
     });
   }
-  const timeout = merged.timeout ?? DEFAULT_TIMEOUT;
-  checkDuration(scope, `${id}.timeout`, timeout, Duration.seconds(1), MAX_TIMEOUT);
-  checkRange(scope, `${id}.memorySize`, merged.memorySize, 128, 10240, ' MB');
-  checkRange(scope, `${id}.reservedConcurrentExecutions`, merged.reservedConcurrentExecutions, 0, 1000000);
-
-  checkEnvironment(scope, id, merged.environment);
-
-  const runtime = merged.runtime ?? lambda.Runtime.NODEJS_24_X;
-  const code = new BundledCode(merged.entry, merged.bundling, runtime);
-  const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
-    retention: merged.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    removalPolicy: RemovalPolicy.DESTROY,
-    encryptionKey: merged.logEncryptionKey,
-  });
-  const environment: Record<string, string> = { ...merged.environment };
-  if (merged.bundling?.sourceMap) environment.NODE_OPTIONS = ['--enable-source-maps', environment.NODE_OPTIONS].filter(Boolean).join(' ');
-
-  const fn = new lambda.Function(scope, id, {
-    code,
-    handler: code.handlerFor(merged.handler),
-    runtime,
-    architecture: merged.architecture ?? lambda.Architecture.ARM_64,
-    memorySize: merged.memorySize ?? 256,
-    timeout,
-    environment,
-    description: merged.description,
-    tracing: merged.tracing ?? lambda.Tracing.ACTIVE,
-    loggingFormat: lambda.LoggingFormat.JSON,
-    logGroup,
-    reservedConcurrentExecutions: merged.reservedConcurrentExecutions,
-  });
-  warnOnCredentials(fn, environment);
-  if (props.secrets) grantSecrets(fn, props.secrets);
-  return { fn, logGroup, timeout };
-}
-
-// Lambda's rules for variable names, and the names its runtime sets and refuses to override.
-const ENV_NAME = /^[a-zA-Z][a-zA-Z0-9_]+$/;
-const RESERVED_ENV = new Set([
-  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME',
-  'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
-]);
-
-function checkEnvironment(scope: Construct, id: string, environment: Record<string, string>): void {
-  for (const name of Object.keys(environment)) {
-    if (!ENV_NAME.test(name) || RESERVED_ENV.has(name)) {
-      throw new SwitchyardError({
-        code: ErrorCode.INVALID_PROPS,
-        problem: RESERVED_ENV.has(name) ? `Environment variable of ${id} is reserved by Lambda` : `Invalid environment variable name for ${id}`,
-        scope,
-        value: name,
-        fix: RESERVED_ENV.has(name)
-          ? 'choose another name; Lambda sets this one itself'
-          : 'use at least two characters: a letter, then letters, digits or underscores',
-      });
-    }
+  if (props.handler !== undefined && !EXPORT_NAME.test(props.handler)) {
+    throw new SwitchyardError({
+      code: ErrorCode.INVALID_PROPS,
+      problem: `handler of ${id} is not the name of an export`,
+      scope,
+      value: props.handler,
+      fix: `set "handler" to the exported function's name (e.g. "${props.handler.split('.').pop() || 'handler'}"); the file is "entry"`,
+    });
   }
+  checkDuration(scope, `${id}.timeout`, timeout, Duration.seconds(1), MAX_TIMEOUT);
+  checkRange(scope, `${id}.memorySize`, props.memorySize, 128, 10240, ' MB');
+  checkRange(scope, `${id}.reservedConcurrentExecutions`, props.reservedConcurrentExecutions, 0, 1000000);
+  checkEnvironment(scope, id, props.environment ?? {});
 }

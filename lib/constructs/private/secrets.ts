@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../../errors';
 import { SECRETS_ENV, type SecretLocator } from '../../runtime/secrets';
 import type { SecretSource } from '../secrets';
+import { setEnvironment } from './environment';
 
 // Names each service accepts; checked here so a typo fails synth rather than the first read.
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
@@ -17,21 +18,23 @@ const LOGICAL_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
  * `secretsmanager:GetSecretValue` on each secret, `ssm:GetParameter` on each parameter, and
  * `kms:Decrypt` on a given key only when used by that service.
  */
-export function grantSecrets(fn: lambda.Function, secrets: Readonly<Record<string, SecretSource>>): void {
+export function grantSecrets(fn: lambda.IFunction, secrets: Readonly<Record<string, SecretSource>>): void {
   const stack = Stack.of(fn);
   const locators: Record<string, SecretLocator> = {};
   for (const [name, source] of Object.entries(secrets)) {
     if (!LOGICAL_NAME.test(name)) invalid(fn, 'Invalid secret name for getSecret()', name, 'use an identifier such as "paymentApiKey": letters, digits and underscores');
     const { locator, resource, key, service } = describe(fn, stack, name, source);
     locators[name] = locator;
-    fn.addToRolePolicy(
+    // Through the grant principal, so an imported function's role gets it too (or, with no role
+    // known, CDK warns with the statement to add).
+    fn.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: [service === 'secretsmanager' ? 'secretsmanager:GetSecretValue' : 'ssm:GetParameter'],
         resources: [resource],
       }),
     );
     if (key) {
-      fn.addToRolePolicy(
+      fn.grantPrincipal.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['kms:Decrypt'],
           resources: [key.keyArn],
@@ -41,7 +44,9 @@ export function grantSecrets(fn: lambda.Function, secrets: Readonly<Record<strin
       );
     }
   }
-  if (Object.keys(locators).length) fn.addEnvironment(SECRETS_ENV, JSON.stringify(locators));
+  if (Object.keys(locators).length === 0) return;
+  const value = JSON.stringify(locators);
+  setEnvironment(fn, { [SECRETS_ENV]: value }, `set ${SECRETS_ENV} to ${value} where the function is defined, for getSecret() of switchyard/runtime`);
 }
 
 function describe(fn: IConstruct, stack: Stack, name: string, source: SecretSource) {
