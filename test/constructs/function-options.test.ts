@@ -1,4 +1,7 @@
-import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { AppFunctionProps, ErrorCode, EventApp, EventAppProps, FunctionDefaults } from '../../lib';
 import { thrown } from '../support/thrown';
 
@@ -84,6 +88,25 @@ describe('Lambda options pass through to the function', () => {
     });
     expect(resize).toMatchObject({ Architectures: ['arm64'], Runtime: 'nodejs24.x', MemorySize: 256, TracingConfig: { Mode: 'Active' } });
   });
+});
+
+test("a function in a VPC gets the VPC access managed policy, acknowledged for cdk-nag with its reason", () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-'));
+  try {
+    const nagApp = new App({ outdir });
+    const stack = new Stack(nagApp, 'Test');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    new EventApp(stack, 'Shop', { monitoring: false }).addFunction('InVpc', { entry: HELLO, vpc });
+    // The VPC's own findings are not the subject here.
+    Validations.of(vpc).acknowledge({ id: 'AwsSolutions::AwsSolutions-VPC7', reason: 'A test VPC without traffic.' });
+    Validations.of(nagApp).addPlugins(new AwsSolutionsChecks(nagApp));
+    // An unacknowledged error fails synth, naming it.
+    expect(() => nagApp.synth()).not.toThrow();
+    const report = fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8');
+    expect(report).toContain('AWSLambdaVPCAccessExecutionRole only lets the function manage its network interfaces');
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 });
 
 describe('asynchronous invocation options', () => {

@@ -24,6 +24,12 @@ export function acknowledgeFunctionFindings(fn: lambda.Function): void {
         'get an on-failure destination to an SQS queue (AWS::Lambda::EventInvokeConfig), which supersedes the legacy DeadLetterConfig.',
     },
   );
+  if (fn.isBoundToVpc) {
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      reason: 'AWSLambdaVPCAccessExecutionRole only lets the function manage its network interfaces in the VPC it was given; it is the AWS-maintained minimum for Lambda in a VPC.',
+    });
+  }
 }
 
 /** Acknowledges findings on a dead-letter queue Switchyard created. */
