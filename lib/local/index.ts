@@ -1,5 +1,5 @@
 /**
- * The local runtime: runs a synthesized app on this machine. See DESIGN.md, "Local runtime semantics".
+ * The local runtime: runs a synthesized app on this machine. See docs/ARCHITECTURE.md, "The local runtime".
  */
 export { LocalApp, type LocalAppOptions } from './local-app';
 export { FunctionHost, type FunctionHostOptions, type InvokeRequest, type InvokeResult, type FunctionLogRecord } from './host/function-host';

@@ -1,6 +1,6 @@
 /**
  * The app model: a synthesized cloud assembly read into one plain, serializable description.
- * See DESIGN.md, "The template is the contract".
+ * See docs/ARCHITECTURE.md, "The app model".
  */
 export * from './types';
 export { readAppModel, type ReadAppModelOptions, type ReadAppModelResult } from './read-model';

@@ -7,7 +7,7 @@
  * Why hand-written: no maintained JavaScript library implements EventBridge's content-filter
  * language (the reference is aws/event-ruler, in Java; localstack runs that or a Python port).
  * This module follows event-ruler's compiler for validation order and reason texts, and its
- * array-consistent matcher for semantics. See DESIGN.md, "Local runtime semantics".
+ * array-consistent matcher for semantics. See docs/ARCHITECTURE.md, "The local runtime".
  *
  * @example
  * const rule = compileEventPattern({ source: ['shop'], detail: { total: [{ numeric: ['>', 100] }] } });
