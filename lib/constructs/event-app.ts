@@ -13,7 +13,7 @@ import type { HttpApiOptions } from './http';
 import { AppMonitoring, MonitoringOptions } from './monitoring';
 import { AnyEventDefinition, EventSchemaRegistry, EventSchemaRegistryProps } from './schemas';
 import type { DeliveryOptions, ScheduleOptions, SubscriptionOptions, TypedSubscriptionOptions } from './subscriptions';
-import { isRouteDefinition } from './private/authorizers';
+import { checkRouteDefinition, isRouteDefinition } from './private/authorizers';
 import { Delivery, deliverToFunction } from './private/delivery';
 import { allowServicesToUseKey } from './private/encryption';
 import { FunctionRegistry } from './private/function-registry';
@@ -182,8 +182,12 @@ export class EventApp extends Construct {
 
     for (const [name, fn] of Object.entries(props.functions ?? {})) this.addFunction(name, fn);
     for (const [key, route] of Object.entries(props.routes ?? {})) {
-      if (isRouteDefinition(route)) this.addRoute(key, route.function, route);
-      else this.addRoute(key, route);
+      if (isRouteDefinition(route)) {
+        checkRouteDefinition(this, key, route);
+        this.addRoute(key, route.function, route);
+      } else {
+        this.addRoute(key, route);
+      }
     }
     for (const [name, options] of Object.entries(props.subscriptions ?? {})) this.subscribe(name, options);
     for (const [name, options] of Object.entries(props.schedules ?? {})) this.addSchedule(name, options);

@@ -157,3 +157,12 @@ test('a function given directly to routes and rules is declared once, under the 
   const errorsAlarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'Errors' } });
   expect(Object.keys(errorsAlarms)).toEqual([expect.stringMatching(/GetAErrors/)]);
 });
+
+test('function options in the routes map are refused rather than dropped', () => {
+  const stack = new Stack(new App(), 'Test');
+  const legacy = legacyFunction(stack);
+  const error = thrown(() => new EventApp(stack, 'Shop', { routes: { 'GET /legacy': { function: legacy, auth: 'none', publishes: true } } }));
+  expect(error.code).toBe(ErrorCode.INVALID_PROPS);
+  expect(error.value).toEqual(['publishes']);
+  expect(error.fix).toContain('functions: { Name: { function: ..., publishes } }');
+});

@@ -31,6 +31,25 @@ export function isRouteDefinition(value: unknown): value is RouteDefinition {
   return typeof value === 'object' && value !== null && 'function' in value && !('functionArn' in value);
 }
 
+const ROUTE_DEFINITION_KEYS = new Set(['function', 'auth', 'scopes']);
+
+/**
+ * Throws when a route in the `routes` map carries more than `function`, `auth` and `scopes`:
+ * options of the function itself (`publishes`, `secrets`, ...) would otherwise be dropped
+ * without a word, since the map form cannot tell them from a typo.
+ */
+export function checkRouteDefinition(scope: IConstruct, key: string, route: RouteDefinition): void {
+  const extra = Object.keys(route).filter((name) => !ROUTE_DEFINITION_KEYS.has(name) && (route as unknown as Record<string, unknown>)[name] !== undefined);
+  if (extra.length === 0) return;
+  throw new SwitchyardError({
+    code: ErrorCode.INVALID_PROPS,
+    problem: `Route "${key}" takes function, auth and scopes; the rest would be ignored`,
+    scope,
+    value: extra,
+    fix: `declare the function with its options first (functions: { Name: { function: ..., ${extra.join(', ')} } } or { entry: ..., ${extra.join(', ')} }) and give its name as the route's function`,
+  });
+}
+
 /**
  * The authorizers of one HTTP API: one per distinct JWT issuer and audience or Lambda
  * authorizer function, shared by the routes that use it, and explicit per-route resolution of
