@@ -56,6 +56,8 @@ function outcome(d: DeliveryRecord): string {
       return `failed (${error}); retrying, see 'switchyard ledger --state retrying'`;
     case 'pending':
       return "still running; see 'switchyard ledger --state pending'";
+    case 'undeliverable':
+      return `undeliverable: ${d.undeliverableReason}`;
     default:
       return `${d.state}${error ? ` (${error})` : ''}`;
   }

@@ -82,7 +82,7 @@ export async function dev(options: DevOptions): Promise<number> {
   const written = durations.write(options.projectDir);
   await app.stop();
   if (written) print(`Measured durations written to ${path.relative(options.projectDir, written)} (used by 'switchyard cost').`);
-  print(`Deliveries: ${c.delivered} delivered, ${c['dead-lettered']} dead-lettered, ${c.retrying + c.pending} still retrying, ${c.dropped} dropped.`);
+  print(`Deliveries: ${c.delivered} delivered, ${c['dead-lettered']} dead-lettered, ${c.retrying + c.pending} still retrying, ${c.dropped} dropped, ${c.undeliverable} undeliverable (target not served).`);
   return 0;
 }
 

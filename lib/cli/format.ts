@@ -3,7 +3,7 @@
  */
 import type { FunctionLogRecord, HttpRequestRecord, InvokeResult, LocalApp, ScheduledRule } from '../local';
 import type { DeliveryRecord } from '../local/events/ledger';
-import type { OutputModel, RuleModel } from '../model';
+import type { AppModel, OutputModel, RuleModel } from '../model';
 
 /** Renders rows as aligned columns. */
 export function table(rows: readonly (readonly string[])[]): string {
@@ -56,8 +56,27 @@ export function summary(app: LocalApp): string {
   const outputs = app.describe().outputs;
   if (outputs.length) out.push('Outputs', formatOutputs(outputs), '');
   out.push(`AWS endpoint  ${app.awsEndpoint}  (EventBridge, Lambda, SQS, DynamoDB, Secrets Manager, SSM; set AWS_ENDPOINT_URL to use it)`);
-  for (const s of app.skipped) out.push(`not served: ${s}`);
+  out.push(...notServedReport(app.model, app.skipped));
   return out.join('\n');
+}
+
+/**
+ * What the app holds that `dev` does not serve, so that nothing fails silently: each resource
+ * by type with what that means for the rest of the app, then the parts of served resources that
+ * are not served, then a count of what has nothing to run locally.
+ */
+export function notServedReport(model: AppModel, skipped: readonly string[]): string[] {
+  const out: string[] = [];
+  const unserved = model.unserved ?? [];
+  if (unserved.length || skipped.length) out.push('', 'Not served here (the README lists what dev serves):');
+  for (const u of unserved) {
+    const what = u.type === 'AWS::Lambda::Function' ? `not run (${u.reason})` : u.consequences.length ? 'not served' : `not served (${u.reason})`;
+    out.push(`${u.type} ${u.displayName}: ${[what, ...u.consequences].join('; ')}`);
+  }
+  for (const s of skipped) out.push(`not served: ${s}`);
+  const idle = Object.entries(model.nothingToRun ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  if (idle.length) out.push(`Nothing to run locally: ${idle.map(([type, n]) => `${type} x${n}`).join(', ')}`);
+  return out;
 }
 
 /** REST methods as Routes rows (CORS preflight MOCK methods left out: they are API Gateway's, not the app's). */
@@ -140,6 +159,8 @@ export function deliveryLine(d: DeliveryRecord, changed: readonly string[]): str
       return `${time()} delivery ${d.id} event ${d.eventId} -> dead-lettered to ${d.deadLetterArn} after ${d.attempts} attempts (${err})`;
     case 'dropped':
       return `${time()} delivery ${d.id} event ${d.eventId} -> DROPPED: ${d.droppedReason}`;
+    case 'undeliverable':
+      return `${time()} delivery ${d.id} event ${d.eventId} -> UNDELIVERABLE: ${d.undeliverableReason}`;
     default:
       return undefined;
   }

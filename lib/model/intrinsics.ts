@@ -17,6 +17,8 @@ export interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
   readonly Metadata?: Record<string, unknown>;
+  /** Resources created before this one. */
+  readonly DependsOn?: string | readonly string[];
 }
 
 /**

@@ -27,25 +27,31 @@ export interface NameSource {
 /** Construct ids that say what a resource is rather than which one: the parent's id names it. */
 const KIND_IDS = new Set(['Resource', 'Default', 'Rule', 'Api']);
 /** Construct ids that qualify their parent (a subscription's `DeadLetters`): shown with it. */
-const QUALIFIER_IDS = new Set(['DeadLetters']);
+const QUALIFIER_IDS = new Set(['DeadLetters', 'FunctionUrl']);
 /** CDK's logical ids end in an 8-character hash of the construct path. */
 const HASH_SUFFIX = /(?<=.)[0-9A-F]{8}$/;
 
 /**
  * The display name of each source, in order.
  *
- * @param nameProperty the property that names the resource type explicitly (`FunctionName`)
+ * @param nameProperty the property that names the resource type explicitly (`FunctionName`);
+ *   none for types without one (custom resources)
  */
-export function displayNames(sources: readonly NameSource[], nameProperty: string): string[] {
-  const reserved = new Set(sources.flatMap((s) => [s.name, s.arn, s.logicalId].filter((x): x is string => x !== undefined)));
+export function displayNames(sources: readonly NameSource[], nameProperty?: string): string[] {
+  // Which sources each name, ARN and logical id belongs to: a display name may equal its own.
+  const owners = new Map<string, Set<number>>();
+  sources.forEach((s, i) => {
+    for (const x of [s.name, s.arn, s.logicalId]) if (x !== undefined) owners.set(x, (owners.get(x) ?? new Set()).add(i));
+  });
+  const takenByOthers = (candidate: string, i: number) => [...(owners.get(candidate) ?? [])].some((j) => j !== i);
   const segments = sources.map(meaningfulSegments);
   const names = sources.map((s, i) => {
-    if (s.resource?.Properties?.[nameProperty] !== undefined) return s.name;
+    if (nameProperty !== undefined && s.resource?.Properties?.[nameProperty] !== undefined) return s.name;
     const own = segments[i];
     for (let k = minimumTail(own); k <= own.length; k++) {
       const candidate = own.slice(own.length - k).join('/');
       const shared = segments.some((other, j) => j !== i && tail(other, k) === candidate);
-      if (!shared && !reserved.has(candidate)) return candidate;
+      if (!shared && !takenByOthers(candidate, i)) return candidate;
     }
     return s.logicalId;
   });

@@ -4,6 +4,7 @@
 import { numberProp, resourcesOfType, type StackContext } from './context';
 import { busNameOf } from './physical';
 import type { EventBusModel, QueueModel, RuleModel, RuleTargetModel, TableModel } from './types';
+import { targetNotServed, type UnservedIndex } from './unserved';
 
 /** EventBridge's target retry defaults. */
 const TARGET_DEFAULTS = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 } as const;
@@ -18,8 +19,8 @@ export function readEventBuses(ctx: StackContext): EventBusModel[] {
   }));
 }
 
-/** Reads the rules of one stack, with their targets. */
-export function readRules(ctx: StackContext): RuleModel[] {
+/** Reads the rules of one stack, with their targets (those the local runtime cannot deliver to say why, from `unserved`). */
+export function readRules(ctx: StackContext, unserved: UnservedIndex = new Map()): RuleModel[] {
   return resourcesOfType(ctx, 'AWS::Events::Rule').map(([logicalId, r]) => {
     const p = r.Properties ?? {};
     const pattern = p.EventPattern === undefined ? undefined : ctx.resolver.resolve(p.EventPattern);
@@ -33,17 +34,18 @@ export function readRules(ctx: StackContext): RuleModel[] {
       scheduleExpression: p.ScheduleExpression === undefined ? undefined : ctx.resolver.resolveString(p.ScheduleExpression),
       state: p.State === undefined || ctx.resolver.resolveString(p.State) === 'ENABLED' ? 'ENABLED' : 'DISABLED',
       description: p.Description === undefined ? undefined : ctx.resolver.resolveString(p.Description),
-      targets: (Array.isArray(p.Targets) ? p.Targets : []).map((t) => targetOf(ctx, t as Record<string, unknown>)),
+      targets: (Array.isArray(p.Targets) ? p.Targets : []).map((t) => targetOf(ctx, t as Record<string, unknown>, unserved)),
     };
   });
 }
 
-function targetOf(ctx: StackContext, t: Record<string, unknown>): RuleTargetModel {
+function targetOf(ctx: StackContext, t: Record<string, unknown>, unserved: UnservedIndex): RuleTargetModel {
+  const arn = ctx.resolver.resolveString(t.Arn);
   const retry = (t.RetryPolicy ?? {}) as Record<string, unknown>;
   const transformer = t.InputTransformer as { InputPathsMap?: unknown; InputTemplate?: unknown } | undefined;
   return {
     id: ctx.resolver.resolveString(t.Id),
-    arn: ctx.resolver.resolveString(t.Arn),
+    arn,
     maximumRetryAttempts: numberProp(ctx, retry.MaximumRetryAttempts, TARGET_DEFAULTS.maximumRetryAttempts),
     maximumEventAgeInSeconds: numberProp(ctx, retry.MaximumEventAgeInSeconds, TARGET_DEFAULTS.maximumEventAgeInSeconds),
     deadLetterArn: (t.DeadLetterConfig as { Arn?: unknown } | undefined)?.Arn === undefined
@@ -57,6 +59,7 @@ function targetOf(ctx: StackContext, t: Record<string, unknown>): RuleTargetMode
           inputTemplate: ctx.resolver.resolveString(transformer.InputTemplate),
         }
       : undefined,
+    notServed: targetNotServed(ctx, unserved, t, arn),
   };
 }
 

@@ -9,8 +9,12 @@ import type { AsyncInvokeConfig, FunctionModel, FunctionSource } from './types';
 /** Lambda's async invocation defaults. */
 const ASYNC_DEFAULTS = { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21_600 } as const;
 
-/** Reads the functions of one stack. Functions without local code (inline `ZipFile`, images) are skipped with a reason. */
-export function readFunctions(ctx: StackContext, skipped: string[]): FunctionModel[] {
+/**
+ * Reads the functions of one stack. Functions that cannot run locally (inline `ZipFile` code,
+ * container images, runtimes other than Node.js, code missing from the assembly) are left out;
+ * the model lists them among the resources it does not serve, with {@link notRunReason}.
+ */
+export function readFunctions(ctx: StackContext): FunctionModel[] {
   const invokeConfigs = new Map<string, CfnResource>();
   for (const [, cfg] of resourcesOfType(ctx, 'AWS::Lambda::EventInvokeConfig')) {
     invokeConfigs.set(ctx.resolver.resolveString(cfg.Properties?.FunctionName), cfg);
@@ -19,11 +23,8 @@ export function readFunctions(ctx: StackContext, skipped: string[]): FunctionMod
   for (const [logicalId, r] of resourcesOfType(ctx, 'AWS::Lambda::Function')) {
     const p = r.Properties ?? {};
     const name = ctx.attributes.name(logicalId);
-    const codeDir = codeDirOf(ctx, logicalId, r);
-    if (!codeDir) {
-      skipped.push(`${ctx.stack.id}/${logicalId}: no local code (only asset code is run locally)`);
-      continue;
-    }
+    const codeDir = notRunReason(ctx, r) ? undefined : codeDirOf(ctx, logicalId, r);
+    if (!codeDir) continue;
     const arn = ctx.attributes.getAtt(logicalId, 'Arn');
     const env = (ctx.resolver.resolve((p.Environment as { Variables?: unknown } | undefined)?.Variables) ?? {}) as Record<string, unknown>;
     functions.push({
@@ -43,6 +44,20 @@ export function readFunctions(ctx: StackContext, skipped: string[]): FunctionMod
     });
   }
   return functions;
+}
+
+/**
+ * Why a function cannot run locally, from its template alone; undefined when it can (its asset
+ * may still be missing from the assembly).
+ */
+export function notRunReason(ctx: StackContext, r: CfnResource): string | undefined {
+  const p = r.Properties ?? {};
+  const code = (p.Code ?? {}) as Record<string, unknown>;
+  if (code.ImageUri !== undefined || p.PackageType === 'Image') return 'its code is a container image, which switchyard dev does not run';
+  if (code.ZipFile !== undefined) return 'its code is inline (ZipFile), which switchyard dev does not run: use an asset (lambda.Code.fromAsset or NodejsFunction)';
+  const runtime = p.Runtime === undefined ? 'nodejs24.x' : ctx.resolver.resolveString(p.Runtime);
+  if (!runtime.startsWith('nodejs')) return `its runtime ${runtime} is not run: switchyard dev runs Node.js functions only`;
+  return undefined;
 }
 
 /** The asset folder: from `aws:asset:path` metadata if the CDK CLI added it, else through the asset manifest. */

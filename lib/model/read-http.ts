@@ -18,7 +18,11 @@ export function readHttpApis(ctx: StackContext, functionOf: (arn: string) => str
   const authorizers = new Map(resourcesOfType(ctx, 'AWS::ApiGatewayV2::Authorizer'));
   for (const [apiLogicalId, api] of resourcesOfType(ctx, 'AWS::ApiGatewayV2::Api')) {
     const p = api.Properties ?? {};
-    if (p.ProtocolType !== 'HTTP') continue;
+    if (p.ProtocolType !== 'HTTP') {
+      const kind = p.ProtocolType === 'WEBSOCKET' ? 'WebSocket API' : `API of protocol ${String(p.ProtocolType)}`;
+      skipped.push(`${ctx.stack.id}/${apiLogicalId}: ${kind}; only HTTP APIs are served, so its routes never invoke their functions`);
+      continue;
+    }
     const apiRoutes: RouteModel[] = [];
     for (const [routeId, route] of routes) {
       const rp = route.Properties ?? {};

@@ -12,7 +12,11 @@ import { readFunctions } from './read-functions';
 import { readHttpApis } from './read-http';
 import { readRestApis } from './read-rest';
 import { displayNames, type NameSource } from './names';
+import { readCustomResources } from './read-custom-resources';
+import { referencedIds } from './references';
+import { isCustomResourceType } from './resource-types';
 import type { AppModel, EventBusModel, OutputModel } from './types';
+import { countNothingToRun, printedNames, readUnserved, unservedIndex, type UnservedIndex } from './unserved';
 
 /** Options for {@link readAppModel}. */
 export interface ReadAppModelOptions {
@@ -29,6 +33,10 @@ export interface ReadAppModelOptions {
 /** The model plus what could not be served locally, each with its reason. */
 export interface ReadAppModelResult {
   readonly model: AppModel;
+  /**
+   * Parts of served resources that are not served (a route with an HTTP integration, a function
+   * with inline code), one line each. Whole resources that are not served are in `model.unserved`.
+   */
   readonly skipped: readonly string[];
 }
 
@@ -63,7 +71,7 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
   }
 
   const skipped: string[] = [];
-  const functions = contexts.flatMap((ctx) => readFunctions(ctx, skipped));
+  const functions = contexts.flatMap(readFunctions);
   const byArn = new Map(functions.map((f) => [f.arn, f.logicalId]));
   const resolveFn = new Map<string, string>();
   for (const ctx of contexts) {
@@ -78,23 +86,29 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
   // Integration URIs may be a function ARN, a qualified one, or API Gateway's invocation URI.
   const functionOf = (arn: string) => resolveFn.get(arn) ?? resolveFn.get(unqualifiedFunctionArn(arn));
 
+  const unserved = unservedIndex(contexts, functions);
   const customBuses = contexts.flatMap(readEventBuses);
   const defaultBus: EventBusModel = {
     name: 'default',
     arn: `arn:${env.partition}:events:${env.region}:${env.accountId}:event-bus/default`,
   };
+  const namedFunctions = named(contexts, functions, 'FunctionName');
+  const rules = named(contexts, contexts.flatMap((ctx) => readRules(ctx, unserved)), 'Name');
   const model: AppModel = {
     assemblyDir: path.resolve(assemblyDir),
     region: env.region,
     accountId: env.accountId,
-    functions: named(contexts, functions, 'FunctionName'),
+    functions: namedFunctions,
     httpApis: contexts.flatMap((ctx) => readHttpApis(ctx, functionOf, skipped)),
     restApis: contexts.flatMap((ctx) => readRestApis(ctx, functionOf, skipped)),
     eventBuses: named(contexts, [defaultBus, ...customBuses.filter((b) => b.name !== 'default')], 'Name'),
-    rules: named(contexts, contexts.flatMap(readRules), 'Name'),
+    rules,
     queues: named(contexts, contexts.flatMap(readQueues), 'QueueName'),
     tables: contexts.flatMap(readTables),
-    outputs: contexts.flatMap(readOutputs),
+    outputs: contexts.flatMap((ctx) => readOutputs(ctx, unserved)),
+    customResources: contexts.flatMap((ctx) => readCustomResources(ctx, functionOf, skipped)),
+    unserved: readUnserved(contexts, unserved, printedNames(namedFunctions, rules)),
+    nothingToRun: countNothingToRun(contexts),
   };
   return { model, skipped };
 }
@@ -107,12 +121,28 @@ function named<T extends { name: string; arn: string; logicalId?: string; stack?
   return items.map((x, i) => ({ ...x, displayName: names[i] }));
 }
 
-/** The stack's outputs with their values resolved; one that cannot be resolved says why. */
-function readOutputs(ctx: StackContext): OutputModel[] {
+/**
+ * The stack's outputs with their values resolved; one that cannot be resolved says why: it
+ * names a resource that is not served, or is an attribute of a custom resource, known once the
+ * local runtime has created it.
+ */
+function readOutputs(ctx: StackContext, unserved: UnservedIndex): OutputModel[] {
   return Object.entries(ctx.stack.template.Outputs ?? {}).map(([key, output]) => {
     const base = { stack: ctx.stack.id, key, description: output.Description, exportName: output.Export?.Name === undefined ? undefined : tryResolve(ctx, output.Export.Name).value };
+    const notServed = [...referencedIds(output.Value)].map((id) => unserved.get(ctx.stack.id)?.get(id)).find((e) => e !== undefined);
+    if (notServed) return { ...base, unresolved: `${notServed.type} ${notServed.displayName} is not served by switchyard dev` };
+    const attribute = customResourceAttribute(ctx, output.Value);
+    if (attribute) return { ...base, customResourceAttribute: attribute, unresolved: `attribute ${attribute.attribute} of custom resource ${attribute.logicalId}, known once it is created` };
     return { ...base, ...tryResolve(ctx, output.Value) };
   });
+}
+
+/** `Fn::GetAtt [Id, Attribute]` of a custom resource. */
+function customResourceAttribute(ctx: StackContext, value: unknown): { logicalId: string; attribute: string } | undefined {
+  const att = (value as Record<string, unknown> | undefined)?.['Fn::GetAtt'];
+  const [logicalId, attribute] = Array.isArray(att) ? att.map(String) : typeof att === 'string' ? [att.slice(0, att.indexOf('.')), att.slice(att.indexOf('.') + 1)] : [];
+  const type = logicalId === undefined ? undefined : ctx.stack.template.Resources?.[logicalId]?.Type;
+  return type && isCustomResourceType(type) ? { logicalId, attribute } : undefined;
 }
 
 function tryResolve(ctx: StackContext, value: unknown): { value?: string; unresolved?: string } {

@@ -3,6 +3,9 @@
  * deploys, with the intrinsics that matter already resolved. Everything that is not a
  * construct (the local runtime, diagrams, cost, guardrails) reads this, never the construct tree.
  */
+import type { CustomResourceModel, UnservedResourceModel } from './types-inventory';
+
+export type { CustomResourceModel, UnservedResourceModel } from './types-inventory';
 
 /** Where a model element came from in the assembly. */
 export interface ResourceRef {
@@ -315,6 +318,12 @@ export interface RuleTargetModel {
   /** JSONPath of the part of the event to send. */
   readonly inputPath?: string;
   readonly inputTransformer?: InputTransformerModel;
+  /**
+   * Why the local runtime cannot deliver to this target (an SNS topic, a state machine, another
+   * bus, an API destination...): its deliveries are recorded in the ledger as `undeliverable`
+   * with this reason. Absent for functions and queues.
+   */
+  readonly notServed?: string;
 }
 
 /** An EventBridge rule: with an event pattern, a schedule, or both. */
@@ -382,6 +391,11 @@ export interface OutputModel {
   readonly unresolved?: string;
   readonly description?: string;
   readonly exportName?: string;
+  /**
+   * Set when the value is an attribute of a custom resource (`Fn::GetAtt [Seed, Attributes.id]`):
+   * known only once the resource is created, so the local runtime fills `value` then.
+   */
+  readonly customResourceAttribute?: { readonly logicalId: string; readonly attribute: string };
 }
 
 /** The whole app, across every stack of the assembly. */
@@ -400,4 +414,10 @@ export interface AppModel {
   readonly tables: readonly TableModel[];
   /** The stacks' outputs, in stack and template order. */
   readonly outputs?: readonly OutputModel[];
+  /** Custom resources, in the order they are created. */
+  readonly customResources?: readonly CustomResourceModel[];
+  /** Every resource `dev` does not serve, with what that means for the app, by type then name. */
+  readonly unserved?: readonly UnservedResourceModel[];
+  /** How many resources of each type have nothing to run locally (IAM roles, log groups, alarms...). */
+  readonly nothingToRun?: Readonly<Record<string, number>>;
 }

@@ -184,7 +184,7 @@ describe('switchyard CLI', () => {
 
     stop();
     expect(await running).toBe(0);
-    expect(out.text()).toMatch(/Deliveries: \d+ delivered, 1 dead-lettered, 0 still retrying, 0 dropped\./);
+    expect(out.text()).toMatch(/Deliveries: \d+ delivered, 1 dead-lettered, 0 still retrying, 0 dropped, 0 undeliverable \(target not served\)\./);
     // Durations for `switchyard cost`, keyed by logical id.
     const durations = JSON.parse(fs.readFileSync(path.join(cwd, '.switchyard', 'durations.json'), 'utf8'));
     expect(durations).toMatchObject({ version: 1, functions: { CjsFnC45B36EC: { invocations: 1, avgMs: expect.any(Number), p99Ms: expect.any(Number) } } });

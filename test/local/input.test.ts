@@ -28,12 +28,20 @@ describe('rule target input', () => {
       target({
         inputTransformer: {
           inputPathsMap: { id: '$.detail.id', total: '$.detail.total', items: '$.detail.items', note: '$.detail.note', none: '$.detail.none' },
-          inputTemplate: '{"order": <id>, "total": <total>, "items": <items>, "text": "Order <id> of <total>: <note>", "none": <none>, "rule": <aws.events.rule-arn>}',
+          inputTemplate: '{"order": <id>, "total": <total>, "items": <items>, "text": "Order <id> of <total>: <note>", "none": <none>}',
         },
       }),
       event,
     );
-    expect(JSON.parse(out)).toEqual({ order: 'o-1', total: 12.5, items: [{ sku: 'A' }], text: 'Order o-1 of 12.5: say "hi"', none: null, rule: 'arn:r' });
+    expect(JSON.parse(out)).toEqual({ order: 'o-1', total: 12.5, items: [{ sku: 'A' }], text: 'Order o-1 of 12.5: say "hi"', none: null });
+  });
+
+  test("InputTransformer: the predefined variables name the matched rule (not the event's resources) and the event", () => {
+    const rule = { name: 'orders-rule', arn: 'arn:aws:events:us-east-1:1:rule/shop/orders-rule' };
+    const template = '{"arn": <aws.events.rule-arn>, "name": "rule <aws.events.rule-name>", "event": <aws.events.event>, "whole": <aws.events.event.json>, "at": <aws.events.event.ingestion-time>}';
+    const out = JSON.parse(targetInput(target({ inputTransformer: { inputPathsMap: {}, inputTemplate: template } }), event, rule));
+    const { detail: _detail, ...withoutDetail } = event;
+    expect(out).toEqual({ arn: rule.arn, name: 'rule orders-rule', event: withoutDetail, whole: event, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
   });
 
   test('InputTransformer: a plain-text template', () => {

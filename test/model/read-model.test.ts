@@ -98,7 +98,10 @@ describe('readAppModel', () => {
   });
 
   test('reports what it cannot run instead of dropping it silently', () => {
-    expect(skipped).toEqual([expect.stringMatching(/App\/Inline: no local code/)]);
+    expect(skipped).toEqual([]);
+    expect(model.unserved).toEqual([
+      { stack: 'App', logicalId: 'Inline', type: 'AWS::Lambda::Function', displayName: 'Inline', reason: expect.stringMatching(/^its code is inline \(ZipFile\)/), consequences: [] },
+    ]);
   });
 
   test('reads HTTP APIs with routes, integration settings and CORS', () => {

@@ -11,6 +11,10 @@
  *    with RequestID/ErrorCode/ErrorMessage attributes). AWS discards the event when neither is
  *    configured; locally it is recorded as `dropped`, never lost without trace.
  *
+ * A target the local runtime does not serve (an SNS topic, a state machine, another bus: the
+ * model says which and why) is recorded as `undeliverable` at once, with the reason: AWS would
+ * deliver there, so neither retries nor the DLQ would be true to it.
+ *
  * `Invoke` with `InvocationType: Event` runs stage 2 alone. Every step is in the ledger.
  */
 import { randomUUID } from 'node:crypto';
@@ -49,9 +53,13 @@ export class Deliverer {
    */
   async deliverToRuleTarget(rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>, kind: 'rule' | 'schedule'): Promise<DeliveryRecord> {
     const record = this.ledger.accept({ eventId: String(event.id), kind, ruleArn: rule.arn, targetArn: target.arn });
+    if (target.notServed) {
+      this.ledger.update(record, { state: 'undeliverable', undeliverableReason: target.notServed });
+      return record;
+    }
     let input: string;
     try {
-      input = targetInput(target, event);
+      input = targetInput(target, event, rule);
     } catch (err) {
       this.ledger.update(record, { state: 'dropped', droppedReason: `input transformation failed: ${(err as Error).message}` });
       return record;

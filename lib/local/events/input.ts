@@ -2,13 +2,16 @@
  * What a rule sends to its target: the event, constant `Input`, the part at `InputPath`, or an
  * `InputTransformer` template filled from the event.
  */
-import type { RuleTargetModel } from '../../model';
+import type { RuleModel, RuleTargetModel } from '../../model';
 
-/** The JSON text a target receives for an event. */
-export function targetInput(target: RuleTargetModel, event: Record<string, unknown>): string {
+/** The rule an event matched, for the predefined `aws.events.rule-*` variables of input templates. */
+export type MatchedRule = Pick<RuleModel, 'name' | 'arn'>;
+
+/** The JSON text a target receives for an event matched by `rule`. */
+export function targetInput(target: RuleTargetModel, event: Record<string, unknown>, rule?: MatchedRule): string {
   if (target.input !== undefined) return target.input;
   if (target.inputPath !== undefined) return JSON.stringify(jsonPath(event, target.inputPath) ?? null);
-  if (target.inputTransformer) return transform(target.inputTransformer.inputPathsMap, target.inputTransformer.inputTemplate, event);
+  if (target.inputTransformer) return transform(target.inputTransformer.inputPathsMap, target.inputTransformer.inputTemplate, event, rule);
   return JSON.stringify(event);
 }
 
@@ -27,14 +30,21 @@ export function jsonPath(value: unknown, path: string): unknown {
 
 /**
  * Fills `<name>` placeholders. Inside a JSON string a value is inserted as text; elsewhere as
- * JSON (strings quoted), as EventBridge does. `<aws.events.event>` and friends are supported.
+ * JSON (strings quoted), as EventBridge does. The predefined variables are EventBridge's:
+ * `aws.events.rule-arn` and `aws.events.rule-name` (the matched rule), `aws.events.event` (the
+ * event without its detail), `aws.events.event.json` (the whole event) and
+ * `aws.events.event.ingestion-time` (when it was received: here, when it is delivered).
  */
-export function transform(paths: Readonly<Record<string, string>>, template: string, event: Record<string, unknown>): string {
+export function transform(paths: Readonly<Record<string, string>>, template: string, event: Record<string, unknown>, rule?: MatchedRule): string {
   const values = new Map<string, unknown>(Object.entries(paths).map(([k, p]) => [k, jsonPath(event, p)]));
-  values.set('aws.events.event', event);
+  const { detail: _detail, ...withoutDetail } = event;
+  values.set('aws.events.event', withoutDetail);
   values.set('aws.events.event.json', event);
-  values.set('aws.events.rule-arn', (event.resources as unknown[] | undefined)?.[0]);
-  values.set('aws.events.event.ingestion-time', event.time);
+  if (rule) {
+    values.set('aws.events.rule-arn', rule.arn);
+    values.set('aws.events.rule-name', rule.name);
+  }
+  values.set('aws.events.event.ingestion-time', new Date().toISOString());
   let out = '';
   let inString = false;
   for (let i = 0; i < template.length; i++) {

@@ -5,11 +5,15 @@
 import { EventEmitter } from 'node:events';
 import type { LambdaErrorPayload } from '../host/protocol';
 
-/** Where a delivery is. `dropped` means it ended without delivery or DLQ (AWS would lose it). */
-export type DeliveryState = 'pending' | 'retrying' | 'delivered' | 'dead-lettered' | 'dropped';
+/**
+ * Where a delivery is. `dropped` means it ended without delivery or DLQ (AWS would lose it);
+ * `undeliverable` that its target is not served locally (an SNS topic, a state machine), which
+ * AWS would have delivered to.
+ */
+export type DeliveryState = 'pending' | 'retrying' | 'delivered' | 'dead-lettered' | 'dropped' | 'undeliverable';
 
 /** Every {@link DeliveryState}, in the order a delivery goes through them. */
-export const DELIVERY_STATES: readonly DeliveryState[] = ['pending', 'retrying', 'delivered', 'dead-lettered', 'dropped'];
+export const DELIVERY_STATES: readonly DeliveryState[] = ['pending', 'retrying', 'delivered', 'dead-lettered', 'dropped', 'undeliverable'];
 
 /** What started a delivery. */
 export type DeliveryKind = 'rule' | 'schedule' | 'async-invoke';
@@ -37,6 +41,8 @@ export interface DeliveryRecord {
   deadLetterArn?: string;
   /** Why it was dropped. */
   droppedReason?: string;
+  /** Why its target is not served locally. */
+  undeliverableReason?: string;
 }
 
 /** Filter for {@link DeliveryLedger.list}. */
@@ -56,7 +62,7 @@ export interface LedgerEvents {
 /** Options for {@link DeliveryLedger}. */
 export interface DeliveryLedgerOptions {
   /**
-   * How many ended deliveries (delivered, dead-lettered, dropped) to keep listable; older ones
+   * How many ended deliveries (delivered, dead-lettered, dropped, undeliverable) to keep listable; older ones
    * are forgotten, but still counted. Deliveries in progress are always kept.
    * @default 100000
    */
@@ -67,7 +73,7 @@ export interface DeliveryLedgerOptions {
 export class DeliveryLedger extends EventEmitter<LedgerEvents> {
   private readonly records = new Map<string, DeliveryRecord>();
   private readonly ended: string[] = [];
-  private readonly endedCounts: Record<'delivered' | 'dead-lettered' | 'dropped', number> = { delivered: 0, 'dead-lettered': 0, dropped: 0 };
+  private readonly endedCounts: Record<'delivered' | 'dead-lettered' | 'dropped' | 'undeliverable', number> = { delivered: 0, 'dead-lettered': 0, dropped: 0, undeliverable: 0 };
   private readonly maxEnded: number;
   private open = 0;
   private idleWaiters: Array<() => void> = [];
@@ -149,5 +155,5 @@ function sequenceOf(id: string): number {
 }
 
 function isFinal(state: DeliveryState): boolean {
-  return state === 'delivered' || state === 'dead-lettered' || state === 'dropped';
+  return state === 'delivered' || state === 'dead-lettered' || state === 'dropped' || state === 'undeliverable';
 }
