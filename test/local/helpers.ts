@@ -44,9 +44,29 @@ export function synthRestApp(): string {
 export async function synthExampleApp(): Promise<string> {
   const repo = path.join(__dirname, '..', '..');
   const sources = ['bin', 'lambdas', 'lib/constructs', 'lib/bundling', 'lib/runtime', 'lib/patterns'].flatMap((d) => listFiles(path.join(repo, d)));
-  const { outdir, cached, tmp } = cacheDir('example', sources, []);
+  return synthThroughCdkJson('example', repo, sources);
+}
+
+/**
+ * Synthesizes a fixture project (a folder with its own cdk.json) through its `app` command, as
+ * `switchyard dev` does; cached per content of the project's files.
+ */
+export function synthProject(projectDir: string): Promise<string> {
+  const sources = listFiles(projectDir).filter((f) => !/[\\/](\.switchyard|node_modules|cdk\.out)[\\/]/.test(path.relative(projectDir, f).replace(/^/, '/')));
+  return synthThroughCdkJson(path.basename(projectDir), projectDir, sources);
+}
+
+async function synthThroughCdkJson(name: string, projectDir: string, sources: readonly string[]): Promise<string> {
+  const { outdir, cached, tmp } = cacheDir(name, sources, []);
   if (cached) return outdir;
-  await synthesizeApp({ projectDir: repo, outdir: tmp, output: new PassThrough() });
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on('data', (c: Buffer) => chunks.push(c));
+  try {
+    await synthesizeApp({ projectDir, outdir: tmp, output });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${Buffer.concat(chunks).toString('utf8')}`);
+  }
   return publish(tmp, outdir);
 }
 
