@@ -20,6 +20,7 @@ import { ADMIN_PREFIX, handleAdmin } from './admin-api';
 import { handleDynamoDb } from './dynamodb-api';
 import { handleEventBridge } from './eventbridge-api';
 import { handleLambdaInvoke, isLambdaInvoke } from './lambda-api';
+import { notServedResponse } from './not-served';
 import { AwsServiceError, jsonResponse, type AwsResponse } from './protocol';
 import { handleSqs } from './sqs-api';
 
@@ -39,6 +40,9 @@ export interface AwsServices {
   /** What the app serves, for the admin API (`GET /_switchyard/app`). */
   readonly describe?: () => AppDescription;
 }
+
+/** What the endpoint answers, for the message of a call to anything else. */
+const SERVED = 'EventBridge, Lambda Invoke, SQS, DynamoDB, Secrets Manager GetSecretValue and SSM GetParameter';
 
 /** Where the development issuer's public keys are served (what an issuer's `jwks_uri` serves). */
 export const DEV_JWKS_PATH = '/_switchyard/dev-issuer/jwks.json';
@@ -100,7 +104,7 @@ export class AwsEndpoint {
       } else if (target.startsWith('AmazonSQS.')) {
         response = await handleSqs(services.queues, target.slice('AmazonSQS.'.length), parseJson(body));
       } else {
-        throw new AwsServiceError(400, 'UnknownOperationException', `No local service answers ${req.method} ${url.pathname} (X-Amz-Target: ${target || 'none'}). Served: EventBridge, Lambda Invoke, SQS, DynamoDB, Secrets Manager GetSecretValue, SSM GetParameter.`);
+        response = notServedResponse({ method: req.method ?? 'GET', path: url.pathname, headers: req.headers, body, served: SERVED });
       }
     } catch (err) {
       response = errorResponse(err, protocol);
