@@ -2,6 +2,7 @@
  * What `switchyard dev` prints: the summary table of the app and the live log lines.
  */
 import type { FunctionLogRecord, HttpRequestRecord, InvokeResult, LocalApp, ScheduledRule } from '../local';
+import type { CustomResourceResult } from '../local/custom-resources';
 import type { DeliveryRecord } from '../local/events/ledger';
 import type { AppModel, OutputModel, RuleModel } from '../model';
 
@@ -53,6 +54,8 @@ export function summary(app: LocalApp): string {
     out.push('Schedules', table([['SCHEDULE', 'EXPRESSION', 'NEXT', 'TARGETS'], ...schedules.map((s) => [shown(s.rule), s.rule.scheduleExpression ?? '', next(s), targets(s.rule)])]), '');
   }
   if (app.model.queues.length) out.push('Queues', table([['NAME', 'URL'], ...app.queues.list().map((q) => [shown(q.model), q.url])]), '');
+  const created = app.customResources.list();
+  if (created.length) out.push('Custom resources (created at start-up, as a deployment creates them)', table([['NAME', 'TYPE', 'RESULT'], ...created.map((c) => [c.resource.displayName, c.resource.type, customResourceResult(c)])]), '');
   const outputs = app.describe().outputs;
   if (outputs.length) out.push('Outputs', formatOutputs(outputs), '');
   out.push(`AWS endpoint  ${app.awsEndpoint}  (EventBridge, Lambda, SQS, DynamoDB, Secrets Manager, SSM; set AWS_ENDPOINT_URL to use it)`);
@@ -77,6 +80,12 @@ export function notServedReport(model: AppModel, skipped: readonly string[]): st
   const idle = Object.entries(model.nothingToRun ?? {}).sort(([a], [b]) => a.localeCompare(b));
   if (idle.length) out.push(`Nothing to run locally: ${idle.map(([type, n]) => `${type} x${n}`).join(', ')}`);
   return out;
+}
+
+/** What creating a custom resource came to, in a few words. */
+function customResourceResult(c: CustomResourceResult): string {
+  if (c.status === 'SUCCESS') return `created${c.physicalResourceId ? ` (physical id ${c.physicalResourceId})` : ''}`;
+  return `${c.status === 'FAILED' ? 'FAILED' : 'not created'}: ${c.reason}`;
 }
 
 /** REST methods as Routes rows (CORS preflight MOCK methods left out: they are API Gateway's, not the app's). */

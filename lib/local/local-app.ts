@@ -10,6 +10,7 @@ import { LocalAuth, SecretStore, type LocalAuthOptions } from './auth';
 import { ApiKeyStore, type LocalApiKey } from './auth/api-keys';
 import { RestAuthorizers } from './auth/rest-authorizers';
 import { AwsEndpoint } from './aws/server';
+import { CustomResources } from './custom-resources';
 import { describeApp, type AppDescription } from './describe';
 import { Deliverer } from './events/delivery';
 import { EventRouter, type PutEventsRequestEntry } from './events/event-router';
@@ -117,6 +118,8 @@ export class LocalApp {
   readonly auth: LocalAuth;
   /** Local values of secrets: `<projectDir>/.switchyard/secrets.json` (git-ignored) over `<projectDir>/dev-secrets.json` (committed, fake values). */
   readonly secrets: SecretStore;
+  /** The custom resources, created once at start-up through their providers, with what each answered. */
+  readonly customResources: CustomResources;
   private stopped = false;
 
   private constructor(
@@ -144,6 +147,7 @@ export class LocalApp {
     this.deliverer = new Deliverer(this.host, this.queues, this.ledger, { timeScale: options.timeScale });
     this.router = new EventRouter(model, this.deliverer);
     this.scheduler = new Scheduler(model.rules, this.router);
+    this.customResources = new CustomResources(model, this.host, awsEndpoint);
     this.auth = new LocalAuth(this.host, model.accountId, { projectDir, ...options.auth });
     this.secrets = SecretStore.forProject(projectDir, model.region, model.accountId);
     this.gateway = new HttpGateway(model.httpApis, this.host, { port: options.httpPort ?? 3000, host: options.hostname, accountId: model.accountId, region: model.region, auth: this.auth });
@@ -177,7 +181,8 @@ export class LocalApp {
 
   /** What the app serves, by the names `switchyard dev` prints, and the stacks' outputs with their local values. */
   describe(): AppDescription {
-    return describeApp(this.model, [...this.apis, ...this.restApis], this.queues.list());
+    const description = describeApp(this.model, [...this.apis, ...this.restApis], this.queues.list());
+    return { ...description, outputs: this.customResources.fillOutputs(description.outputs) };
   }
 
   /** Invokes a function synchronously (by name, ARN, logical id or display name) with a JSON-serializable event. */
@@ -223,7 +228,10 @@ export class LocalApp {
       secrets: this.secrets,
       auth: this.auth,
       describe: () => this.describe(),
+      customResources: this.customResources,
     });
+    // Created as a deployment creates them, before the app is handed over.
+    await this.customResources.createAll();
     if (this.options.schedules !== false) this.scheduler.start();
     this.reloader?.start();
   }

@@ -38,6 +38,7 @@ export function readCustomResources(ctx: StackContext, functionOf: FunctionOf, s
       logicalId,
       type: r.Type,
       displayName: logicalId,
+      stackId: ctx.resolver.resolveString({ Ref: 'AWS::StackId' }),
       serviceToken,
       functionLogicalId: functionOf(serviceToken),
       properties,

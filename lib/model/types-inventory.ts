@@ -22,6 +22,8 @@ export interface CustomResourceModel extends ResourceRef {
   readonly type: string;
   /** The name `dev` prints (the declared construct id). */
   readonly displayName: string;
+  /** The stack's id as CloudFormation puts it in requests (`arn:aws:cloudformation:...:stack/<name>/...`). */
+  readonly stackId: string;
   /** The provider's ARN (`ServiceToken`), resolved. */
   readonly serviceToken: string;
   /**

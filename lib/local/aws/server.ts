@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { LocalAuth, SecretStore } from '../auth';
 import type { AppDescription } from '../describe';
 import { handleSecretsApi, isSecretsApi } from '../auth/secrets-api';
+import { CFN_RESPONSE_PATH, type CustomResources } from '../custom-resources';
 import type { Deliverer } from '../events/delivery';
 import type { EventRouter } from '../events/event-router';
 import type { FunctionHost } from '../host/function-host';
@@ -39,6 +40,8 @@ export interface AwsServices {
   readonly auth?: LocalAuth;
   /** What the app serves, for the admin API (`GET /_switchyard/app`). */
   readonly describe?: () => AppDescription;
+  /** Takes custom resource providers' answers to CloudFormation requests. */
+  readonly customResources?: CustomResources;
 }
 
 /** What the endpoint answers, for the message of a call to anything else. */
@@ -90,6 +93,8 @@ export class AwsEndpoint {
       if (!services) throw new AwsServiceError(503, 'ServiceUnavailableException', 'The local app is still starting');
       if (url.pathname === DEV_JWKS_PATH && services.auth) {
         response = jsonResponse((await services.auth.devIssuer()).jwks(), 'application/json');
+      } else if (url.pathname.startsWith(CFN_RESPONSE_PATH) && services.customResources) {
+        response = services.customResources.receive(req.method ?? 'GET', url.pathname, body);
       } else if (url.pathname.startsWith(ADMIN_PREFIX)) {
         response = await handleAdmin(services, req.method ?? 'GET', url.pathname, url.searchParams);
       } else if (isLambdaInvoke(url.pathname)) {

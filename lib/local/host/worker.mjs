@@ -4,6 +4,9 @@
 // loader, for ESM and CJS handlers alike. Protocol: see protocol.ts (over the IPC channel).
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { syncBuiltinESMExports } from 'node:module';
 import { format } from 'node:util';
 import * as path from 'node:path';
 
@@ -45,6 +48,35 @@ process.on('warning', (warning) => {
 function onlyOnThisMachine(warning) {
   const required = /^NodeVersionSupportWarning:[\s\S]*?require node >=(\d+)/.exec(warning.message)?.[1];
   return required !== undefined && runtimeMajor >= Number(required);
+}
+
+// Custom resource providers answer CloudFormation with a PUT to the request's ResponseURL, a
+// presigned S3 URL in AWS and the dev endpoint here (lib/local/custom-resources.ts, same path).
+// CDK's responders and the cfn-response module send it with https.request and only the URL's
+// host and path, which would speak TLS to port 443: those requests go to the endpoint over HTTP.
+// Nothing else is touched (no other path, no other host).
+const CFN_RESPONSE_PATH = '/_switchyard/cloudformation-response/';
+const endpoint = process.env.AWS_ENDPOINT_URL ? new URL(process.env.AWS_ENDPOINT_URL) : undefined;
+if (endpoint) {
+  const httpsRequest = https.request;
+  https.request = function request(...args) {
+    const toEndpoint = cfnResponseRequest(args);
+    return toEndpoint ? http.request(...toEndpoint) : httpsRequest.apply(this, args);
+  };
+  // `import { request } from 'node:https'` sees the same function.
+  syncBuiltinESMExports();
+}
+
+/** The arguments of an http.request to the endpoint, when `args` is a request for a ResponseURL of this endpoint. */
+function cfnResponseRequest(args) {
+  const [first, ...rest] = args;
+  const url = typeof first === 'string' || first instanceof URL ? new URL(first) : undefined;
+  const options = url ? (rest[0] && typeof rest[0] === 'object' ? rest.shift() : {}) : first ?? {};
+  const host = url?.hostname ?? options.hostname ?? String(options.host ?? '').split(':')[0];
+  const requestPath = url ? url.pathname + url.search : options.path;
+  if (host !== endpoint.hostname || typeof requestPath !== 'string' || !requestPath.startsWith(CFN_RESPONSE_PATH)) return undefined;
+  const { agent: _agent, host: _host, ...rest0 } = options;
+  return [{ ...rest0, protocol: 'http:', hostname: endpoint.hostname, port: endpoint.port, path: requestPath }, ...rest];
 }
 
 function toErrorPayload(err) {
