@@ -7,6 +7,7 @@ import type { StackContext } from './context';
 import { displayNames } from './names';
 import { referencedIds } from './references';
 import { isCustomResourceType } from './resource-types';
+import type { FunctionModel } from './types';
 import type { CustomResourceModel } from './types-inventory';
 
 /** Maps a function ARN to its logical id (of a function the local runtime runs). */
@@ -48,6 +49,23 @@ export function readCustomResources(ctx: StackContext, functionOf: FunctionOf, s
   // Shown by the id they were declared with, as functions and rules are (see names.ts).
   const names = displayNames(read.map((c) => ({ name: c.logicalId, logicalId: c.logicalId, resource: resources[c.logicalId] })));
   return inDependencyOrder(read.map((c, i) => ({ ...c, displayName: names[i] })));
+}
+
+/**
+ * Functions whose environment reads an attribute of a custom resource: the value exists only
+ * once the resource is created, after the model was read, so the variable holds a placeholder
+ * locally. Said in `skipped`, so that it is not a silent wrong value.
+ */
+export function noteCustomResourceAttributes(ctx: StackContext, functions: readonly FunctionModel[], skipped: string[]): void {
+  const resources = ctx.stack.template.Resources ?? {};
+  for (const fn of functions.filter((f) => f.stack === ctx.stack.id)) {
+    const variables = (resources[fn.logicalId]?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+    for (const [name, value] of Object.entries(variables)) {
+      const custom = [...referencedIds(value)].filter((id) => resources[id] && isCustomResourceType(resources[id].Type));
+      if (!custom.length) continue;
+      skipped.push(`${fn.displayName ?? fn.name}: environment variable ${name} reads custom resource ${custom.join(', ')}, created only after the function's environment is set: locally it is ${JSON.stringify(fn.environment[name])}`);
+    }
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import { readFunctions } from './read-functions';
 import { readHttpApis } from './read-http';
 import { readRestApis } from './read-rest';
 import { displayNames, type NameSource } from './names';
-import { readCustomResources } from './read-custom-resources';
+import { noteCustomResourceAttributes, readCustomResources } from './read-custom-resources';
 import { referencedIds } from './references';
 import { isCustomResourceType } from './resource-types';
 import type { AppModel, EventBusModel, OutputModel } from './types';
@@ -110,6 +110,7 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
     unserved: readUnserved(contexts, unserved, printedNames(namedFunctions, rules)),
     nothingToRun: countNothingToRun(contexts),
   };
+  for (const ctx of contexts) noteCustomResourceAttributes(ctx, namedFunctions, skipped);
   return { model, skipped };
 }
 

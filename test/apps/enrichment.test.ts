@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { summary } from '../../lib/cli/format';
@@ -104,5 +105,15 @@ test('the function publishing to the topic fails, as the start-up report says', 
   expect(JSON.parse(Buffer.from(out.Payload!).toString('utf8'))).toMatchObject({
     errorType: 'UnknownOperationException',
     errorMessage: expect.stringMatching(/^switchyard dev does not serve SNS \(Publish\); its local AWS endpoint answers EventBridge, .*The app's SNS resources are listed at start-up as not served$/),
+  });
+});
+
+test('a JSON-protocol service that is not served (Step Functions) gets the named error too', async () => {
+  const sfn = new SFNClient(clientConfig(app));
+  const stateMachineArn = 'arn:aws:states:us-east-1:000000000000:stateMachine:OrderFlow';
+  await expect(sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{}' }))).rejects.toMatchObject({
+    name: 'UnknownOperationException',
+    message: expect.stringMatching(/^switchyard dev does not serve Step Functions \(StartExecution\); /),
+    $metadata: { httpStatusCode: 400 },
   });
 });

@@ -33,7 +33,7 @@ const template: CfnTemplate = {
       Type: 'AWS::IAM::Policy',
       Properties: { Roles: [{ Ref: 'NotifyRole' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'Alerts' } }, { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['Jobs', 'Arn'] } }] } },
     },
-    Worker: fn('Worker'),
+    Worker: fn('Worker', { Environment: { Variables: { SEED_ID: { 'Fn::GetAtt': ['Seed', 'Id'] } } } }),
     WorkerRole: role,
     Legacy: { Type: 'AWS::Lambda::Function', Metadata: { 'aws:cdk:path': 'App/Legacy/Resource' }, Properties: { Code: { ZipFile: 'exports.handler = async () => 1' }, Handler: 'index.handler', Runtime: 'nodejs24.x' } },
     PyFn: { Type: 'AWS::Lambda::Function', Metadata: at('App/PyFn/Resource'), Properties: { Handler: 'index.handler', Runtime: 'python3.13', Code: { S3Key: 'x.zip' } } },
@@ -72,7 +72,7 @@ const template: CfnTemplate = {
   },
 };
 
-const { model } = readAppModel(assemblyOf(template));
+const { model, skipped } = readAppModel(assemblyOf(template));
 const unserved = (logicalId: string) => model.unserved?.find((u) => u.logicalId === logicalId);
 
 test('a topic: the rule targeting it, the function granted and given it, the alarm notifying it', () => {
@@ -151,5 +151,11 @@ test('outputs: a not-served resource has no local value; a custom resource attri
     { stack: 'App', key: 'WorkerUrlOut', unresolved: 'AWS::Lambda::Url Worker/FunctionUrl is not served by switchyard dev', description: undefined, exportName: undefined },
     { stack: 'App', key: 'SeedId', customResourceAttribute: { logicalId: 'Seed', attribute: 'Id' }, unresolved: 'attribute Id of custom resource Seed, known once it is created', description: undefined, exportName: undefined },
     { stack: 'App', key: 'WorkerName', value: 'my-app-Worker', description: undefined, exportName: undefined },
+  ]);
+});
+
+test("a function's environment read from a custom resource attribute is said to be a placeholder locally", () => {
+  expect(skipped).toEqual([
+    `Worker: environment variable SEED_ID reads custom resource Seed, created only after the function's environment is set: locally it is "arn:aws:local:us-east-1:000000000000:Seed/Id"`,
   ]);
 });
