@@ -55,7 +55,11 @@ export function summary(app: LocalApp): string {
   }
   if (app.model.queues.length) out.push('Queues', table([['NAME', 'URL'], ...app.queues.list().map((q) => [shown(q.model), q.url])]), '');
   const created = app.customResources.list();
-  if (created.length) out.push('Custom resources (created at start-up, as a deployment creates them)', table([['NAME', 'TYPE', 'RESULT'], ...created.map((c) => [c.resource.displayName, c.resource.type, customResourceResult(c)])]), '');
+  if (created.length) {
+    out.push('Custom resources (created at start-up, as a deployment creates them)', table([['NAME', 'TYPE', 'RESULT'], ...created.map((c) => [c.resource.displayName, c.resource.type, customResourceResult(c)])]));
+    for (const c of created.filter((x) => x.logs?.length)) out.push(`${c.resource.displayName}'s provider logged:`, ...c.logs!.map((l) => `  ${l}`));
+    out.push('');
+  }
   const outputs = app.describe().outputs;
   if (outputs.length) out.push('Outputs', formatOutputs(outputs), '');
   out.push(`AWS endpoint  ${app.awsEndpoint}  (EventBridge, Lambda, SQS, DynamoDB, Secrets Manager, SSM; set AWS_ENDPOINT_URL to use it)`);

@@ -17,10 +17,13 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { AppModel, CustomResourceModel, OutputModel } from '../model';
 import { AwsServiceError, type AwsResponse } from './aws/protocol';
-import type { FunctionHost, InvokeResult } from './host/function-host';
+import type { FunctionHost, FunctionLogRecord, InvokeResult } from './host/function-host';
 
 /** The path of the local endpoint that takes providers' answers (worker.mjs has the same constant). */
 export const CFN_RESPONSE_PATH = '/_switchyard/cloudformation-response/';
+
+/** How many of a failed creation's log lines are kept. */
+const KEPT_LOG_LINES = 20;
 
 /** How waiting for an answer after the provider returned is bounded (one it sent without awaiting is still in flight). */
 const LATE_ANSWER_MS = 2_000;
@@ -35,6 +38,11 @@ export interface CustomResourceResult {
   readonly data: Readonly<Record<string, unknown>>;
   /** Why it failed or was not created. */
   readonly reason?: string;
+  /**
+   * When it failed: the last lines functions logged while it was being created (the provider's,
+   * and those of the functions it invoked), since `dev` shows live logs only once it has started.
+   */
+  readonly logs?: readonly string[];
 }
 
 /** The answer a provider PUTs to the ResponseURL. */
@@ -66,7 +74,16 @@ export class CustomResources extends EventEmitter<CustomResourceEvents> {
   /** Creates every custom resource in order (dependencies first); resolves when all have ended. */
   async createAll(): Promise<CustomResourceResult[]> {
     for (const resource of this.model.customResources ?? []) {
-      const result = await this.create(resource);
+      const logs: string[] = [];
+      const onLog = (l: FunctionLogRecord) => logs.push(`${this.host.find(l.functionName)?.displayName ?? l.functionName} ${l.level} ${l.text}`);
+      this.host.on('log', onLog);
+      let result: CustomResourceResult;
+      try {
+        result = await this.create(resource);
+      } finally {
+        this.host.off('log', onLog);
+      }
+      if (result.status === 'FAILED') result = { ...result, logs: logs.slice(-KEPT_LOG_LINES) };
       this.results.set(key(resource), result);
       this.emit('result', result);
     }

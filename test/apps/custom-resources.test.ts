@@ -82,8 +82,9 @@ test('an answer sent the way cfn-response sends it (https.request to the URL hos
   expect([widget.value, widget.unresolved]).toEqual([undefined, 'custom resource Denied was not created']);
 });
 
-test('failures are reported with their reason; what depends on them is not created', () => {
-  expect(result('Denied').reason).toBe('the widget API said no');
+test('failures are reported with their reason and what the provider logged; what depends on them is not created', () => {
+  expect(result('Denied')).toMatchObject({ reason: 'the widget API said no', logs: ['DenyFn INFO asking the widget API for Denied'] });
+  expect(result('Greeter').logs).toBeUndefined();
   expect(result('AfterDenied').reason).toBe('it depends on Denied, which was not created');
   expect(result('Silent').reason).toBe("the provider returned without answering CloudFormation's request (CloudFormation would wait an hour, then fail)");
   expect(result('Boom').reason).toBe("the provider failed (Error: boom) without answering CloudFormation's request (CloudFormation would wait an hour, then fail)");
@@ -98,6 +99,7 @@ test("dev's summary lists each custom resource with what became of it", () => {
   const lines = summary(app).split('\n');
   expect(lines).toContainEqual(expect.stringMatching(/^Greeter +AWS::CloudFormation::CustomResource +created \(physical id Greeter-1\)$/));
   expect(lines).toContainEqual(expect.stringMatching(/^Denied +Custom::Widget +FAILED: the widget API said no$/));
+  expect(lines.slice(lines.indexOf("Denied's provider logged:"), lines.indexOf("Denied's provider logged:") + 2)).toEqual(["Denied's provider logged:", '  DenyFn INFO asking the widget API for Denied']);
   expect(lines).toContainEqual(expect.stringMatching(/^AfterDenied +Custom::Widget +not created: it depends on Denied, which was not created$/));
 });
 
