@@ -10,8 +10,8 @@ import type { AsyncInvokeConfig, FunctionModel, FunctionSource } from './types';
 const ASYNC_DEFAULTS = { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21_600 } as const;
 
 /**
- * Reads the functions of one stack. Functions that cannot run locally (inline `ZipFile` code,
- * container images, runtimes other than Node.js, code missing from the assembly) are left out;
+ * Reads the functions of one stack, with asset or inline code. Functions that cannot run locally
+ * (container images, runtimes other than Node.js, code missing from the assembly) are left out;
  * the model lists them among the resources it does not serve, with {@link notRunReason}.
  */
 export function readFunctions(ctx: StackContext): FunctionModel[] {
@@ -23,8 +23,10 @@ export function readFunctions(ctx: StackContext): FunctionModel[] {
   for (const [logicalId, r] of resourcesOfType(ctx, 'AWS::Lambda::Function')) {
     const p = r.Properties ?? {};
     const name = ctx.attributes.name(logicalId);
-    const codeDir = notRunReason(ctx, r) ? undefined : codeDirOf(ctx, logicalId, r);
-    if (!codeDir) continue;
+    if (notRunReason(ctx, r)) continue;
+    const inlineCode = inlineCodeOf(ctx, r);
+    const codeDir = inlineCode === undefined ? codeDirOf(ctx, logicalId, r) : '';
+    if (codeDir === undefined) continue;
     const arn = ctx.attributes.getAtt(logicalId, 'Arn');
     const env = (ctx.resolver.resolve((p.Environment as { Variables?: unknown } | undefined)?.Variables) ?? {}) as Record<string, unknown>;
     functions.push({
@@ -33,6 +35,7 @@ export function readFunctions(ctx: StackContext): FunctionModel[] {
       name,
       arn,
       codeDir,
+      inlineCode,
       handler: ctx.resolver.resolveString(p.Handler ?? 'index.handler'),
       runtime: ctx.resolver.resolveString(p.Runtime ?? 'nodejs24.x'),
       environment: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])),
@@ -54,10 +57,15 @@ export function notRunReason(ctx: StackContext, r: CfnResource): string | undefi
   const p = r.Properties ?? {};
   const code = (p.Code ?? {}) as Record<string, unknown>;
   if (code.ImageUri !== undefined || p.PackageType === 'Image') return 'its code is a container image, which switchyard dev does not run';
-  if (code.ZipFile !== undefined) return 'its code is inline (ZipFile), which switchyard dev does not run: use an asset (lambda.Code.fromAsset or NodejsFunction)';
   const runtime = p.Runtime === undefined ? 'nodejs24.x' : ctx.resolver.resolveString(p.Runtime);
   if (!runtime.startsWith('nodejs')) return `its runtime ${runtime} is not run: switchyard dev runs Node.js functions only`;
   return undefined;
+}
+
+/** Inline (`ZipFile`) code, resolved (it may be built with `Fn::Join` or `Fn::Sub`). */
+function inlineCodeOf(ctx: StackContext, r: CfnResource): string | undefined {
+  const zipFile = (r.Properties?.Code as { ZipFile?: unknown } | undefined)?.ZipFile;
+  return zipFile === undefined ? undefined : ctx.resolver.resolveString(zipFile);
 }
 
 /** The asset folder: from `aws:asset:path` metadata if the CDK CLI added it, else through the asset manifest. */

@@ -30,7 +30,7 @@ export interface ResourceTypeEntry {
 /** Every known type, grouped by treatment, in the order the README lists them. */
 export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
   // Served.
-  { types: ['AWS::Lambda::Function'], treatment: 'served', locally: 'Node.js functions from their asset code, each instance its own process; inline (`ZipFile`) code, container images and other runtimes are listed as not run' },
+  { types: ['AWS::Lambda::Function'], treatment: 'served', locally: 'Node.js functions from their asset or inline (`ZipFile`) code, each instance its own process; container images and other runtimes are listed as not run' },
   { types: ['AWS::Lambda::EventInvokeConfig'], treatment: 'served', locally: "asynchronous invokes retry and go to their on-failure destination or DLQ as configured" },
   {
     types: ['AWS::ApiGatewayV2::Api', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::Integration', 'AWS::ApiGatewayV2::Stage', 'AWS::ApiGatewayV2::Authorizer'],

@@ -48,8 +48,10 @@ export interface FunctionModel extends ResourceRef {
   readonly displayName?: string;
   /** The function ARN in the local account and region. */
   readonly arn: string;
-  /** Absolute path of the folder holding the deployed code (the asset folder). */
+  /** Absolute path of the folder holding the deployed code (the asset folder); empty for inline code. */
   readonly codeDir: string;
+  /** The template's inline code (`Code.ZipFile`), which Lambda deploys as `index.js`. */
+  readonly inlineCode?: string;
   /** The `Handler` string, e.g. `index.handler`. */
   readonly handler: string;
   /** The `Runtime`, e.g. `nodejs24.x`. */

@@ -15,6 +15,7 @@ import type { CfnTemplate } from '../../lib/model';
 const PROVIDERS = path.join(__dirname, 'fixtures', 'custom-resources');
 
 const provider = (handler: string) => ({ Type: 'AWS::Lambda::Function', Metadata: { 'aws:asset:path': PROVIDERS }, Properties: { Handler: handler, Runtime: 'nodejs24.x', Timeout: 10 } });
+const inline = (code: string) => ({ Type: 'AWS::Lambda::Function', Properties: { Handler: 'index.handler', Runtime: 'nodejs24.x', Code: { ZipFile: code } } });
 const custom = (type: string, fn: string, properties: Record<string, unknown> = {}, dependsOn?: string) => ({
   Type: type,
   ...(dependsOn ? { DependsOn: dependsOn } : {}),
@@ -35,6 +36,10 @@ const template: CfnTemplate & { Resources: Record<string, unknown> } = {
     Silent: custom('Custom::Widget', 'SilentFn'),
     Boom: custom('Custom::Widget', 'BoomFn'),
     SdkCall: custom('Custom::AWS', 'EchoFn', { Create: '{"service":"DynamoDB","action":"putItem"}', InstallLatestAwsSdk: true }),
+    // The classic inline provider: ZipFile code answering through the cfn-response module CloudFormation provides.
+    InlineFn: inline("const response = require('cfn-response');\nexports.handler = function (event, context) {\n  response.send(event, context, response.SUCCESS, { Answer: 42 }, 'inline-' + event.LogicalResourceId);\n};"),
+    Inline: custom('Custom::Inline', 'InlineFn'),
+    HelloFn: inline('exports.handler = async (event) => ({ hello: event.name, file: require("path").basename(__filename) });'),
     Remote: { Type: 'Custom::Remote', Properties: { ServiceToken: 'arn:aws:sns:us-east-1:111111111111:provider' } },
   },
   Outputs: {
@@ -64,6 +69,7 @@ test('each custom resource is created once, after what it depends on, and its re
     ['Silent', 'FAILED'],
     ['Boom', 'FAILED'],
     ['SdkCall', 'SUCCESS'],
+    ['Inline', 'SUCCESS'],
     ['Remote', 'NOT_CREATED'],
   ]);
 });
@@ -89,6 +95,12 @@ test('failures are reported with their reason and what the provider logged; what
   expect(result('Silent').reason).toBe("the provider returned without answering CloudFormation's request (CloudFormation would wait an hour, then fail)");
   expect(result('Boom').reason).toBe("the provider failed (Error: boom) without answering CloudFormation's request (CloudFormation would wait an hour, then fail)");
   expect(result('Remote').reason).toBe('its provider arn:aws:sns:us-east-1:111111111111:provider is not a function of this app');
+});
+
+test('inline (ZipFile) code runs as index.js, and an inline provider answers with the cfn-response module', async () => {
+  expect(result('Inline')).toMatchObject({ physicalResourceId: 'inline-Inline', data: { Answer: 42 } });
+  const hello = await app.invoke('HelloFn', { name: 'ada' });
+  expect(JSON.parse(hello.payload)).toEqual({ hello: 'ada', file: 'index.js' });
 });
 
 test("AwsCustomResource is asked not to npm-install the latest SDK into this machine's /tmp", () => {

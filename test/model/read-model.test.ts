@@ -64,7 +64,7 @@ describe('readAppModel', () => {
   const { model, skipped } = readAppModel(dir, { region: 'eu-west-1', endpointUrl: 'http://127.0.0.1:9999', projectDir: '/proj' });
 
   test('finds a function and its code through the asset manifest, without aws:asset:path', () => {
-    expect(model.functions).toHaveLength(1);
+    expect(model.functions).toHaveLength(2);
     const fn = model.functions[0];
     expect(fn).toMatchObject({
       name: 'my-app-Fn',
@@ -97,11 +97,10 @@ describe('readAppModel', () => {
     });
   });
 
-  test('reports what it cannot run instead of dropping it silently', () => {
+  test('reads inline code, which Lambda deploys as index.js', () => {
     expect(skipped).toEqual([]);
-    expect(model.unserved).toEqual([
-      { stack: 'App', logicalId: 'Inline', type: 'AWS::Lambda::Function', displayName: 'Inline', reason: expect.stringMatching(/^its code is inline \(ZipFile\)/), consequences: [] },
-    ]);
+    expect(model.unserved).toEqual([]);
+    expect(model.functions[1]).toMatchObject({ logicalId: 'Inline', codeDir: '', inlineCode: 'x', handler: 'index.handler' });
   });
 
   test('reads HTTP APIs with routes, integration settings and CORS', () => {

@@ -35,7 +35,8 @@ const template: CfnTemplate = {
     },
     Worker: fn('Worker', { Environment: { Variables: { SEED_ID: { 'Fn::GetAtt': ['Seed', 'Id'] } } } }),
     WorkerRole: role,
-    Legacy: { Type: 'AWS::Lambda::Function', Metadata: { 'aws:cdk:path': 'App/Legacy/Resource' }, Properties: { Code: { ZipFile: 'exports.handler = async () => 1' }, Handler: 'index.handler', Runtime: 'nodejs24.x' } },
+    Legacy: { Type: 'AWS::Lambda::Function', Metadata: { 'aws:cdk:path': 'App/Legacy/Resource' }, Properties: { Code: { ImageUri: '111111111111.dkr.ecr.us-east-1.amazonaws.com/legacy:1' }, PackageType: 'Image' } },
+    Inline: { Type: 'AWS::Lambda::Function', Metadata: { 'aws:cdk:path': 'App/Inline/Resource' }, Properties: { Code: { ZipFile: { 'Fn::Sub': 'exports.handler = async () => "${AWS::Region}"' } }, Handler: 'index.handler', Runtime: 'nodejs24.x' } },
     PyFn: { Type: 'AWS::Lambda::Function', Metadata: at('App/PyFn/Resource'), Properties: { Handler: 'index.handler', Runtime: 'python3.13', Code: { S3Key: 'x.zip' } } },
     Alerts: { Type: 'AWS::SNS::Topic', Metadata: { 'aws:cdk:path': 'App/Alerts/Resource' } },
     AlertsToWorker: { Type: 'AWS::SNS::Subscription', Metadata: { 'aws:cdk:path': 'App/Alerts/Worker/Resource' }, Properties: { TopicArn: { Ref: 'Alerts' }, Protocol: 'lambda', Endpoint: { 'Fn::GetAtt': ['Worker', 'Arn'] } } },
@@ -103,11 +104,12 @@ test('subscriptions, event source mappings and function URLs: the functions they
   expect(unserved('WorkerUrl')?.consequences).toEqual(['function Worker has no URL locally', 'output WorkerUrlOut has no local value']);
 });
 
-test('functions that cannot run: inline code and other runtimes, with rules targeting them', () => {
-  expect(model.functions.map((f) => f.logicalId)).toEqual(['Notify', 'Worker']);
+test('functions that cannot run: container images and other runtimes, with rules targeting them; inline code runs', () => {
+  expect(model.functions.map((f) => f.logicalId)).toEqual(['Notify', 'Worker', 'Inline']);
+  expect(model.functions[2]).toMatchObject({ codeDir: '', inlineCode: 'exports.handler = async () => "us-east-1"' });
   expect(unserved('Legacy')).toMatchObject({
     type: 'AWS::Lambda::Function',
-    reason: expect.stringMatching(/^its code is inline \(ZipFile\)/),
+    reason: 'its code is a container image, which switchyard dev does not run',
     consequences: ['the rule ShipOrder targeting it will not deliver (its events are recorded in the ledger as undeliverable)'],
   });
   expect(unserved('PyFn')?.reason).toBe('its runtime python3.13 is not run: switchyard dev runs Node.js functions only');
@@ -129,7 +131,7 @@ test('rule targets that cannot be delivered to say why; functions and queues, ev
     Flow: 'AWS::StepFunctions::StateMachine order-flow is not served by switchyard dev (state machines are not run)',
     Topic: 'AWS::SNS::Topic Alerts is not served by switchyard dev (topics are not served: publishing fails and subscribers are never called)',
     Fn: undefined,
-    Old: expect.stringMatching(/^AWS::Lambda::Function Legacy is not served by switchyard dev \(its code is inline/),
+    Old: 'AWS::Lambda::Function Legacy is not served by switchyard dev (its code is a container image, which switchyard dev does not run)',
     Remote: undefined,
     Bus: 'event bus arn:aws:events:us-east-1:111111111111:event-bus/central is not served by switchyard dev',
   });

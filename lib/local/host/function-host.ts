@@ -239,7 +239,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
 }
 
 function stagedOf(fn: FunctionModel) {
-  return { name: fn.name, codeDir: fn.codeDir, entry: fn.source?.entry };
+  return { name: fn.name, codeDir: fn.codeDir, entry: fn.source?.entry, inlineCode: fn.inlineCode };
 }
 
 function countBy(values: readonly string[]): Map<string, number> {

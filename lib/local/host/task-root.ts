@@ -18,6 +18,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeInlineCode } from './inline-code';
 import { findProvidedPackages, linkPackages, nodeModulesAbove } from './provided-modules';
 
 /** Options for {@link TaskRoots}. */
@@ -36,6 +37,8 @@ export interface StagedFunction {
   readonly codeDir: string;
   /** The handler's source entry: node_modules beside it (`lambdas/node_modules`) provide the SDK first. */
   readonly entry?: string;
+  /** Inline (`ZipFile`) code, staged as Lambda deploys it instead of `codeDir`. */
+  readonly inlineCode?: string;
 }
 
 const BOUNDARY = {
@@ -69,6 +72,10 @@ export class TaskRoots {
     const n = (this.versions.get(fn.name) ?? 0) + 1;
     this.versions.set(fn.name, n);
     const taskDir = path.join(root, `v${n}`);
+    if (fn.inlineCode !== undefined && codeDir === fn.codeDir) {
+      writeInlineCode(taskDir, fn.inlineCode);
+      return taskDir;
+    }
     // A copy, not a link: Node resolves a linked file's real path, which is back under the project.
     fs.cpSync(codeDir, taskDir, { recursive: true, dereference: true });
     return taskDir;
