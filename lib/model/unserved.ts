@@ -188,6 +188,7 @@ function describeArn(arn: string): string {
   const m = /^arn:[^:]+:([^:]+):[^:]*:[^:]*:([^/:]+)/.exec(arn);
   if (!m) return `target ${arn}`;
   const kinds: Record<string, string> = { 'sns': 'SNS topic', 'states': 'Step Functions state machine', 'kinesis': 'Kinesis stream', 'firehose': 'Firehose stream', 'logs': 'CloudWatch log group', 'ecs': 'ECS task', 'codebuild': 'CodeBuild project', 'batch': 'Batch job queue', 'ssm': 'Systems Manager target' };
-  if (m[1] === 'events') return `${m[2] === 'event-bus' ? 'event bus' : m[2] === 'api-destination' ? 'API destination' : 'EventBridge target'} ${arn}`;
+  // A bus of the app is served, but not as a target: events are not forwarded from bus to bus.
+  if (m[1] === 'events') return m[2] === 'event-bus' ? `forwarding to event bus ${arn}` : `${m[2] === 'api-destination' ? 'API destination' : 'EventBridge target'} ${arn}`;
   return `${kinds[m[1]] ?? `${m[1]} target`} ${arn}`;
 }

@@ -133,7 +133,7 @@ test('rule targets that cannot be delivered to say why; functions and queues, ev
     Fn: undefined,
     Old: 'AWS::Lambda::Function Legacy is not served by switchyard dev (its code is a container image, which switchyard dev does not run)',
     Remote: undefined,
-    Bus: 'event bus arn:aws:events:us-east-1:111111111111:event-bus/central is not served by switchyard dev',
+    Bus: 'forwarding to event bus arn:aws:events:us-east-1:111111111111:event-bus/central is not served by switchyard dev',
   });
 });
 
