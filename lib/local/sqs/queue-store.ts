@@ -35,6 +35,9 @@ export interface ReceiveOptions {
   readonly waitTimeSeconds?: number;
 }
 
+/** SQS's longest long poll (ReceiveMessage WaitTimeSeconds). */
+const MAX_WAIT_SECONDS = 20;
+
 /** Thrown for a queue that does not exist (SQS: QueueDoesNotExist). */
 export class QueueDoesNotExistError extends Error {
   /** SQS error code. */
@@ -92,35 +95,31 @@ export class QueueStore {
     return msg;
   }
 
-  /** Receives up to N visible messages, long-polling up to WaitTimeSeconds when none are visible. */
-  async receive(ref: string, options: ReceiveOptions = {}): Promise<StoredMessage[]> {
+  /**
+   * Receives up to N visible messages, long-polling up to WaitTimeSeconds when none are visible.
+   * An aborted `signal` (the client went away) ends the poll with no message taken, so nothing
+   * is hidden from other consumers for a visibility timeout nobody will use.
+   */
+  async receive(ref: string, options: ReceiveOptions = {}, signal?: AbortSignal): Promise<StoredMessage[]> {
     const q = this.get(ref);
     const max = Math.min(Math.max(options.maxNumberOfMessages ?? 1, 1), 10);
-    const visibility = (options.visibilityTimeoutSeconds ?? q.model.visibilityTimeoutSeconds) * 1000;
-    const deadline = Date.now() + (options.waitTimeSeconds ?? 0) * 1000;
+    const visibilityMs = (options.visibilityTimeoutSeconds ?? q.model.visibilityTimeoutSeconds) * 1000;
+    const deadline = Date.now() + Math.min(Math.max(options.waitTimeSeconds ?? 0, 0), MAX_WAIT_SECONDS) * 1000;
     for (;;) {
+      if (signal?.aborted) return [];
       const now = Date.now();
-      const got = q.messages.filter((m) => m.visibleAt <= now).slice(0, max);
+      const got = visibleMessages(q, now, max);
       if (got.length || now >= deadline || this.stopped) {
         for (const m of got) {
           m.receiveCount += 1;
           m.firstReceiveTimestamp ??= now;
-          m.visibleAt = now + visibility;
+          m.visibleAt = now + visibilityMs;
           m.receiptHandle = `${m.messageId}#${randomUUID()}`;
         }
         return got;
       }
-      // Wake on a new message, when a hidden message becomes visible, or at the deadline.
-      const nextVisible = Math.min(...q.messages.map((m) => m.visibleAt), deadline);
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          q.waiters.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, Math.max(1, nextVisible - now)).unref();
-        q.waiters.add(wake);
-      });
+      // Wake on a new message, when a hidden message becomes visible, at the deadline, or on abort.
+      await waitForChange(q, Math.min(nextVisibleAt(q, now), deadline) - now, signal);
     }
   }
 
@@ -168,4 +167,37 @@ export class QueueStore {
     this.stopped = true;
     for (const q of this.byArn.values()) for (const wake of q.waiters) wake();
   }
+}
+
+/** The first `max` messages visible at `now`, in queue order. */
+function visibleMessages(q: LocalQueue, now: number, max: number): StoredMessage[] {
+  const got: StoredMessage[] = [];
+  for (const m of q.messages) {
+    if (m.visibleAt <= now) got.push(m);
+    if (got.length === max) break;
+  }
+  return got;
+}
+
+/** When the next hidden message becomes visible (Infinity when none is hidden). A loop: a spread of a long queue would overflow the stack. */
+function nextVisibleAt(q: LocalQueue, now: number): number {
+  let next = Infinity;
+  for (const m of q.messages) if (m.visibleAt > now && m.visibleAt < next) next = m.visibleAt;
+  return next;
+}
+
+/** Resolves after `delayMs`, on a new message, or on abort; leaves no waiter, timer or listener behind. */
+function waitForChange(q: LocalQueue, delayMs: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const wake = () => {
+      clearTimeout(timer);
+      q.waiters.delete(wake);
+      signal?.removeEventListener('abort', wake);
+      resolve();
+    };
+    // delayMs is at most WaitTimeSeconds, far below setTimeout's 2^31-1 ms ceiling.
+    const timer = setTimeout(wake, Math.max(1, delayMs)).unref();
+    q.waiters.add(wake);
+    signal?.addEventListener('abort', wake, { once: true });
+  });
 }
