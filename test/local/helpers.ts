@@ -125,3 +125,30 @@ export function fnName(app: LocalApp, id: string): string {
   if (!fn) throw new Error(`No function ${id}`);
   return fn.name;
 }
+
+/** The answer of a raw call to the local AWS endpoint. */
+export interface RawAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  /** The parsed JSON body, or the text when it is not JSON. */
+  readonly body: any;
+}
+
+/**
+ * Calls the local AWS endpoint with a raw body, as no SDK would send it (wrong shapes, nulls,
+ * malformed JSON). `target` is the `X-Amz-Target` (e.g. `AmazonSQS.SendMessage`); `path`
+ * defaults to `/`.
+ */
+export async function rawCall(app: LocalApp, target: string | undefined, body: string | Uint8Array, options: { path?: string; headers?: Record<string, string> } = {}): Promise<RawAnswer> {
+  const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1', ...options.headers };
+  if (target) headers['x-amz-target'] = target;
+  const res = await fetch(`${app.awsEndpoint}${options.path ?? '/'}`, { method: 'POST', headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON: the text is the body.
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}

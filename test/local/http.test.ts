@@ -86,7 +86,7 @@ describe('HTTP gateway, payload format 2.0', () => {
   test.each([
     ['string', 200, 'plain string', 'application/json'],
     ['object', 200, '{"hello":"world"}', 'application/json'],
-    ['malformed', 500, '{"message":"Internal Server Error"}', 'application/json'],
+    ['malformed', 502, '{"message":"Internal Server Error"}', 'application/json'],
   ])('response inference: a handler returning %s gives %i', async (mode, status, text, type) => {
     const res = await fetch(`${base}/items/1?mode=${mode}`);
     expect(res.status).toBe(status);

@@ -10,11 +10,11 @@ describe('Lambda result -> HTTP response', () => {
     ['an array is 200 JSON', '[1,2]', '2.0', 200, '[1,2]'],
     ['a structured response', '{"statusCode":404,"body":"nope"}', '2.0', 404, 'nope'],
     ['a statusCode string of digits is accepted', '{"statusCode":"201","body":""}', '2.0', 201, ''],
-    ['a bad statusCode is a 500', '{"statusCode":"abc"}', '2.0', 500, '{"message":"Internal Server Error"}'],
-    ['a non-string body is a 500', '{"statusCode":200,"body":{"a":1}}', '2.0', 500, '{"message":"Internal Server Error"}'],
-    ['format 1.0 requires statusCode', '{"a":1}', '1.0', 500, '{"message":"Internal Server Error"}'],
+    ['a bad statusCode is a 502', '{"statusCode":"abc"}', '2.0', 502, '{"message":"Internal Server Error"}'],
+    ['a non-string body is a 502', '{"statusCode":200,"body":{"a":1}}', '2.0', 502, '{"message":"Internal Server Error"}'],
+    ['format 1.0 requires statusCode', '{"a":1}', '1.0', 502, '{"message":"Internal Server Error"}'],
     ['format 1.0 structured', '{"statusCode":200,"body":"ok"}', '1.0', 200, 'ok'],
-    ['text that is not JSON is a 500', 'not json', '2.0', 500, '{"message":"Internal Server Error"}'],
+    ['text that is not JSON is a 502', 'not json', '2.0', 502, '{"message":"Internal Server Error"}'],
   ] as const)('%s', (_name, payload, version, status, text) => {
     const r = responseFromLambda(payload, version);
     expect(r.statusCode).toBe(status);

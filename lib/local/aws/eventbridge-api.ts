@@ -1,14 +1,49 @@
 /**
  * EventBridge's JSON protocol (`X-Amz-Target: AWSEvents.<Operation>`): PutEvents,
- * TestEventPattern, ListRules, DescribeRule.
+ * TestEventPattern, ListRules, DescribeRule. Inputs are checked against the shapes and limits of
+ * the EventBridge API reference before anything runs.
  */
 import type { RuleModel } from '../../model';
-import { InvalidEventPatternError, compileEventPattern } from '../../patterns';
-import type { EventRouter, PutEventsRequestEntry } from '../events/event-router';
-import { AwsServiceError, jsonResponse, validationError, type AwsResponse } from './protocol';
+import { EVENT_PATTERN_MAX_LENGTH, InvalidEventPatternError, compileEventPattern } from '../../patterns';
+import { MAX_ENTRIES_PER_CALL, MAX_REQUEST_BYTES, entrySize } from '../../runtime/batching';
+import type { EventRouter, PutEventsRequestEntry, PutEventsResultEntry } from '../events/event-router';
+import { pageOf } from './paging';
+import { AwsServiceError, jsonResponse, nestingDepth, validationError, type AwsResponse } from './protocol';
+import { integer, list, parseInput, string, structure, timestamp } from './shapes';
 
-/** Largest total size of a PutEvents request's entries (256 KiB). */
-const PUT_EVENTS_MAX_BYTES = 256 * 1024;
+/** Largest body the endpoint reads for an EventBridge call: 256 KiB of entries, JSON-escaped (see `jsonBodyLimit`). */
+export const EVENTBRIDGE_PAYLOAD_BYTES = MAX_REQUEST_BYTES;
+
+// Patterns and lengths as the EventBridge API reference gives them.
+const busNameOrArn = string({ min: 1, max: 1600, pattern: '(arn:aws[\\w-]*:events:[a-z]+-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[\\/\\.\\-_A-Za-z0-9]+' });
+const ruleName = string({ min: 1, max: 64, pattern: '[\\.\\-_A-Za-z0-9]+' });
+
+const PutEventsInput = structure({
+  Entries: list(
+    structure({
+      Source: string().optional(),
+      DetailType: string().optional(),
+      Detail: string().optional(),
+      EventBusName: busNameOrArn.optional(),
+      Resources: list(string()).optional(),
+      Time: timestamp().optional(),
+      TraceHeader: string({ min: 1, max: 500 }).optional(),
+    }),
+    { min: 1, max: MAX_ENTRIES_PER_CALL },
+  ),
+  EndpointId: string({ min: 1, max: 50, pattern: '^[A-Za-z0-9\\-]+[\\.][A-Za-z0-9\\-]+$' }).optional(),
+});
+const TestEventPatternInput = structure({ EventPattern: string({ max: EVENT_PATTERN_MAX_LENGTH }), Event: string() });
+const ListRulesInput = structure({
+  NamePrefix: ruleName.optional(),
+  EventBusName: busNameOrArn.optional(),
+  NextToken: string({ min: 1, max: 2048 }).optional(),
+  Limit: integer({ min: 1, max: 100 }).optional(),
+});
+const DescribeRuleInput = structure({ Name: ruleName, EventBusName: busNameOrArn.optional() });
+
+/** PutEvents processes Detail JSON nested up to this depth (API reference, PutEvents). */
+const DETAIL_MAX_DEPTH = 1100;
 
 /** Handles one EventBridge operation. */
 export function handleEventBridge(router: EventRouter, operation: string, input: Record<string, unknown>): AwsResponse {
@@ -27,34 +62,36 @@ export function handleEventBridge(router: EventRouter, operation: string, input:
 }
 
 function putEvents(router: EventRouter, input: Record<string, unknown>) {
-  const entries = input.Entries;
-  if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
-    throw validationError(`1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1`);
-  }
-  const size = entries.reduce((n: number, e: PutEventsRequestEntry) => n + Buffer.byteLength(`${e.Source ?? ''}${e.DetailType ?? ''}${e.Detail ?? ''}${(e.Resources ?? []).join('')}`), 0);
-  if (size > PUT_EVENTS_MAX_BYTES) throw validationError('Total size of the entries in the request is over the limit.');
-  return router.putEvents(entries as PutEventsRequestEntry[]);
+  const { Entries } = parseInput(PutEventsInput, input);
+  // Sized as EventBridge documents; the Time value itself does not matter, only that it is given.
+  const size = Entries.reduce((n, e) => n + entrySize({ ...e, Time: e.Time === undefined ? undefined : new Date(0) }), 0);
+  if (size > MAX_REQUEST_BYTES) throw validationError('Total size of the entries in the request is over the limit.');
+  // A Detail nested deeper than EventBridge processes fails its entry, as malformed JSON does.
+  const tooDeep = Entries.map((e) => e.Detail !== undefined && nestingDepth(e.Detail) > DETAIL_MAX_DEPTH);
+  const routed = router.putEvents(Entries.filter((_, i) => !tooDeep[i]) satisfies PutEventsRequestEntry[]).Entries;
+  let next = 0;
+  const results: PutEventsResultEntry[] = Entries.map((_, i) => (tooDeep[i] ? { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' } : routed[next++]));
+  return { FailedEntryCount: results.filter((r) => r.ErrorCode !== undefined).length, Entries: results };
 }
 
 function testEventPattern(input: Record<string, unknown>) {
-  if (typeof input.EventPattern !== 'string') throw validationError('1 validation error detected: Value null at \'eventPattern\' failed to satisfy constraint: Member must not be null');
-  if (typeof input.Event !== 'string') throw validationError('1 validation error detected: Value null at \'event\' failed to satisfy constraint: Member must not be null');
+  const { EventPattern, Event } = parseInput(TestEventPatternInput, input);
   let compiled;
   try {
-    compiled = compileEventPattern(input.EventPattern);
+    compiled = compileEventPattern(EventPattern);
   } catch (err) {
     if (err instanceof InvalidEventPatternError) throw new AwsServiceError(400, 'InvalidEventPatternException', err.message);
     throw err;
   }
   let event: unknown;
   try {
-    event = JSON.parse(input.Event);
+    event = JSON.parse(Event);
   } catch {
     throw new AwsServiceError(400, 'InvalidEventPatternException', 'Parameter Event is not valid.');
   }
   // TestEventPattern requires a whole event envelope.
   const required = ['id', 'account', 'source', 'time', 'region', 'detail-type'];
-  const missing = required.filter((k) => event === null || typeof event !== 'object' || !(k in (event as object)));
+  const missing = required.filter((k) => event === null || typeof event !== 'object' || Array.isArray(event) || !(k in event));
   if (missing.length) throw validationError(`Parameter Event is not valid. Reason: Provided Event is missing required fields: ${missing.join(', ')}`);
   return { Result: compiled.matches(event) };
 }
@@ -72,25 +109,25 @@ function ruleOut(rule: RuleModel) {
 }
 
 function listRules(router: EventRouter, input: Record<string, unknown>) {
-  const bus = requireBus(router, input.EventBusName);
-  const prefix = typeof input.NamePrefix === 'string' ? input.NamePrefix : '';
-  const rules = router.rules(bus).filter((r) => r.name.startsWith(prefix));
-  const start = typeof input.NextToken === 'string' ? Number(input.NextToken) : 0;
-  const limit = typeof input.Limit === 'number' ? input.Limit : 100;
-  const page = rules.slice(start, start + limit);
-  return { Rules: page.map(ruleOut), NextToken: start + limit < rules.length ? String(start + limit) : undefined };
+  const { NamePrefix = '', EventBusName, NextToken, Limit = 100 } = parseInput(ListRulesInput, input);
+  const bus = requireBus(router, EventBusName);
+  const rules = router.rules(bus).filter((r) => r.name.startsWith(NamePrefix));
+  const page = pageOf(rules, Limit, NextToken, `rules:${bus}:${NamePrefix}`);
+  if (!page) throw validationError('The NextToken provided is not valid.');
+  return { Rules: page.items.map(ruleOut), NextToken: page.nextToken };
 }
 
 function describeRule(router: EventRouter, input: Record<string, unknown>) {
-  const bus = requireBus(router, input.EventBusName);
+  const { Name, EventBusName } = parseInput(DescribeRuleInput, input);
+  const bus = requireBus(router, EventBusName);
   // The display name `switchyard dev` prints is accepted too; it never shadows another rule's name.
-  const rule = router.rules(bus).find((r) => r.name === input.Name) ?? router.rules(bus).find((r) => r.displayName === input.Name);
-  if (!rule) throw new AwsServiceError(400, 'ResourceNotFoundException', `Rule ${String(input.Name)} does not exist on EventBus ${bus}.`);
+  const rule = router.rules(bus).find((r) => r.name === Name) ?? router.rules(bus).find((r) => r.displayName === Name);
+  if (!rule) throw new AwsServiceError(400, 'ResourceNotFoundException', `Rule ${Name} does not exist on EventBus ${bus}.`);
   return { ...ruleOut(rule), CreatedBy: rule.arn.split(':')[4] };
 }
 
-function requireBus(router: EventRouter, nameOrArn: unknown): string {
-  const bus = router.bus(typeof nameOrArn === 'string' ? nameOrArn : undefined);
-  if (!bus) throw new AwsServiceError(400, 'ResourceNotFoundException', `Event bus ${String(nameOrArn)} does not exist.`);
+function requireBus(router: EventRouter, nameOrArn: string | undefined): string {
+  const bus = router.bus(nameOrArn);
+  if (!bus) throw new AwsServiceError(400, 'ResourceNotFoundException', `Event bus ${nameOrArn} does not exist.`);
   return bus.name;
 }

@@ -37,3 +37,23 @@ export function jsonResponse(value: unknown, contentType = 'application/x-amz-js
 export function validationError(message: string): AwsServiceError {
   return new AwsServiceError(400, 'ValidationException', message);
 }
+
+/**
+ * How deeply a JSON text nests, counted on its brackets (strings skipped) without parsing: a scan
+ * rather than a recursive walk, since the text may nest deeper than the stack allows.
+ */
+export function nestingDepth(json: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}

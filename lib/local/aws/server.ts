@@ -7,23 +7,19 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalAuth, SecretStore } from '../auth';
 import type { AppDescription } from '../describe';
-import { handleSecretsApi, isSecretsApi } from '../auth/secrets-api';
-import { CFN_RESPONSE_PATH, type CustomResources } from '../custom-resources';
+import type { CustomResources } from '../custom-resources';
 import type { Deliverer } from '../events/delivery';
 import type { EventRouter } from '../events/event-router';
 import type { FunctionHost } from '../host/function-host';
-import { readBody } from '../read-body';
+import { BodyTooLargeError, deferContinue, endRefusedUpload, readBody } from '../read-body';
 import type { DeliveryLedger } from '../events/ledger';
 import type { Scheduler } from '../schedule/scheduler';
 import type { TableStore } from '../dynamodb/table-store';
 import type { QueueStore } from '../sqs/queue-store';
-import { ADMIN_PREFIX, handleAdmin } from './admin-api';
-import { handleDynamoDb } from './dynamodb-api';
-import { handleEventBridge } from './eventbridge-api';
-import { handleLambdaInvoke, isLambdaInvoke } from './lambda-api';
-import { notServedResponse } from './not-served';
-import { AwsServiceError, jsonResponse, type AwsResponse } from './protocol';
-import { handleSqs } from './sqs-api';
+import { AwsServiceError, type AwsResponse } from './protocol';
+import { routeCall } from './routing';
+
+export { DEV_JWKS_PATH } from './routing';
 
 /** The services the endpoint dispatches to; attached after the app model is read. */
 export interface AwsServices {
@@ -44,12 +40,6 @@ export interface AwsServices {
   readonly customResources?: CustomResources;
 }
 
-/** What the endpoint answers, for the message of a call to anything else. */
-const SERVED = 'EventBridge, Lambda Invoke, SQS, DynamoDB, Secrets Manager GetSecretValue and SSM GetParameter';
-
-/** Where the development issuer's public keys are served (what an issuer's `jwks_uri` serves). */
-export const DEV_JWKS_PATH = '/_switchyard/dev-issuer/jwks.json';
-
 /** The local AWS endpoint. */
 export class AwsEndpoint {
   private readonly server: http.Server;
@@ -57,6 +47,7 @@ export class AwsEndpoint {
 
   constructor() {
     this.server = http.createServer((req, res) => void this.handle(req, res));
+    deferContinue(this.server);
     this.server.keepAliveTimeout = 60_000;
   }
 
@@ -83,47 +74,45 @@ export class AwsEndpoint {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // A long poll ends when the client goes away (the response closes before it was sent).
+    const abort = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
     let response: AwsResponse;
     let protocol: 'json' | 'rest' = 'json';
+    let refused = false;
     try {
-      const body = await readBody(req);
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const services = this.services;
-      if (!services) throw new AwsServiceError(503, 'ServiceUnavailableException', 'The local app is still starting');
-      if (url.pathname === DEV_JWKS_PATH && services.auth) {
-        response = jsonResponse((await services.auth.devIssuer()).jwks(), 'application/json');
-      } else if (url.pathname.startsWith(CFN_RESPONSE_PATH) && services.customResources) {
-        response = services.customResources.receive(req.method ?? 'GET', url.pathname, body);
-      } else if (url.pathname.startsWith(ADMIN_PREFIX)) {
-        response = await handleAdmin(services, req.method ?? 'GET', url.pathname, url.searchParams);
-      } else if (isLambdaInvoke(url.pathname)) {
-        protocol = 'rest';
-        response = await handleLambdaInvoke(services.host, services.deliverer, url.pathname, url.searchParams, req.headers as Record<string, string | undefined>, body);
-      } else if (target.startsWith('AWSEvents.')) {
-        response = handleEventBridge(services.router, target.slice('AWSEvents.'.length), parseJson(body));
-      } else if (target.startsWith('DynamoDB_20120810.')) {
-        response = await handleDynamoDb(services.tables, target.slice('DynamoDB_20120810.'.length), parseJson(body));
-      } else if (isSecretsApi(target) && services.secrets) {
-        response = handleSecretsApi(services.secrets, target, parseJson(body));
-      } else if (target.startsWith('AmazonSQS.')) {
-        response = await handleSqs(services.queues, target.slice('AmazonSQS.'.length), parseJson(body));
-      } else {
-        response = notServedResponse({ method: req.method ?? 'GET', path: url.pathname, headers: req.headers, body, served: SERVED });
+      const call = routeCall(this.services, req, requestUrl(req));
+      protocol = call.protocol;
+      let body: Buffer;
+      try {
+        body = await readBody(req, { limit: call.bodyLimit, res });
+      } catch (err) {
+        if (!(err instanceof BodyTooLargeError)) throw err;
+        refused = true;
+        throw call.tooLarge(err.declaredLength);
       }
+      response = await call.run(body, abort.signal);
     } catch (err) {
       response = errorResponse(err, protocol);
     }
+    if (res.destroyed) return;
     res.statusCode = response.status;
     for (const [k, v] of Object.entries(response.headers ?? {})) res.setHeader(k, v);
     res.setHeader('x-amzn-requestid', response.headers?.['x-amzn-requestid'] ?? crypto.randomUUID());
     res.end(response.body);
+    if (refused) endRefusedUpload(req, res);
   }
 }
 
 /** JSON protocols put the code in `__type`; REST-JSON (Lambda) in `x-amzn-errortype` with `Type`/`message` in the body. */
 function errorResponse(err: unknown, protocol: 'json' | 'rest'): AwsResponse {
-  const e = err instanceof AwsServiceError ? err : new AwsServiceError(500, 'InternalFailure', (err as Error)?.message ?? String(err));
+  // A malformed percent-escape in a path the endpoint decodes is the client's error.
+  const e =
+    err instanceof AwsServiceError ? err
+    : err instanceof URIError ? new AwsServiceError(400, 'ValidationException', `The request path is not valid: ${err.message}`)
+    : new AwsServiceError(500, 'InternalFailure', (err as Error)?.message ?? String(err));
   const headers: Record<string, string> = { ...e.headers, 'x-amzn-errortype': e.code.replace(/^.*#/, '') };
   if (protocol === 'rest') {
     return { status: e.status, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ ...e.extra, message: e.message }) };
@@ -131,12 +120,11 @@ function errorResponse(err: unknown, protocol: 'json' | 'rest'): AwsResponse {
   return { status: e.status, headers: { ...headers, 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: e.code, message: e.message, ...e.extra }) };
 }
 
-function parseJson(body: Buffer): Record<string, unknown> {
-  if (!body.length) return {};
+/** The request URL; a target that is not a path (`*`, an absolute URL) resolves to one. */
+function requestUrl(req: http.IncomingMessage): URL {
   try {
-    const v = JSON.parse(body.toString('utf8'));
-    return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+    return new URL(req.url ?? '/', 'http://localhost');
   } catch {
-    throw new AwsServiceError(400, 'SerializationException', 'The request body is not valid JSON');
+    return new URL('/', 'http://localhost');
   }
 }

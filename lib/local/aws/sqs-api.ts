@@ -1,103 +1,151 @@
 /**
  * SQS's JSON protocol (`X-Amz-Target: AmazonSQS.<Operation>`): SendMessage(Batch), ReceiveMessage,
  * DeleteMessage(Batch), ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl, ListQueues,
- * PurgeQueue.
+ * PurgeQueue. Inputs are checked against SQS's shapes and limits first (see sqs-shapes.ts).
  */
 import { QueueDoesNotExistError, type QueueStore, type StoredMessage } from '../sqs/queue-store';
 import type { MessageAttributeValue } from '../sqs/md5';
+import { pageOf } from './paging';
 import { AwsServiceError, jsonResponse, type AwsResponse } from './protocol';
+import { parseInput } from './shapes';
+import { MESSAGE_MAX_BYTES, SqsInput, checkBatch, checkMessage, invalidParameter, sqsError, tooLong } from './sqs-shapes';
 
 const SQS_JSON = 'application/x-amz-json-1.0';
 
-/** Handles one SQS operation. */
-export async function handleSqs(store: QueueStore, operation: string, input: Record<string, unknown>): Promise<AwsResponse> {
+/** Attribute names GetQueueAttributes knows (the ones not tracked locally are not returned). */
+const QUEUE_ATTRIBUTE_NAMES = new Set([
+  'All', 'Policy', 'VisibilityTimeout', 'MaximumMessageSize', 'MessageRetentionPeriod', 'ApproximateNumberOfMessages',
+  'ApproximateNumberOfMessagesNotVisible', 'CreatedTimestamp', 'LastModifiedTimestamp', 'QueueArn', 'ApproximateNumberOfMessagesDelayed',
+  'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'RedrivePolicy', 'FifoQueue', 'ContentBasedDeduplication', 'KmsMasterKeyId',
+  'KmsDataKeyReusePeriodSeconds', 'DeduplicationScope', 'FifoThroughputLimit', 'RedriveAllowPolicy', 'SqsManagedSseEnabled',
+]);
+
+/** Handles one SQS operation. `signal` aborts a long poll when the client goes away. */
+export async function handleSqs(store: QueueStore, operation: string, input: Record<string, unknown>, signal?: AbortSignal): Promise<AwsResponse> {
   try {
-    return jsonResponse(await run(store, operation, input), SQS_JSON);
+    return jsonResponse(await run(store, operation, input, signal), SQS_JSON);
   } catch (err) {
     if (err instanceof QueueDoesNotExistError) throw sqsError('QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'The specified queue does not exist.');
     throw err;
   }
 }
 
-async function run(store: QueueStore, operation: string, input: Record<string, unknown>): Promise<unknown> {
-  const url = () => requireString(input, 'QueueUrl');
+async function run(store: QueueStore, operation: string, input: Record<string, unknown>, signal: AbortSignal | undefined): Promise<unknown> {
   switch (operation) {
     case 'GetQueueUrl':
-      return { QueueUrl: store.get(requireString(input, 'QueueName')).url };
-    case 'ListQueues': {
-      const prefix = typeof input.QueueNamePrefix === 'string' ? input.QueueNamePrefix : '';
-      const urls = store.list().filter((q) => q.model.name.startsWith(prefix)).map((q) => q.url);
-      return { QueueUrls: urls.slice(0, typeof input.MaxResults === 'number' ? input.MaxResults : 1000) };
-    }
-    case 'SendMessage': {
-      const body = requireString(input, 'MessageBody');
-      const attrs = (input.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>;
-      const m = store.send(url(), body, attrs, typeof input.DelaySeconds === 'number' ? input.DelaySeconds : 0);
-      return { MessageId: m.messageId, MD5OfMessageBody: m.md5OfBody, MD5OfMessageAttributes: m.md5OfMessageAttributes };
-    }
-    case 'ReceiveMessage': {
-      const messages = await store.receive(url(), {
-        maxNumberOfMessages: num(input.MaxNumberOfMessages),
-        visibilityTimeoutSeconds: num(input.VisibilityTimeout),
-        waitTimeSeconds: num(input.WaitTimeSeconds),
-      });
-      const names = [...list(input.MessageAttributeNames)];
-      const systemNames = [...list(input.MessageSystemAttributeNames), ...list(input.AttributeNames)];
-      return { Messages: messages.map((m) => messageOut(m, names, systemNames)) };
-    }
-    case 'DeleteMessage':
-      if (!store.delete(url(), requireString(input, 'ReceiptHandle'))) {
-        throw sqsError('ReceiptHandleIsInvalid', 'ReceiptHandleIsInvalid', `The input receipt handle "${String(input.ReceiptHandle)}" is not a valid receipt handle.`);
-      }
+      return { QueueUrl: store.get(parseInput(SqsInput.GetQueueUrl, input, 'sqs').QueueName).url };
+    case 'ListQueues':
+      return listQueues(store, input);
+    case 'SendMessage':
+      return sendMessage(store, input);
+    case 'SendMessageBatch':
+      return sendMessageBatch(store, input);
+    case 'ReceiveMessage':
+      return receiveMessage(store, input, signal);
+    case 'DeleteMessage': {
+      const { QueueUrl, ReceiptHandle } = parseInput(SqsInput.DeleteMessage, input, 'sqs');
+      if (!store.delete(QueueUrl, ReceiptHandle)) throw receiptHandleInvalid(ReceiptHandle);
       return {};
-    case 'SendMessageBatch': {
-      const entries = (input.Entries ?? []) as Array<{ Id: string; MessageBody: string; DelaySeconds?: number; MessageAttributes?: Record<string, MessageAttributeValue> }>;
-      const Successful = entries.map((e) => {
-        const m = store.send(url(), e.MessageBody, e.MessageAttributes ?? {}, e.DelaySeconds ?? 0);
-        return { Id: e.Id, MessageId: m.messageId, MD5OfMessageBody: m.md5OfBody, MD5OfMessageAttributes: m.md5OfMessageAttributes };
-      });
-      return { Successful, Failed: [] };
     }
-    case 'DeleteMessageBatch': {
-      const entries = (input.Entries ?? []) as Array<{ Id: string; ReceiptHandle: string }>;
-      const q = url();
-      const ok = entries.filter((e) => store.delete(q, e.ReceiptHandle));
-      const failed = entries.filter((e) => !ok.includes(e));
-      return {
-        Successful: ok.map((e) => ({ Id: e.Id })),
-        Failed: failed.map((e) => ({ Id: e.Id, SenderFault: true, Code: 'ReceiptHandleIsInvalid', Message: 'The input receipt handle is not a valid receipt handle.' })),
-      };
-    }
-    case 'ChangeMessageVisibility':
-      if (!store.changeVisibility(url(), requireString(input, 'ReceiptHandle'), num(input.VisibilityTimeout) ?? 0)) {
-        throw sqsError('ReceiptHandleIsInvalid', 'ReceiptHandleIsInvalid', `The input receipt handle "${String(input.ReceiptHandle)}" is not a valid receipt handle.`);
-      }
+    case 'DeleteMessageBatch':
+      return deleteMessageBatch(store, input);
+    case 'ChangeMessageVisibility': {
+      const { QueueUrl, ReceiptHandle, VisibilityTimeout } = parseInput(SqsInput.ChangeMessageVisibility, input, 'sqs');
+      if (!store.changeVisibility(QueueUrl, ReceiptHandle, VisibilityTimeout)) throw receiptHandleInvalid(ReceiptHandle);
       return {};
+    }
     case 'PurgeQueue':
-      store.purge(url());
+      store.purge(parseInput(SqsInput.PurgeQueue, input, 'sqs').QueueUrl);
       return {};
-    case 'GetQueueAttributes': {
-      const q = store.get(url());
-      const c = store.counts(url());
-      const all: Record<string, string> = {
-        QueueArn: q.model.arn,
-        ApproximateNumberOfMessages: String(c.visible),
-        ApproximateNumberOfMessagesNotVisible: String(c.notVisible),
-        ApproximateNumberOfMessagesDelayed: String(c.delayed),
-        VisibilityTimeout: String(q.model.visibilityTimeoutSeconds),
-        MessageRetentionPeriod: String(q.model.messageRetentionSeconds),
-        FifoQueue: String(q.model.fifo),
-      };
-      const wanted = list(input.AttributeNames);
-      const pick = wanted.includes('All') ? Object.keys(all) : wanted.filter((n) => n in all);
-      return { Attributes: Object.fromEntries(pick.map((k) => [k, all[k]])) };
-    }
+    case 'GetQueueAttributes':
+      return getQueueAttributes(store, input);
     default:
       throw sqsError('UnsupportedOperation', 'AWS.SimpleQueueService.UnsupportedOperation', `Operation ${operation} is not supported by the local SQS`);
   }
 }
 
-function messageOut(m: StoredMessage, attributeNames: string[], systemNames: string[]) {
+function listQueues(store: QueueStore, input: Record<string, unknown>) {
+  const { QueueNamePrefix = '', NextToken, MaxResults } = parseInput(SqsInput.ListQueues, input, 'sqs');
+  const urls = store.list().filter((q) => q.model.name.startsWith(QueueNamePrefix)).map((q) => q.url);
+  // SQS pages only when MaxResults is given; without it, up to 1000 queues and no token.
+  const page = pageOf(urls, MaxResults ?? 1000, NextToken, `queues:${QueueNamePrefix}:${MaxResults ?? ''}`);
+  if (!page) throw invalidParameter('Invalid NextToken value.');
+  return { QueueUrls: page.items, NextToken: MaxResults === undefined ? undefined : page.nextToken };
+}
+
+function sendMessage(store: QueueStore, input: Record<string, unknown>) {
+  const m = parseInput(SqsInput.SendMessage, input, 'sqs');
+  const attributes = (m.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>;
+  if (checkMessage(m.MessageBody, attributes) > MESSAGE_MAX_BYTES) throw tooLong(undefined, false);
+  const sent = store.send(m.QueueUrl, m.MessageBody, attributes, m.DelaySeconds ?? 0);
+  return { MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody, MD5OfMessageAttributes: sent.md5OfMessageAttributes };
+}
+
+function sendMessageBatch(store: QueueStore, input: Record<string, unknown>) {
+  const { QueueUrl, Entries } = parseInput(SqsInput.SendMessageBatch, input, 'sqs');
+  checkBatch(Entries, 'SendMessageBatchRequestEntry');
+  store.get(QueueUrl);
+  // Per entry: its size, or the error that fails it alone (as SQS reports bad entries in Failed).
+  const checked = Entries.map((e) => {
+    try {
+      return { entry: e, size: checkMessage(e.MessageBody, (e.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>) };
+    } catch (err) {
+      if (!(err instanceof AwsServiceError)) throw err;
+      return { entry: e, error: err };
+    }
+  });
+  const total = checked.reduce((n, c) => n + (c.size ?? 0), 0);
+  if (total > MESSAGE_MAX_BYTES) throw tooLong(total, true);
+  const Successful: unknown[] = [];
+  const Failed: unknown[] = [];
+  for (const { entry: e, error } of checked) {
+    if (error) {
+      Failed.push({ Id: e.Id, SenderFault: true, Code: queryCode(error), Message: error.message });
+      continue;
+    }
+    const m = store.send(QueueUrl, e.MessageBody, (e.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>, e.DelaySeconds ?? 0);
+    Successful.push({ Id: e.Id, MessageId: m.messageId, MD5OfMessageBody: m.md5OfBody, MD5OfMessageAttributes: m.md5OfMessageAttributes });
+  }
+  return { Successful, Failed };
+}
+
+async function receiveMessage(store: QueueStore, input: Record<string, unknown>, signal: AbortSignal | undefined) {
+  const r = parseInput(SqsInput.ReceiveMessage, input, 'sqs');
+  const messages = await store.receive(r.QueueUrl, { maxNumberOfMessages: r.MaxNumberOfMessages, visibilityTimeoutSeconds: r.VisibilityTimeout, waitTimeSeconds: r.WaitTimeSeconds }, signal);
+  const systemNames = [...(r.MessageSystemAttributeNames ?? []), ...(r.AttributeNames ?? [])];
+  return { Messages: messages.map((m) => messageOut(m, r.MessageAttributeNames ?? [], systemNames)) };
+}
+
+function deleteMessageBatch(store: QueueStore, input: Record<string, unknown>) {
+  const { QueueUrl, Entries } = parseInput(SqsInput.DeleteMessageBatch, input, 'sqs');
+  checkBatch(Entries, 'DeleteMessageBatchRequestEntry');
+  const deleted = Entries.map((e) => store.delete(QueueUrl, e.ReceiptHandle));
+  return {
+    Successful: Entries.filter((_, i) => deleted[i]).map((e) => ({ Id: e.Id })),
+    Failed: Entries.filter((_, i) => !deleted[i]).map((e) => ({ Id: e.Id, SenderFault: true, Code: 'ReceiptHandleIsInvalid', Message: 'The input receipt handle is not a valid receipt handle.' })),
+  };
+}
+
+function getQueueAttributes(store: QueueStore, input: Record<string, unknown>) {
+  const { QueueUrl, AttributeNames = [] } = parseInput(SqsInput.GetQueueAttributes, input, 'sqs');
+  const unknown = AttributeNames.find((n) => !QUEUE_ATTRIBUTE_NAMES.has(n));
+  if (unknown !== undefined) throw sqsError('InvalidAttributeName', 'InvalidAttributeName', `Unknown Attribute ${unknown}.`);
+  const q = store.get(QueueUrl);
+  const c = store.counts(QueueUrl);
+  const all: Record<string, string> = {
+    QueueArn: q.model.arn,
+    ApproximateNumberOfMessages: String(c.visible),
+    ApproximateNumberOfMessagesNotVisible: String(c.notVisible),
+    ApproximateNumberOfMessagesDelayed: String(c.delayed),
+    VisibilityTimeout: String(q.model.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(q.model.messageRetentionSeconds),
+    FifoQueue: String(q.model.fifo),
+  };
+  const pick = AttributeNames.includes('All') ? Object.keys(all) : AttributeNames.filter((n) => n in all);
+  return { Attributes: Object.fromEntries(pick.map((k) => [k, all[k]])) };
+}
+
+function messageOut(m: StoredMessage, attributeNames: readonly string[], systemNames: readonly string[]) {
   const wantAll = attributeNames.includes('All') || attributeNames.includes('.*');
   const attrs = Object.fromEntries(Object.entries(m.messageAttributes).filter(([k]) => wantAll || attributeNames.some((n) => n === k || (n.endsWith('.*') && k.startsWith(n.slice(0, -1))))));
   const system: Record<string, string> = {
@@ -118,21 +166,12 @@ function messageOut(m: StoredMessage, attributeNames: string[], systemNames: str
   };
 }
 
-/** An SQS error: the JSON `__type` plus the query-compatible code header the SDK maps to its named exceptions. */
-function sqsError(type: string, queryCode: string, message: string): AwsServiceError {
-  return new AwsServiceError(400, `com.amazonaws.sqs#${type}`, message, {}, { 'x-amzn-query-error': `${queryCode};Sender` });
+/** SQS models ReceiptHandleIsInvalid with HTTP 404. */
+function receiptHandleInvalid(handle: string) {
+  return sqsError('ReceiptHandleIsInvalid', 'ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`, 404);
 }
 
-function requireString(input: Record<string, unknown>, key: string): string {
-  const v = input[key];
-  if (typeof v !== 'string' || v === '') throw sqsError('MissingParameter', 'MissingParameter', `The request must contain the parameter ${key}.`);
-  return v;
-}
-
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' ? v : undefined;
-}
-
-function list(v: unknown): string[] {
-  return Array.isArray(v) ? v.map(String) : [];
+/** The query-API code of an SQS error, as batch results report it. */
+function queryCode(error: AwsServiceError): string {
+  return (error.headers['x-amzn-query-error'] ?? error.code).split(';')[0];
 }

@@ -5,14 +5,15 @@
 import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { HttpApiModel } from '../../model';
 import type { LocalAuth } from '../auth';
 import type { FunctionHost } from '../host/function-host';
-import { readBody } from '../read-body';
+import { BodyTooLargeError, deferContinue, endRefusedUpload, readBody } from '../read-body';
 import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
 import { eventV1, eventV2, type GatewayRequest } from './request-event';
 import { errorResponse, responseFromLambda, type GatewayResponse } from './response';
-import { compileRoutes, selectRoute, type CompiledRoute } from './routes';
+import { compileRoutes, selectRoute, type CompiledRoute, type RouteMatch } from './routes';
 import { closeAll, invokeIntegration, listen } from './serve';
 
 /** Options for {@link HttpGateway}. */
@@ -28,8 +29,14 @@ export interface HttpGatewayOptions {
   readonly auth?: LocalAuth;
 }
 
-/** HTTP APIs refuse request payloads over 10 MB. */
+/** HTTP APIs refuse request payloads over 10 MB ("Payload size", HTTP API quotas). */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+/** HTTP APIs refuse a request whose request line and header values total more (HTTP API quotas). */
+export const MAX_REQUEST_HEAD_BYTES = 10240;
+
+/** Node's parser limit on a request head: above API Gateway's, which names and framing do not count toward. */
+const NODE_MAX_HEADER_BYTES = 32 * 1024;
 
 /** One served API. */
 export interface ServedApi {
@@ -74,7 +81,11 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
     let port = this.options.port ?? 3000;
     for (const api of this.apis) {
       const routes = compileRoutes(api.routes);
-      const server = http.createServer((req, res) => void this.handle(api, routes, req, res));
+      // Node's own header limit sits above API Gateway's, which handle() applies; past it, the
+      // client error handler answers as API Gateway does.
+      const server = http.createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, (req, res) => void this.handle(api, routes, req, res));
+      server.on('clientError', answerClientError);
+      deferContinue(server);
       server.keepAliveTimeout = 60_000;
       await listen(server, port, hostname);
       this.servers.push(server);
@@ -98,67 +109,64 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    let rawPath = q < 0 ? url : url.slice(0, q);
+    const rawPath = q < 0 ? url : url.slice(0, q);
     const rawQueryString = q < 0 ? '' : url.slice(q + 1);
-    let routeKey: string | undefined;
-    let response: GatewayResponse;
+    let outcome: Outcome;
+    let refused = false;
     try {
-      // Refused before reading when the length is declared; counted after reading when chunked.
-      if (Number(req.headers['content-length'] ?? 0) > MAX_PAYLOAD_BYTES) {
-        res.setHeader('connection', 'close');
-        response = tooLarge();
-        write(res, response);
-        this.emit('request', { api: api.name, method, path: rawPath, statusCode: response.statusCode, durationMs: performance.now() - started });
-        return;
-      }
-      const body = await readBody(req);
-      const stage = body.length > MAX_PAYLOAD_BYTES ? undefined : stageOf(api, rawPath);
-      if (body.length > MAX_PAYLOAD_BYTES) {
-        response = tooLarge();
-      } else if (stage === undefined) {
-        response = errorResponse(404);
+      if (requestHeadBytes(req) > MAX_REQUEST_HEAD_BYTES) {
+        refused = true;
+        outcome = { path: rawPath, response: tooLarge() };
       } else {
-        if (stage !== '$default') rawPath = rawPath.slice(stage.length + 1) || '/';
-        if (api.cors && isPreflight(method, req.headers)) {
-          response = preflightResponse(api.cors, req.headers);
-        } else {
-          const match = selectRoute(routes, method, rawPath);
-          routeKey = match?.route.route.routeKey;
-          if (!match) {
-            response = errorResponse(404);
-          } else {
-            const gwReq: GatewayRequest = {
-              method,
-              rawPath,
-              rawQueryString,
-              headers: req.headers,
-              rawHeaders: req.rawHeaders,
-              body,
-              sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
-              localPort: req.socket.localPort ?? 0,
-              stage,
-              apiId: api.apiId,
-              accountId: this.options.accountId,
-            };
-            const version = match.route.route.payloadFormatVersion;
-            const eventFor = (v: '1.0' | '2.0') => (v === '1.0' ? eventV1(gwReq, match) : eventV2(gwReq, match));
-            const decision = await this.authorize(api, match.route, gwReq, eventFor);
-            if (!decision.allowed) {
-              response = decision.response;
-            } else {
-              const event = eventFor(version);
-              if (match.route.route.auth) (event.requestContext as Record<string, unknown>).authorizer = decision.context;
-              response = await this.invoke(match.route, event);
-            }
-          }
-          if (api.cors) response = withCorsHeaders(api.cors, req.headers, response);
-        }
+        const body = await readBody(req, { limit: MAX_PAYLOAD_BYTES, res });
+        outcome = await this.respond(api, routes, { req, method, rawPath, rawQueryString, body });
       }
-    } catch {
-      response = errorResponse(500);
+    } catch (err) {
+      refused = err instanceof BodyTooLargeError;
+      outcome = { path: rawPath, response: refused ? tooLarge() : errorResponse(500) };
     }
-    write(res, response);
-    this.emit('request', { api: api.name, method, path: rawPath, routeKey, statusCode: response.statusCode, durationMs: performance.now() - started });
+    write(res, outcome.response);
+    if (refused) endRefusedUpload(req, res);
+    this.emit('request', { api: api.name, method, path: outcome.path, routeKey: outcome.routeKey, statusCode: outcome.response.statusCode, durationMs: performance.now() - started });
+  }
+
+  /** Stage, CORS preflight, route, then the route's authorization and integration. */
+  private async respond(api: HttpApiModel, routes: CompiledRoute[], r: ReadRequest): Promise<Outcome> {
+    const stage = stageOf(api, r.rawPath);
+    if (stage === undefined) return { path: r.rawPath, response: errorResponse(404) };
+    const rawPath = stage === '$default' ? r.rawPath : r.rawPath.slice(stage.length + 1) || '/';
+    if (api.cors && isPreflight(r.method, r.req.headers)) return { path: rawPath, response: preflightResponse(api.cors, r.req.headers) };
+    const match = selectRoute(routes, r.method, rawPath);
+    let response: GatewayResponse;
+    if (!match) {
+      response = errorResponse(404);
+    } else {
+      const gwReq: GatewayRequest = {
+        method: r.method,
+        rawPath,
+        rawQueryString: r.rawQueryString,
+        headers: r.req.headers,
+        rawHeaders: r.req.rawHeaders,
+        body: r.body,
+        sourceIp: (r.req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        localPort: r.req.socket.localPort ?? 0,
+        stage,
+        apiId: api.apiId,
+        accountId: this.options.accountId,
+      };
+      response = await this.integrate(api, match, gwReq);
+    }
+    if (api.cors) response = withCorsHeaders(api.cors, r.req.headers, response);
+    return { path: rawPath, routeKey: match?.route.route.routeKey, response };
+  }
+
+  private async integrate(api: HttpApiModel, match: RouteMatch, gwReq: GatewayRequest): Promise<GatewayResponse> {
+    const eventFor = (v: '1.0' | '2.0') => (v === '1.0' ? eventV1(gwReq, match) : eventV2(gwReq, match));
+    const decision = await this.authorize(api, match.route, gwReq, eventFor);
+    if (!decision.allowed) return decision.response;
+    const event = eventFor(match.route.route.payloadFormatVersion);
+    if (match.route.route.auth) (event.requestContext as Record<string, unknown>).authorizer = decision.context;
+    return this.invoke(match.route, event);
   }
 
   private async authorize(api: HttpApiModel, route: CompiledRoute, req: GatewayRequest, eventFor: (v: '1.0' | '2.0') => Record<string, unknown>) {
@@ -180,6 +188,8 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
   private async invoke(route: CompiledRoute, event: Record<string, unknown>): Promise<GatewayResponse> {
     const outcome = await invokeIntegration(this.host, route.route.functionLogicalId, event, route.route.timeoutMs);
     if (outcome.kind === 'result') return responseFromLambda(outcome.payload, route.route.payloadFormatVersion);
+    // A response over Lambda's limit is answered 502, as a malformed one is.
+    if (outcome.kind === 'function-error' && outcome.responseTooLarge) return errorResponse(502);
     return errorResponse(outcome.kind === 'timeout' ? 503 : outcome.kind === 'throttled' ? 429 : 500);
   }
 }
@@ -189,6 +199,45 @@ function stageOf(api: HttpApiModel, rawPath: string): string | undefined {
   return api.stages.includes('$default') ? '$default' : undefined;
 }
 
+
+/** A request once its body is read. */
+interface ReadRequest {
+  readonly req: http.IncomingMessage;
+  readonly method: string;
+  readonly rawPath: string;
+  readonly rawQueryString: string;
+  readonly body: Buffer;
+}
+
+/** What a request came to, for the response and the request log. */
+interface Outcome {
+  readonly response: GatewayResponse;
+  /** The path without the stage prefix, once the stage is known. */
+  readonly path: string;
+  readonly routeKey?: string;
+}
+
+/** The request line and header values, as API Gateway sizes a request against its 10240-byte quota. */
+function requestHeadBytes(req: http.IncomingMessage): number {
+  let bytes = Buffer.byteLength(`${req.method} ${req.url} HTTP/${req.httpVersion}`);
+  for (let i = 1; i < req.rawHeaders.length; i += 2) bytes += Buffer.byteLength(req.rawHeaders[i]);
+  return bytes;
+}
+
+/**
+ * Answers what Node's parser refuses before a request exists (a head past Node's limit, bad
+ * syntax) in API Gateway's form. A listener replaces Node's default answer, so every case writes
+ * one.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, message] = err.code === 'HPE_HEADER_OVERFLOW' ? ['413 Request Entity Too Large', 'Request Entity Too Large'] : ['400 Bad Request', 'Bad Request'];
+  const body = JSON.stringify({ message });
+  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
 
 function tooLarge(): GatewayResponse {
   return { statusCode: 413, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ message: 'Request Entity Too Large' })) };

@@ -28,25 +28,27 @@ const DEFAULT_MESSAGES: Record<number, string> = {
 /**
  * Maps a successful invocation's JSON payload to a response.
  * Format 2.0 infers a 200 JSON response when the result has no `statusCode`; format 1.0
- * requires the proxy response shape. Malformed results are answered with 500, as API Gateway does.
+ * requires the proxy response shape. A result API Gateway cannot use (not JSON, a bad status
+ * code, a body that is not a string) is answered with 502, as the Lambda developer guide
+ * documents ("Handling Lambda errors with an API Gateway API").
  */
 export function responseFromLambda(payload: string, version: '1.0' | '2.0'): GatewayResponse {
   let result: unknown;
   try {
     result = JSON.parse(payload);
   } catch {
-    return errorResponse(500);
+    return errorResponse(502);
   }
   const structured = result !== null && typeof result === 'object' && !Array.isArray(result) && 'statusCode' in result;
   if (!structured) {
-    if (version === '1.0') return errorResponse(500);
+    if (version === '1.0') return errorResponse(502);
     const body = typeof result === 'string' ? result : payload;
     return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) };
   }
   const r = result as Record<string, unknown>;
   const statusCode = typeof r.statusCode === 'number' ? r.statusCode : typeof r.statusCode === 'string' && /^\d{3}$/.test(r.statusCode) ? Number(r.statusCode) : NaN;
-  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) return errorResponse(500);
-  if (r.body !== undefined && r.body !== null && typeof r.body !== 'string') return errorResponse(500);
+  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) return errorResponse(502);
+  if (r.body !== undefined && r.body !== null && typeof r.body !== 'string') return errorResponse(502);
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(asRecord(r.headers))) headers[k.toLowerCase()] = String(v);
   for (const [k, v] of Object.entries(asRecord(r.multiValueHeaders))) {

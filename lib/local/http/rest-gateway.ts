@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { RestApiModel, RestMethodModel } from '../../model';
 import type { RestAuthorizers, RestAuthRequest, RestAuthResult } from '../auth/rest-authorizers';
 import type { FunctionHost } from '../host/function-host';
-import { readBody } from '../read-body';
+import { BodyTooLargeError, deferContinue, endRefusedUpload, readBody } from '../read-body';
 import { MAX_PAYLOAD_BYTES, type HttpGatewayEvents } from './gateway';
 import { gatewayResponse, type RestFailure } from './rest-errors';
 import { newRequestIds, restEvent, type RestRequest } from './rest-event';
@@ -77,6 +77,7 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
     for (const api of this.apis) {
       const state: ApiState = { api, routes: compileRoutes(api.methods), validator: new RestValidator(api) };
       const server = http.createServer((req, res) => void this.handle(state, req, res));
+      deferContinue(server);
       server.keepAliveTimeout = 60_000;
       const actual = await listenFrom(server, port, hostname);
       this.servers.push(server);
@@ -103,9 +104,14 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
     const ids = newRequestIds();
     let routeKey: string | undefined;
     let response: GatewayResponse;
+    let tooLarge = false;
     try {
-      const tooLarge = Number(req.headers['content-length'] ?? 0) > MAX_PAYLOAD_BYTES;
-      const body = tooLarge ? Buffer.alloc(0) : await readBody(req);
+      // Refused as it arrives (declared or chunked); the rest of the upload is discarded.
+      const body = await readBody(req, { limit: MAX_PAYLOAD_BYTES, res }).catch((err: unknown) => {
+        if (err instanceof BodyTooLargeError) return undefined;
+        throw err;
+      });
+      tooLarge = body === undefined;
       const [, stageName = '', ...rest] = fullPath.split('/');
       const stage = state.api.stages.find((s) => s.name === stageName);
       if (!stage) {
@@ -118,7 +124,7 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
           rawQueryString: q < 0 ? '' : url.slice(q + 1),
           headers: req.headers,
           rawHeaders: req.rawHeaders,
-          body,
+          body: body ?? Buffer.alloc(0),
           sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
           localPort: req.socket.localPort ?? 0,
           apiId: state.api.apiId,
@@ -130,8 +136,7 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
         const match = selectRoute(state.routes, method, rreq.path);
         routeKey = match?.route.route.routeKey;
         const scope: TemplateScope = { req: rreq, pathParameters: match?.pathParameters ?? {}, resourcePath: match?.route.route.resourcePath, resourceId: match?.route.route.resourceId };
-        if (tooLarge || body.length > MAX_PAYLOAD_BYTES) {
-          res.setHeader('connection', 'close');
+        if (tooLarge) {
           response = gatewayResponse(state.api, { type: 'REQUEST_TOO_LARGE', message: `HTTP content length exceeded ${MAX_PAYLOAD_BYTES} bytes.` }, scope);
         } else if (!match) {
           response = gatewayResponse(state.api, { type: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' }, scope);
@@ -148,6 +153,7 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
     res.setHeader('x-amzn-RequestId', ids.requestId);
     res.setHeader('x-amz-apigw-id', ids.extendedRequestId);
     res.end(response.body);
+    if (tooLarge) endRefusedUpload(req, res);
     this.emit('request', { api: state.api.name, method, path: fullPath, routeKey, statusCode: response.statusCode, durationMs: performance.now() - started });
   }
 

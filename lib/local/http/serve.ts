@@ -3,6 +3,7 @@
  * and invoking an integration's function under the integration timeout.
  */
 import type * as http from 'node:http';
+import { SYNC_REQUEST_MAX_BYTES, isResponseTooLarge } from '../aws/lambda-limits';
 import { ThrottledError } from '../host/errors';
 import type { FunctionHost } from '../host/function-host';
 
@@ -33,24 +34,30 @@ export async function closeAll(servers: readonly http.Server[]): Promise<void> {
 /** How an integration's invocation ended, for the gateway to answer in its own words. */
 export type IntegrationOutcome =
   | { readonly kind: 'result'; readonly payload: string }
-  | { readonly kind: 'function-error' }
+  /** `responseTooLarge`: the function answered more than Lambda returns (`Function.ResponseSizeTooLarge`). */
+  | { readonly kind: 'function-error'; readonly responseTooLarge?: boolean }
   | { readonly kind: 'timeout' }
   | { readonly kind: 'throttled' }
   | { readonly kind: 'failed' };
 
 /**
  * Invokes a function for an integration. The integration timeout cuts the request short; the
- * invocation itself runs on, as on AWS.
+ * invocation itself runs on, as on AWS. Lambda's payload limits apply: an event over 6 MB is
+ * refused before the function runs (a 10 MB request fits the API, not Lambda), a response over
+ * 6291556 bytes is a function error.
  */
 export async function invokeIntegration(host: FunctionHost, functionLogicalId: string, event: unknown, timeoutMs: number): Promise<IntegrationOutcome> {
   const fn = host.find(functionLogicalId);
   if (!fn) return { kind: 'failed' };
+  const payload = JSON.stringify(event);
+  if (Buffer.byteLength(payload) > SYNC_REQUEST_MAX_BYTES) return { kind: 'failed' };
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
   try {
-    const result = await Promise.race([host.invoke(fn.name, { payload: JSON.stringify(event), overflow: 'throttle' }), timedOut]);
+    const result = await Promise.race([host.invoke(fn.name, { payload, overflow: 'throttle' }), timedOut]);
     if (result === 'timeout') return { kind: 'timeout' };
-    return result.error ? { kind: 'function-error' } : { kind: 'result', payload: result.payload };
+    if (result.error) return { kind: 'function-error' };
+    return isResponseTooLarge(result.payload) ? { kind: 'function-error', responseTooLarge: true } : { kind: 'result', payload: result.payload };
   } catch (err) {
     return { kind: err instanceof ThrottledError ? 'throttled' : 'failed' };
   } finally {
