@@ -37,8 +37,8 @@ export class TableStore {
   async handle(operation: string, input: Record<string, unknown>): Promise<AwsResponse> {
     const port = await this.start();
     // DynamoDB takes a table ARN wherever it takes a name; dynalite takes names only.
-    const body = typeof input.TableName === 'string' && this.nameByArn.has(input.TableName) ? { ...input, TableName: this.nameByArn.get(input.TableName) } : input;
-    return request(port, operation, body);
+    const named = typeof input.TableName === 'string' && this.nameByArn.has(input.TableName) ? { ...input, TableName: this.nameByArn.get(input.TableName) } : input;
+    return request(port, operation, withoutNulls(named));
   }
 
   /** Stops the server; the tables' contents are gone. */
@@ -46,7 +46,17 @@ export class TableStore {
     const server = this.server;
     this.server = undefined;
     this.started = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) {
+      await new Promise<void>((resolve) => {
+        // A request dynalite never answers would hold the close for minutes; one in flight is
+        // given time to finish (cutting it short makes dynalite throw out of its handler).
+        const cut = setTimeout(() => server.closeAllConnections(), 2000).unref();
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+      });
+    }
   }
 
   private start(): Promise<number> {
@@ -63,6 +73,21 @@ export class TableStore {
     })();
     return this.started;
   }
+}
+
+/**
+ * A request as DynamoDB's deserializer sees it: a `null` member is an absent one, and a `null`
+ * list element an empty value (which DynamoDB refuses: "Supplied AttributeValue is empty").
+ * dynalite reads nulls inside maps and lists as attribute values and throws a TypeError out of
+ * its request handler, which would end the process; here they never reach it. Recursion is
+ * bounded: the endpoint refuses requests nested more than 100 levels deep.
+ */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => (v === null ? {} : withoutNulls(v)));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  return out;
 }
 
 async function createTable(port: number, model: TableModel): Promise<void> {
