@@ -34,6 +34,14 @@ const RESERVED_IN_OR = new Set([
 type Draft = Map<string, FieldSpec>;
 
 /**
+ * Most sub-rules a pattern may expand to. `$or` multiplies: k nested two-branch `$or`s make 2^k
+ * sub-rules, which a 4096-character pattern could push past any memory. EventBridge documents no
+ * such limit; this one keeps compiling and matching bounded while leaving room for any pattern a
+ * person writes.
+ */
+export const MAX_SUB_RULES = 10_000;
+
+/**
  * Validates a parsed pattern and compiles it to sub-rules.
  * Throws InvalidEventPatternError with AWS's reason and the location of the problem.
  */
@@ -83,8 +91,10 @@ function parseOr(drafts: Draft[], value: unknown, name: string, path: string): D
   value.forEach((branch, index) => {
     const branchPath = `${path}[${index}]`;
     if (!isPlainObject(branch)) throw new InvalidEventPatternError(Reasons.orNotObject, branchPath);
+    if (result.length + Math.max(drafts.length, 1) > MAX_SUB_RULES) throw new InvalidEventPatternError(Reasons.tooManyCombinations(MAX_SUB_RULES), path);
     const copies = drafts.length === 0 ? [new Map()] : drafts.map((d) => new Map(d));
     result.push(...parseObject(copies, branch, name, branchPath, true));
+    if (result.length > MAX_SUB_RULES) throw new InvalidEventPatternError(Reasons.tooManyCombinations(MAX_SUB_RULES), path);
   });
   if (value.length < 2) throw new InvalidEventPatternError(Reasons.orTooFew, path);
   return result;

@@ -49,6 +49,10 @@ export const Reasons = {
   badMatchValue: 'Match value must be String, number, true, false, or null',
   tooLong: (length: number, max: number) =>
     `Event pattern is ${length} characters long; the maximum is ${max}`,
+  tooComplex:
+    'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character',
+  tooManyCombinations: (max: number) =>
+    `The $or branches combine into more than ${max} alternatives (a limit of this library: EventBridge documents none, and each alternative is matched separately)`,
 
   orNotArray: 'It must be an Array followed with $or.',
   orNotObject: 'Only JSON object is allowed in array of $or relationship.',

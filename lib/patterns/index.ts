@@ -14,12 +14,15 @@
  * rule.matches({ source: 'shop', detail: { total: 250 } }); // true
  */
 import { compileSubRules } from './compile';
+import { MAX_WILDCARD_COMPLEXITY, wildcardComplexity } from './complexity';
 import { InvalidEventPatternError, Reasons } from './errors';
 import { SubRuleMatcher } from './match';
 
 // Reason texts (`Reasons`) stay internal: callers read them from `InvalidEventPatternError.reason`.
 export { AWS_REASON_PREFIX, InvalidEventPatternError } from './errors';
 export { NUMERIC_LIMIT } from './numeric';
+export { MAX_SUB_RULES } from './compile';
+export { MAX_WILDCARD_COMPLEXITY, wildcardComplexity } from './complexity';
 
 /**
  * Hard maximum length of an event pattern's JSON text: the `PutRule` API refuses longer ones.
@@ -55,7 +58,9 @@ export interface CompileEventPatternOptions {
 
 /**
  * Parses and validates a pattern (JSON text or object) and compiles it for matching.
- * Throws InvalidEventPatternError with AWS's reason text and the location of the problem.
+ * Throws InvalidEventPatternError with AWS's reason text and the location of the problem:
+ * EventBridge's syntax rules, the length limit, and its "rule is too complex" check on
+ * wildcards (see complexity.ts).
  *
  * @example
  * compileEventPattern('{"detail": {"state": [{"anything-but": "initializing"}]}}');
@@ -64,10 +69,14 @@ export function compileEventPattern(
   pattern: string | object,
   options: CompileEventPatternOptions = {},
 ): CompiledEventPattern {
-  const { text, parsed } = parse(pattern);
   const maxLength = options.maxLength ?? EVENT_PATTERN_MAX_LENGTH;
+  // A text is measured before it is parsed: an oversized one is refused without the work.
+  if (typeof pattern === 'string' && pattern.length > maxLength) throw new InvalidEventPatternError(Reasons.tooLong(pattern.length, maxLength), '');
+  const { text, parsed } = parse(pattern);
   if (text.length > maxLength) throw new InvalidEventPatternError(Reasons.tooLong(text.length, maxLength), '');
-  const matcher = new SubRuleMatcher(compileSubRules(parsed));
+  const subRules = compileSubRules(parsed);
+  if (wildcardComplexity(subRules) > MAX_WILDCARD_COMPLEXITY) throw new InvalidEventPatternError(Reasons.tooComplex, '');
+  const matcher = new SubRuleMatcher(subRules);
   return {
     pattern: parsed as object,
     matches: (event) => matcher.matches(typeof event === 'string' ? parseEvent(event) : event),

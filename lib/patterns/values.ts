@@ -25,6 +25,8 @@ export interface FieldSpec {
   readonly test: LeafTest | undefined;
   /** True when `{"exists": false}` is among the alternatives. */
   readonly allowAbsent: boolean;
+  /** The alternatives as written in the pattern (the complexity check lays them out as EventBridge does). */
+  readonly values: readonly unknown[];
 }
 
 /** True for `{...}` (not null, not an array). */
@@ -73,9 +75,9 @@ export function compileFieldValues(values: readonly unknown[], path: string): Fi
   }
   if (values.length === 0) throw new InvalidEventPatternError(Reasons.emptyArray, path);
 
-  if (always) return { test: ALWAYS, allowAbsent };
+  if (always) return { test: ALWAYS, allowAbsent, values };
   const exactOnly = tests.length === 0 && ips.length === 0;
-  if (exactOnly && strings.size + numbers.size + literals.size === 0) return { test: undefined, allowAbsent };
+  if (exactOnly && strings.size + numbers.size + literals.size === 0) return { test: undefined, allowAbsent, values };
   const test: LeafTest = (v) => {
     if (typeof v === 'string') {
       if (strings.has(v)) return true;
@@ -88,7 +90,7 @@ export function compileFieldValues(values: readonly unknown[], path: string): Fi
     for (const t of tests) if (t(v)) return true;
     return false;
   };
-  return { test, allowAbsent };
+  return { test, allowAbsent, values };
 }
 
 function ipEquals(ips: readonly IpAddress[], text: string): boolean {
