@@ -104,6 +104,15 @@ describe('EventBridge', () => {
     const answer = await rawCall(app, 'AWSEvents.TestEventPattern', JSON.stringify({ EventPattern: '{"source":["x"]}' }));
     expect(answer.body.message).toBe("1 validation error detected: Value null at 'event' failed to satisfy constraint: Member must not be null");
   });
+
+  test('TestEventPattern refuses a wildcard pattern EventBridge finds too complex', async () => {
+    const pattern = JSON.stringify({ detail: { 'stack-id': ['A', 'B', 'C', 'D'].map((n) => ({ wildcard: `*:stack/${n}/*` })) } });
+    const event = JSON.stringify({ id: '1', account: '1', source: 's', time: 't', region: 'r', 'detail-type': 'd', detail: {} });
+    await expect(eb.send(new TestEventPatternCommand({ EventPattern: pattern, Event: event }))).rejects.toMatchObject({
+      name: 'InvalidEventPatternException',
+      message: 'Event pattern is not valid. Reason: Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character',
+    });
+  });
 });
 
 describe('Lambda Invoke', () => {
