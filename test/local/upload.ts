@@ -12,6 +12,8 @@ export interface UploadAnswer {
   readonly body: string;
   /** True when the server sent `100 Continue` (the client then started sending). */
   readonly continued: boolean;
+  /** Bytes of body the client had written when the answer arrived. */
+  readonly sent: number;
 }
 
 /** Options for {@link upload}. */
@@ -38,19 +40,19 @@ export function upload(url: string, options: UploadOptions): Promise<UploadAnswe
   return new Promise((resolve, reject) => {
     let answered = false;
     let continued = false;
+    let sent = 0;
     const req = http.request(url, { method: options.method ?? 'POST', headers }, (res) => {
       answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         req.destroy();
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), continued });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), continued, sent });
       });
     });
     // Writes after the answer may fail once the server drops the connection; the answer counts.
     req.on('error', (err) => answered || reject(err));
     const chunk = Buffer.alloc(chunkBytes, 'a');
-    let sent = 0;
     const pump = () => {
       while (!answered && sent < totalBytes) {
         const piece = sent + chunk.length <= totalBytes ? chunk : chunk.subarray(0, totalBytes - sent);
