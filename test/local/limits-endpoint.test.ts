@@ -155,6 +155,14 @@ describe('Lambda Invoke', () => {
   });
 });
 
+describe("Switchyard's admin endpoints", () => {
+  test('a malformed percent-escape in a schedule name is no schedule (404), not a server error', async () => {
+    const answer = await rawCall(app, undefined, '', { path: '/_switchyard/schedules/%E0%A4%A/trigger' });
+    expect(answer.status).toBe(404);
+    expect(answer.body.__type).toBe('ResourceNotFoundException');
+  });
+});
+
 describe('DynamoDB, Secrets Manager and SSM', () => {
   test('DynamoDB: a request nested past any valid item is a ValidationException; a non-object body a SerializationException', async () => {
     const deep = await rawCall(app, 'DynamoDB_20120810.PutItem', `{"TableName":"t","Item":${nested(101)}}`, { headers: { 'content-type': 'application/x-amz-json-1.0' } });
