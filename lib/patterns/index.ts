@@ -21,8 +21,6 @@ import { SubRuleMatcher } from './match';
 // Reason texts (`Reasons`) stay internal: callers read them from `InvalidEventPatternError.reason`.
 export { AWS_REASON_PREFIX, InvalidEventPatternError } from './errors';
 export { NUMERIC_LIMIT } from './numeric';
-export { MAX_SUB_RULES } from './compile';
-export { MAX_WILDCARD_COMPLEXITY, wildcardComplexity } from './complexity';
 
 /**
  * Hard maximum length of an event pattern's JSON text: the `PutRule` API refuses longer ones.

@@ -5,7 +5,9 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { ErrorCode, EventApp, SwitchyardError } from '../../lib';
-import { MAX_SUB_RULES, Reasons, compileEventPattern, validateEventPattern } from '../../lib/patterns';
+import { compileEventPattern, validateEventPattern } from '../../lib/patterns';
+import { MAX_SUB_RULES } from '../../lib/patterns/compile';
+import { Reasons } from '../../lib/patterns/errors';
 
 const TOO_COMPLEX = 'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character';
 const keyWildcards = (...ws: string[]) => ({ source: ['aws.s3'], detail: { object: { key: ws.map((w) => ({ wildcard: w })) } } });
