@@ -156,10 +156,10 @@ describe('Lambda Invoke', () => {
 });
 
 describe("Switchyard's admin endpoints", () => {
-  test('a malformed percent-escape in a schedule name is no schedule (404), not a server error', async () => {
+  test('a malformed percent-escape in a schedule name is a 400, not a server error', async () => {
     const answer = await rawCall(app, undefined, '', { path: '/_switchyard/schedules/%E0%A4%A/trigger' });
-    expect(answer.status).toBe(404);
-    expect(answer.body.__type).toBe('ResourceNotFoundException');
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({ __type: 'ValidationException', message: 'The request path is not valid: URI malformed' });
   });
 });
 
