@@ -85,8 +85,9 @@ export function routeCall(services: AwsServices | undefined, req: IncomingMessag
     };
   }
   const dot = target.indexOf('.');
-  const service = target.slice(0, dot);
-  const operation = target.slice(dot + 1);
+  const service = dot < 0 ? target : target.slice(0, dot);
+  const operation = dot < 0 ? '' : target.slice(dot + 1);
+  const unknown = () => new AwsServiceError(400, 'UnknownOperationException', `No local service answers ${method} ${path} (X-Amz-Target: ${target || 'none'}). Served: ${SERVED}.`);
   if (service === 'AWSEvents') {
     return json(jsonBodyLimit(EVENTBRIDGE_PAYLOAD_BYTES), (n) => (operation === 'PutEvents' ? validationError('Total size of the entries in the request is over the limit.') : entityTooLarge(n)), (input) =>
       handleEventBridge(need().router, operation, input),
@@ -95,9 +96,12 @@ export function routeCall(services: AwsServices | undefined, req: IncomingMessag
   if (service === 'DynamoDB_20120810') {
     return json(DYNAMODB_REQUEST_BYTES, entityTooLarge, (input) => handleDynamoDb(need().tables, operation, input), DYNAMODB_MAX_JSON_DEPTH);
   }
-  if (isSecretsApi(target) && services?.secrets) {
-    const secrets = services.secrets;
-    return json(SMALL_BODY_BYTES, entityTooLarge, (input) => handleSecretsApi(secrets, target, parseInput(secretsInput(target), input)));
+  if (isSecretsApi(target)) {
+    return json(SMALL_BODY_BYTES, entityTooLarge, (input) => {
+      const secrets = need().secrets;
+      if (!secrets) throw unknown();
+      return handleSecretsApi(secrets, target, parseInput(secretsInput(target), input));
+    });
   }
   if (service === 'AmazonSQS') {
     const tooLarge = (n: number | undefined) => (operation === 'SendMessageBatch' ? tooLong(n, true) : operation === 'SendMessage' ? tooLong(n, false) : entityTooLarge(n));
