@@ -71,11 +71,12 @@ export function routeCall(services: AwsServices | undefined, req: IncomingMessag
       return jsonResponse((await auth.devIssuer()).jwks(), 'application/json');
     });
   }
-  if (path.startsWith(ADMIN_PREFIX)) return small(() => handleAdmin(need(), method, path, url.searchParams));
+  // Before the admin API, whose prefix it shares.
   if (path.startsWith(CFN_RESPONSE_PATH) && services?.customResources) {
     const customResources = services.customResources;
     return small((body) => customResources.receive(method, path, body));
   }
+  if (path.startsWith(ADMIN_PREFIX)) return small(() => handleAdmin(need(), method, path, url.searchParams));
   if (isLambdaInvoke(path)) {
     return {
       protocol: 'rest',
