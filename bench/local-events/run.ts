@@ -5,27 +5,16 @@
  *
  *   npx tsx bench/local-events/run.ts [--events 20000] [--in-flight 10]
  */
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { LocalApp } from '../../lib/local';
-import { writeAssembly } from '../local-http/assembly';
-
-const RULES = 100;
+import { RULES, batchAt, deliveriesOf, writeEventsAssembly } from './app';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { events: { type: 'string', default: '20000' }, 'in-flight': { type: 'string', default: '10' } } });
   const total = Number(values.events);
   const inFlight = Number(values['in-flight']);
-  // 100 rules: 99 bucket rules and a prefix rule; each event matches the rule of its bucket,
-  // and the events of bucket 0 also the prefix rule.
-  const rules = Array.from({ length: RULES - 1 }, (_, i) => ({ id: `Rule${i}`, pattern: { source: ['bench'], detail: { bucket: [i], amount: [{ numeric: ['>=', 0] }] } }, target: `Fn${i % 10}` }));
-  rules.push({ id: 'PrefixRule', pattern: { source: ['bench'], detail: { bucket: [0] }, 'detail-type': [{ prefix: 'Order' }] } as never, target: 'Fn0' });
-  const assembly = writeAssembly(path.resolve(__dirname, '..', '.out', 'local-events'), {
-    handlerDir: path.join(__dirname, 'handler'),
-    functions: Array.from({ length: 10 }, (_, i) => ({ id: `Fn${i}`, handler: 'consumer.handler' })),
-    rules,
-  });
+  const assembly = writeEventsAssembly('local-events');
   const app = await LocalApp.start(assembly, { httpPort: 0, awsPort: 0, schedules: false });
   const eb = new EventBridgeClient({ endpoint: app.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
@@ -45,7 +34,7 @@ async function main(): Promise<void> {
     const instances = app.model.functions.reduce((n, f) => n + app.host.instanceCount(f.name), 0);
     console.log(`events put:        ${total} in ${((putDone - started) / 1000).toFixed(2)} s = ${(total / ((putDone - started) / 1000)).toFixed(0)} events/s (failed entries: ${failed})`);
     console.log(`deliveries ended:  ${deliveries} (${c['dead-lettered']} dead-lettered, ${c.dropped} dropped) in ${((done - started) / 1000).toFixed(2)} s = ${(deliveries / ((done - started) / 1000)).toFixed(0)} deliveries/s through ${RULES} rules, ${instances} warm instances`);
-    const expected = total + Math.ceil(total / (RULES - 1));
+    const expected = deliveriesOf(total);
     if (deliveries !== expected) console.log(`MISMATCH: expected ${expected} deliveries`);
   } finally {
     eb.destroy();
@@ -61,13 +50,7 @@ async function putAll(eb: EventBridgeClient, total: number, inFlight: number): P
     while (next < total) {
       const base = next;
       next += 10;
-      const Entries = Array.from({ length: Math.min(10, total - base) }, (_, j) => ({
-        EventBusName: 'bench',
-        Source: 'bench',
-        DetailType: (base + j) % (RULES - 1) === 0 ? 'OrderPlaced' : 'Other',
-        Detail: JSON.stringify({ bucket: (base + j) % (RULES - 1), amount: base + j }),
-      }));
-      failed += (await eb.send(new PutEventsCommand({ Entries }))).FailedEntryCount ?? 0;
+      failed += (await eb.send(new PutEventsCommand({ Entries: batchAt(base, total) }))).FailedEntryCount ?? 0;
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
