@@ -1,7 +1,8 @@
 /**
  * A synthesized app running on this machine: the function host, the HTTP gateway, the AWS
  * endpoint (EventBridge, Lambda, SQS), event delivery with its ledger, the scheduler and,
- * optionally, hot reload. `switchyard dev` and `startLocalApp` both start one of these.
+ * optionally, hot reload and durable state. `switchyard dev` and `startLocalApp` both start
+ * one of these.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,7 +13,7 @@ import { RestAuthorizers } from './auth/rest-authorizers';
 import { AwsEndpoint } from './aws/server';
 import { CustomResources } from './custom-resources';
 import { describeApp, type AppDescription } from './describe';
-import { Deliverer } from './events/delivery';
+import { Deliverer, DEFAULT_MAX_BACKLOG } from './events/delivery';
 import { EventRouter, type PutEventsRequestEntry } from './events/event-router';
 import { DeliveryLedger } from './events/ledger';
 import { FunctionHost, type InvokeResult } from './host/function-host';
@@ -22,6 +23,7 @@ import { UsagePlanLimiter } from './http/rest-usage';
 import { Scheduler } from './schedule/scheduler';
 import { TableStore } from './dynamodb/table-store';
 import { QueueStore } from './sqs/queue-store';
+import { LocalState, type RestoredState, type StateSummary } from './state/local-state';
 import { HotReloader } from './watch/hot-reload';
 
 /** Options for {@link LocalApp.start}. */
@@ -70,6 +72,24 @@ export interface LocalAppOptions {
    * @default - see `LocalAuthOptions`
    */
   readonly auth?: LocalAuthOptions;
+  /**
+   * Keep the app's state across restarts in this folder: deliveries pending or retrying (with
+   * their attempts and next attempt times), the ledger, dead letters and every queue's messages,
+   * and the DynamoDB tables. Each app has its own subfolder, named by its stacks, account and
+   * region. `switchyard dev` keeps it in `<projectDir>/.switchyard/state`.
+   * @default none: the state lives in memory and ends with the app
+   */
+  readonly stateDir?: string;
+  /** Start with empty state, discarding what `stateDir` holds for this app. @default false */
+  readonly fresh?: boolean;
+  /**
+   * Deliveries accepted and not yet ended (pending or retrying) past which `PutEvents` answers
+   * `ThrottlingException` and an asynchronous `Invoke` `TooManyRequestsException`, as AWS
+   * answers callers over a quota; the AWS SDK retries both with backoff. Bounds the memory a
+   * flood of events takes. `Infinity` lifts the bound.
+   * @default 10000
+   */
+  readonly maxBacklog?: number;
 }
 
 /** A running local app. */
@@ -91,7 +111,13 @@ export class LocalApp {
     try {
       const projectDir = options.projectDir ?? process.cwd();
       const { model, skipped } = readAppModel(assemblyDir, { region: options.region, accountId: options.accountId, endpointUrl: awsEndpoint, projectDir });
-      app = new LocalApp(model, skipped, endpoint, awsEndpoint, options, projectDir);
+      const state = options.stateDir === undefined ? undefined : await LocalState.open(options.stateDir, model, { fresh: options.fresh });
+      try {
+        app = new LocalApp(model, skipped, endpoint, awsEndpoint, options, projectDir, state);
+      } catch (err) {
+        await state?.close();
+        throw err;
+      }
       await app.startServices();
       return app;
     } catch (err) {
@@ -120,6 +146,9 @@ export class LocalApp {
   readonly secrets: SecretStore;
   /** The custom resources, created once at start-up through their providers, with what each answered. */
   readonly customResources: CustomResources;
+  /** What was restored from `stateDir` at start; undefined when the app keeps no state. */
+  restored?: RestoredState;
+  private state?: LocalState;
   private stopped = false;
 
   private constructor(
@@ -132,6 +161,7 @@ export class LocalApp {
     readonly awsEndpoint: string,
     private readonly options: LocalAppOptions,
     projectDir: string,
+    state: LocalState | undefined,
   ) {
     this.host = new FunctionHost(model.functions, {
       awsEndpointUrl: awsEndpoint,
@@ -143,8 +173,13 @@ export class LocalApp {
       nodeBinaries: options.nodeBinaries,
     });
     this.queues = new QueueStore(model.queues, awsEndpoint, model.accountId);
-    this.tables = new TableStore(model.tables);
-    this.deliverer = new Deliverer(this.host, this.queues, this.ledger, { timeScale: options.timeScale });
+    this.tables = new TableStore(model.tables, { path: state?.tablesDir });
+    this.state = state;
+    this.deliverer = new Deliverer(this.host, this.queues, this.ledger, {
+      timeScale: options.timeScale,
+      maxBacklog: options.maxBacklog ?? DEFAULT_MAX_BACKLOG,
+      kept: state ? () => state.kept() : undefined,
+    });
     this.router = new EventRouter(model, this.deliverer);
     this.scheduler = new Scheduler(model.rules, this.router);
     this.customResources = new CustomResources(model, this.host, awsEndpoint);
@@ -200,19 +235,32 @@ export class LocalApp {
     return this.scheduler.trigger(ruleRef);
   }
 
-  /** Stops servers, timers and instances. Deliveries still retrying stay in the ledger as `retrying`. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
+  /**
+   * Stops servers, timers and instances. Deliveries still retrying stay in the ledger as
+   * `retrying`; an attempt in flight is interrupted. With `stateDir`, all of it is kept for the
+   * next start, and the answer says what was kept.
+   */
+  async stop(): Promise<StateSummary | undefined> {
+    if (this.stopped) return undefined;
     this.stopped = true;
     this.deliverer.stop();
     this.scheduler.stop();
     this.reloader?.stop();
     this.queues.stop();
-    await Promise.all([this.gateway.stop(), this.restGateway.stop(), this.endpoint.close(), this.tables.stop()]);
+    await Promise.all([this.gateway.stop(), this.restGateway.stop(), this.endpoint.close()]);
     await this.host.stop();
+    // Counted once nothing changes any more, and while the tables still answer.
+    const kept = this.state && this.restored ? await this.state.summarize(this) : undefined;
+    await this.tables.stop();
+    await this.state?.close();
+    return kept;
   }
 
   private async startServices(): Promise<void> {
+    if (this.state) {
+      const tableNotes = await this.tables.open();
+      this.restored = await this.state.restore(this, tableNotes);
+    }
     const http = await this.gateway.start();
     // REST APIs take the ports after the HTTP APIs'.
     const first = this.options.httpPort ?? 3000;
@@ -229,9 +277,11 @@ export class LocalApp {
       auth: this.auth,
       describe: () => this.describe(),
       customResources: this.customResources,
+      kept: this.state ? () => this.state!.kept() : undefined,
     });
     // Created as a deployment creates them, before the app is handed over.
     await this.customResources.createAll();
+    this.state?.resume(this.ledger, this.deliverer, this.model);
     if (this.options.schedules !== false) this.scheduler.start();
     this.reloader?.start();
   }

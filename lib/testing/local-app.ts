@@ -27,7 +27,9 @@ export interface RunningLocalApp {
 }
 
 /**
- * Starts an app on ephemeral ports (unless ports are given).
+ * Starts an app on ephemeral ports (unless ports are given). Its state (deliveries, queues,
+ * tables) lives in memory and ends with it, so a test run leaves nothing in the project;
+ * pass `stateDir` to keep it across a stop and a start, as `switchyard dev` does.
  *
  * @example
  * const local = await startLocalApp({ stack: new ShopStack(new App(), 'Shop') });
@@ -48,7 +50,9 @@ export async function startLocalApp(source: LocalAppSource, options: LocalAppOpt
     clientConfig: { endpoint: app.awsEndpoint, region: app.model.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
     ledger: app.ledger,
     app,
-    stop: () => app.stop(),
+    stop: async () => {
+      await app.stop();
+    },
   };
 }
 

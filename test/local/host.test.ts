@@ -161,8 +161,9 @@ describe('hot reload', () => {
 describe('delivery ledger', () => {
   test('keeps at most maxEnded ended deliveries listable, counts all, and always keeps open ones', () => {
     const ledger = new DeliveryLedger({ maxEnded: 2 });
-    const open = ledger.accept({ eventId: 'open', kind: 'rule', targetArn: 'arn:t' });
-    for (const id of ['a', 'b', 'c']) ledger.update(ledger.accept({ eventId: id, kind: 'rule', targetArn: 'arn:t' }), { state: 'delivered' });
+    const payload = { payload: '{}', requestId: 'r' };
+    const open = ledger.accept({ eventId: 'open', kind: 'rule', targetArn: 'arn:t' }, payload);
+    for (const id of ['a', 'b', 'c']) ledger.update(ledger.accept({ eventId: id, kind: 'rule', targetArn: 'arn:t' }, payload), { state: 'delivered' });
     ledger.update(open, { state: 'retrying', attempts: 1 });
     expect(ledger.list().map((r) => r.eventId)).toEqual(['open', 'b', 'c']);
     expect(ledger.counts()).toEqual({ pending: 0, retrying: 1, delivered: 3, 'dead-lettered': 0, dropped: 0, undeliverable: 0 });

@@ -38,6 +38,8 @@ export interface AwsServices {
   readonly describe?: () => AppDescription;
   /** Takes custom resource providers' answers to CloudFormation requests. */
   readonly customResources?: CustomResources;
+  /** Resolves once the state a call changed is kept (on disk, when the app keeps state); awaited before each answer. */
+  readonly kept?: () => Promise<void>;
 }
 
 /** The local AWS endpoint. */
@@ -94,6 +96,8 @@ export class AwsEndpoint {
         throw call.tooLarge(err.declaredLength);
       }
       response = await call.run(body, abort.signal);
+      // An accepted event or a sent message is on disk before the caller has its id.
+      await this.services?.kept?.();
     } catch (err) {
       response = errorResponse(err, protocol);
     }

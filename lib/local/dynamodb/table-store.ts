@@ -1,28 +1,69 @@
 /**
- * The app's DynamoDB tables, served by dynalite: an in-memory implementation of DynamoDB's
- * API on LevelDB's memory backend, maintained for this purpose and faithful in the parts an
- * app's handlers lean on (expressions and their errors, conditional writes, indexes, paging).
- * The tables are created from the template's key schemas when the first request arrives.
+ * The app's DynamoDB tables, served by dynalite: an implementation of DynamoDB's API on
+ * LevelDB, maintained for this purpose and faithful in the parts an app's handlers lean on
+ * (expressions and their errors, conditional writes, indexes, paging). In memory (LevelDB's
+ * memory backend) unless given a folder, where LevelDB keeps the items across restarts.
+ * The tables are created from the template's key schemas when the first request arrives, or
+ * at {@link TableStore.open}; kept tables are brought in line with the template then.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import type { TableModel } from '../../model';
 import type { AwsResponse } from '../aws/protocol';
+import { reconcileTables } from './reconcile';
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 // dynalite checks that a request is signed, not the signature: any well-formed header passes.
 const LOCAL_AUTHORIZATION =
   'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0';
 
+/** Options for {@link TableStore}. */
+export interface TableStoreOptions {
+  /** A folder where LevelDB keeps the tables across restarts. @default none: in memory */
+  readonly path?: string;
+}
+
+/** One DynamoDB operation against the local tables: its parsed answer, or an error with DynamoDB's message. */
+export type TableCall = (operation: string, input: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
 /** The tables of an app. */
 export class TableStore {
   private server?: http.Server;
   private started?: Promise<number>;
   private readonly nameByArn: Map<string, string>;
+  private notes: string[] = [];
 
-  constructor(private readonly models: readonly TableModel[]) {
+  constructor(
+    private readonly models: readonly TableModel[],
+    private readonly options: TableStoreOptions = {},
+  ) {
     this.nameByArn = new Map(models.map((m) => [m.arn, m.name]));
+  }
+
+  /**
+   * Starts serving now rather than at the first request. For kept tables, resolves with notes
+   * on what bringing them in line with the template changed (see reconcile.ts).
+   */
+  async open(): Promise<string[]> {
+    await this.start();
+    return this.notes;
+  }
+
+  /** How many items each table holds (a paged `Scan` with `Select: COUNT`). */
+  async itemCounts(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const model of this.models) {
+      let count = 0;
+      let ExclusiveStartKey: unknown;
+      do {
+        const page = await this.call('Scan', { TableName: model.name, Select: 'COUNT', ExclusiveStartKey });
+        count += Number(page.Count ?? 0);
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      counts.set(model.name, count);
+    }
+    return counts;
   }
 
   /** The tables, as read from the template. */
@@ -41,7 +82,7 @@ export class TableStore {
     return request(port, operation, withoutNulls(named));
   }
 
-  /** Stops the server; the tables' contents are gone. */
+  /** Stops the server and closes LevelDB; in memory, the tables' contents are gone. */
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
@@ -59,16 +100,20 @@ export class TableStore {
     }
   }
 
+  private readonly call: TableCall = async (operation, input) => callTable(await this.start(), operation, input);
+
   private start(): Promise<number> {
     this.started ??= (async () => {
-      const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+      const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: this.options.path });
       this.server = server;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(0, '127.0.0.1', () => resolve());
       });
       const port = (server.address() as AddressInfo).port;
-      for (const model of this.models) await createTable(port, model);
+      const call: TableCall = (operation, input) => callTable(port, operation, input);
+      if (this.options.path) this.notes = await reconcileTables(call, this.models, (model) => createTable(port, model));
+      else for (const model of this.models) await createTable(port, model);
       return port;
     })();
     return this.started;
@@ -109,6 +154,14 @@ async function createTable(port: number, model: TableModel): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`Local table ${model.name} (${model.logicalId}) did not become ACTIVE`);
+}
+
+/** One operation, its answer parsed; DynamoDB's error message when it fails. */
+async function callTable(port: number, operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const response = await request(port, operation, input);
+  const body = JSON.parse(String(response.body)) as Record<string, unknown>;
+  if (response.status !== 200) throw new Error(`${operation} failed: ${String(body.message ?? body.__type ?? response.status)}`);
+  return body;
 }
 
 function request(port: number, operation: string, input: unknown): Promise<AwsResponse> {

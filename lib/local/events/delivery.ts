@@ -18,6 +18,7 @@
  * `Invoke` with `InvocationType: Event` runs stage 2 alone. Every step is in the ledger.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { FunctionModel, RuleModel, RuleTargetModel } from '../../model';
 import type { FunctionHost } from '../host/function-host';
 import type { LambdaErrorPayload } from '../host/protocol';
@@ -25,17 +26,45 @@ import type { MessageAttributeValue } from '../sqs/md5';
 import type { QueueStore } from '../sqs/queue-store';
 import { targetInput } from './input';
 import type { DeliveryLedger, DeliveryRecord } from './ledger';
-import { eventBridgeDelay, lambdaAsyncDelay, runWithRetries, type AttemptResult } from './retry';
+import { eventBridgeDelay, lambdaAsyncDelay, runWithRetries, type AttemptResult, type RetryResume } from './retry';
+
+/** Deliveries in progress past which new events are refused (see {@link DelivererOptions.maxBacklog}). */
+export const DEFAULT_MAX_BACKLOG = 10_000;
 
 /** Options for {@link Deliverer}. */
 export interface DelivererOptions {
   /** Multiplies every retry delay and event age. @default 1 */
   readonly timeScale?: number;
+  /**
+   * Deliveries accepted and not yet ended (pending or retrying) past which {@link admit}
+   * refuses new events, so that a flood waits at its senders, not in memory.
+   * @default DEFAULT_MAX_BACKLOG
+   */
+  readonly maxBacklog?: number;
+  /**
+   * Resolves once the ledger's changes so far are kept (on disk, when the app keeps state):
+   * awaited before each invocation, so that an attempt in flight when `dev` is killed is known
+   * to have been in flight at the next start.
+   * @default nothing to wait for
+   */
+  readonly kept?: () => Promise<void>;
+}
+
+/** Too many deliveries in progress to accept more events (PutEvents: ThrottlingException). */
+export class DeliveryBacklogFullError extends Error {
+  /** Stable code. */
+  readonly code = 'DeliveryBacklogFull';
+  constructor(readonly backlog: number) {
+    super(`Rate exceeded: ${backlog} deliveries are pending or retrying locally (the bound set by maxBacklog); retry once some have ended`);
+    this.name = 'DeliveryBacklogFullError';
+  }
 }
 
 /** Delivers events to functions and queues. */
 export class Deliverer {
   private readonly timeScale: number;
+  private readonly maxBacklog: number;
+  private readonly kept: () => Promise<void>;
   private readonly stopping = new AbortController();
 
   constructor(
@@ -45,14 +74,71 @@ export class Deliverer {
     options: DelivererOptions = {},
   ) {
     this.timeScale = options.timeScale ?? 1;
+    this.maxBacklog = options.maxBacklog ?? DEFAULT_MAX_BACKLOG;
+    this.kept = options.kept ?? (() => Promise.resolve());
+    // Every retry waiting for its time listens for the stop (and stops listening when it ends):
+    // thousands at once under load are expected, not a leak.
+    setMaxListeners(0, this.stopping.signal);
+  }
+
+  /**
+   * Throws DeliveryBacklogFullError when the deliveries in progress reached the bound: what AWS
+   * answers a caller over its quota, which the SDK retries with backoff. Schedules are never
+   * refused (nobody would retry them); a batch admitted may take the backlog a little past it.
+   */
+  admit(): void {
+    if (this.ledger.inProgress >= this.maxBacklog) throw new DeliveryBacklogFullError(this.ledger.inProgress);
   }
 
   /**
    * Delivers one event matched by a rule (or fired by a schedule) to one of its targets.
    * Resolves when the delivery has ended or the app stopped; callers need not wait.
    */
-  async deliverToRuleTarget(rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>, kind: 'rule' | 'schedule'): Promise<DeliveryRecord> {
-    const record = this.ledger.accept({ eventId: String(event.id), kind, ruleArn: rule.arn, targetArn: target.arn });
+  deliverToRuleTarget(rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>, kind: 'rule' | 'schedule'): Promise<DeliveryRecord> {
+    const requestId = randomUUID();
+    const record = this.ledger.accept({ eventId: String(event.id), kind, ruleArn: rule.arn, targetArn: target.arn }, { event, requestId });
+    return this.runRuleTarget(record, rule, target, event, requestId);
+  }
+
+  /**
+   * Carries on a delivery kept from an earlier run of the app, from where it stood: a retry
+   * waits what is left of its delay (none if it passed), an attempt that was in flight is made
+   * again (counted in `interruptions`), and an event past its maximum age goes to its DLQ.
+   * `rule` is the delivery's rule in the app now; a rule, target or function no longer in the
+   * app ends the delivery `dropped`, saying so.
+   */
+  resume(record: DeliveryRecord, rule: RuleModel | undefined): Promise<DeliveryRecord> {
+    const payload = this.ledger.payloadOf(record);
+    const interrupted = record.inFlightSince !== undefined;
+    const resume: RetryResume = {
+      attemptsEnded: interrupted ? record.attempts - 1 : record.attempts,
+      nextAttemptAt: record.state === 'retrying' ? record.nextAttemptAt : undefined,
+      lastError: record.lastError,
+    };
+    if (interrupted) this.ledger.update(record, { inFlightSince: undefined, interruptions: (record.interruptions ?? 0) + 1 });
+    const gone = (what: string) => (this.ledger.update(record, { state: 'dropped', droppedReason: `${what} is no longer in the app` }), Promise.resolve(record));
+    if (!payload) return gone('its payload');
+    if ('payload' in payload) {
+      const fn = this.host.find(record.targetArn);
+      return fn ? this.runAsyncInvocation(record, fn, payload.payload, payload.requestId, resume) : gone(`function ${record.targetArn}`);
+    }
+    const target = rule?.targets.find((t) => t.arn === record.targetArn);
+    if (!rule || !target) return gone(`rule ${record.ruleArn} with target ${record.targetArn}`);
+    return this.runRuleTarget(record, rule, target, payload.event, payload.requestId, resume);
+  }
+
+  /** Runs an asynchronous invoke (`InvocationType: Event`) with the function's async settings. */
+  invokeAsync(fn: FunctionModel, payload: string, requestId: string): Promise<DeliveryRecord> {
+    const record = this.ledger.accept({ eventId: requestId, kind: 'async-invoke', targetArn: fn.arn }, { payload, requestId });
+    return this.runAsyncInvocation(record, fn, payload, requestId);
+  }
+
+  /** Stops retrying: deliveries in progress stay `pending`/`retrying` in the ledger. */
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  private async runRuleTarget(record: DeliveryRecord, rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>, requestId: string, resume?: RetryResume): Promise<DeliveryRecord> {
     if (target.notServed) {
       this.ledger.update(record, { state: 'undeliverable', undeliverableReason: target.notServed });
       return record;
@@ -65,16 +151,16 @@ export class Deliverer {
       return record;
     }
     const fn = this.host.find(target.arn);
-    if (fn) return this.runAsyncInvocation(record, fn, input, randomUUID());
+    if (fn) return this.runAsyncInvocation(record, fn, input, requestId, resume);
     if (this.isQueue(target.arn)) {
-      this.ledger.update(record, { attempts: 1 });
+      this.ledger.update(record, { attempts: record.attempts + 1 });
       this.queues.send(target.arn, input);
       this.ledger.update(record, { state: 'delivered' });
       return record;
     }
     // EventBridge cannot hand the event over: retried per the target's policy, then its DLQ.
     const error: LambdaErrorPayload = { errorType: 'RESOURCE_NOT_FOUND', errorMessage: `Target ${target.arn} is not a function or queue of this app` };
-    const failure = await runWithRetries(async () => error, { ...target, delaySeconds: eventBridgeDelay }, this.timeScale, this.hooks(record), record.acceptedAt, this.stopping.signal);
+    const failure = await runWithRetries(async () => error, { ...target, delaySeconds: eventBridgeDelay }, this.timeScale, this.hooks(record), this.run(record, resume));
     if (failure === 'aborted' || failure === undefined) return record;
     const attributes: Record<string, MessageAttributeValue> = {
       RULE_ARN: str(rule.arn),
@@ -82,27 +168,20 @@ export class Deliverer {
       ERROR_CODE: str(error.errorType),
       ERROR_MESSAGE: str(error.errorMessage),
       EXHAUSTED_RETRY_CONDITION: str(failure.condition),
-      RETRY_ATTEMPTS: num(failure.attempts - 1),
+      RETRY_ATTEMPTS: num(Math.max(0, failure.attempts - 1)),
     };
     this.deadLetter(record, target.deadLetterArn, JSON.stringify(event), attributes, error, 'no dead-letter queue on the rule target');
     return record;
   }
 
-  /** Runs an asynchronous invoke (`InvocationType: Event`) with the function's async settings. */
-  invokeAsync(fn: FunctionModel, payload: string, requestId: string): Promise<DeliveryRecord> {
-    const record = this.ledger.accept({ eventId: requestId, kind: 'async-invoke', targetArn: fn.arn });
-    return this.runAsyncInvocation(record, fn, payload, requestId);
-  }
-
-  /** Stops retrying: deliveries in progress stay `pending`/`retrying` in the ledger. */
-  stop(): void {
-    this.stopping.abort();
-  }
-
   /** Lambda's asynchronous invocation: retries per EventInvokeConfig, then destination or DLQ. */
-  private async runAsyncInvocation(record: DeliveryRecord, fn: FunctionModel, payload: string, requestId: string): Promise<DeliveryRecord> {
-    let lastPayload = 'null';
+  private async runAsyncInvocation(record: DeliveryRecord, fn: FunctionModel, payload: string, requestId: string, resume?: RetryResume): Promise<DeliveryRecord> {
+    // What the destination's record shows as the function's answer: the last attempt's, or
+    // after a restart until an attempt is made, the error kept with the delivery.
+    let lastPayload = resume?.lastError ? JSON.stringify(resume.lastError) : 'null';
     const attempt = async (): Promise<AttemptResult> => {
+      // The attempt is known to be in flight before it starts (a failed write is the endpoint's to report).
+      await this.kept().catch(() => undefined);
       try {
         const r = await this.host.invoke(fn.name, { payload, requestId, overflow: 'wait' });
         lastPayload = r.payload;
@@ -112,7 +191,7 @@ export class Deliverer {
       }
     };
     const cfg = fn.asyncConfig;
-    const failure = await runWithRetries(attempt, { ...cfg, delaySeconds: lambdaAsyncDelay }, this.timeScale, this.hooks(record), record.acceptedAt, this.stopping.signal);
+    const failure = await runWithRetries(attempt, { ...cfg, delaySeconds: lambdaAsyncDelay }, this.timeScale, this.hooks(record), this.run(record, resume));
     // Stopped mid-way: the record stays pending or retrying, which is the truth.
     if (failure === 'aborted') return record;
     if (!failure) {
@@ -154,10 +233,14 @@ export class Deliverer {
     }
   }
 
+  private run(record: DeliveryRecord, resume: RetryResume | undefined) {
+    return { acceptedAt: record.acceptedAt, signal: this.stopping.signal, resume };
+  }
+
   private hooks(record: DeliveryRecord) {
     return {
-      onAttempt: (attempts: number) => this.ledger.update(record, { attempts }),
-      onRetryScheduled: (nextAttemptAt: number, lastError: LambdaErrorPayload) => this.ledger.update(record, { state: 'retrying', nextAttemptAt, lastError }),
+      onAttempt: (attempts: number) => this.ledger.update(record, { attempts, inFlightSince: Date.now() }),
+      onRetryScheduled: (nextAttemptAt: number, lastError: LambdaErrorPayload) => this.ledger.update(record, { state: 'retrying', nextAttemptAt, lastError, inFlightSince: undefined }),
     };
   }
 }

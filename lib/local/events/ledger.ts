@@ -1,6 +1,8 @@
 /**
  * The delivery ledger: every asynchronous delivery (rule target, async invoke, schedule) is
- * recorded from acceptance to its end, so nothing is dropped silently. In memory; listable.
+ * recorded from acceptance to its end, so nothing is dropped silently. In memory and listable;
+ * what it holds is kept across restarts by lib/local/state (through its `change` and `forget`
+ * events) when the app keeps state.
  */
 import { EventEmitter } from 'node:events';
 import type { LambdaErrorPayload } from '../host/protocol';
@@ -36,6 +38,13 @@ export interface DeliveryRecord {
   updatedAt: number;
   /** When the next attempt is due, while retrying. */
   nextAttemptAt?: number;
+  /** When the attempt in progress started (an invocation under way); unset between attempts. */
+  inFlightSince?: number;
+  /**
+   * Attempts that were in flight when `dev` stopped or was killed, and were made again at the
+   * next start (delivery is at least once, as in AWS: the handler may have seen the event).
+   */
+  interruptions?: number;
   lastError?: LambdaErrorPayload;
   /** ARN of the DLQ or failure destination it went to. */
   deadLetterArn?: string;
@@ -43,6 +52,21 @@ export interface DeliveryRecord {
   droppedReason?: string;
   /** Why its target is not served locally. */
   undeliverableReason?: string;
+}
+
+/**
+ * What an open delivery needs to be resumed after a restart: the event of a rule or schedule
+ * delivery, or an async invoke's payload, and the Lambda request id its attempts share.
+ */
+export type DeliveryPayload = { readonly event: Record<string, unknown>; readonly requestId: string } | { readonly payload: string; readonly requestId: string };
+
+/** Counts of ended deliveries by final state. */
+export type EndedCounts = Record<'delivered' | 'dead-lettered' | 'dropped' | 'undeliverable', number>;
+
+/** A delivery as kept across restarts: its record and, while it is open, its payload. */
+export interface KeptDelivery {
+  readonly record: DeliveryRecord;
+  readonly payload?: DeliveryPayload;
 }
 
 /** Filter for {@link DeliveryLedger.list}. */
@@ -57,6 +81,8 @@ export interface LedgerFilter {
 export interface LedgerEvents {
   /** A delivery changed; `changed` names the fields that did (`state`, `attempts`, ...). */
   change: [record: DeliveryRecord, changed: readonly string[]];
+  /** An ended delivery is no longer listed (past `maxEnded`); it is still counted. */
+  forget: [id: string];
 }
 
 /** Options for {@link DeliveryLedger}. */
@@ -72,8 +98,10 @@ export interface DeliveryLedgerOptions {
 /** The list of deliveries. */
 export class DeliveryLedger extends EventEmitter<LedgerEvents> {
   private readonly records = new Map<string, DeliveryRecord>();
+  private readonly payloads = new Map<string, DeliveryPayload>();
   private readonly ended: string[] = [];
-  private readonly endedCounts: Record<'delivered' | 'dead-lettered' | 'dropped' | 'undeliverable', number> = { delivered: 0, 'dead-lettered': 0, dropped: 0, undeliverable: 0 };
+  private readonly endedCounts: EndedCounts = { delivered: 0, 'dead-lettered': 0, dropped: 0, undeliverable: 0 };
+  private readonly forgotten: EndedCounts = { delivered: 0, 'dead-lettered': 0, dropped: 0, undeliverable: 0 };
   private readonly maxEnded: number;
   private open = 0;
   private idleWaiters: Array<() => void> = [];
@@ -84,11 +112,12 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
     this.maxEnded = options.maxEnded ?? 100_000;
   }
 
-  /** Records a new delivery, pending. */
-  accept(init: Pick<DeliveryRecord, 'eventId' | 'kind' | 'ruleArn' | 'targetArn'>): DeliveryRecord {
+  /** Records a new delivery, pending, with what it takes to resume it after a restart. */
+  accept(init: Pick<DeliveryRecord, 'eventId' | 'kind' | 'ruleArn' | 'targetArn'>, payload: DeliveryPayload): DeliveryRecord {
     const now = Date.now();
     const record: DeliveryRecord = { ...init, id: `d-${++this.seq}`, state: 'pending', attempts: 0, acceptedAt: now, updatedAt: now };
     this.records.set(record.id, record);
+    this.payloads.set(record.id, payload);
     this.open++;
     this.emit('change', record, ['state']);
     return record;
@@ -98,15 +127,46 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
   update(record: DeliveryRecord, change: Partial<Omit<DeliveryRecord, 'id' | 'eventId' | 'kind' | 'acceptedAt'>>): void {
     if (isFinal(record.state)) throw new Error(`Delivery ${record.id} is already ${record.state}`);
     Object.assign(record, change, { updatedAt: Date.now() });
-    if (isFinal(record.state)) {
-      record.nextAttemptAt = undefined;
-      this.endedCounts[record.state as keyof typeof this.endedCounts]++;
-      this.ended.push(record.id);
-      if (this.ended.length > this.maxEnded) this.records.delete(this.ended.shift()!);
-      this.open--;
-      if (this.open === 0) for (const w of this.idleWaiters.splice(0)) w();
-    }
+    if (isFinal(record.state)) this.end(record);
     this.emit('change', record, Object.keys(change));
+  }
+
+  /** The payload of a delivery still pending or retrying (ended ones no longer need it). */
+  payloadOf(record: DeliveryRecord): DeliveryPayload | undefined {
+    return this.payloads.get(record.id);
+  }
+
+  /** Deliveries pending or retrying: accepted and not yet ended. */
+  get inProgress(): number {
+    return this.open;
+  }
+
+  /** Ended deliveries no longer listed, by final state (they are still in {@link counts}). */
+  forgottenCounts(): EndedCounts {
+    return { ...this.forgotten };
+  }
+
+  /**
+   * Puts back deliveries kept from an earlier run, in acceptance order, before any new one is
+   * accepted: ids continue after theirs. Emits nothing (they are already kept).
+   */
+  restore(kept: readonly KeptDelivery[], forgotten: EndedCounts): void {
+    if (this.seq > 0) throw new Error('Deliveries can only be restored into an empty ledger');
+    for (const key of Object.keys(this.forgotten) as Array<keyof EndedCounts>) {
+      this.forgotten[key] += forgotten[key] ?? 0;
+      this.endedCounts[key] += forgotten[key] ?? 0;
+    }
+    for (const { record, payload } of kept) {
+      this.records.set(record.id, record);
+      this.seq = Math.max(this.seq, sequenceOf(record.id));
+      if (isFinal(record.state)) {
+        this.endedCounts[record.state as keyof EndedCounts]++;
+        this.ended.push(record.id);
+      } else {
+        if (payload) this.payloads.set(record.id, payload);
+        this.open++;
+      }
+    }
   }
 
   /** Deliveries, optionally filtered, in acceptance order. */
@@ -144,13 +204,30 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
     return c;
   }
 
+  private end(record: DeliveryRecord): void {
+    record.nextAttemptAt = undefined;
+    record.inFlightSince = undefined;
+    this.payloads.delete(record.id);
+    this.endedCounts[record.state as keyof EndedCounts]++;
+    this.ended.push(record.id);
+    if (this.ended.length > this.maxEnded) {
+      const id = this.ended.shift()!;
+      this.forgotten[this.records.get(id)!.state as keyof EndedCounts]++;
+      this.records.delete(id);
+      this.emit('forget', id);
+    }
+    this.open--;
+    if (this.open === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
   /** Resolves when no delivery is pending or retrying. */
   whenIdle(): Promise<void> {
     return this.open === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 }
 
-function sequenceOf(id: string): number {
+/** The acceptance sequence number of a delivery id (`d-42` is 42). */
+export function sequenceOf(id: string): number {
   return Number(id.slice(2));
 }
 

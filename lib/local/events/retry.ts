@@ -40,21 +40,39 @@ export interface RetryHooks {
 /** How a retry loop ended: success (undefined), exhausted, or aborted because the app stopped. */
 export type RetryOutcome = { readonly error: LambdaErrorPayload; readonly condition: ExhaustedCondition; readonly attempts: number } | 'aborted' | undefined;
 
+/** Where a delivery kept across a restart stands, to carry on from there. */
+export interface RetryResume {
+  /** Attempts that ended, each failing; the next attempt is number `attemptsEnded + 1`. */
+  readonly attemptsEnded: number;
+  /** When that attempt is due; it is made at once when the time passed while stopped. */
+  readonly nextAttemptAt?: number;
+  /** The last ended attempt's error. */
+  readonly lastError?: LambdaErrorPayload;
+}
+
+/** How one delivery's retry loop runs. */
+export interface RetryRun {
+  /** When the event was accepted: its age counts from here. @default now */
+  readonly acceptedAt?: number;
+  /** Ends the loop (the app stopped); the delivery stays where it was. */
+  readonly signal?: AbortSignal;
+  /** Carry on a delivery kept across a restart rather than start afresh. */
+  readonly resume?: RetryResume;
+}
+
 /**
  * Runs `attempt` until it succeeds or the policy is exhausted. `timeScale` multiplies every
  * delay and the event age (0.001 turns a minute into 60 ms). Resolves with the last error and
  * the exhausted condition, undefined on success, or 'aborted' once `signal` fires.
  */
-export async function runWithRetries(
-  attempt: () => Promise<AttemptResult>,
-  policy: RetryPolicy,
-  timeScale: number,
-  hooks: RetryHooks,
-  acceptedAt = Date.now(),
-  signal?: AbortSignal,
-): Promise<RetryOutcome> {
+export async function runWithRetries(attempt: () => Promise<AttemptResult>, policy: RetryPolicy, timeScale: number, hooks: RetryHooks, run: RetryRun = {}): Promise<RetryOutcome> {
+  const { acceptedAt = Date.now(), signal, resume } = run;
   const maxAgeMs = policy.maximumEventAgeInSeconds * 1000 * timeScale;
-  for (let n = 1; ; n++) {
+  for (let n = (resume?.attemptsEnded ?? 0) + 1; ; n++) {
+    if (resume && n === resume.attemptsEnded + 1) {
+      const expired = await resumeAt(resume, n, acceptedAt, maxAgeMs, signal);
+      if (expired) return expired;
+    }
     if (signal?.aborted) return 'aborted';
     hooks.onAttempt(n);
     const error = await attempt();
@@ -65,10 +83,39 @@ export async function runWithRetries(
     const next = Date.now() + delayMs;
     if (next - acceptedAt > maxAgeMs) return { error, condition: 'MaximumEventAgeInSeconds', attempts: n };
     hooks.onRetryScheduled(next, error);
-    await new Promise<void>((resolve) => {
-      // A pending retry must not keep the process alive on its own (the servers do that).
-      const timer = setTimeout(resolve, delayMs).unref();
-      signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-    });
+    await sleep(delayMs, signal);
   }
+}
+
+/**
+ * Before the first attempt of a resumed delivery: waits for what is left of its delay, or
+ * answers that the event is past its maximum age (it aged while `dev` was stopped), which ends
+ * it as AWS would, in the DLQ. Retry counts were checked when the retry was scheduled.
+ */
+async function resumeAt(resume: RetryResume, n: number, acceptedAt: number, maxAgeMs: number, signal: AbortSignal | undefined): Promise<RetryOutcome> {
+  const at = Math.max(Date.now(), resume.nextAttemptAt ?? 0);
+  if (at - acceptedAt > maxAgeMs) {
+    const error = resume.lastError ?? {
+      errorType: 'EventAgeExceeded',
+      errorMessage: `The event reached its maximum age (${Math.round(maxAgeMs / 1000)} s) while switchyard dev was stopped, before attempt ${n} was made`,
+    };
+    return { error, condition: 'MaximumEventAgeInSeconds', attempts: n - 1 };
+  }
+  await sleep(at - Date.now(), signal);
+  return undefined;
+}
+
+/** Waits `ms`, or less if `signal` fires. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    // A pending retry must not keep the process alive on its own (the servers do that).
+    const timer = setTimeout(done, ms).unref();
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

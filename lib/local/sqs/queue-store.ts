@@ -38,6 +38,14 @@ export interface ReceiveOptions {
 /** SQS's longest long poll (ReceiveMessage WaitTimeSeconds). */
 const MAX_WAIT_SECONDS = 20;
 
+/** Told of every change to a queue's messages, to keep them across restarts (see lib/local/state). */
+export interface QueueJournal {
+  /** A message was sent, received, or had its visibility changed. */
+  saved(queue: LocalQueue, message: StoredMessage): void;
+  /** A message was deleted or purged. */
+  removed(queue: LocalQueue, message: StoredMessage): void;
+}
+
 /** Thrown for a queue that does not exist (SQS: QueueDoesNotExist). */
 export class QueueDoesNotExistError extends Error {
   /** SQS error code. */
@@ -53,6 +61,7 @@ export class QueueStore {
   private readonly byName = new Map<string, LocalQueue>();
   private readonly byArn = new Map<string, LocalQueue>();
   private stopped = false;
+  private journal?: QueueJournal;
 
   constructor(queues: readonly QueueModel[], endpointUrl: string, accountId: string) {
     for (const model of queues) {
@@ -62,6 +71,16 @@ export class QueueStore {
       // What `switchyard dev` prints; never another queue's name (see model/names.ts).
       if (model.displayName) this.byName.set(model.displayName, q);
     }
+  }
+
+  /** Tells `journal` of every change from now on. */
+  keepIn(journal: QueueJournal): void {
+    this.journal = journal;
+  }
+
+  /** Puts back messages kept from an earlier run, in their order, before any new one arrives. */
+  restore(queue: LocalQueue, messages: readonly StoredMessage[]): void {
+    queue.messages.push(...messages);
   }
 
   /** Every queue. */
@@ -91,6 +110,7 @@ export class QueueStore {
       visibleAt: Date.now() + delaySeconds * 1000,
     };
     q.messages.push(msg);
+    this.journal?.saved(q, msg);
     for (const wake of q.waiters) wake();
     return msg;
   }
@@ -115,6 +135,7 @@ export class QueueStore {
           m.firstReceiveTimestamp ??= now;
           m.visibleAt = now + visibilityMs;
           m.receiptHandle = `${m.messageId}#${randomUUID()}`;
+          this.journal?.saved(q, m);
         }
         return got;
       }
@@ -128,7 +149,8 @@ export class QueueStore {
     const q = this.get(ref);
     const i = q.messages.findIndex((m) => m.receiptHandle === receiptHandle);
     if (i < 0) return false;
-    q.messages.splice(i, 1);
+    const [removed] = q.messages.splice(i, 1);
+    this.journal?.removed(q, removed);
     return true;
   }
 
@@ -138,13 +160,15 @@ export class QueueStore {
     const m = q.messages.find((x) => x.receiptHandle === receiptHandle);
     if (!m) return false;
     m.visibleAt = Date.now() + seconds * 1000;
+    this.journal?.saved(q, m);
     if (seconds === 0) for (const wake of q.waiters) wake();
     return true;
   }
 
   /** Removes every message. */
   purge(ref: string): void {
-    this.get(ref).messages.length = 0;
+    const q = this.get(ref);
+    for (const m of q.messages.splice(0)) this.journal?.removed(q, m);
   }
 
   /** Visible and in-flight counts. */

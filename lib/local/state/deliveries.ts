@@ -1,0 +1,31 @@
+/**
+ * Keeping the delivery ledger: every delivery under `d!<sequence>` with its payload while it is
+ * open, rewritten on each change (the store writes the latest once per batch), deleted when the
+ * ledger forgets it; the counts of forgotten ones under `m!forgotten`.
+ */
+import { sequenceOf, type DeliveryLedger, type EndedCounts, type KeptDelivery } from '../events/ledger';
+import type { StateStore } from './store';
+
+const DELIVERIES = 'd!';
+const FORGOTTEN = 'm!forgotten';
+
+/** Zero-padded, so that keys sort in acceptance order. */
+function deliveryKey(id: string): string {
+  return `${DELIVERIES}${String(sequenceOf(id)).padStart(12, '0')}`;
+}
+
+/** Writes every change of `ledger` to `store` from now on. */
+export function keepLedger(ledger: DeliveryLedger, store: StateStore): void {
+  ledger.on('change', (record) => store.put(deliveryKey(record.id), { record, payload: ledger.payloadOf(record) }));
+  ledger.on('forget', (id) => {
+    store.del(deliveryKey(id));
+    store.put(FORGOTTEN, ledger.forgottenCounts());
+  });
+}
+
+/** The deliveries kept in `store`, in acceptance order, and the counts of forgotten ones. */
+export async function loadLedger(store: StateStore): Promise<{ kept: KeptDelivery[]; forgotten: EndedCounts }> {
+  const kept = (await store.entries<KeptDelivery>(DELIVERIES)).map(([, value]) => value);
+  const forgotten = (await store.get<EndedCounts>(FORGOTTEN)) ?? { delivered: 0, 'dead-lettered': 0, dropped: 0, undeliverable: 0 };
+  return { kept, forgotten };
+}
