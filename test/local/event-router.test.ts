@@ -36,7 +36,7 @@ const model: AppModel = {
 };
 
 const delivered: string[] = [];
-const deliverer = { deliverToRuleTarget: async (r: RuleModel) => void delivered.push(r.name) } as unknown as Deliverer;
+const deliverer = { admit: () => undefined, deliverToRuleTarget: async (r: RuleModel) => void delivered.push(r.name) } as unknown as Deliverer;
 const router = new EventRouter(model, deliverer);
 
 beforeEach(() => (delivered.length = 0));
@@ -63,7 +63,7 @@ test.each([
 
 test('the envelope: version 0, account, region, second-precision time, resources', () => {
   const seen: Record<string, unknown>[] = [];
-  const r = new EventRouter(model, { deliverToRuleTarget: async (_r: RuleModel, _t: unknown, e: Record<string, unknown>) => void seen.push(e) } as unknown as Deliverer);
+  const r = new EventRouter(model, { admit: () => undefined, deliverToRuleTarget: async (_r: RuleModel, _t: unknown, e: Record<string, unknown>) => void seen.push(e) } as unknown as Deliverer);
   r.putEvents([{ EventBusName: 'arn:aws:events:us-east-1:000000000000:event-bus/bus', Source: 'shop', DetailType: 'Placed', Detail: '{"a":1}', Resources: ['arn:x'], Time: 1704067200.5 }]);
   expect(seen[0]).toMatchObject({ version: '0', source: 'shop', 'detail-type': 'Placed', account: '000000000000', region: 'us-east-1', time: '2024-01-01T00:00:00Z', resources: ['arn:x'], detail: { a: 1 } });
 });

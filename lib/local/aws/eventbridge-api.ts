@@ -6,6 +6,7 @@
 import type { RuleModel } from '../../model';
 import { EVENT_PATTERN_MAX_LENGTH, InvalidEventPatternError, compileEventPattern } from '../../patterns';
 import { MAX_ENTRIES_PER_CALL, MAX_REQUEST_BYTES, entrySize } from '../../runtime/batching';
+import { DeliveryBacklogFullError } from '../events/delivery';
 import type { EventRouter, PutEventsRequestEntry, PutEventsResultEntry } from '../events/event-router';
 import { pageOf } from './paging';
 import { AwsServiceError, jsonResponse, nestingDepth, validationError, type AwsResponse } from './protocol';
@@ -68,10 +69,20 @@ function putEvents(router: EventRouter, input: Record<string, unknown>) {
   if (size > MAX_REQUEST_BYTES) throw validationError('Total size of the entries in the request is over the limit.');
   // A Detail nested deeper than EventBridge processes fails its entry, as malformed JSON does.
   const tooDeep = Entries.map((e) => e.Detail !== undefined && nestingDepth(e.Detail) > DETAIL_MAX_DEPTH);
-  const routed = router.putEvents(Entries.filter((_, i) => !tooDeep[i]) satisfies PutEventsRequestEntry[]).Entries;
+  const routed = admitted(() => router.putEvents(Entries.filter((_, i) => !tooDeep[i]) satisfies PutEventsRequestEntry[])).Entries;
   let next = 0;
   const results: PutEventsResultEntry[] = Entries.map((_, i) => (tooDeep[i] ? { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' } : routed[next++]));
   return { FailedEntryCount: results.filter((r) => r.ErrorCode !== undefined).length, Entries: results };
+}
+
+/** Runs `put`; while delivery is too far behind, PutEvents over the region's quota: a throttling code the SDK retries with backoff. */
+function admitted<T>(put: () => T): T {
+  try {
+    return put();
+  } catch (err) {
+    if (err instanceof DeliveryBacklogFullError) throw new AwsServiceError(400, 'ThrottlingException', 'Rate exceeded');
+    throw err;
+  }
 }
 
 function testEventPattern(input: Record<string, unknown>) {

@@ -4,7 +4,7 @@
  * are checked against the Lambda API reference's shapes; payloads against Lambda's limits.
  */
 import { randomUUID } from 'node:crypto';
-import type { Deliverer } from '../events/delivery';
+import { DeliveryBacklogFullError, type Deliverer } from '../events/delivery';
 import { FunctionNotFoundError, ThrottledError } from '../host/errors';
 import type { FunctionHost, FunctionLogRecord } from '../host/function-host';
 import { ASYNC_REQUEST_MAX_BYTES, SYNC_REQUEST_MAX_BYTES, isResponseTooLarge, responseTooLargeError } from './lambda-limits';
@@ -72,6 +72,7 @@ export async function handleLambdaInvoke(host: FunctionHost, deliverer: Delivere
   if (type === 'DryRun') return { status: 204, headers: versionHeader, body: '' };
   if (type === 'Event') {
     const requestId = randomUUID();
+    admitAsync(deliverer);
     void deliverer.invokeAsync(fn, payload, requestId);
     return { status: 202, headers: { 'x-amzn-requestid': requestId }, body: '' };
   }
@@ -117,5 +118,15 @@ function isJson(text: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** An asynchronous invoke while local delivery is too far behind: Lambda's request-rate throttle, which the SDK retries. */
+function admitAsync(deliverer: Deliverer): void {
+  try {
+    deliverer.admit();
+  } catch (err) {
+    if (err instanceof DeliveryBacklogFullError) throw new AwsServiceError(429, 'TooManyRequestsException', 'Rate Exceeded.', { Type: 'User', Reason: 'CallerRateLimitExceeded' });
+    throw err;
   }
 }

@@ -98,8 +98,10 @@ export class EventRouter {
   /**
    * Validates and routes a batch of entries, as `PutEvents` does: each entry gets an event id
    * or an error code; matched events are handed to delivery without waiting for it.
+   * @throws DeliveryBacklogFullError, for the whole batch, while delivery is too far behind
    */
   putEvents(entries: readonly PutEventsRequestEntry[]): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
+    this.deliverer.admit();
     const results = entries.map((entry) => {
       const checked = this.envelopeOf(entry);
       if (!('event' in checked)) return checked;
