@@ -76,8 +76,10 @@ export async function runWithRetries(attempt: () => Promise<AttemptResult>, poli
     if (signal?.aborted) return 'aborted';
     hooks.onAttempt(n);
     const error = await attempt();
-    if (signal?.aborted) return 'aborted';
     if (!error) return undefined;
+    // Stopping kills the instances: a failure now may be the stop's doing, not the function's.
+    // The attempt stays in flight, to be made again at the next start.
+    if (signal?.aborted) return 'aborted';
     if (n > policy.maximumRetryAttempts) return { error, condition: 'MaximumRetryAttempts', attempts: n };
     const delayMs = policy.delaySeconds(n) * 1000 * timeScale;
     const next = Date.now() + delayMs;

@@ -56,9 +56,9 @@ export class StateStore {
    * @throws LocalStateError when another process holds the folder or it cannot be read.
    */
   static async open(dir: string): Promise<StateStore> {
-    fs.mkdirSync(dir, { recursive: true });
     const db = new ClassicLevel<string, string>(dir, { valueEncoding: 'utf8' });
     try {
+      fs.mkdirSync(dir, { recursive: true });
       await db.open();
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause;
