@@ -8,6 +8,7 @@ import { LocalApp } from '../local';
 import { DurationRecorder } from '../local/durations';
 import { deliveryLine, invocationLine, logLine, requestLine, summary } from './format';
 import { stateDir } from './state-dir';
+import { keptLine, restoredLines } from './state-lines';
 import { synthesizeApp } from './synth';
 
 /** Options of `switchyard dev`. */
@@ -26,6 +27,10 @@ export interface DevOptions {
   readonly accountConcurrency?: number;
   /** A node binary per runtime (see `LocalAppOptions.nodeBinaries`). */
   readonly nodeBinaries?: Readonly<Record<string, string>>;
+  /** Start with empty state (see `LocalAppOptions.fresh`). @default false */
+  readonly fresh?: boolean;
+  /** Deliveries in progress past which events are throttled (see `LocalAppOptions.maxBacklog`). */
+  readonly maxBacklog?: number;
   readonly out: NodeJS.WritableStream;
   /** Resolves to stop the app. @default SIGINT or SIGTERM ({@link stopSignal}) */
   readonly until?: Promise<unknown>;
@@ -39,8 +44,8 @@ export async function dev(options: DevOptions): Promise<number> {
     print(`switchyard: ${assembly} is not a cloud assembly (no manifest.json).`);
     return 1;
   }
-  // Created (git-ignored) before anything is written there: the synthesized app, durations.
-  stateDir(options.projectDir);
+  // Created (git-ignored) before anything is written there: the synthesized app, durations, state.
+  const localDir = stateDir(options.projectDir);
   if (!assembly) {
     print('Synthesizing through cdk.json ...');
     assembly = await synthesizeApp({ projectDir: options.projectDir, region: options.region, output: options.out });
@@ -55,10 +60,14 @@ export async function dev(options: DevOptions): Promise<number> {
     accountConcurrency: options.accountConcurrency,
     nodeBinaries: options.nodeBinaries,
     projectDir: options.projectDir,
+    stateDir: path.join(localDir, 'state'),
+    fresh: options.fresh,
+    maxBacklog: options.maxBacklog,
   });
   print('');
   print(summary(app));
   print('');
+  for (const line of restoredLines(app, options.projectDir, options.fresh)) print(line);
   app.host.on('invocation', (r) => print(invocationLine(app, r)));
   app.host.on('log', (l) => print(logLine(app, l)));
   app.gateway.on('request', (r) => print(requestLine(r)));
@@ -80,7 +89,8 @@ export async function dev(options: DevOptions): Promise<number> {
   clearInterval(flush);
   durations.stop();
   const written = durations.write(options.projectDir);
-  await app.stop();
+  const kept = await app.stop();
+  if (kept) print(keptLine(kept, options.projectDir));
   if (written) print(`Measured durations written to ${path.relative(options.projectDir, written)} (used by 'switchyard cost').`);
   print(`Deliveries: ${c.delivered} delivered, ${c['dead-lettered']} dead-lettered, ${c.retrying + c.pending} still retrying, ${c.dropped} dropped, ${c.undeliverable} undeliverable (target not served).`);
   return 0;

@@ -4,6 +4,7 @@
  * else is a bug and keeps its stack.
  */
 import { NodeBinaryError } from '../local/host/runtimes';
+import { LocalStateError } from '../local/state/store';
 import { AssemblyError } from '../model';
 import { PriceTableError, UsageError } from '../ops';
 
@@ -40,7 +41,7 @@ export class EndpointError extends CliError {
 }
 
 /** Errors of the layers below the CLI that a user can fix: reported like CliErrors, with their own codes. */
-const EXPECTED: ReadonlyArray<new (...args: never[]) => Error & { readonly code: string }> = [AssemblyError, UsageError, PriceTableError, NodeBinaryError];
+const EXPECTED: ReadonlyArray<new (...args: never[]) => Error & { readonly code: string }> = [AssemblyError, UsageError, PriceTableError, NodeBinaryError, LocalStateError];
 
 /** The CliError an error stands for, or undefined when it is unexpected (a bug: print its stack). */
 export function asCliError(err: unknown): CliError | undefined {

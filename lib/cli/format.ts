@@ -117,7 +117,8 @@ export function formatOutputs(outputs: readonly OutputModel[]): string {
   return outputs.map((o) => `${o.stack}.${o.key} = ${o.value ?? `(not resolvable locally: ${o.unresolved})`}`).join('\n');
 }
 
-function targetName(app: LocalApp, arn: string): string {
+/** A target by the name `dev` prints: a function, `queue <name>`, else its ARN. */
+export function targetName(app: LocalApp, arn: string): string {
   const fn = app.host.find(arn);
   if (fn) return shown(fn);
   const q = app.model.queues.find((x) => x.arn === arn);

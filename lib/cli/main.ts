@@ -29,6 +29,8 @@ Commands:
                 --max-instances N   function instances alive at once; calls over it wait (default: from cores and memory)
                 --account-concurrency N  throttle (429) functions without reserved concurrency over this account limit (default: none)
                 --node RUNTIME=PATH run a runtime's functions on that node binary, e.g. --node nodejs22.x=/opt/node22/bin/node (repeatable)
+                --fresh             start with empty state: forget the deliveries, queue messages and table items kept in .switchyard/state
+                --max-backlog N     deliveries pending or retrying past which PutEvents is throttled (ThrottlingException; default 10000)
   invoke FN   Invoke a function of a running 'dev'   --payload JSON  --event (async)
   put-events  Publish one event                      --source S --detail-type T --detail JSON --bus NAME
   trigger S   Fire a schedule now and wait for its targets' first attempt   --no-wait
@@ -68,6 +70,8 @@ const OPTIONS = {
   'max-instances': { type: 'string' },
   'account-concurrency': { type: 'string' },
   node: { type: 'string', multiple: true },
+  fresh: { type: 'boolean', default: false },
+  'max-backlog': { type: 'string' },
   payload: { type: 'string' },
   event: { type: 'boolean', default: false },
   source: { type: 'string' },
@@ -136,6 +140,8 @@ async function run(command: string, args: Args, io: CliIo, outputClosed: Promise
         maxInstances: countOf('max-instances', v['max-instances'], 1),
         accountConcurrency: countOf('account-concurrency', v['account-concurrency'], 0),
         nodeBinaries: nodeBinariesOf(v.node),
+        fresh: v.fresh,
+        maxBacklog: countOf('max-backlog', v['max-backlog'], 1),
         out: io.out,
         // A reader that went away (`switchyard dev | head`) stops dev as Ctrl-C would.
         until: Promise.race([io.until ?? stopSignal(), outputClosed]),

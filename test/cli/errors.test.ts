@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { ArgumentError, CliError, EndpointError, asCliError, errorLine } from '../../lib/cli/errors';
 import { main } from '../../lib/cli/main';
 import { SynthError } from '../../lib/cli/synth';
+import { LocalStateError } from '../../lib/local/state/store';
 import { TokenError } from '../../lib/cli/token';
 import { AssemblyError } from '../../lib/model';
 import { PriceTableError, UsageError } from '../../lib/ops';
@@ -18,6 +19,8 @@ describe('one error base for the CLI', () => {
     ['AssemblyError (model)', new AssemblyError('no manifest.json'), 'InvalidCloudAssembly'],
     ['UsageError (ops)', new UsageError('bad usage file'), 'InvalidUsage'],
     ['PriceTableError (ops)', new PriceTableError('no prices for xx-east-9'), 'UnknownRegion'],
+    ['LocalStateError in use (local)', new LocalStateError('StateInUse', '.switchyard/state/App is in use by another switchyard dev'), 'StateInUse'],
+    ['LocalStateError unreadable (local)', new LocalStateError('StateUnreadable', 'Cannot open the local state'), 'StateUnreadable'],
     ['a port in use', Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE', port: 4010 }), 'PortInUse'],
   ])('%s is an expected failure with a stable code', (_, err, code) => {
     const cli = asCliError(err);
