@@ -146,9 +146,8 @@ export class LocalApp {
   readonly secrets: SecretStore;
   /** The custom resources, created once at start-up through their providers, with what each answered. */
   readonly customResources: CustomResources;
-  /** What was restored from `stateDir` at start; undefined when the app keeps no state. */
-  restored?: RestoredState;
   private state?: LocalState;
+  private restoredState?: RestoredState;
   private stopped = false;
 
   private constructor(
@@ -192,6 +191,11 @@ export class LocalApp {
     if (options.watch) {
       this.reloader = new HotReloader(model.functions, this.host, options.buildDir ?? path.join(projectDir || os.tmpdir(), '.switchyard', 'build'));
     }
+  }
+
+  /** What was restored from `stateDir` at start; undefined when the app keeps no state. */
+  get restored(): RestoredState | undefined {
+    return this.restoredState;
   }
 
   /** The HTTP APIs with their base URLs, in model order. */
@@ -250,7 +254,7 @@ export class LocalApp {
     await Promise.all([this.gateway.stop(), this.restGateway.stop(), this.endpoint.close()]);
     await this.host.stop();
     // Counted once nothing changes any more, and while the tables still answer.
-    const kept = this.state && this.restored ? await this.state.summarize(this) : undefined;
+    const kept = this.state && this.restoredState ? await this.state.summarize(this) : undefined;
     await this.tables.stop();
     await this.state?.close();
     return kept;
@@ -259,7 +263,7 @@ export class LocalApp {
   private async startServices(): Promise<void> {
     if (this.state) {
       const tableNotes = await this.tables.open();
-      this.restored = await this.state.restore(this, tableNotes);
+      this.restoredState = await this.state.restore(this, tableNotes);
     }
     const http = await this.gateway.start();
     // REST APIs take the ports after the HTTP APIs'.
@@ -281,7 +285,14 @@ export class LocalApp {
     });
     // Created as a deployment creates them, before the app is handed over.
     await this.customResources.createAll();
-    this.state?.resume(this.ledger, this.deliverer, this.model);
+    // On the next turn of the event loop: whoever awaited start() (dev) has attached its
+    // listeners by then and sees what the resumed deliveries do, even those that end at once.
+    const state = this.state;
+    if (state) {
+      setImmediate(() => {
+        if (!this.stopped) state.resume(this.ledger, this.deliverer, this.model);
+      });
+    }
     if (this.options.schedules !== false) this.scheduler.start();
     this.reloader?.start();
   }

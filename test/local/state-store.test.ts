@@ -7,9 +7,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DeliveryLedger } from '../../lib/local/events/ledger';
 import { appStateKey } from '../../lib/local/state/app-key';
+import { QueueStore } from '../../lib/local/sqs/queue-store';
 import { keepLedger, loadLedger } from '../../lib/local/state/deliveries';
+import { QueueKeeper } from '../../lib/local/state/queues';
 import { StateStore } from '../../lib/local/state/store';
-import type { AppModel } from '../../lib/model';
+import type { AppModel, QueueModel } from '../../lib/model';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -90,6 +92,39 @@ describe('the ledger kept in the store', () => {
     // Ids go on after the restored ones.
     expect(restored.accept({ eventId: 'e5', kind: 'rule', targetArn: 'arn:q' }, payload(5)).id).toBe('d-6');
     await again.close();
+  });
+});
+
+describe('queue messages kept in the store', () => {
+  const queue = (name: string, messageRetentionSeconds: number): QueueModel => ({ stack: 'S', logicalId: name, name, arn: `arn:aws:sqs:us-east-1:000000000000:${name}`, visibilityTimeoutSeconds: 30, messageRetentionSeconds, fifo: false });
+
+  test('come back in order with their state; those of a queue gone from the app, or past their retention period, are deleted and noted', async () => {
+    const dir = tempDir();
+    let store = await StateStore.open(dir);
+    const before = new QueueStore([queue('jobs', 3600), queue('old', 3600)], 'http://127.0.0.1:1', '000000000000');
+    await new QueueKeeper(store).restore(before);
+    for (const body of ['a', 'b', 'c']) before.send('jobs', body);
+    before.send('old', 'x');
+    const [received] = await before.receive('jobs');
+    expect(before.delete('jobs', (await before.receive('jobs'))[0].receiptHandle!)).toBe(true);
+    await store.close();
+
+    // Restarted an hour and a second later, with a 2-hour retention on jobs and no queue `old`.
+    store = await StateStore.open(dir);
+    const after = new QueueStore([queue('jobs', 7200)], 'http://127.0.0.1:1', '000000000000');
+    expect((await new QueueKeeper(store).restore(after, Date.now() + 3_601_000)).notes).toEqual(['queue old is no longer in the app: its 1 kept message(s) were deleted']);
+    expect(after.get('jobs').messages.map((m) => [m.body, m.receiveCount, m.receiptHandle])).toEqual([
+      ['a', 1, received.receiptHandle],
+      ['c', 0, undefined],
+    ]);
+    await store.close();
+
+    // With a retention of an hour, both jobs are past it.
+    store = await StateStore.open(dir);
+    const short = new QueueStore([queue('jobs', 3600)], 'http://127.0.0.1:1', '000000000000');
+    expect((await new QueueKeeper(store).restore(short, Date.now() + 3_601_000)).notes).toEqual(['2 message(s) of queue jobs were older than its retention period (3600 s) and were deleted, as SQS does']);
+    expect(short.get('jobs').messages).toEqual([]);
+    await store.close();
   });
 });
 

@@ -116,14 +116,14 @@ export class Deliverer {
       lastError: record.lastError,
     };
     if (interrupted) this.ledger.update(record, { inFlightSince: undefined, interruptions: (record.interruptions ?? 0) + 1 });
-    const gone = (what: string) => (this.ledger.update(record, { state: 'dropped', droppedReason: `${what} is no longer in the app` }), Promise.resolve(record));
-    if (!payload) return gone('its payload');
+    const drop = (droppedReason: string) => (this.ledger.update(record, { state: 'dropped', droppedReason }), Promise.resolve(record));
+    if (!payload) return drop('its payload was not kept across the restart');
     if ('payload' in payload) {
       const fn = this.host.find(record.targetArn);
-      return fn ? this.runAsyncInvocation(record, fn, payload.payload, payload.requestId, resume) : gone(`function ${record.targetArn}`);
+      return fn ? this.runAsyncInvocation(record, fn, payload.payload, payload.requestId, resume) : drop(`function ${record.targetArn} is no longer in the app`);
     }
     const target = rule?.targets.find((t) => t.arn === record.targetArn);
-    if (!rule || !target) return gone(`rule ${record.ruleArn} with target ${record.targetArn}`);
+    if (!rule || !target) return drop(`rule ${record.ruleArn} with target ${record.targetArn} is no longer in the app`);
     return this.runRuleTarget(record, rule, target, payload.event, payload.requestId, resume);
   }
 
