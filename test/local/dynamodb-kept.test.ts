@@ -9,28 +9,10 @@ import { DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand } from '@aws-
 import { AwsEndpoint } from '../../lib/local/aws/server';
 import { TableStore } from '../../lib/local/dynamodb/table-store';
 import type { TableModel } from '../../lib/model';
+import { ORDERS as WITH_INDEX } from './fixtures/tables';
 
-const ORDERS: TableModel = {
-  stack: 'S',
-  logicalId: 'Orders',
-  name: 'orders',
-  arn: 'arn:aws:dynamodb:us-east-1:000000000000:table/orders',
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  keySchema: [
-    { AttributeName: 'pk', KeyType: 'HASH' },
-    { AttributeName: 'sk', KeyType: 'RANGE' },
-  ],
-  attributeDefinitions: [
-    { AttributeName: 'pk', AttributeType: 'S' },
-    { AttributeName: 'sk', AttributeType: 'N' },
-  ],
-};
-const WITH_INDEX: TableModel = {
-  ...ORDERS,
-  attributeDefinitions: [...ORDERS.attributeDefinitions, { AttributeName: 'status', AttributeType: 'S' }],
-  globalSecondaryIndexes: [{ IndexName: 'byStatus', KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
-};
+/** Orders without the status index, then with it. */
+const ORDERS: TableModel = { ...WITH_INDEX, attributeDefinitions: WITH_INDEX.attributeDefinitions.filter((a) => a.AttributeName !== 'status'), globalSecondaryIndexes: undefined };
 const NEW_KEY: TableModel = { ...ORDERS, sortKey: undefined, keySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], attributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] };
 const AUDIT: TableModel = { ...ORDERS, logicalId: 'Audit', name: 'audit', arn: 'arn:aws:dynamodb:us-east-1:000000000000:table/audit' };
 

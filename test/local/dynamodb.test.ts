@@ -1,26 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { AwsEndpoint } from '../../lib/local/aws/server';
 import { TableStore } from '../../lib/local/dynamodb/table-store';
-import type { TableModel } from '../../lib/model';
-
-const ORDERS: TableModel = {
-  stack: 'S',
-  logicalId: 'Orders',
-  name: 'orders',
-  arn: 'arn:aws:dynamodb:us-east-1:000000000000:table/orders',
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  keySchema: [
-    { AttributeName: 'pk', KeyType: 'HASH' },
-    { AttributeName: 'sk', KeyType: 'RANGE' },
-  ],
-  attributeDefinitions: [
-    { AttributeName: 'pk', AttributeType: 'S' },
-    { AttributeName: 'sk', AttributeType: 'N' },
-    { AttributeName: 'status', AttributeType: 'S' },
-  ],
-  globalSecondaryIndexes: [{ IndexName: 'byStatus', KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
-};
+import { ORDERS } from './fixtures/tables';
 
 describe('DynamoDB through @aws-sdk/client-dynamodb against the local endpoint', () => {
   const endpoint = new AwsEndpoint();
