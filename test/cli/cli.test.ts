@@ -176,6 +176,8 @@ describe('switchyard CLI', () => {
     expect(trig).toMatchObject({ code: 0, out: expect.stringMatching(/^fired event [0-9a-f-]{36}\n  TickFn: ran without error\n$/) });
     await out.waitFor(/schedule Tick fired event/);
     expect((await cli('trigger', 'Tick', '--no-wait')).out).toMatch(/^fired event [0-9a-f-]{36}\n$/);
+    // Its delivery ends before the stop below counts deliveries (a stop would interrupt it).
+    await out.waitFor(/(TickFn [0-9a-f-]{36} (cold|warm)[^\n]*\n[\s\S]*){2}/);
     expect((await cli('trigger', 'Hourly')).err).toBe("switchyard: [ResourceNotFoundException] No schedule rule 'Hourly'. Schedules: Tick, Nightly\n");
 
     const led = await cli('ledger', '--state', 'dead-lettered');
