@@ -83,10 +83,10 @@ describe('the ledger kept in the store', () => {
       ['d-4', 'delivered', undefined],
       ['d-5', 'dead-lettered', undefined],
     ]);
-    expect(forgotten).toEqual({ delivered: 1, 'dead-lettered': 1, dropped: 0 });
+    expect(forgotten).toEqual({ delivered: 1, 'dead-lettered': 1, dropped: 0, undeliverable: 0 });
     const restored = new DeliveryLedger({ maxEnded: 2 });
     restored.restore(kept, forgotten);
-    expect(restored.counts()).toEqual({ pending: 0, retrying: 1, delivered: 2, 'dead-lettered': 2, dropped: 0 });
+    expect(restored.counts()).toEqual({ pending: 0, retrying: 1, delivered: 2, 'dead-lettered': 2, dropped: 0, undeliverable: 0 });
     expect(restored.inProgress).toBe(1);
     expect(restored.payloadOf(restored.list({ state: 'retrying' })[0])).toEqual(payload(0));
     // Ids go on after the restored ones.
