@@ -88,10 +88,10 @@ export async function dev(options: DevOptions): Promise<number> {
   clearInterval(flush);
   durations.stop();
   const written = durations.write(options.projectDir);
-  const kept = await app.stop();
+  await app.stop();
   // Counted once stopped: a delivery that ended while the app stopped is counted as it ended.
   const c = app.ledger.counts();
-  if (kept) print(keptLine(kept, options.projectDir));
+  if (app.keptAtStop) print(keptLine(app.keptAtStop, options.projectDir));
   if (written) print(`Measured durations written to ${path.relative(options.projectDir, written)} (used by 'switchyard cost').`);
   print(`Deliveries: ${c.delivered} delivered, ${c['dead-lettered']} dead-lettered, ${c.retrying + c.pending} still retrying, ${c.dropped} dropped, ${c.undeliverable} undeliverable (target not served).`);
   return 0;

@@ -148,6 +148,7 @@ export class LocalApp {
   readonly customResources: CustomResources;
   private state?: LocalState;
   private restoredState?: RestoredState;
+  private keptState?: StateSummary;
   private stopped = false;
 
   private constructor(
@@ -198,6 +199,11 @@ export class LocalApp {
     return this.restoredState;
   }
 
+  /** What {@link stop} kept in `stateDir` for the next start; undefined before it, or when the app keeps no state. */
+  get keptAtStop(): StateSummary | undefined {
+    return this.keptState;
+  }
+
   /** The HTTP APIs with their base URLs, in model order. */
   get apis(): readonly ServedApi[] {
     return this.gateway.apisServed;
@@ -242,10 +248,10 @@ export class LocalApp {
   /**
    * Stops servers, timers and instances. Deliveries still retrying stay in the ledger as
    * `retrying`; an attempt in flight is interrupted. With `stateDir`, all of it is kept for the
-   * next start, and the answer says what was kept.
+   * next start, and {@link keptAtStop} says what was kept.
    */
-  async stop(): Promise<StateSummary | undefined> {
-    if (this.stopped) return undefined;
+  async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
     this.deliverer.stop();
     this.scheduler.stop();
@@ -254,10 +260,9 @@ export class LocalApp {
     await Promise.all([this.gateway.stop(), this.restGateway.stop(), this.endpoint.close()]);
     await this.host.stop();
     // Counted once nothing changes any more, and while the tables still answer.
-    const kept = this.state && this.restoredState ? await this.state.summarize(this) : undefined;
+    this.keptState = this.state && this.restoredState ? await this.state.summarize(this) : undefined;
     await this.tables.stop();
     await this.state?.close();
-    return kept;
   }
 
   private async startServices(): Promise<void> {

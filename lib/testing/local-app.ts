@@ -50,9 +50,7 @@ export async function startLocalApp(source: LocalAppSource, options: LocalAppOpt
     clientConfig: { endpoint: app.awsEndpoint, region: app.model.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
     ledger: app.ledger,
     app,
-    stop: async () => {
-      await app.stop();
-    },
+    stop: () => app.stop(),
   };
 }
 

@@ -86,8 +86,8 @@ test('a stop and a start keep retrying deliveries, dead letters, queue messages 
   const failing = (await c.eb.send(new PutEventsCommand({ Entries: [{ EventBusName: 'shop-bus', Source: 'shop', DetailType: 'OrderPlaced', Detail: '{"fail":true}' }] }))).Entries![0].EventId!;
   await ledgerUntil(app, (ds) => ds.some((d) => d.eventId === failing && d.state === 'retrying'));
   const before = { ...app.ledger.list({ eventId: failing })[0] };
-  const kept = await app.stop();
-  expect(kept).toEqual({
+  await app.stop();
+  expect(app.keptAtStop).toEqual({
     dir: path.join(stateDir, 'PlainStack-000000000000-us-east-1'),
     deliveries: { pending: 0, retrying: 1, inFlight: 0 },
     deadLetters: { messages: 1, queues: 1 },
@@ -176,7 +176,8 @@ test('fresh starts empty; another app in the same folder has state of its own', 
   await c.ddb.send(new PutItemCommand({ TableName: tableName(app), Item: { pk: { S: 'old' }, sk: { N: '1' }, status: { S: 'placed' } } }));
   await c.eb.send(new PutEventsCommand({ Entries: [{ EventBusName: 'shop-bus', Source: 'shop', DetailType: 'OrderPlaced', Detail: '{}' }] }));
   await app.ledger.whenIdle();
-  expect(await app.stop()).toMatchObject({ messages: { messages: 1 }, tables: { items: 1 }, history: 1 });
+  await app.stop();
+  expect(app.keptAtStop).toMatchObject({ messages: { messages: 1 }, tables: { items: 1 }, history: 1 });
 
   // Another app (stack NodejsStack) in the same state folder inherits none of it.
   const other = await start(stateDir, {}, synthNodejsFunctionApp());
