@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalApp } from '../local';
 import { DurationRecorder } from '../local/durations';
+import { shownName } from '../local/schedule/scheduler';
 import { deliveryLine, invocationLine, logLine, requestLine, summary } from './format';
 import { stateDir } from './state-dir';
 import { keptLine, restoredLines } from './state-lines';
@@ -77,6 +78,7 @@ export async function dev(options: DevOptions): Promise<number> {
     if (line) print(line);
   });
   app.scheduler.on('fire', (rule, event) => print(`schedule ${rule.displayName ?? rule.name} fired event ${event.id}`));
+  app.scheduler.on('fireSchedule', (schedule, firing) => print(`schedule ${shownName(schedule)} fired execution ${firing.id} (scheduled ${firing.scheduledTime})`));
   app.reloader?.on('reload', (r) => print(r.error ? `reload of ${r.entry} failed: ${r.error}` : `reloaded ${r.entry} in ${r.durationMs.toFixed(0)} ms`));
   // Measured durations feed `switchyard cost`; written now and then, and at the end.
   const durations = new DurationRecorder(app.host);

@@ -4,6 +4,7 @@
 import type { FunctionLogRecord, HttpRequestRecord, InvokeResult, LocalApp, ScheduledRule } from '../local';
 import type { CustomResourceResult } from '../local/custom-resources';
 import type { DeliveryRecord } from '../local/events/ledger';
+import { shownName } from '../local/schedule/scheduler';
 import type { AppModel, OutputModel, RuleModel } from '../model';
 
 /** Renders rows as aligned columns. */
@@ -48,11 +49,8 @@ export function summary(app: LocalApp): string {
   if (rules.length) {
     out.push('Rules', table([['RULE', 'BUS', 'PATTERN', 'TARGETS'], ...rules.map((r) => [shown(r), busName(r.eventBusName), JSON.stringify(r.eventPattern), targets(r)])]), '');
   }
-  const schedules = app.scheduler.list();
-  if (schedules.length) {
-    const next = (s: ScheduledRule) => s.error ?? s.nextAt?.toISOString() ?? (s.rule.state === 'DISABLED' ? 'disabled' : '-');
-    out.push('Schedules', table([['SCHEDULE', 'EXPRESSION', 'NEXT', 'TARGETS'], ...schedules.map((s) => [shown(s.rule), s.rule.scheduleExpression ?? '', next(s), targets(s.rule)])]), '');
-  }
+  const schedules = scheduleRows(app, targets);
+  if (schedules.length) out.push('Schedules', table([['SCHEDULE', 'EXPRESSION', 'TIME ZONE', 'NEXT', 'TARGETS'], ...schedules]), '');
   if (app.model.queues.length) out.push('Queues', table([['NAME', 'URL'], ...app.queues.list().map((q) => [shown(q.model), q.url])]), '');
   const created = app.customResources.list();
   if (created.length) {
@@ -62,9 +60,20 @@ export function summary(app: LocalApp): string {
   }
   const outputs = app.describe().outputs;
   if (outputs.length) out.push('Outputs', formatOutputs(outputs), '');
-  out.push(`AWS endpoint  ${app.awsEndpoint}  (EventBridge, Lambda, SQS, DynamoDB, Secrets Manager, SSM; set AWS_ENDPOINT_URL to use it)`);
+  out.push(`AWS endpoint  ${app.awsEndpoint}  (EventBridge, EventBridge Scheduler, Lambda, SQS, DynamoDB, Secrets Manager, SSM; set AWS_ENDPOINT_URL to use it)`);
   out.push(...notServedReport(app.model, app.skipped));
   return out.join('\n');
+}
+
+/** Schedule rules (UTC), then EventBridge Scheduler schedules, as rows of the Schedules table. */
+function scheduleRows(app: LocalApp, targets: (rule: RuleModel) => string): string[][] {
+  const next = (error: string | undefined, at: Date | undefined, state: string) => error ?? at?.toISOString() ?? (state === 'DISABLED' ? 'disabled' : '-');
+  const rules = app.scheduler.list().map((s: ScheduledRule) => [shown(s.rule), s.rule.scheduleExpression ?? '', 'UTC', next(s.error, s.nextAt, s.rule.state), targets(s.rule)]);
+  const schedules = app.scheduler.schedules().map((e) => {
+    const s = e.stored.schedule;
+    return [shownName(s), s.expression, s.timeZone, next(e.error, e.nextAt, s.state), targetName(app, s.target.arn)];
+  });
+  return [...rules, ...schedules];
 }
 
 /**
@@ -122,7 +131,9 @@ export function targetName(app: LocalApp, arn: string): string {
   const fn = app.host.find(arn);
   if (fn) return shown(fn);
   const q = app.model.queues.find((x) => x.arn === arn);
-  return q ? `queue ${shown(q)}` : arn;
+  if (q) return `queue ${shown(q)}`;
+  const bus = arn.includes(':event-bus/') ? app.router.bus(arn) : undefined;
+  return bus ? `bus ${shown(bus)}` : arn;
 }
 
 function time(): string {

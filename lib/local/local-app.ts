@@ -20,7 +20,9 @@ import { FunctionHost, type InvokeResult } from './host/function-host';
 import { HttpGateway, type ServedApi } from './http/gateway';
 import { RestGateway, type ServedRestApi } from './http/rest-gateway';
 import { UsagePlanLimiter } from './http/rest-usage';
+import { ScheduleRunner } from './schedule/runner';
 import { Scheduler } from './schedule/scheduler';
+import { ScheduleStore } from './schedule/store';
 import { TableStore } from './dynamodb/table-store';
 import { QueueStore } from './sqs/queue-store';
 import { LocalState, type RestoredState, type StateSummary } from './state/local-state';
@@ -56,7 +58,11 @@ export interface LocalAppOptions {
    * @default the host's own node for every runtime
    */
   readonly nodeBinaries?: Readonly<Record<string, string>>;
-  /** Multiplies retry delays and event ages: 0.001 makes a minute 60 ms. @default 1 */
+  /**
+   * Multiplies retry delays and event ages, and the waits of EventBridge Scheduler schedules:
+   * 0.001 makes a minute 60 ms. (Schedule rules keep the real clock.)
+   * @default 1
+   */
   readonly timeScale?: number;
   /** Fire schedules on their expressions (they can always be triggered). @default true */
   readonly schedules?: boolean;
@@ -150,6 +156,7 @@ export class LocalApp {
   private restoredState?: RestoredState;
   private keptState?: StateSummary;
   private stopped = false;
+  private readonly stopping = new AbortController();
 
   private constructor(
     /** The app model being served. */
@@ -181,7 +188,19 @@ export class LocalApp {
       kept: state ? () => state.kept() : undefined,
     });
     this.router = new EventRouter(model, this.deliverer);
-    this.scheduler = new Scheduler(model.rules, this.router);
+    const schedules = new ScheduleStore(`arn:aws:scheduler:${model.region}:${model.accountId}`, model.schedules, model.scheduleGroups);
+    const runner = new ScheduleRunner(schedules, {
+      host: this.host,
+      queues: this.queues,
+      router: this.router,
+      deliverer: this.deliverer,
+      ledger: this.ledger,
+      accountId: model.accountId,
+      region: model.region,
+      timeScale: options.timeScale ?? 1,
+      signal: this.stopping.signal,
+    });
+    this.scheduler = new Scheduler(model.rules, this.router, runner);
     this.customResources = new CustomResources(model, this.host, awsEndpoint);
     this.auth = new LocalAuth(this.host, model.accountId, { projectDir, ...options.auth });
     this.secrets = SecretStore.forProject(projectDir, model.region, model.accountId);
@@ -240,7 +259,7 @@ export class LocalApp {
     return this.router.putEvents(entries);
   }
 
-  /** Fires a schedule rule now (by name, ARN, logical id or display name). */
+  /** Fires a schedule rule or an EventBridge Scheduler schedule now (by the name `dev` prints, name, ARN or logical id). */
   triggerSchedule(ruleRef: string) {
     return this.scheduler.trigger(ruleRef);
   }
@@ -253,6 +272,7 @@ export class LocalApp {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopping.abort();
     this.deliverer.stop();
     this.scheduler.stop();
     this.reloader?.stop();

@@ -37,6 +37,8 @@ export class StackAttributes implements ResourceAttributes {
         return this.queueUrl(logicalId);
       case 'AWS::DynamoDB::Table':
       case 'AWS::DynamoDB::GlobalTable':
+      case 'AWS::Scheduler::Schedule':
+      case 'AWS::Scheduler::ScheduleGroup':
         return this.name(logicalId);
       case 'AWS::ApiGatewayV2::Api':
       case 'AWS::ApiGateway::RestApi':
@@ -104,6 +106,10 @@ export class StackAttributes implements ResourceAttributes {
         return `arn:${partition}:dynamodb:${region}:${account}:table/${name}`;
       case 'AWS::DynamoDB::Table.StreamArn':
         return `arn:${partition}:dynamodb:${region}:${account}:table/${name}/stream/1970-01-01T00:00:00.000`;
+      case 'AWS::Scheduler::Schedule.Arn':
+        return this.scheduleArn(logicalId);
+      case 'AWS::Scheduler::ScheduleGroup.Arn':
+        return `arn:${partition}:scheduler:${region}:${account}:schedule-group/${name}`;
       case 'AWS::IAM::Role.Arn':
         return `arn:${partition}:iam::${account}:role/${name}`;
       default:
@@ -139,6 +145,14 @@ export class StackAttributes implements ResourceAttributes {
     return `arn:${partition}:events:${region}:${account}:rule/${prefix}${this.name(logicalId)}`;
   }
 
+  /** The ARN of a Scheduler schedule: its group's name is part of it. */
+  scheduleArn(logicalId: string): string {
+    const r = this.resource(logicalId);
+    const { region, accountId: account, partition } = this.env;
+    const group = r.Properties?.GroupName === undefined ? 'default' : scheduleGroupNameOf(this.resolver.resolveString(r.Properties.GroupName));
+    return `arn:${partition}:scheduler:${region}:${account}:schedule/${group}/${this.name(logicalId)}`;
+  }
+
   private queueUrl(logicalId: string): string {
     return `${this.env.endpointUrl.replace(/\/$/, '')}/${this.env.accountId}/${this.name(logicalId)}`;
   }
@@ -153,6 +167,12 @@ export class StackAttributes implements ResourceAttributes {
 /** A bus given by name or ARN, as a name. */
 export function busNameOf(nameOrArn: string): string {
   const m = /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(nameOrArn);
+  return m ? m[1] : nameOrArn;
+}
+
+/** A schedule group given by name or ARN, as a name. */
+export function scheduleGroupNameOf(nameOrArn: string): string {
+  const m = /^arn:[^:]+:scheduler:[^:]*:[^:]*:schedule-group\/(.+)$/.exec(nameOrArn);
   return m ? m[1] : nameOrArn;
 }
 
@@ -177,4 +197,6 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
   'AWS::ApiGatewayV2::Api': 'Name',
   'AWS::DynamoDB::Table': 'TableName',
   'AWS::DynamoDB::GlobalTable': 'TableName',
+  'AWS::Scheduler::Schedule': 'Name',
+  'AWS::Scheduler::ScheduleGroup': 'Name',
 };

@@ -11,11 +11,12 @@ import { readEventBuses, readQueues, readRules, readTables } from './read-events
 import { readFunctions } from './read-functions';
 import { readHttpApis } from './read-http';
 import { readRestApis } from './read-rest';
+import { readScheduleGroups, readSchedules } from './read-scheduler';
 import { displayNames, type NameSource } from './names';
 import { noteCustomResourceAttributes, readCustomResources } from './read-custom-resources';
 import { referencedIds } from './references';
 import { isCustomResourceType } from './resource-types';
-import type { AppModel, EventBusModel, OutputModel } from './types';
+import type { AppModel, EventBusModel, OutputModel, ScheduleModel } from './types';
 import { countNothingToRun, printedNames, readUnserved, unservedIndex, type UnservedIndex } from './unserved';
 
 /** Options for {@link readAppModel}. */
@@ -103,6 +104,8 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
     restApis: contexts.flatMap((ctx) => readRestApis(ctx, functionOf, skipped)),
     eventBuses: named(contexts, [defaultBus, ...customBuses.filter((b) => b.name !== 'default')], 'Name'),
     rules,
+    schedules: scheduleNames(named(contexts, contexts.flatMap(readSchedules), 'Name')),
+    scheduleGroups: contexts.flatMap(readScheduleGroups),
     queues: named(contexts, contexts.flatMap(readQueues), 'QueueName'),
     tables: contexts.flatMap(readTables),
     outputs: contexts.flatMap((ctx) => readOutputs(ctx, unserved)),
@@ -120,6 +123,11 @@ function named<T extends { name: string; arn: string; logicalId?: string; stack?
   const sources: NameSource[] = items.map((x) => ({ name: x.name, arn: x.arn, logicalId: x.logicalId ?? x.name, resource: resourceOf(x) }));
   const names = displayNames(sources, nameProperty);
   return items.map((x, i) => ({ ...x, displayName: names[i] }));
+}
+
+/** Schedules outside the `default` group are shown with their group, as Scheduler's console lists them. */
+function scheduleNames(schedules: ScheduleModel[]): ScheduleModel[] {
+  return schedules.map((s) => (s.groupName === 'default' ? s : { ...s, displayName: `${s.groupName}/${s.displayName ?? s.name}` }));
 }
 
 /**

@@ -4,8 +4,10 @@
  * construct (the local runtime, diagrams, cost, guardrails) reads this, never the construct tree.
  */
 import type { CustomResourceModel, UnservedResourceModel } from './types-inventory';
+import type { ScheduleGroupModel, ScheduleModel } from './types-scheduler';
 
 export type { CustomResourceModel, UnservedResourceModel } from './types-inventory';
+export { SCHEDULER_RETRY_DEFAULTS, type ScheduleGroupModel, type ScheduleModel, type ScheduleTargetModel } from './types-scheduler';
 
 /** Where a model element came from in the assembly. */
 export interface ResourceRef {
@@ -412,6 +414,10 @@ export interface AppModel {
   readonly restApis: readonly RestApiModel[];
   readonly eventBuses: readonly EventBusModel[];
   readonly rules: readonly RuleModel[];
+  /** EventBridge Scheduler schedules. */
+  readonly schedules?: readonly ScheduleModel[];
+  /** EventBridge Scheduler schedule groups (the `default` group is always there). */
+  readonly scheduleGroups?: readonly ScheduleGroupModel[];
   readonly queues: readonly QueueModel[];
   readonly tables: readonly TableModel[];
   /** The stacks' outputs, in stack and template order. */

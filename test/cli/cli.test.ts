@@ -178,7 +178,7 @@ describe('switchyard CLI', () => {
     expect((await cli('trigger', 'Tick', '--no-wait')).out).toMatch(/^fired event [0-9a-f-]{36}\n$/);
     // Its delivery ends before the stop below counts deliveries (a stop would interrupt it).
     await out.waitFor(/(TickFn [0-9a-f-]{36} (cold|warm)[^\n]*\n[\s\S]*){2}/);
-    expect((await cli('trigger', 'Hourly')).err).toBe("switchyard: [ResourceNotFoundException] No schedule rule 'Hourly'. Schedules: Tick, Nightly\n");
+    expect((await cli('trigger', 'Hourly')).err).toBe("switchyard: [ResourceNotFoundException] No schedule 'Hourly'. Schedules: Tick, Nightly\n");
 
     const led = await cli('ledger', '--state', 'dead-lettered');
     expect(JSON.parse(led.out).deliveries.map((d: { eventId: string }) => d.eventId)).toEqual([eventId]);

@@ -29,6 +29,17 @@ export function synthNodejsFunctionApp(): string {
   return synthCached('nodejs', [path.join(fixtures, 'nodejs-function-app.ts'), path.join(fixtures, 'nodejs-fn', 'handler.ts')], [path.join(fixtures, 'nodejs-function-app.ts')]);
 }
 
+/**
+ * Synthesizes the EventBridge Scheduler fixture (plain aws-cdk-lib `Schedule` and `CfnSchedule`)
+ * with its one-time schedule at `atIso`; cached per content and time.
+ */
+export function synthSchedulerApp(atIso: string): string {
+  const fixtures = path.join(__dirname, 'fixtures');
+  const handlers = path.join(fixtures, 'scheduler-fn');
+  const app = path.join(fixtures, 'scheduler-app.ts');
+  return synthCached('scheduler', [app, ...fs.readdirSync(handlers).sort().map((f) => path.join(handlers, f))], [app, atIso]);
+}
+
 /** Synthesizes the REST API fixture (plain aws-cdk-lib `RestApi`, handlers not bundled); cached likewise. */
 export function synthRestApp(): string {
   const fixtures = path.join(__dirname, 'fixtures');

@@ -13,6 +13,7 @@ import { handleLambdaInvoke, invokeBodyLimit, invokeTooLarge, isLambdaInvoke } f
 import { AwsServiceError, jsonResponse, nestingDepth, validationError, type AwsResponse } from './protocol';
 import { secretsInput } from './secrets-shapes';
 import { notServedResponse } from './not-served';
+import { handleSchedulerApi, isSchedulerApi } from './scheduler-api';
 import { handleSqs } from './sqs-api';
 import { MESSAGE_MAX_BYTES, tooLong } from './sqs-shapes';
 import { parseInput } from './shapes';
@@ -22,7 +23,7 @@ import type { AwsServices } from './server';
 export const DEV_JWKS_PATH = '/_switchyard/dev-issuer/jwks.json';
 
 /** What the endpoint answers, for the message of a call to anything else. */
-const SERVED = 'EventBridge, Lambda Invoke, SQS, DynamoDB, Secrets Manager GetSecretValue and SSM GetParameter';
+const SERVED = 'EventBridge, EventBridge Scheduler, Lambda Invoke, SQS, DynamoDB, Secrets Manager GetSecretValue and SSM GetParameter';
 
 /** DynamoDB's largest request (BatchWriteItem's 16 MB), as dynalite enforces it too. */
 const DYNAMODB_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -84,6 +85,9 @@ export function routeCall(services: AwsServices | undefined, req: IncomingMessag
       tooLarge: () => invokeTooLarge(req.headers),
       run: (body) => handleLambdaInvoke(need().host, need().deliverer, path, url.searchParams, req.headers as Record<string, string | undefined>, body),
     };
+  }
+  if (isSchedulerApi(path) && !target) {
+    return { protocol: 'rest', bodyLimit: SMALL_BODY_BYTES, tooLarge: entityTooLarge, run: (body) => handleSchedulerApi(need().scheduler.runner!.store, method, path, url.searchParams, body) };
   }
   const dot = target.indexOf('.');
   const service = dot < 0 ? target : target.slice(0, dot);

@@ -1,6 +1,8 @@
 /**
  * EventBridge schedule expressions: `rate(5 minutes)` and AWS's six-field `cron(...)`
- * (minutes hours day-of-month month day-of-week year, UTC) with `, - * / ? L W #`.
+ * (minutes hours day-of-month month day-of-week year) with `, - * / ? L W #`, in UTC for rules
+ * and in the schedule's time zone for EventBridge Scheduler, which also takes one-time
+ * `at(yyyy-mm-ddThh:mm:ss)` (see {@link parseSchedulerExpression}).
  *
  * Why hand-written: cron-parser (the maintained npm choice) implements Unix cron — five or six
  * fields with *seconds* first, Sunday = 0, no year field, no `?` — so AWS expressions would
@@ -8,11 +10,17 @@
  * to evaluate directly, day by day.
  */
 
+import { instantsOf, isTimeZone, offsetAt, wallOf } from './zone';
+
 /** A parsed schedule that can say when it next fires. */
 export interface Schedule {
   readonly expression: string;
   /** The first firing time strictly after `after`, or undefined if there is none (a cron whose years are past). */
   next(after: Date): Date | undefined;
+  /** For `rate(...)`: the period in milliseconds (Scheduler counts it from the schedule's start). */
+  readonly periodMs?: number;
+  /** For `at(...)`: the one time it fires. */
+  readonly at?: Date;
 }
 
 /** Thrown for an expression EventBridge would reject. */
@@ -34,11 +42,41 @@ export function parseSchedule(expression: string): Schedule {
     if (value < 1) throw new InvalidScheduleExpressionError(expression, 'the rate must be a positive number');
     if ((value === 1) !== !unit.endsWith('s')) throw new InvalidScheduleExpressionError(expression, `use '${value === 1 ? unit.replace(/s$/, '') : unit + 's'}' with ${value}`);
     const ms = value * { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[unit.replace(/s$/, '') as 'minute' | 'hour' | 'day'];
-    return { expression, next: (after) => new Date(after.getTime() + ms) };
+    return { expression, periodMs: ms, next: (after) => new Date(after.getTime() + ms) };
   }
   const cron = /^cron\((.*)\)$/.exec(expression.trim());
   if (!cron) throw new InvalidScheduleExpressionError(expression, 'expected rate(...) or cron(...)');
   return new CronSchedule(expression, cron[1]);
+}
+
+/**
+ * Parses an EventBridge Scheduler expression: `rate(...)`, `cron(...)` evaluated in `timeZone`
+ * (an IANA name), or a one-time `at(yyyy-mm-ddThh:mm:ss)` in that zone.
+ *
+ * Daylight saving time as Scheduler documents it: a cron time that does not exist on the day
+ * clocks spring forward is skipped; one that happens twice when they fall back runs once (at its
+ * first occurrence). Rates are periods and ignore the zone. A one-time time that falls in a gap
+ * is taken at the offset in force after it (the wall time plus the jump).
+ */
+export function parseSchedulerExpression(expression: string, timeZone = 'UTC'): Schedule {
+  if (!isTimeZone(timeZone)) throw new InvalidScheduleExpressionError(expression, `'${timeZone}' is not an IANA time zone`);
+  const at = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/.exec(expression);
+  if (at) {
+    const [y, mo, d, h, mi, s] = at.slice(1).map(Number);
+    const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+    const check = new Date(wall);
+    if (mo < 1 || mo > 12 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) throw new InvalidScheduleExpressionError(expression, 'the date and time must exist');
+    // In a spring-forward gap no instant has this wall time: the offset before the gap applies.
+    const when = new Date(instantsOf(timeZone, wall)[0] ?? wall - offsetAt(timeZone, wall - 14 * 3_600_000));
+    return { expression, at: when, next: (after) => (when > after ? when : undefined) };
+  }
+  if (expression.startsWith('at(')) throw new InvalidScheduleExpressionError(expression, 'expected at(yyyy-mm-ddThh:mm:ss)');
+  if (/^cron\(/.test(expression.trim())) {
+    const cron = /^cron\((.*)\)$/.exec(expression.trim());
+    if (!cron) throw new InvalidScheduleExpressionError(expression, 'expected cron(...)');
+    return new CronSchedule(expression, cron[1], timeZone === 'UTC' ? undefined : timeZone);
+  }
+  return parseSchedule(expression);
 }
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
@@ -54,7 +92,7 @@ class CronSchedule implements Schedule {
   private readonly years?: Set<number>;
   private readonly dayOk: DayRule;
 
-  constructor(readonly expression: string, body: string) {
+  constructor(readonly expression: string, body: string, private readonly zone?: string) {
     const f = body.trim().split(/\s+/);
     if (f.length !== 6) throw new InvalidScheduleExpressionError(expression, `cron needs 6 fields (minutes hours day-of-month month day-of-week year), got ${f.length}`);
     const [min, hour, dom, month, dow, year] = f;
@@ -67,8 +105,12 @@ class CronSchedule implements Schedule {
   }
 
   next(after: Date): Date | undefined {
-    const start = new Date(Math.floor(after.getTime() / 60_000) * 60_000 + 60_000);
-    const day = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()));
+    const start = Math.floor(after.getTime() / 60_000) * 60_000 + 60_000;
+    // Days are wall-clock days of the zone; the day before too, for zones west of UTC.
+    const from = new Date(this.zone ? wallOf(this.zone, start) - 86_400_000 : start);
+    const day = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
+    const hours = [...this.hours].sort((a, b) => a - b);
+    const minutes = [...this.minutes].sort((a, b) => a - b);
     // Day by day for up to ~5 years: enough for any expression that fires at all in that span.
     for (let i = 0; i < 366 * 5; i++, day.setUTCDate(day.getUTCDate() + 1)) {
       const y = day.getUTCFullYear();
@@ -76,14 +118,19 @@ class CronSchedule implements Schedule {
       const d = day.getUTCDate();
       if (this.years && !this.years.has(y)) continue;
       if (!this.months.has(m) || !this.dayOk(y, m, d)) continue;
-      for (const h of [...this.hours].sort((a, b) => a - b)) {
-        for (const mi of [...this.minutes].sort((a, b) => a - b)) {
-          const t = new Date(Date.UTC(y, m - 1, d, h, mi));
-          if (t >= start) return t;
+      for (const h of hours) {
+        for (const mi of minutes) {
+          const t = this.instantOf(Date.UTC(y, m - 1, d, h, mi));
+          if (t !== undefined && t >= start) return new Date(t);
         }
       }
     }
     return undefined;
+  }
+
+  /** The instant of a wall-clock time: skipped in a DST gap, the first one in an overlap (Scheduler runs it once). */
+  private instantOf(wall: number): number | undefined {
+    return this.zone ? instantsOf(this.zone, wall)[0] : wall;
   }
 }
 
