@@ -17,7 +17,10 @@ export { Deliverer, DeliveryBacklogFullError, DEFAULT_MAX_BACKLOG } from './even
 export { targetInput, jsonPath } from './events/input';
 export { QueueStore, QueueDoesNotExistError, type LocalQueue, type StoredMessage } from './sqs/queue-store';
 export { Scheduler, ScheduleNotFoundError, type ScheduledRule } from './schedule/scheduler';
-export { parseSchedule, InvalidScheduleExpressionError, type Schedule } from './schedule/expression';
+export { parseSchedule, parseSchedulerExpression, InvalidScheduleExpressionError, type Schedule } from './schedule/expression';
+export { ScheduleRunner, type ScheduleEntry } from './schedule/runner';
+export { ScheduleStore, type StoredSchedule, type StoredGroup } from './schedule/store';
+export type { ScheduleFiring } from './schedule/targets';
 export { HotReloader, type ReloadRecord } from './watch/hot-reload';
 export { TableStore } from './dynamodb/table-store';
 export { LocalStateError } from './state/store';

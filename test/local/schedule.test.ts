@@ -1,4 +1,4 @@
-import { InvalidScheduleExpressionError, parseSchedule } from '../../lib/local';
+import { InvalidScheduleExpressionError, parseSchedule, parseSchedulerExpression } from '../../lib/local';
 
 const after = (expr: string, iso: string) => parseSchedule(expr).next(new Date(iso))?.toISOString();
 
@@ -45,5 +45,46 @@ describe('schedule expressions', () => {
     'every 5 minutes',
   ])('%s is rejected', (expr) => {
     expect(() => parseSchedule(expr)).toThrow(InvalidScheduleExpressionError);
+  });
+});
+
+describe('EventBridge Scheduler expressions in time zones', () => {
+  const next = (expr: string, zone: string, iso: string) => parseSchedulerExpression(expr, zone).next(new Date(iso))?.toISOString();
+
+  test.each([
+    // 09:00 in Paris is 08:00 UTC in winter, 07:00 in summer.
+    ['cron(0 9 * * ? *)', 'Europe/Paris', '2024-01-15T00:00:00Z', '2024-01-15T08:00:00.000Z'],
+    ['cron(0 9 * * ? *)', 'Europe/Paris', '2024-07-15T00:00:00Z', '2024-07-15T07:00:00.000Z'],
+    // Spring forward in New York (2024-03-10, 02:00 -> 03:00): 02:30 does not exist that day and is skipped.
+    ['cron(30 2 * * ? *)', 'America/New_York', '2024-03-09T12:00:00Z', '2024-03-11T06:30:00.000Z'],
+    // Fall back (2024-11-03, 02:00 -> 01:00): 01:30 happens twice and runs once, at the first.
+    ['cron(30 1 * * ? *)', 'America/New_York', '2024-11-03T04:00:00Z', '2024-11-03T05:30:00.000Z'],
+    ['cron(30 1 * * ? *)', 'America/New_York', '2024-11-03T05:30:00Z', '2024-11-04T06:30:00.000Z'],
+    // Day-of-week is the zone's: Monday 00:30 in Tokyo is Sunday 15:30 UTC.
+    ['cron(30 0 ? * MON *)', 'Asia/Tokyo', '2024-01-01T00:00:00Z', '2024-01-07T15:30:00.000Z'],
+    // Quarter-hour offsets.
+    ['cron(0 12 * * ? *)', 'Asia/Kathmandu', '2024-01-01T00:00:00Z', '2024-01-01T06:15:00.000Z'],
+    // at() is the zone's wall time; one in the spring-forward gap takes the offset before it.
+    ['at(2024-07-01T09:00:00)', 'Asia/Kolkata', '2024-01-01T00:00:00Z', '2024-07-01T03:30:00.000Z'],
+    ['at(2024-03-10T02:30:00)', 'America/New_York', '2024-01-01T00:00:00Z', '2024-03-10T07:30:00.000Z'],
+    ['at(2024-01-01T00:00:00)', 'UTC', '2023-12-31T23:59:59Z', '2024-01-01T00:00:00.000Z'],
+  ])('%s in %s after %s is %s', (expr, zone, from, expected) => {
+    expect(next(expr, zone, from)).toBe(expected);
+  });
+
+  test('an at() runs once: nothing follows it', () => {
+    expect(next('at(2024-01-01T00:00:00)', 'UTC', '2024-01-01T00:00:00Z')).toBeUndefined();
+  });
+
+  test.each([
+    ['cron(0 9 * * ? *)', 'Mars/Olympus'],
+    ['cron(0 9 * * ? *)', '+01:00'],
+    ['at(2024-02-30T00:00:00)', 'UTC'],
+    ['at(2024-01-01T24:00:00)', 'UTC'],
+    ['at(2024-01-01 10:00:00)', 'UTC'],
+    ['at(2024-01-01T10:00)', 'UTC'],
+    ['rate(1 hours)', 'UTC'],
+  ])('%s in %s is rejected', (expr, zone) => {
+    expect(() => parseSchedulerExpression(expr, zone)).toThrow(InvalidScheduleExpressionError);
   });
 });
