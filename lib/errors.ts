@@ -18,8 +18,10 @@ export enum ErrorCode {
   UNKNOWN_FUNCTION = 'SY112',
   /** An event pattern is rejected by EventBridge's rules. */
   INVALID_EVENT_PATTERN = 'SY120',
-  /** A schedule expression is neither a valid `rate(...)` nor `cron(...)`. */
+  /** A schedule expression is neither a valid `rate(...)` nor `cron(...)` (nor, on EventBridge Scheduler, `at(...)`). */
   INVALID_SCHEDULE = 'SY130',
+  /** A schedule's time zone is not an IANA time zone name. */
+  INVALID_TIME_ZONE = 'SY131',
   /** A numeric or duration prop is outside what AWS accepts. */
   OUT_OF_RANGE = 'SY140',
   /** An AWS service quota would be exceeded at deploy time. */

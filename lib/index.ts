@@ -19,7 +19,7 @@ export type { FunctionAlarms, MonitoringOptions } from './constructs/monitoring'
 export { EventSchemaRegistry } from './constructs/schemas';
 export type { AnyEventDefinition, EventSchemaRegistryProps } from './constructs/schemas';
 export type { ParameterByName, SecretByName, SecretSource } from './constructs/secrets';
-export type { DeliveryOptions, RuleTargetOptions, ScheduleOptions, SubscriptionOptions, TypedSubscriptionOptions } from './constructs/subscriptions';
+export type { DeliveryOptions, RuleScheduleOptions, RuleTargetOptions, ScheduleOptions, SubscriptionOptions, TypedSubscriptionOptions } from './constructs/subscriptions';
 export { BUNDLE_MANIFEST_FILE, BundledCode, BundlingSession, formatBundleTable, readBundleManifest } from './bundling';
 export type { BuildStats, BundleManifest, BundleReport, BundlingEvent, BundlingListener, BundlingOptions, EsbuildPluginReference, JsonValue } from './bundling';
 export { ErrorCode, SwitchyardError } from './errors';

@@ -2,7 +2,9 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../errors';
@@ -12,7 +14,7 @@ import type { AppFunctionProps, ExistingFunctionOptions, FunctionDefaults, Funct
 import type { HttpApiOptions } from './http';
 import { AppMonitoring, MonitoringOptions } from './monitoring';
 import { AnyEventDefinition, EventSchemaRegistry, EventSchemaRegistryProps } from './schemas';
-import type { DeliveryOptions, ScheduleOptions, SubscriptionOptions, TypedSubscriptionOptions } from './subscriptions';
+import type { DeliveryOptions, RuleScheduleOptions, ScheduleOptions, SubscriptionOptions, TypedSubscriptionOptions } from './subscriptions';
 import { checkRouteDefinition, isRouteDefinition } from './private/authorizers';
 import { Delivery, deliverToFunction } from './private/delivery';
 import { allowServicesToUseKey } from './private/encryption';
@@ -22,6 +24,7 @@ import { acknowledgeQueueFindings } from './private/nag';
 import { checkEventPattern } from './private/pattern';
 import { routeFunctionName } from './private/resolve';
 import { scheduleFrom, subscriptionPattern } from './private/rules';
+import { checkRuleSchedule, scheduleFunction } from './private/schedules';
 import { checkName, parseRouteKey } from './private/validation';
 
 /** Props of an {@link EventApp}. Every map is optional: the methods declare the same things. */
@@ -64,10 +67,10 @@ export interface EventAppProps {
    */
   readonly subscriptions?: Record<string, SubscriptionOptions>;
   /**
-   * Schedules by name.
+   * Schedules by name (EventBridge Scheduler, or a scheduled rule with `kind: 'rule'`).
    * @default - none
    */
-  readonly schedules?: Record<string, ScheduleOptions>;
+  readonly schedules?: Record<string, ScheduleOptions | RuleScheduleOptions>;
   /**
    * Defined events to publish in the Schema Registry besides those subscribed to (for
    * example events only published, for consumers outside the app).
@@ -134,8 +137,10 @@ export class EventApp extends Construct {
   public readonly bus: events.IEventBus;
   /** Every function of the app by name, including those created for routes and subscriptions. */
   public readonly functions: Record<string, lambda.IFunction>;
-  /** Every rule of the app by subscription or schedule name. */
+  /** Every rule of the app by subscription or rule schedule (`kind: 'rule'`) name. */
   public readonly rules: Record<string, events.Rule> = {};
+  /** Every EventBridge Scheduler schedule of the app by name. */
+  public readonly schedules: Record<string, scheduler.Schedule> = {};
   /** The archive of the bus's events, when `archive` is set. */
   public readonly archive?: events.Archive;
   /** The app's alarms and dashboard, unless `monitoring: false`. */
@@ -150,6 +155,7 @@ export class EventApp extends Construct {
   private http?: AppHttpApi;
   private registry?: EventSchemaRegistry;
   private readonly encryptionKey?: kms.IKey;
+  private group?: scheduler.ScheduleGroup;
 
   constructor(scope: Construct, id: string, props: EventAppProps = {}) {
     super(scope, id);
@@ -292,7 +298,7 @@ export class EventApp extends Construct {
   }
 
   private subscribe(name: string, options: SubscriptionOptions): events.Rule {
-    checkName(this, 'subscription or schedule', name, new Set(Object.keys(this.rules)));
+    checkName(this, 'subscription or schedule', name, new Set(Object.keys(this.deliveries)));
     const scope = new Construct(this, name);
     const pattern = subscriptionPattern(scope, options);
     if (options.event) this.registerEvent(options.event);
@@ -308,10 +314,75 @@ export class EventApp extends Construct {
     return rule;
   }
 
-  /** Invokes a function on a rate or cron schedule, with bounded retries and a dead-letter queue. */
-  public addSchedule(name: string, options: ScheduleOptions): events.Rule {
-    checkName(this, 'subscription or schedule', name, new Set(Object.keys(this.rules)));
+  /** Invokes a function on a scheduled EventBridge rule (rate or cron in UTC), with bounded retries and a dead-letter queue. */
+  public addSchedule(name: string, options: RuleScheduleOptions): events.Rule;
+  /**
+   * Invokes a function on an EventBridge Scheduler schedule in the app's schedule group:
+   * `rate`, `cron` in a time zone, or once (`at`), with a flexible window and start and end
+   * dates; bounded retries and a dead-letter queue.
+   */
+  public addSchedule(name: string, options: ScheduleOptions): scheduler.Schedule;
+  /** Declares a schedule of either kind. */
+  public addSchedule(name: string, options: ScheduleOptions | RuleScheduleOptions): scheduler.Schedule | events.Rule;
+  public addSchedule(name: string, options: ScheduleOptions | RuleScheduleOptions): scheduler.Schedule | events.Rule {
+    checkName(this, 'subscription or schedule', name, new Set(Object.keys(this.deliveries)));
     const scope = new Construct(this, name);
+    if (options.kind === 'rule') return this.addRuleSchedule(name, scope, options);
+    const fn = this.fns.resolve(options.handler, name);
+    this.fns.checkAsyncTarget(scope, name, fn);
+    const delivery = scheduleFunction(scope, fn, this.scheduleGroup, { encryptionKey: this.encryptionKey, ...options, handler: fn });
+    this.track(name, delivery);
+    this.schedules[name] = delivery.schedule;
+    return delivery.schedule;
+  }
+
+  /**
+   * The app's EventBridge Scheduler schedule group (created with the first schedule or grant):
+   * its schedules, and the one-time schedules functions create, are kept there.
+   */
+  public get scheduleGroup(): scheduler.ScheduleGroup {
+    if (!this.group) {
+      this.group = new scheduler.ScheduleGroup(this, 'Schedules');
+      this.monitoring?.monitorScheduleGroup('Schedules', this.group);
+    }
+    return this.group;
+  }
+
+  /**
+   * Lets `fn` create one-time (or any) schedules in the app's schedule group that put events on
+   * the app's bus, or invoke the functions in `invoke`: `scheduler:CreateSchedule` on that group
+   * only, and `iam:PassRole` on a role Scheduler assumes that may do just that. The function gets
+   * `SWITCHYARD_SCHEDULE_GROUP`, `SWITCHYARD_SCHEDULER_ROLE_ARN` and `SWITCHYARD_BUS_ARN`.
+   * @returns the role the function passes to Scheduler
+   */
+  public grantCreateSchedules(fn: lambda.IFunction, options: { readonly invoke?: lambda.IFunction[] } = {}): iam.Role {
+    const group = this.scheduleGroup;
+    const role = (this.node.tryFindChild('ScheduleTargetsRole') as iam.Role | undefined) ?? this.scheduleTargetsRole();
+    for (const target of options.invoke ?? []) target.grantInvoke(role);
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['scheduler:CreateSchedule'],
+      resources: [Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${group.scheduleGroupName}/*` })],
+    }));
+    role.grantPassRole(fn.grantPrincipal);
+    if (fn instanceof lambda.Function) {
+      fn.addEnvironment('SWITCHYARD_SCHEDULE_GROUP', group.scheduleGroupName);
+      fn.addEnvironment('SWITCHYARD_SCHEDULER_ROLE_ARN', role.roleArn);
+      fn.addEnvironment('SWITCHYARD_BUS_ARN', this.bus.eventBusArn);
+    }
+    return role;
+  }
+
+  private scheduleTargetsRole(): iam.Role {
+    const role = new iam.Role(this, 'ScheduleTargetsRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+      description: `Lets EventBridge Scheduler run the one-time schedules of ${this.node.path}`,
+    });
+    this.bus.grantPutEventsTo(role);
+    return role;
+  }
+
+  private addRuleSchedule(name: string, scope: Construct, options: RuleScheduleOptions): events.Rule {
+    checkRuleSchedule(scope, options);
     const schedule = typeof options.schedule === 'string' ? scheduleFrom(scope, options.schedule) : options.schedule;
     const fn = this.fns.resolve(options.handler, name);
     const rule = new events.Rule(scope, 'Rule', { schedule, description: options.description, enabled: options.enabled });
@@ -337,12 +408,16 @@ export class EventApp extends Construct {
   private deliver(name: string, scope: Construct, rule: events.Rule, fn: lambda.IFunction, options: DeliveryOptions): void {
     this.fns.checkAsyncTarget(scope, name, fn);
     const delivery = deliverToFunction(scope, rule, this.fns.invokeTarget(fn), { encryptionKey: this.encryptionKey, ...options });
+    this.track(name, delivery);
+    this.monitoring?.monitorRule(name, rule, (rule.node.defaultChild as events.CfnRule).eventBusName);
+    this.rules[name] = rule;
+  }
+
+  private track(name: string, delivery: Delivery): void {
     if (delivery.deadLetterAlarm) {
       acknowledgeQueueFindings(delivery.deadLetterQueue);
       this.monitoring?.addAlarm(delivery.deadLetterAlarm);
     }
-    this.monitoring?.monitorRule(name, rule, (rule.node.defaultChild as events.CfnRule).eventBusName);
-    this.rules[name] = rule;
     this.deliveries[name] = delivery;
   }
 }

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { checkRange } from './private/validation';
@@ -173,6 +174,17 @@ export class AppMonitoring extends Construct {
     const failed = new cloudwatch.Metric({ namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensionsMap: dimensions, statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES });
     this.anyOf(`${name}FailedInvocations`, failed, `Rule ${rule.node.path} failed to invoke its target`);
     this.rules.push({ name, dimensions });
+  }
+
+  /**
+   * Alarms on an EventBridge Scheduler schedule group (Scheduler reports per group): a target
+   * that answered with an error, and an invocation dropped without reaching its dead-letter queue.
+   */
+  public monitorScheduleGroup(name: string, group: scheduler.IScheduleGroup): void {
+    const metric = (metricName: string) =>
+      new cloudwatch.Metric({ namespace: 'AWS/Scheduler', metricName, dimensionsMap: { ScheduleGroup: group.scheduleGroupName }, statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES });
+    this.anyOf(`${name}TargetErrors`, metric('TargetErrorCount'), `Schedules of ${group.node.path} invoked a target that answered with an error`);
+    this.anyOf(`${name}InvocationsDropped`, metric('InvocationDroppedCount'), `Schedules of ${group.node.path} dropped invocations that could not reach a target or dead-letter queue`);
   }
 
   private anyOf(id: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm {

@@ -87,8 +87,60 @@ export interface TypedSubscriptionOptions<TDetail, TInput> extends RuleTargetOpt
   readonly where?: DetailFilter<TInput>;
 }
 
-/** A schedule: a rule on the account's default bus that invokes a function on a rate or cron. */
+/**
+ * A schedule on EventBridge Scheduler that invokes a function: recurring (`rate`, `cron` in a
+ * time zone) or once (`at`), in the app's schedule group, with a retry policy and a dead-letter
+ * queue.
+ *
+ * @example
+ * app.addSchedule('Nightly', { schedule: 'cron(0 2 * * ? *)', timeZone: 'Europe/Paris', handler: 'NightlyReport' });
+ * app.addSchedule('Launch', { at: new Date('2030-01-01T09:00:00'), timeZone: 'America/New_York', handler: 'Launch' });
+ */
 export interface ScheduleOptions extends RuleTargetOptions {
+  /** EventBridge Scheduler (the default). */
+  readonly kind?: 'scheduler';
+  /**
+   * `rate(5 minutes)`, `cron(0 2 * * ? *)`, `at(2030-01-01T09:00:00)`, or an `events.Schedule`.
+   * @default - `at` must be given
+   */
+  readonly schedule?: string | events.Schedule;
+  /**
+   * Run once, at this wall-clock time in `timeZone` (its UTC fields are read as that wall time,
+   * as aws-cdk-lib's `ScheduleExpression.at` does).
+   * @default - `schedule` must be given
+   */
+  readonly at?: Date;
+  /**
+   * The IANA time zone that cron and one-time times are in (`Europe/Paris`). Scheduler follows
+   * its daylight saving time: a time skipped in spring does not run, a time repeated in autumn runs once.
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
+  /**
+   * Let Scheduler invoke at any time within this window after the scheduled time (1 minute to
+   * 24 hours), to spread load.
+   * @default - exactly on time
+   */
+  readonly flexibleWindow?: Duration;
+  /**
+   * No invocation before this date.
+   * @default - from now
+   */
+  readonly startDate?: Date;
+  /**
+   * No invocation after this date.
+   * @default - no end
+   */
+  readonly endDate?: Date;
+}
+
+/**
+ * A schedule as an EventBridge rule on the account's default bus (how `addSchedule` worked
+ * before EventBridge Scheduler): `rate` and `cron` in UTC only.
+ */
+export interface RuleScheduleOptions extends RuleTargetOptions {
+  /** An EventBridge scheduled rule. */
+  readonly kind: 'rule';
   /** `rate(5 minutes)`, `cron(0 2 * * ? *)`, or an `events.Schedule`. */
   readonly schedule: string | events.Schedule;
 }

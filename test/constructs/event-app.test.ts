@@ -157,9 +157,9 @@ describe('subscriptions and schedules', () => {
         }),
       ],
     });
-    template.hasResourceProperties('AWS::Events::Rule', {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 2 * * ? *)',
-      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 } })],
+      Target: Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 } }),
     });
   });
 

@@ -90,6 +90,23 @@ const cases: Case[] = [
   { name: 'cron with five fields', code: ErrorCode.INVALID_SCHEDULE, mentions: 'got 5', build: (a) => a.addSchedule('S', { schedule: 'cron(0 2 * * *)', handler: HELLO }) },
   { name: 'cron without "?"', code: ErrorCode.INVALID_SCHEDULE, mentions: 'exactly one of day-of-month', build: (a) => a.addSchedule('S', { schedule: 'cron(0 2 * * * *)', handler: HELLO }) },
   { name: 'cron hour out of range', code: ErrorCode.INVALID_SCHEDULE, mentions: 'hours value "25"', build: (a) => a.addSchedule('S', { schedule: 'cron(0 25 * * ? *)', handler: HELLO }) },
+  { name: 'one-time schedule of a day that does not exist', code: ErrorCode.INVALID_SCHEDULE, mentions: 'at(yyyy-mm-ddThh:mm:ss)', build: (a) => a.addSchedule('S', { schedule: 'at(2030-02-30T10:00:00)', handler: HELLO }) },
+  { name: 'schedule time zone that is not IANA', code: ErrorCode.INVALID_TIME_ZONE, mentions: 'not an IANA time zone', build: (a) => a.addSchedule('S', { schedule: 'cron(0 2 * * ? *)', timeZone: 'Mars/Olympus', handler: HELLO }) },
+  { name: 'schedule with both an expression and at', code: ErrorCode.INVALID_PROPS, mentions: 'either "schedule"', build: (a) => a.addSchedule('S', { schedule: 'rate(1 hour)', at: new Date('2030-01-01T00:00:00Z'), handler: HELLO }) },
+  { name: 'schedule with neither an expression nor at', code: ErrorCode.INVALID_PROPS, mentions: 'either "schedule"', build: (a) => a.addSchedule('S', { handler: HELLO }) },
+  {
+    name: 'rule schedule with a Scheduler option',
+    code: ErrorCode.INVALID_PROPS,
+    mentions: "kind 'rule' cannot take timeZone",
+    build: (a) => a.addSchedule('S', { kind: 'rule', schedule: 'rate(1 hour)', handler: HELLO, ...({ timeZone: 'Europe/Paris' } as object) }),
+  },
+  { name: 'flexible window over a day', code: ErrorCode.OUT_OF_RANGE, mentions: 'flexibleWindow', build: (a) => a.addSchedule('S', { schedule: 'rate(1 hour)', flexibleWindow: Duration.hours(25), handler: HELLO }) },
+  {
+    name: 'schedule ending before it starts',
+    code: ErrorCode.INVALID_PROPS,
+    mentions: 'endDate must be after startDate',
+    build: (a) => a.addSchedule('S', { schedule: 'rate(1 hour)', startDate: new Date('2030-01-02'), endDate: new Date('2030-01-01'), handler: HELLO }),
+  },
   { name: 'timeout over 15 minutes', code: ErrorCode.OUT_OF_RANGE, mentions: 'timeout', build: (a) => a.addFunction('Slow', { entry: HELLO, timeout: Duration.minutes(16) }) },
   { name: 'memory below 128 MB', code: ErrorCode.OUT_OF_RANGE, mentions: 'memorySize', build: (a) => a.addFunction('Tiny', { entry: HELLO, memorySize: 64 }) },
   {

@@ -29,44 +29,61 @@ const LAMBDA_MAX_EVENT_AGE = Duration.hours(6);
  * (the function's on-failure destination).
  */
 export function deliverToFunction(scope: Construct, rule: events.Rule, fn: lambda.IFunction, options: DeliveryOptions = {}): Delivery {
+  const { retryAttempts, maxEventAge } = retryOf(scope, options);
+  const delivery = deadLettersFor(scope, fn, options);
+  const deadLetterQueue = delivery.deadLetterQueue;
+  rule.addTarget(new targets.LambdaFunction(fn, { deadLetterQueue, retryAttempts, maxEventAge }));
+
+  configureFunctionRetries(fn, retryAttempts, maxEventAge, deadLetterQueue);
+  return delivery;
+}
+
+/** The retry policy of an async target: the options' or the defaults, checked against AWS's ranges. */
+export function retryOf(scope: Construct, options: DeliveryOptions): { retryAttempts: number; maxEventAge: Duration } {
   const retryAttempts = options.retryAttempts ?? DEFAULT_RETRY_ATTEMPTS;
   const maxEventAge = options.maxEventAge ?? DEFAULT_MAX_EVENT_AGE;
   checkRange(scope, 'retryAttempts', retryAttempts, 0, 185);
   checkDuration(scope, 'maxEventAge', maxEventAge, Duration.minutes(1), Duration.hours(24));
+  return { retryAttempts, maxEventAge };
+}
 
-  let deadLetterQueue = options.deadLetterQueue;
-  let deadLetterAlarm: cloudwatch.Alarm | undefined;
-  if (!deadLetterQueue) {
-    const queue = new sqs.Queue(scope, 'DeadLetters', {
-      // SSE-SQS, or a customer-managed key: EventBridge cannot write to a queue encrypted with
-      // the AWS managed KMS key (its key policy cannot be changed to let events.amazonaws.com in).
-      ...(options.encryptionKey
-        ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: options.encryptionKey }
-        : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    deadLetterQueue = queue;
-    deadLetterAlarm = new cloudwatch.Alarm(scope, 'DeadLettersAlarm', {
-      alarmDescription: `Events for ${fn.node.path} failed and are kept in ${queue.node.path}`,
-      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-  }
+/**
+ * The dead-letter queue of an async target: the one given, or a new SQS queue (SSE-SQS or the
+ * app's key, TLS enforced, 14 days' retention) with an alarm on any message.
+ */
+export function deadLettersFor(scope: Construct, fn: lambda.IFunction, options: DeliveryOptions): Delivery {
+  if (options.deadLetterQueue) return { deadLetterQueue: options.deadLetterQueue };
+  const queue = new sqs.Queue(scope, 'DeadLetters', {
+    // SSE-SQS, or a customer-managed key: EventBridge cannot write to a queue encrypted with
+    // the AWS managed KMS key (its key policy cannot be changed to let events.amazonaws.com in).
+    ...(options.encryptionKey
+      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: options.encryptionKey }
+      : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  const deadLetterAlarm = new cloudwatch.Alarm(scope, 'DeadLettersAlarm', {
+    alarmDescription: `Events for ${fn.node.path} failed and are kept in ${queue.node.path}`,
+    metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  return { deadLetterQueue: queue, deadLetterAlarm };
+}
 
-  rule.addTarget(new targets.LambdaFunction(fn, { deadLetterQueue, retryAttempts, maxEventAge }));
-
-  // A function has one async invoke config; the first async source to reach it sets it.
-  if (!fn.node.tryFindChild('EventInvokeConfig')) {
-    const lambdaMaxAge = Math.min(maxEventAge.toSeconds(), LAMBDA_MAX_EVENT_AGE.toSeconds());
-    fn.configureAsyncInvoke({
-      retryAttempts: Math.min(retryAttempts, LAMBDA_MAX_RETRIES),
-      maxEventAge: Duration.seconds(lambdaMaxAge),
-      onFailure: new destinations.SqsDestination(deadLetterQueue),
-    });
-  }
-  return { deadLetterQueue, deadLetterAlarm };
+/**
+ * Lambda's own async retries of the function, bounded by the target's, with failures sent to
+ * the same dead-letter queue. A function has one async invoke config; the first async source
+ * to reach it sets it.
+ */
+export function configureFunctionRetries(fn: lambda.IFunction, retryAttempts: number, maxEventAge: Duration, deadLetterQueue: sqs.IQueue): void {
+  if (fn.node.tryFindChild('EventInvokeConfig')) return;
+  const lambdaMaxAge = Math.min(maxEventAge.toSeconds(), LAMBDA_MAX_EVENT_AGE.toSeconds());
+  fn.configureAsyncInvoke({
+    retryAttempts: Math.min(retryAttempts, LAMBDA_MAX_RETRIES),
+    maxEventAge: Duration.seconds(lambdaMaxAge),
+    onFailure: new destinations.SqsDestination(deadLetterQueue),
+  });
 }
