@@ -25,7 +25,7 @@ import { HOURS_PER_MONTH, firingsPerMonth } from './schedule-rate';
 import { type MeasuredDurations, type Usage, type UsageDefaults, USAGE_DEFAULTS } from './usage';
 
 /** The services an estimate is broken down by. */
-export type Service = 'Lambda' | 'API Gateway' | 'EventBridge' | 'SQS' | 'CloudWatch Logs' | 'CloudWatch';
+export type Service = 'Lambda' | 'API Gateway' | 'EventBridge' | 'EventBridge Scheduler' | 'SQS' | 'CloudWatch Logs' | 'CloudWatch';
 
 /** One function's month. */
 export interface FunctionCost {
@@ -82,11 +82,19 @@ export function estimateCost(app: OpsApp, usage: Usage, prices: RegionPrices, me
   const invocations = new Map<string, number>(app.functions.map((f) => [f.logicalId, usage.functions?.[f.name]?.invocationsPerMonth ?? 0]));
   const add = (fn: string | undefined, n: number) => fn && invocations.has(fn) && invocations.set(fn, invocations.get(fn)! + n);
   for (const route of app.routes) add(route.functionLogicalId, usage.routes?.[route.key]?.requestsPerMonth ?? 0);
+  let schedulerInvocations = 0;
   for (const rule of app.rules) {
     if (!rule.enabled) continue;
-    const firings = rule.schedule ? (firingsPerMonth(rule.schedule) ?? 0) : (usage.rules?.[rule.name]?.eventsPerMonth ?? 0);
-    if (rule.schedule && firingsPerMonth(rule.schedule) === undefined) notes.push(`Schedule of ${rule.name} (${rule.schedule}) could not be read; counted as 0 firings.`);
+    // A one-time at() schedule runs once, in one month: not a monthly cost.
+    const oneTime = rule.schedule?.startsWith('at(') === true;
+    const firings = oneTime ? 0 : rule.schedule ? (firingsPerMonth(rule.schedule) ?? 0) : (usage.rules?.[rule.name]?.eventsPerMonth ?? 0);
+    if (rule.schedule && !oneTime && firingsPerMonth(rule.schedule) === undefined) notes.push(`Schedule of ${rule.name} (${rule.schedule}) could not be read; counted as 0 firings.`);
     for (const target of rule.targets) add(target.functionLogicalId, firings);
+    if (rule.scheduler) schedulerInvocations += firings * rule.targets.length;
+  }
+  if (app.rules.some((r) => r.scheduler)) {
+    const s = prices.scheduler;
+    line('EventBridge Scheduler', `invocations (${s.freeInvocations / 1e6}M free a month)`, schedulerInvocations, 'invocations', (Math.max(0, schedulerInvocations - s.freeInvocations) / 1e6) * s.invocationsPerMillion);
   }
 
   // Lambda duration: on-demand GB-seconds per architecture are tiered together.
@@ -178,7 +186,7 @@ export function estimateCost(app: OpsApp, usage: Usage, prices: RegionPrices, me
   line('CloudWatch', `alarms (${app.alarms} alarms, ${app.alarmMetrics} metrics)`, app.alarmMetrics, 'alarm metrics', Math.max(0, app.alarmMetrics - cw.freeAlarmMetrics) * cw.alarmMetricPerMonth);
   if (app.dashboards) line('CloudWatch', 'dashboards', app.dashboards, 'dashboards', Math.max(0, app.dashboards - cw.freeDashboards) * cw.dashboardPerMonth);
 
-  const byService = { Lambda: 0, 'API Gateway': 0, EventBridge: 0, SQS: 0, 'CloudWatch Logs': 0, CloudWatch: 0 } as Record<Service, number>;
+  const byService = { Lambda: 0, 'API Gateway': 0, EventBridge: 0, 'EventBridge Scheduler': 0, SQS: 0, 'CloudWatch Logs': 0, CloudWatch: 0 } as Record<Service, number>;
   for (const l of lines) byService[l.service] += l.cost;
   return { region: app.region, functions, lines, byService, total: sum(lines.map((l) => l.cost)), notes };
 }

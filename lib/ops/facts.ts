@@ -39,6 +39,8 @@ export interface OpsRule {
   readonly bus: string;
   readonly pattern?: Readonly<Record<string, unknown>>;
   readonly schedule?: string;
+  /** True for an EventBridge Scheduler schedule (billed per invocation), false or absent for a rule. */
+  readonly scheduler?: boolean;
   readonly enabled: boolean;
   readonly targets: ReadonlyArray<{ readonly functionLogicalId?: string; readonly deadLetterQueue?: string }>;
 }
@@ -131,6 +133,19 @@ export function readOpsApp(model: AppModel): OpsApp {
     }
   }
 
+  const rules: OpsRule[] = model.rules.map((rule) => ({
+    logicalId: rule.logicalId,
+    name: nameOf(resourceOf(rule.stack, rule.logicalId), rule.logicalId),
+    bus: rule.eventBusName,
+    pattern: rule.eventPattern,
+    schedule: rule.scheduleExpression,
+    enabled: rule.state === 'ENABLED',
+    targets: rule.targets.map((t) => ({
+      functionLogicalId: functionOf(t.arn),
+      deadLetterQueue: t.deadLetterArn ? queueByArn.get(t.deadLetterArn) : undefined,
+    })),
+  }));
+
   return {
     region: model.region,
     functions,
@@ -138,18 +153,15 @@ export function readOpsApp(model: AppModel): OpsApp {
     routes: model.httpApis.flatMap((api) => api.routes.map((r) => ({ key: r.routeKey, api: api.logicalId, functionLogicalId: r.functionLogicalId }))),
     buses: customBuses,
     busLabels: Object.fromEntries(model.eventBuses.filter((b) => b.logicalId !== undefined).map((b) => [b.name, nameOf(resourceOf(b.stack!, b.logicalId!), b.name)])),
-    rules: model.rules.map((rule) => ({
-      logicalId: rule.logicalId,
-      name: nameOf(resourceOf(rule.stack, rule.logicalId), rule.logicalId),
-      bus: rule.eventBusName,
-      pattern: rule.eventPattern,
-      schedule: rule.scheduleExpression,
-      enabled: rule.state === 'ENABLED',
-      targets: rule.targets.map((t) => ({
-        functionLogicalId: functionOf(t.arn),
-        deadLetterQueue: t.deadLetterArn ? queueByArn.get(t.deadLetterArn) : undefined,
-      })),
-    })),
+    rules: [...rules, ...(model.schedules ?? []).filter((s) => s.logicalId !== undefined).map((s) => ({
+      logicalId: s.logicalId!,
+      name: nameOf(resourceOf(s.stack!, s.logicalId!), s.logicalId!),
+      bus: 'default',
+      schedule: s.expression,
+      scheduler: true,
+      enabled: s.state === 'ENABLED',
+      targets: [{ functionLogicalId: functionOf(s.target.arn), deadLetterQueue: s.target.deadLetterArn ? queueByArn.get(s.target.deadLetterArn) : undefined }],
+    }))],
     queues: model.queues.map((q) => ({ logicalId: q.logicalId, name: nameOf(resourceOf(q.stack, q.logicalId), q.logicalId) })),
     alarmMetrics,
     alarms,

@@ -30,6 +30,8 @@ export interface RegionPrices {
   };
   readonly httpApi: { readonly perMillion: readonly PriceTier[]; readonly meteringKb: number };
   readonly eventBridge: { readonly customEventsPerMillion: number; readonly chunkKb: number };
+  /** EventBridge Scheduler: per million invocations past the monthly free ones. */
+  readonly scheduler: { readonly invocationsPerMillion: number; readonly freeInvocations: number };
   readonly sqs: { readonly standardPerMillion: number; readonly chunkKb: number; readonly freeRequests: number };
   readonly logs: { readonly ingestionPerGb: number; readonly storagePerGbMonth: number; readonly freeGb: number };
   readonly cloudWatch: { readonly alarmMetricPerMonth: number; readonly freeAlarmMetrics: number; readonly dashboardPerMonth: number; readonly freeDashboards: number };

@@ -46,8 +46,8 @@ describe('facts read from the example template', () => {
   });
 
   test('alarms and the dashboard monitoring added', () => {
-    expect(ops.alarms).toBe(22); // 6 functions x 2, 4 rules, 4 DLQs, 2 API
-    expect(ops.alarmMetrics).toBe(23); // the 5xx rate reads two metrics
+    expect(ops.alarms).toBe(23); // 6 functions x 2, 3 rules, 2 on the schedule group, 4 DLQs, 2 API
+    expect(ops.alarmMetrics).toBe(24); // the 5xx rate reads two metrics
     expect(ops.dashboards).toBe(1);
   });
 });
