@@ -139,7 +139,7 @@ describe('switchyard CLI', () => {
     await out.waitFor(/Ready\./);
     const text = out.text();
     expect(text).toMatch(/GET +http:\/\/127\.0\.0\.1:\d+\/items\/\{id\} +HttpFn\n/);
-    expect(text).toMatch(/Tick +rate\(5 minutes\) +\d{4}-[^\n]+ TickFn\n/);
+    expect(text).toMatch(/Tick +rate\(5 minutes\) +UTC +\d{4}-[^\n]+ TickFn\n/);
     expect(text).toMatch(/OrderPlaced +shop-bus +\{"source":\["shop"\],"detail-type":\["OrderPlaced"\]\} +ConsumerFn\n/);
     expect(text).toMatch(/\nAsyncFailures +http:\/\/127\.0\.0\.1:\d+\/000000000000\/PlainStack-AsyncFailures/);
     // Under --no-watch nothing reloads, and the table does not say otherwise.

@@ -87,7 +87,7 @@ async function deliver(services: ScheduleTargetServices, schedule: ScheduleModel
   const fn = service === 'lambda' ? services.host.find(target.arn) : undefined;
   // Lambda: one ledger record through both stages, as for a rule's function target.
   if (fn) return services.deliverer.deliverToRuleTarget(asRule(schedule), asRuleTarget(schedule, firing.payload), { id: firing.id }, 'schedule');
-  const record = ledger.accept({ eventId: firing.id, kind: 'schedule', ruleArn: schedule.arn, targetArn: target.arn });
+  const record = ledger.accept({ eventId: firing.id, kind: 'schedule', ruleArn: schedule.arn, targetArn: target.arn }, { payload: firing.payload, requestId: firing.id });
   if (service !== 'lambda' && service !== 'sqs' && service !== 'events') {
     ledger.update(record, { state: 'undeliverable', undeliverableReason: `Scheduler targets of ${service ?? target.arn} are not served by switchyard dev (Lambda, SQS and EventBridge are)` });
     return record;
@@ -98,7 +98,7 @@ async function deliver(services: ScheduleTargetServices, schedule: ScheduleModel
     onRetryScheduled: (nextAttemptAt: number, lastError: LambdaErrorPayload) => ledger.update(record, { state: 'retrying', nextAttemptAt, lastError }),
   };
   const handOver = async (): Promise<AttemptResult> => handOverOnce(services, schedule, payloadOf(services, schedule, firing, ++attempt));
-  const failure = await runWithRetries(handOver, { ...target, delaySeconds: eventBridgeDelay }, services.timeScale, hooks, record.acceptedAt, services.signal);
+  const failure = await runWithRetries(handOver, { ...target, delaySeconds: eventBridgeDelay }, services.timeScale, hooks, { acceptedAt: record.acceptedAt, signal: services.signal });
   if (failure === 'aborted') return record;
   if (!failure) {
     ledger.update(record, { state: 'delivered' });
