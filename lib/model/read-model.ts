@@ -125,11 +125,6 @@ function named<T extends { name: string; arn: string; logicalId?: string; stack?
   return items.map((x, i) => ({ ...x, displayName: names[i] }));
 }
 
-/** Schedules outside the `default` group are shown with their group, as Scheduler's console lists them. */
-function scheduleNames(schedules: ScheduleModel[]): ScheduleModel[] {
-  return schedules.map((s) => (s.groupName === 'default' ? s : { ...s, displayName: `${s.groupName}/${s.displayName ?? s.name}` }));
-}
-
 /**
  * The stack's outputs with their values resolved; one that cannot be resolved says why: it
  * names a resource that is not served, or is an attribute of a custom resource, known once the
@@ -172,4 +167,13 @@ function contextOf(stack: LoadedStack, env: LocalEnvironment, projectDir: string
   );
   attributes.resolver = resolver;
   return { stack, resolver, attributes, env, projectDir };
+}
+
+/**
+ * A schedule the template names is shown as `group/name` outside the `default` group, as
+ * Scheduler's console lists it: the same name may exist in two groups. One CDK names for you is
+ * shown by the id it was declared with, like every other resource (names.ts keeps those unique).
+ */
+function scheduleNames(schedules: ScheduleModel[]): ScheduleModel[] {
+  return schedules.map((s) => (s.groupName !== 'default' && s.displayName === s.name ? { ...s, displayName: `${s.groupName}/${s.name}` } : s));
 }

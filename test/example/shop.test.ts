@@ -25,8 +25,11 @@ describe('example shop', () => {
     template.resourceCountIs('AWS::Lambda::Function', 6);
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
     expect(routes.sort()).toEqual(['GET /orders/{id}', 'POST /orders']);
-    const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r) => r.Properties.EventPattern?.['detail-type']?.[0] ?? r.Properties.ScheduleExpression);
-    expect(rules.sort()).toEqual(['OrderPlaced', 'OrderPlaced', 'StockReserved', 'cron(0 2 * * ? *)']);
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r) => r.Properties.EventPattern?.['detail-type']?.[0]);
+    expect(rules.sort()).toEqual(['OrderPlaced', 'OrderPlaced', 'StockReserved']);
+    // The nightly report runs on EventBridge Scheduler, at 02:00 UTC.
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).map((s) => [s.Properties.ScheduleExpression, s.Properties.ScheduleExpressionTimezone]);
+    expect(schedules).toEqual([['cron(0 2 * * ? *)', 'Etc/UTC']]);
   });
 
   test('cdk-nag AwsSolutions and Serverless packs report no unacknowledged error', () => {

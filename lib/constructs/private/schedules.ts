@@ -38,7 +38,7 @@ export function scheduleFunction(scope: Construct, fn: lambda.IFunction, group: 
     description: `Lets EventBridge Scheduler invoke ${fn.node.path}`,
   });
   grantKeyUse(options.encryptionKey, role);
-  const target = new schedulerTargets.LambdaInvoke(fn, { role, input: scheduledEvent(scope), deadLetterQueue: delivery.deadLetterQueue, retryAttempts, maxEventAge });
+  const target = new ExactLambdaInvoke(fn, { role, input: scheduledEvent(scope), deadLetterQueue: delivery.deadLetterQueue, retryAttempts, maxEventAge });
   // 'Default': the schedule is the named construct's default child, and dev shows it by that name.
   const schedule = new scheduler.Schedule(scope, 'Default', {
     schedule: expression,
@@ -52,6 +52,25 @@ export function scheduleFunction(scope: Construct, fn: lambda.IFunction, group: 
   });
   configureFunctionRetries(fn, retryAttempts, maxEventAge, delivery.deadLetterQueue);
   return { ...delivery, schedule };
+}
+
+/**
+ * aws-cdk-lib's Lambda target, granting Scheduler's role `lambda:InvokeFunction` on the target's
+ * own ARN only. The L2 uses `grantInvoke`, which also grants `<arn>:*` (every version and
+ * alias, a wildcard cdk-nag reports as IAM5); Scheduler invokes exactly the ARN it is given
+ * (the function, or its live alias under safe deployment), so that grant is the whole need.
+ */
+class ExactLambdaInvoke extends schedulerTargets.LambdaInvoke {
+  constructor(
+    private readonly target: lambda.IFunction,
+    props: schedulerTargets.ScheduleTargetBaseProps,
+  ) {
+    super(target, props);
+  }
+
+  protected addTargetActionToRole(role: iam.IRole): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.target.functionArn] }));
+  }
 }
 
 /**
