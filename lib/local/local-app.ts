@@ -140,6 +140,8 @@ export class LocalApp {
   readonly deliverer: Deliverer;
   readonly router: EventRouter;
   readonly scheduler: Scheduler;
+  /** EventBridge Scheduler's schedules and groups: the template's and those created through the API. */
+  readonly schedules: ScheduleStore;
   readonly gateway: HttpGateway;
   /** The REST (v1) APIs' gateway. */
   readonly restGateway: RestGateway;
@@ -188,8 +190,8 @@ export class LocalApp {
       kept: state ? () => state.kept() : undefined,
     });
     this.router = new EventRouter(model, this.deliverer);
-    const schedules = new ScheduleStore(`arn:aws:scheduler:${model.region}:${model.accountId}`, model.schedules, model.scheduleGroups);
-    const runner = new ScheduleRunner(schedules, {
+    this.schedules = new ScheduleStore(`arn:aws:scheduler:${model.region}:${model.accountId}`, model.schedules, model.scheduleGroups);
+    const runner = new ScheduleRunner(this.schedules, {
       host: this.host,
       queues: this.queues,
       router: this.router,
@@ -315,7 +317,7 @@ export class LocalApp {
     const state = this.state;
     if (state) {
       setImmediate(() => {
-        if (!this.stopped) state.resume(this.ledger, this.deliverer, this.model);
+        if (!this.stopped) state.resume(this.ledger, this.deliverer, this.model, (record) => this.scheduler.resumeFiring(record));
       });
     }
     if (this.options.schedules !== false) this.scheduler.start();

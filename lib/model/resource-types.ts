@@ -51,7 +51,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
   {
     types: ['AWS::Scheduler::Schedule', 'AWS::Scheduler::ScheduleGroup'],
     treatment: 'served',
-    locally: 'EventBridge Scheduler: rate, cron in time zones and one-time at() schedules fire to Lambda, SQS and EventBridge targets with retry policies and DLQs (waits scaled by `--time-scale`); the Scheduler API creates more (kept in memory: not across restarts); other targets are recorded in the ledger as undeliverable',
+    locally: 'EventBridge Scheduler: rate, cron in time zones and one-time at() schedules fire to Lambda, SQS and EventBridge targets with retry policies and DLQs (waits scaled by `--time-scale`); the Scheduler API creates more (kept across restarts with the app state); other targets are recorded in the ledger as undeliverable',
   },
   { types: ['AWS::SQS::Queue'], treatment: 'served', locally: 'the SQS API; rule targets, destinations and DLQs send to it; `dev` keeps the messages across restarts' },
   { types: ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'], treatment: 'served', locally: 'the DynamoDB API (dynalite) with the template\'s keys and indexes; `dev` keeps the items across restarts; streams are not served' },

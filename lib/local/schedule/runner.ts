@@ -11,7 +11,8 @@ import { EventEmitter } from 'node:events';
 import type { ScheduleModel } from '../../model';
 import { parseSchedulerExpression, type Schedule } from './expression';
 import type { ScheduleStore, StoredSchedule } from './store';
-import { fireTarget, type ScheduleFiring, type ScheduleTargetServices } from './targets';
+import type { DeliveryRecord } from '../events/ledger';
+import { fireTarget, resumeFiring, type ScheduleFiring, type ScheduleTargetServices } from './targets';
 
 /** setTimeout's longest delay; longer waits are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -64,6 +65,16 @@ export class ScheduleRunner extends EventEmitter<ScheduleRunnerEvents> {
   /** Fires a schedule's target now, whatever its state and expression. */
   trigger(entry: ScheduleEntry): ScheduleFiring {
     return this.fire(entry, new Date());
+  }
+
+  /** Carries on a firing kept from an earlier run; one whose schedule is gone ends `dropped`. */
+  resume(record: DeliveryRecord): void {
+    const entry = this.entries.get(record.ruleArn ?? '');
+    if (!entry) {
+      this.services.ledger.update(record, { state: 'dropped', droppedReason: `schedule ${record.ruleArn} is no longer in the app` });
+      return;
+    }
+    void resumeFiring(this.services, entry.stored.schedule, record);
   }
 
   /** Disarms every timer. */

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { RuleModel, ScheduleModel } from '../../model';
 import type { EventEnvelope, EventRouter } from '../events/event-router';
+import type { DeliveryRecord } from '../events/ledger';
 import { parseSchedule, type Schedule } from './expression';
 import type { ScheduleEntry, ScheduleRunner } from './runner';
 import type { ScheduleFiring } from './targets';
@@ -96,6 +97,11 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     const s = findSchedule(schedules, ref);
     if (!s) throw new ScheduleNotFoundError(ref, [...this.entries.map((x) => x.rule.displayName ?? x.rule.name), ...schedules.map((x) => shownName(x.stored.schedule))]);
     return this.runner!.trigger(s);
+  }
+
+  /** Carries on a Scheduler firing kept from an earlier run of the app (see ScheduleRunner.resume). */
+  resumeFiring(record: DeliveryRecord): void {
+    this.runner?.resume(record);
   }
 
   /** Disarms every timer. */

@@ -1,7 +1,8 @@
 /**
  * EventBridge Scheduler's schedules and schedule groups, locally: those of the template and those
  * created through the Scheduler API, in one store that the API changes and the runner fires.
- * In memory: schedules created through the API last as long as `switchyard dev` runs.
+ * Schedules and groups created through the API are kept across restarts of `switchyard dev` when
+ * the app keeps its state (lib/local/state/schedules.ts listens to this store's events).
  */
 import { EventEmitter } from 'node:events';
 import type { ScheduleGroupModel, ScheduleModel } from '../../model';
@@ -29,6 +30,10 @@ export interface ScheduleStoreEvents {
   put: [stored: StoredSchedule, previous: StoredSchedule | undefined];
   /** A schedule was deleted. */
   delete: [stored: StoredSchedule];
+  /** A group was created through the API. */
+  groupPut: [stored: StoredGroup];
+  /** A group was deleted. */
+  groupDelete: [stored: StoredGroup];
 }
 
 /** Schedules by group and name, and the groups. */
@@ -106,13 +111,27 @@ export class ScheduleStore extends EventEmitter<ScheduleStoreEvents> {
     const now = Date.now();
     const stored = { group: { name, arn: this.groupArn(name) }, creationDate: now, lastModificationDate: now };
     this.groups.set(name, stored);
+    this.emit('groupPut', stored);
     return stored;
   }
 
   /** Deletes a group and every schedule in it, as Scheduler does. */
   deleteGroup(name: string): void {
     for (const s of this.list(name)) this.delete(name, s.schedule.name);
+    const stored = this.groups.get(name);
     this.groups.delete(name);
+    if (stored) this.emit('groupDelete', stored);
+  }
+
+  /** Puts back a schedule kept from an earlier run, as it was (its dates unchanged), for the runner to fire. */
+  restore(stored: StoredSchedule): void {
+    this.schedules.set(key(stored.schedule.groupName, stored.schedule.name), stored);
+    this.emit('put', stored, undefined);
+  }
+
+  /** Puts back a group kept from an earlier run. */
+  restoreGroup(stored: StoredGroup): void {
+    this.groups.set(stored.group.name, stored);
   }
 }
 

@@ -14,7 +14,7 @@ import { busNameOf } from '../../model';
 import type { Deliverer } from '../events/delivery';
 import { envelope, type EventRouter } from '../events/event-router';
 import type { DeliveryLedger, DeliveryRecord } from '../events/ledger';
-import { eventBridgeDelay, runWithRetries, type AttemptResult } from '../events/retry';
+import { eventBridgeDelay, runWithRetries, type AttemptResult, type RetryResume } from '../events/retry';
 import type { FunctionHost } from '../host/function-host';
 import type { LambdaErrorPayload } from '../host/protocol';
 import type { MessageAttributeValue } from '../sqs/md5';
@@ -92,13 +92,37 @@ async function deliver(services: ScheduleTargetServices, schedule: ScheduleModel
     ledger.update(record, { state: 'undeliverable', undeliverableReason: `Scheduler targets of ${service ?? target.arn} are not served by switchyard dev (Lambda, SQS and EventBridge are)` });
     return record;
   }
-  let attempt = 0;
+  return handOverWithRetries(services, schedule, record, firing);
+}
+
+/**
+ * Carries on a firing kept from an earlier run of the app (durable state): a Lambda target
+ * through the Deliverer (its async stage included), an SQS or EventBridge hand-over from the
+ * attempt it stood at. Its scheduled time is when it was accepted.
+ */
+export function resumeFiring(services: ScheduleTargetServices, schedule: ScheduleModel, record: DeliveryRecord): Promise<DeliveryRecord> {
+  const firing = { id: record.eventId, scheduleArn: schedule.arn, scheduledTime: new Date(record.acceptedAt).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  if (services.host.find(schedule.target.arn)) {
+    const payload = payloadOf(services, schedule, firing, 1);
+    return services.deliverer.resume(record, { ...asRule(schedule), targets: [asRuleTarget(schedule, payload)] });
+  }
+  const kept = services.ledger.payloadOf(record);
+  const payload = kept && 'payload' in kept ? kept.payload : payloadOf(services, schedule, firing, 1);
+  const resume = { attemptsEnded: record.attempts, nextAttemptAt: record.state === 'retrying' ? record.nextAttemptAt : undefined, lastError: record.lastError };
+  return handOverWithRetries(services, schedule, record, { ...firing, payload }, resume);
+}
+
+/** Hands the payload to an SQS or EventBridge target, retrying per the RetryPolicy, then its DLQ. */
+async function handOverWithRetries(services: ScheduleTargetServices, schedule: ScheduleModel, record: DeliveryRecord, firing: ScheduleFiring, resume?: RetryResume): Promise<DeliveryRecord> {
+  const { ledger } = services;
+  const target = schedule.target;
+  let attempt = resume?.attemptsEnded ?? 0;
   const hooks = {
     onAttempt: (attempts: number) => ledger.update(record, { attempts }),
     onRetryScheduled: (nextAttemptAt: number, lastError: LambdaErrorPayload) => ledger.update(record, { state: 'retrying', nextAttemptAt, lastError }),
   };
   const handOver = async (): Promise<AttemptResult> => handOverOnce(services, schedule, payloadOf(services, schedule, firing, ++attempt));
-  const failure = await runWithRetries(handOver, { ...target, delaySeconds: eventBridgeDelay }, services.timeScale, hooks, { acceptedAt: record.acceptedAt, signal: services.signal });
+  const failure = await runWithRetries(handOver, { ...target, delaySeconds: eventBridgeDelay }, services.timeScale, hooks, { acceptedAt: record.acceptedAt, signal: services.signal, resume });
   if (failure === 'aborted') return record;
   if (!failure) {
     ledger.update(record, { state: 'delivered' });

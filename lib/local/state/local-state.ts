@@ -16,10 +16,12 @@ import type { AppModel } from '../../model';
 import type { TableStore } from '../dynamodb/table-store';
 import type { Deliverer } from '../events/delivery';
 import type { DeliveryLedger, DeliveryRecord } from '../events/ledger';
+import type { ScheduleStore } from '../schedule/store';
 import type { QueueStore } from '../sqs/queue-store';
 import { appStateKey } from './app-key';
 import { keepLedger, loadLedger } from './deliveries';
 import { QueueKeeper } from './queues';
+import { ScheduleKeeper } from './schedules';
 import { LocalStateError, StateStore } from './store';
 
 /** Version of what the store holds; another version is not read (start with `fresh`). */
@@ -67,6 +69,8 @@ export interface KeptParts {
   readonly ledger: DeliveryLedger;
   readonly queues: QueueStore;
   readonly tables: TableStore;
+  /** EventBridge Scheduler's schedules (those created through the API are kept). */
+  readonly schedules: ScheduleStore;
 }
 
 /** The durable state of one app. */
@@ -122,17 +126,22 @@ export class LocalState {
     parts.ledger.restore(kept, forgotten);
     keepLedger(parts.ledger, this.store);
     const { notes } = await new QueueKeeper(this.store).restore(parts.queues);
+    notes.push(...(await new ScheduleKeeper(this.store).restore(parts.schedules)));
     const summary = await this.summarize(parts);
     this.store.put(RUN, { format: FORMAT, running: true, pid: process.pid, startedAt: Date.now() } satisfies RunRecord);
     await this.store.flushed();
     return { ...summary, cleanStop: !this.lastRun?.running, fresh: this.lastRun === undefined, interrupted, notes: [...tableNotes, ...notes] };
   }
 
-  /** Carries on every restored delivery still in progress (see Deliverer.resume). */
-  resume(ledger: DeliveryLedger, deliverer: Deliverer, model: AppModel): void {
+  /**
+   * Carries on every restored delivery still in progress: a rule's or an invocation's through
+   * Deliverer.resume, a Scheduler firing's through `resumeFiring` (its schedule knows its target).
+   */
+  resume(ledger: DeliveryLedger, deliverer: Deliverer, model: AppModel, resumeFiring: (record: DeliveryRecord) => void): void {
     for (const record of ledger.list()) {
       if (record.state !== 'pending' && record.state !== 'retrying') continue;
-      void deliverer.resume(record, model.rules.find((r) => r.arn === record.ruleArn));
+      if (record.kind === 'schedule' && !model.rules.some((r) => r.arn === record.ruleArn)) resumeFiring(record);
+      else void deliverer.resume(record, model.rules.find((r) => r.arn === record.ruleArn));
     }
   }
 
