@@ -6,7 +6,7 @@ import { ErrorCode, EventApp, EventAppProps, SwitchyardError } from '../../lib';
 const HELLO = 'test/fixtures/handlers/hello.ts';
 const OTHER = 'test/fixtures/handlers/other.ts';
 
-/** Two functions, a route, a subscription on the app bus and a schedule on the default bus. */
+/** Two functions, a route, a subscription on the app bus and a scheduled rule on the default bus (EventBridge Scheduler's alarms are tested with its schedules). */
 function synth(props: EventAppProps = {}, withTopic = false): Template {
   const stack = new Stack(new App(), 'Test');
   const topic = withTopic ? new sns.Topic(stack, 'Alerts') : undefined;
@@ -15,7 +15,7 @@ function synth(props: EventAppProps = {}, withTopic = false): Template {
   app.addFunction('Hello', HELLO);
   app.addRoute('GET /hello', 'Hello');
   app.addSubscription('OnPlaced', { pattern: { source: ['shop'] }, handler: { entry: OTHER } });
-  app.addSchedule('Nightly', { schedule: 'rate(1 day)', handler: 'Hello' });
+  app.addSchedule('Nightly', { schedule: 'rate(1 day)', handler: 'Hello', kind: 'rule' });
   return Template.fromStack(stack);
 }
 
