@@ -2,6 +2,7 @@
  * The per-stack context the resource readers share: the loaded stack, its intrinsic resolver and
  * the local names of its resources.
  */
+import * as path from 'node:path';
 import type { LoadedStack } from './assembly';
 import type { CfnResource, IntrinsicResolver } from './intrinsics';
 import type { LocalEnvironment, StackAttributes } from './physical';
@@ -46,4 +47,22 @@ export function unqualifiedFunctionArn(arn: string): string {
   // API Gateway's REST-style invocation URI wraps the function ARN.
   const wrapped = /functions\/(arn:[^/]+)\/invocations/.exec(arn);
   return wrapped ? unqualifiedFunctionArn(wrapped[1]) : arn;
+}
+
+/**
+ * The asset a function's `Code` (or a layer's `Content`) deploys: from `aws:asset:path` metadata
+ * if the CDK CLI added it, else through the asset manifest.
+ */
+export function assetDirOf(ctx: StackContext, logicalId: string, r: CfnResource, property: 'Code' | 'Content'): string | undefined {
+  const assetPath = r.Metadata?.['aws:asset:path'];
+  if (typeof assetPath === 'string') return path.resolve(ctx.stack.dir, assetPath);
+  const code = r.Properties?.[property] as { S3Key?: unknown } | undefined;
+  if (code?.S3Key === undefined) return undefined;
+  let key: string;
+  try {
+    key = ctx.resolver.resolveString(code.S3Key);
+  } catch {
+    throw new Error(`${ctx.stack.id}/${logicalId}: cannot resolve ${property}.S3Key ${JSON.stringify(code.S3Key)}`);
+  }
+  return ctx.stack.assetsByObjectKey.get(key) ?? ctx.stack.assetsByObjectKey.get(path.basename(key));
 }

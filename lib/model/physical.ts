@@ -58,6 +58,12 @@ export class StackAttributes implements ResourceAttributes {
         return `${this.env.region}_${apiId(this.stackName, logicalId).slice(0, 9)}`;
       case 'AWS::Cognito::UserPoolClient':
         return apiId(this.stackName, logicalId) + apiId(this.stackName, `${logicalId}/client`).slice(0, 16);
+      case 'AWS::Lambda::LayerVersion':
+        return this.layerVersionArn(logicalId);
+      case 'AWS::SSM::Parameter':
+        return this.name(logicalId);
+      case 'AWS::SecretsManager::Secret':
+        return this.secretArn(logicalId);
       case 'AWS::Lambda::Alias':
       case 'AWS::Lambda::Version':
         // Both answer `Ref` with a qualified function ARN.
@@ -112,6 +118,20 @@ export class StackAttributes implements ResourceAttributes {
         return `arn:${partition}:scheduler:${region}:${account}:schedule-group/${name}`;
       case 'AWS::IAM::Role.Arn':
         return `arn:${partition}:iam::${account}:role/${name}`;
+      case 'AWS::Lambda::Url.FunctionUrl':
+        return `https://${functionUrlId(this.stackName, logicalId)}.lambda-url.${region}.on.aws/`;
+      case 'AWS::Lambda::Url.FunctionArn': {
+        const target = this.functionArn(this.resolver.resolveString(r.Properties?.TargetFunctionArn));
+        return r.Properties?.Qualifier === undefined ? target : `${target}:${this.resolver.resolveString(r.Properties.Qualifier)}`;
+      }
+      case 'AWS::Lambda::LayerVersion.LayerVersionArn':
+        return this.layerVersionArn(logicalId);
+      case 'AWS::SSM::Parameter.Type':
+        return this.resolver.resolveString(r.Properties?.Type ?? 'String');
+      case 'AWS::SSM::Parameter.Value':
+        return this.resolver.resolveString(r.Properties?.Value);
+      case 'AWS::SecretsManager::Secret.Id':
+        return this.secretArn(logicalId);
       default:
         // Attributes nothing local depends on still resolve, to a recognisable placeholder.
         return `arn:${partition}:local:${region}:${account}:${logicalId}/${attribute}`;
@@ -124,6 +144,11 @@ export class StackAttributes implements ResourceAttributes {
     const nameProp = NAME_PROPERTY[r.Type];
     const given = nameProp ? r.Properties?.[nameProp] : undefined;
     if (given !== undefined) return this.resolver.resolveString(given);
+    const suffix = randomLooking(`${this.stackName}/${logicalId}`, 12);
+    // CloudFormation's own patterns for these types' generated names.
+    if (r.Type === 'AWS::SSM::Parameter') return `CFN-${logicalId}-${suffix}`;
+    if (r.Type === 'AWS::SecretsManager::Secret') return `${logicalId}-${suffix}`;
+    if (r.Type === 'AWS::Lambda::LayerVersion') return logicalId;
     const generated = `${this.stackName}-${logicalId}`.slice(0, 64);
     if (r.Type === 'AWS::SQS::Queue' && r.Properties?.FifoQueue === true) return `${generated.slice(0, 75)}.fifo`;
     return generated;
@@ -153,6 +178,18 @@ export class StackAttributes implements ResourceAttributes {
     return `arn:${partition}:scheduler:${region}:${account}:schedule/${group}/${this.name(logicalId)}`;
   }
 
+  /** A layer version's ARN: every layer of the app is at its first version locally. */
+  layerVersionArn(logicalId: string): string {
+    const { region, accountId: account, partition } = this.env;
+    return `arn:${partition}:lambda:${region}:${account}:layer:${this.name(logicalId)}:1`;
+  }
+
+  /** A secret's ARN: its name and the 6 random characters Secrets Manager appends (stable here). */
+  secretArn(logicalId: string): string {
+    const { region, accountId: account, partition } = this.env;
+    return `arn:${partition}:secretsmanager:${region}:${account}:secret:${this.name(logicalId)}-${randomLooking(`${this.stackName}/${logicalId}/arn`, 6)}`;
+  }
+
   private queueUrl(logicalId: string): string {
     return `${this.env.endpointUrl.replace(/\/$/, '')}/${this.env.accountId}/${this.name(logicalId)}`;
   }
@@ -178,9 +215,25 @@ export function scheduleGroupNameOf(nameOrArn: string): string {
 
 /** A stable, API-Gateway-looking id (10 lowercase alphanumerics) for an API. */
 export function apiId(stackName: string, logicalId: string): string {
-  const digest = createHash('sha256').update(`${stackName}/${logicalId}`).digest();
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  return Array.from(digest.subarray(0, 10), (b) => alphabet[b % alphabet.length]).join('');
+  return stableId(`${stackName}/${logicalId}`, 10, LOWER_ALPHANUMERIC);
+}
+
+/** A function URL's id (`<urlId>.lambda-url.<region>.on.aws`): 32 lowercase letters and digits, as AWS draws them. */
+export function functionUrlId(stackName: string, logicalId: string): string {
+  return stableId(`${stackName}/${logicalId}/url`, 32, LOWER_ALPHANUMERIC);
+}
+
+/** `length` letters and digits derived from `seed`: the random parts of generated names, stable across runs. */
+function randomLooking(seed: string, length: number): string {
+  return stableId(seed, length, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789');
+}
+
+const LOWER_ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Up to 32 characters of `alphabet` drawn from the SHA-256 of `seed`. */
+function stableId(seed: string, length: number, alphabet: string): string {
+  const digest = createHash('sha256').update(seed).digest();
+  return Array.from(digest.subarray(0, length), (b) => alphabet[b % alphabet.length]).join('');
 }
 
 /** The local id of a REST API's root resource (`/`), what `Fn::GetAtt [api, RootResourceId]` answers. */
@@ -199,4 +252,7 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
   'AWS::DynamoDB::GlobalTable': 'TableName',
   'AWS::Scheduler::Schedule': 'Name',
   'AWS::Scheduler::ScheduleGroup': 'Name',
+  'AWS::Lambda::LayerVersion': 'LayerName',
+  'AWS::SSM::Parameter': 'Name',
+  'AWS::SecretsManager::Secret': 'Name',
 };

@@ -2,8 +2,9 @@
  * `AWS::Lambda::Function` (+ `AWS::Lambda::EventInvokeConfig`) -> {@link FunctionModel}.
  */
 import * as path from 'node:path';
-import { numberProp, resourcesOfType, type StackContext } from './context';
+import { assetDirOf, numberProp, resourcesOfType, type StackContext } from './context';
 import type { CfnResource } from './intrinsics';
+import { functionLayers, type LayerIndex } from './read-layers';
 import type { AsyncInvokeConfig, FunctionModel, FunctionSource } from './types';
 
 /** Lambda's async invocation defaults. */
@@ -14,7 +15,7 @@ const ASYNC_DEFAULTS = { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21_6
  * (container images, runtimes other than Node.js, code missing from the assembly) are left out;
  * the model lists them among the resources it does not serve, with {@link notRunReason}.
  */
-export function readFunctions(ctx: StackContext): FunctionModel[] {
+export function readFunctions(ctx: StackContext, layers: LayerIndex = new Map()): FunctionModel[] {
   const invokeConfigs = new Map<string, CfnResource>();
   for (const [, cfg] of resourcesOfType(ctx, 'AWS::Lambda::EventInvokeConfig')) {
     invokeConfigs.set(ctx.resolver.resolveString(cfg.Properties?.FunctionName), cfg);
@@ -25,7 +26,7 @@ export function readFunctions(ctx: StackContext): FunctionModel[] {
     const name = ctx.attributes.name(logicalId);
     if (notRunReason(ctx, r)) continue;
     const inlineCode = inlineCodeOf(ctx, r);
-    const codeDir = inlineCode === undefined ? codeDirOf(ctx, logicalId, r) : '';
+    const codeDir = inlineCode === undefined ? assetDirOf(ctx, logicalId, r, 'Code') : '';
     if (codeDir === undefined) continue;
     const arn = ctx.attributes.getAtt(logicalId, 'Arn');
     const env = (ctx.resolver.resolve((p.Environment as { Variables?: unknown } | undefined)?.Variables) ?? {}) as Record<string, unknown>;
@@ -44,6 +45,7 @@ export function readFunctions(ctx: StackContext): FunctionModel[] {
       reservedConcurrency: p.ReservedConcurrentExecutions === undefined ? undefined : numberProp(ctx, p.ReservedConcurrentExecutions, 0),
       asyncConfig: asyncConfigOf(ctx, p, invokeConfigs.get(name) ?? invokeConfigs.get(arn)),
       source: sourceOf(ctx, r),
+      layers: p.Layers === undefined ? undefined : functionLayers(ctx.resolver.resolve(p.Layers), layers),
     });
   }
   return functions;
@@ -66,21 +68,6 @@ export function notRunReason(ctx: StackContext, r: CfnResource): string | undefi
 function inlineCodeOf(ctx: StackContext, r: CfnResource): string | undefined {
   const zipFile = (r.Properties?.Code as { ZipFile?: unknown } | undefined)?.ZipFile;
   return zipFile === undefined ? undefined : ctx.resolver.resolveString(zipFile);
-}
-
-/** The asset folder: from `aws:asset:path` metadata if the CDK CLI added it, else through the asset manifest. */
-function codeDirOf(ctx: StackContext, logicalId: string, r: CfnResource): string | undefined {
-  const assetPath = r.Metadata?.['aws:asset:path'];
-  if (typeof assetPath === 'string') return path.resolve(ctx.stack.dir, assetPath);
-  const code = r.Properties?.Code as { S3Key?: unknown } | undefined;
-  if (code?.S3Key === undefined) return undefined;
-  let key: string;
-  try {
-    key = ctx.resolver.resolveString(code.S3Key);
-  } catch {
-    throw new Error(`${ctx.stack.id}/${logicalId}: cannot resolve Code.S3Key ${JSON.stringify(code.S3Key)}`);
-  }
-  return ctx.stack.assetsByObjectKey.get(key) ?? ctx.stack.assetsByObjectKey.get(path.basename(key));
 }
 
 function asyncConfigOf(ctx: StackContext, fnProps: Record<string, unknown>, cfg: CfnResource | undefined): AsyncInvokeConfig {

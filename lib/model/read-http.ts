@@ -117,7 +117,8 @@ function authOf(
   };
 }
 
-function corsOf(ctx: StackContext, value: unknown): CorsModel | undefined {
+/** A `CorsConfiguration` (an HTTP API's) or `Cors` (a function URL's): both use the same fields. */
+export function corsOf(ctx: StackContext, value: unknown): CorsModel | undefined {
   if (value === undefined) return undefined;
   const c = ctx.resolver.resolve(value) as Record<string, unknown>;
   const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);

@@ -9,6 +9,9 @@ import { IntrinsicResolver } from './intrinsics';
 import { StackAttributes, type LocalEnvironment } from './physical';
 import { readEventBuses, readQueues, readRules, readTables } from './read-events';
 import { readFunctions } from './read-functions';
+import { readFunctionUrls } from './read-function-urls';
+import { layerIndex, layerNotes } from './read-layers';
+import { readParameters, readSecrets } from './read-parameters';
 import { readHttpApis } from './read-http';
 import { readRestApis } from './read-rest';
 import { readScheduleGroups, readSchedules } from './read-scheduler';
@@ -72,7 +75,8 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
   }
 
   const skipped: string[] = [];
-  const functions = contexts.flatMap(readFunctions);
+  const layers = layerIndex(contexts);
+  const functions = contexts.flatMap((ctx) => readFunctions(ctx, layers));
   const byArn = new Map(functions.map((f) => [f.arn, f.logicalId]));
   const resolveFn = new Map<string, string>();
   for (const ctx of contexts) {
@@ -110,10 +114,14 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
     tables: contexts.flatMap(readTables),
     outputs: contexts.flatMap((ctx) => readOutputs(ctx, unserved)),
     customResources: contexts.flatMap((ctx) => readCustomResources(ctx, functionOf, skipped)),
+    functionUrls: contexts.flatMap((ctx) => readFunctionUrls(ctx, functionOf)),
+    parameters: contexts.flatMap((ctx) => readParameters(ctx, skipped)),
+    secrets: contexts.flatMap((ctx) => readSecrets(ctx, skipped)),
     unserved: readUnserved(contexts, unserved, printedNames(namedFunctions, rules)),
     nothingToRun: countNothingToRun(contexts),
   };
   for (const ctx of contexts) noteCustomResourceAttributes(ctx, namedFunctions, skipped);
+  skipped.push(...layerNotes(namedFunctions, layers));
   return { model, skipped };
 }
 

@@ -4,10 +4,14 @@
  * construct (the local runtime, diagrams, cost, guardrails) reads this, never the construct tree.
  */
 import type { CustomResourceModel, UnservedResourceModel } from './types-inventory';
+import type { FunctionLayerModel, FunctionUrlModel } from './types-lambda';
 import type { ScheduleGroupModel, ScheduleModel } from './types-scheduler';
+import type { ParameterModel, SecretModel } from './types-secrets';
 
 export type { CustomResourceModel, UnservedResourceModel } from './types-inventory';
+export type { FunctionLayerModel, FunctionUrlModel } from './types-lambda';
 export { SCHEDULER_RETRY_DEFAULTS, type ScheduleGroupModel, type ScheduleModel, type ScheduleTargetModel } from './types-scheduler';
+export type { GenerateSecretStringModel, ParameterModel, SecretModel } from './types-secrets';
 
 /** Where a model element came from in the assembly. */
 export interface ResourceRef {
@@ -70,6 +74,8 @@ export interface FunctionModel extends ResourceRef {
   readonly asyncConfig: AsyncInvokeConfig;
   /** The handler's source, when the assembly recorded it (enables hot reload). */
   readonly source?: FunctionSource;
+  /** The function's layers (`Layers`), in the order Lambda extracts them into /opt. */
+  readonly layers?: readonly FunctionLayerModel[];
 }
 
 /** CORS configuration of an HTTP API (`CorsConfiguration`). */
@@ -424,6 +430,12 @@ export interface AppModel {
   readonly outputs?: readonly OutputModel[];
   /** Custom resources, in the order they are created. */
   readonly customResources?: readonly CustomResourceModel[];
+  /** Lambda function URLs. */
+  readonly functionUrls?: readonly FunctionUrlModel[];
+  /** SSM parameters the templates declare, served by the local SSM API. */
+  readonly parameters?: readonly ParameterModel[];
+  /** Secrets Manager secrets the templates declare, served by the local Secrets Manager API. */
+  readonly secrets?: readonly SecretModel[];
   /** Every resource `dev` does not serve, with what that means for the app, by type then name. */
   readonly unserved?: readonly UnservedResourceModel[];
   /** How many resources of each type have nothing to run locally (IAM roles, log groups, alarms...). */

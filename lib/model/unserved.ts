@@ -5,7 +5,7 @@
  * the outputs that have no local value. Read from the templates, by reference, without
  * resolving anything; the types' treatment comes from the one list in resource-types.ts.
  */
-import { resourcesOfType, type StackContext } from './context';
+import { referencedLogicalId, resourcesOfType, unqualifiedFunctionArn, type StackContext } from './context';
 import type { CfnResource } from './intrinsics';
 import { displayNames } from './names';
 import { notRunReason } from './read-functions';
@@ -35,6 +35,9 @@ export function unservedIndex(contexts: readonly StackContext[], functions: read
     for (const [logicalId, resource] of Object.entries(ctx.stack.template.Resources ?? {})) {
       if (resource.Type === 'AWS::Lambda::Function') {
         if (!running.has(`${ctx.stack.id}/${logicalId}`)) found.push({ ctx, logicalId, resource, reason: notRunReason(ctx, resource) ?? 'its code is not in the assembly (only asset code is run locally)' });
+      } else if (resource.Type === 'AWS::Lambda::Url') {
+        const reason = urlNotServed(ctx, resource, functions);
+        if (reason) found.push({ ctx, logicalId, resource, reason });
       } else if (treatmentOf(resource.Type) === 'not-served') {
         found.push({ ctx, logicalId, resource, reason: resourceTypeEntry(resource.Type).locally });
       }
@@ -52,6 +55,22 @@ export function unservedIndex(contexts: readonly StackContext[], functions: read
     });
   }
   return index;
+}
+
+/** Why a function URL is not served: its function is not one the local runtime runs. */
+function urlNotServed(ctx: StackContext, url: CfnResource, functions: readonly FunctionModel[]): string | undefined {
+  const target = url.Properties?.TargetFunctionArn;
+  let arn: string;
+  try {
+    arn = unqualifiedFunctionArn(ctx.attributes.functionArn(ctx.resolver.resolveString(target)));
+  } catch (err) {
+    return `its function cannot be resolved locally (${(err as Error).message})`;
+  }
+  if (functions.some((f) => f.arn === arn)) return undefined;
+  const own = referencedLogicalId(target);
+  return own !== undefined && ctx.stack.template.Resources?.[own]?.Type === 'AWS::Lambda::Function'
+    ? `its function ${own} is not run locally`
+    : `its function ${arn} is not part of the app`;
 }
 
 /**
@@ -125,7 +144,7 @@ function ruleClauses(ctx: StackContext, logicalId: string, names: PrintedNames):
     .map(([id]) => `the rule ${names.rules.get(`${ctx.stack.id}/${id}`) ?? id} targeting it will not deliver (its events are recorded in the ledger as undeliverable)`);
 }
 
-/** Functions that call it: granted actions on it, given its name or ARN in their environment, or using it as a layer. */
+/** Functions that call it: granted actions on it, or given its name or ARN in their environment. */
 function callerClauses(ctx: StackContext, logicalId: string, entry: UnservedEntry, fnName: (id: string) => string | undefined): string[] {
   const resources = ctx.stack.template.Resources ?? {};
   const grants = grantsOn(resources, logicalId);
@@ -135,7 +154,6 @@ function callerClauses(ctx: StackContext, logicalId: string, entry: UnservedEntr
     const name = fnName(fnId);
     if (!name || fnId === logicalId) continue;
     const p = fn.Properties ?? {};
-    if (refersTo(p.Layers, logicalId)) clauses.push(`function ${name} uses it as a layer: its imports from the layer fail`);
     const roleIds = referencedIds(p.Role);
     const actions = [...new Set(grants.filter((g) => roleIds.has(g.roleLogicalId)).flatMap((g) => g.actions))];
     const variables = Object.entries(((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables) ?? {});
@@ -167,9 +185,8 @@ function invokedClauses(ctx: StackContext, self: CfnResource | undefined, fnName
     const stays = sourceType === 'AWS::SQS::Queue' ? ' (they stay in the queue, receivable with the SQS API)' : '';
     return fn ? [`${sourceType === 'AWS::SQS::Queue' ? 'messages' : 'records'} of ${source ?? 'its source'} are not passed to function ${fn}${stays}`] : [];
   }
-  const verb = self.Type === 'AWS::Lambda::Url' ? 'has no URL locally' : 'is never invoked by it';
   const functions = [...referencedIds(p)].map((id) => (ctx.stack.template.Resources?.[id]?.Type === 'AWS::Lambda::Function' ? fnName(id) : undefined));
-  return [...new Set(functions.filter((n): n is string => !!n))].map((n) => `function ${n} ${verb}`);
+  return [...new Set(functions.filter((n): n is string => !!n))].map((n) => `function ${n} is never invoked by it`);
 }
 
 /** The explicit name a template gives a resource, when it is a plain string. */

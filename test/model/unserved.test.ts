@@ -45,6 +45,8 @@ const template: CfnTemplate = {
     Jobs: { Type: 'AWS::SQS::Queue' },
     JobsMapping: { Type: 'AWS::Lambda::EventSourceMapping', Metadata: { 'aws:cdk:path': 'App/Worker/SqsEventSource:Jobs/Resource' }, Properties: { FunctionName: { Ref: 'Worker' }, EventSourceArn: { 'Fn::GetAtt': ['Jobs', 'Arn'] } } },
     WorkerUrl: { Type: 'AWS::Lambda::Url', Metadata: { 'aws:cdk:path': 'App/Worker/FunctionUrl/Resource' }, Properties: { TargetFunctionArn: { 'Fn::GetAtt': ['Worker', 'Arn'] }, AuthType: 'NONE' } },
+    LegacyUrl: { Type: 'AWS::Lambda::Url', Metadata: { 'aws:cdk:path': 'App/Legacy/FunctionUrl/Resource' }, Properties: { TargetFunctionArn: { 'Fn::GetAtt': ['Legacy', 'Arn'] }, AuthType: 'NONE' } },
+    RemoteUrl: { Type: 'AWS::Lambda::Url', Metadata: { 'aws:cdk:path': 'App/Remote/FunctionUrl/Resource' }, Properties: { TargetFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:remote', AuthType: 'AWS_IAM' } },
     Glue: { Type: 'AWS::Glue::Job', Metadata: { 'aws:cdk:path': 'App/Nightly/Resource' }, Properties: {} },
     Ship: {
       Type: 'AWS::Events::Rule',
@@ -68,6 +70,7 @@ const template: CfnTemplate = {
   },
   Outputs: {
     WorkerUrlOut: { Value: { 'Fn::GetAtt': ['WorkerUrl', 'FunctionUrl'] } },
+    LegacyUrlOut: { Value: { 'Fn::GetAtt': ['LegacyUrl', 'FunctionUrl'] } },
     SeedId: { Value: { 'Fn::GetAtt': ['Seed', 'Id'] } },
     WorkerName: { Value: { Ref: 'Worker' } },
   },
@@ -98,10 +101,18 @@ test('a state machine by its explicit name: the rule targeting it and the functi
   });
 });
 
-test('subscriptions, event source mappings and function URLs: the functions they would invoke', () => {
+test('subscriptions and event source mappings: the functions they would invoke', () => {
   expect(unserved('AlertsToWorker')?.consequences).toEqual(['function Worker is never invoked by it']);
   expect(unserved('JobsMapping')?.consequences).toEqual(['messages of Jobs are not passed to function Worker (they stay in the queue, receivable with the SQS API)']);
-  expect(unserved('WorkerUrl')?.consequences).toEqual(['function Worker has no URL locally', 'output WorkerUrlOut has no local value']);
+});
+
+test("function URLs are served, but not one whose function does not run here or is not the app's", () => {
+  expect(unserved('WorkerUrl')).toBeUndefined();
+  expect(model.functionUrls?.map((u) => [u.logicalId, u.displayName, u.functionLogicalId, u.authType, u.invokeMode])).toEqual([['WorkerUrl', 'Worker/FunctionUrl', 'Worker', 'NONE', 'BUFFERED']]);
+  // The URL as AWS shapes it; the local runtime maps it to the URL's local port (see the function URL tests).
+  expect(model.functionUrls![0].url).toMatch(/^https:\/\/[a-z0-9]{32}\.lambda-url\.us-east-1\.on\.aws\/$/);
+  expect(unserved('LegacyUrl')).toMatchObject({ displayName: 'Legacy/FunctionUrl', reason: 'its function Legacy is not run locally', consequences: ['output LegacyUrlOut has no local value'] });
+  expect(unserved('RemoteUrl')).toMatchObject({ reason: 'its function arn:aws:lambda:us-east-1:111111111111:function:remote is not part of the app', consequences: [] });
 });
 
 test('functions that cannot run: container images and other runtimes, with rules targeting them; inline code runs', () => {
@@ -150,7 +161,8 @@ test('custom resources: dependencies first, properties as CloudFormation sends t
 
 test('outputs: a not-served resource has no local value; a custom resource attribute is filled once it is created', () => {
   expect(model.outputs).toEqual([
-    { stack: 'App', key: 'WorkerUrlOut', unresolved: 'AWS::Lambda::Url Worker/FunctionUrl is not served by switchyard dev', description: undefined, exportName: undefined },
+    { stack: 'App', key: 'WorkerUrlOut', value: model.functionUrls![0].url, description: undefined, exportName: undefined },
+    { stack: 'App', key: 'LegacyUrlOut', unresolved: 'AWS::Lambda::Url Legacy/FunctionUrl is not served by switchyard dev', description: undefined, exportName: undefined },
     { stack: 'App', key: 'SeedId', customResourceAttribute: { logicalId: 'Seed', attribute: 'Id' }, unresolved: 'attribute Id of custom resource Seed, known once it is created', description: undefined, exportName: undefined },
     { stack: 'App', key: 'WorkerName', value: 'my-app-Worker', description: undefined, exportName: undefined },
   ]);
