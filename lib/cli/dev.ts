@@ -73,6 +73,7 @@ export async function dev(options: DevOptions): Promise<number> {
   app.host.on('log', (l) => print(logLine(app, l)));
   app.gateway.on('request', (r) => print(requestLine(r)));
   app.restGateway.on('request', (r) => print(requestLine(r)));
+  app.functionUrlGateway.on('request', (r) => print(requestLine(r)));
   app.ledger.on('change', (d, changed) => {
     const line = deliveryLine(d, changed);
     if (line) print(line);

@@ -1,7 +1,9 @@
 /**
  * What `switchyard dev` prints: the summary table of the app and the live log lines.
  */
+import * as path from 'node:path';
 import type { FunctionLogRecord, HttpRequestRecord, InvokeResult, LocalApp, ScheduledRule } from '../local';
+import { GENERATED_SECRETS_FILE } from '../local/auth/secret-store';
 import type { CustomResourceResult } from '../local/custom-resources';
 import type { DeliveryRecord } from '../local/events/ledger';
 import { shownName } from '../local/schedule/scheduler';
@@ -36,6 +38,8 @@ export function summary(app: LocalApp): string {
   );
   routes.push(...restRoutes(app));
   if (routes.length) out.push('Routes', table([['METHOD', 'URL', 'FUNCTION'], ...routes]), '');
+  const urls = app.functionUrls.map((u) => [u.localUrl, `${fnName(u.url.functionLogicalId)}${u.url.qualifier ? `:${u.url.qualifier}` : ''}`, u.url.authType, u.url.invokeMode]);
+  if (urls.length) out.push('Function URLs', table([['URL', 'FUNCTION', 'AUTH', 'MODE'], ...urls]), '');
   const keys = app.apiKeys();
   if (keys.length) out.push('API keys (x-api-key)', table([['KEY', 'VALUE', 'USAGE PLANS'], ...keys.map((k) => [apiKeyName(k.key), k.value, k.plans.join(', ')])]), '');
   const watched = new Set(app.reloader?.watched.map((f) => f.name));
@@ -52,6 +56,12 @@ export function summary(app: LocalApp): string {
   const schedules = scheduleRows(app, targets);
   if (schedules.length) out.push('Schedules', table([['SCHEDULE', 'EXPRESSION', 'TIME ZONE', 'NEXT', 'TARGETS'], ...schedules]), '');
   if (app.model.queues.length) out.push('Queues', table([['NAME', 'URL'], ...app.queues.list().map((q) => [shown(q.model), q.url])]), '');
+  const declared = app.secrets.declaredSources();
+  if (declared.length) {
+    const from = (source: string) => (path.isAbsolute(source) ? path.relative(process.cwd(), source) || source : source === 'generated' ? `generated (${GENERATED_SECRETS_FILE})` : source);
+    out.push('Parameters and secrets (from the templates; values from the first of .switchyard/secrets.json, dev-secrets.json, the template)');
+    out.push(table([['NAME', 'KIND', 'VALUE FROM'], ...declared.map((d) => [d.name, d.kind, from(d.source)])]), '');
+  }
   const created = app.customResources.list();
   if (created.length) {
     out.push('Custom resources (created at start-up, as a deployment creates them)', table([['NAME', 'TYPE', 'RESULT'], ...created.map((c) => [c.resource.displayName, c.resource.type, customResourceResult(c)])]));

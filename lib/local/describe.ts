@@ -33,8 +33,14 @@ export interface ServedApiOrigin {
   readonly url: string;
 }
 
-/** Describes a running app from its model, its served HTTP and REST APIs and its queues. */
-export function describeApp(model: AppModel, apis: readonly ServedApiOrigin[], queues: readonly LocalQueue[]): AppDescription {
+/** A function URL served locally: its URL in AWS and where it listens. */
+export interface ServedUrlOrigin {
+  readonly url: { readonly url: string };
+  readonly localUrl: string;
+}
+
+/** Describes a running app from its model, its served HTTP and REST APIs, its queues and its function URLs. */
+export function describeApp(model: AppModel, apis: readonly ServedApiOrigin[], queues: readonly LocalQueue[], urls: readonly ServedUrlOrigin[] = []): AppDescription {
   const described = (r: { name: string; arn: string; displayName?: string }): DescribedResource => ({ displayName: r.displayName ?? r.name, name: r.name, arn: r.arn });
   return {
     functions: model.functions.map(described),
@@ -42,17 +48,21 @@ export function describeApp(model: AppModel, apis: readonly ServedApiOrigin[], q
     rules: model.rules.filter((r) => r.eventPattern).map(described),
     schedules: model.rules.filter((r) => r.scheduleExpression).map(described),
     queues: queues.map((q) => ({ ...described(q.model), url: q.url })),
-    outputs: localOutputs(model, apis),
+    outputs: localOutputs(model, apis, urls),
   };
 }
 
 /**
  * The outputs with local values: a URL that points at one of the app's APIs in AWS
- * (`https://<api-id>.execute-api.<region>.amazonaws.com/...`) points at its local port instead.
- * Other values are already local (names, ARNs and queue URLs of the local resources).
+ * (`https://<api-id>.execute-api.<region>.amazonaws.com/...`) or at a function URL
+ * (`https://<url-id>.lambda-url.<region>.on.aws/`) points at its local port instead. Other
+ * values are already local (names, ARNs and queue URLs of the local resources).
  */
-export function localOutputs(model: AppModel, apis: readonly ServedApiOrigin[]): OutputModel[] {
-  const origins = apis.map((a) => ({ remote: `https://${a.api.apiId}.execute-api.${model.region}.`, local: new URL(a.url).origin }));
+export function localOutputs(model: AppModel, apis: readonly ServedApiOrigin[], urls: readonly ServedUrlOrigin[] = []): OutputModel[] {
+  const origins = [
+    ...apis.map((a) => ({ remote: `https://${a.api.apiId}.execute-api.${model.region}.`, local: new URL(a.url).origin })),
+    ...urls.map((u) => ({ remote: new URL(u.url.url).origin, local: new URL(u.localUrl).origin })),
+  ];
   return (model.outputs ?? []).map((o) => {
     const value = o.value;
     const served = value === undefined ? undefined : origins.find((x) => value.startsWith(x.remote));

@@ -17,6 +17,7 @@ import { Deliverer, DEFAULT_MAX_BACKLOG } from './events/delivery';
 import { EventRouter, type PutEventsRequestEntry } from './events/event-router';
 import { DeliveryLedger } from './events/ledger';
 import { FunctionHost, type InvokeResult } from './host/function-host';
+import { FunctionUrlGateway, type ServedFunctionUrl } from './http/function-urls';
 import { HttpGateway, type ServedApi } from './http/gateway';
 import { RestGateway, type ServedRestApi } from './http/rest-gateway';
 import { UsagePlanLimiter } from './http/rest-usage';
@@ -145,12 +146,17 @@ export class LocalApp {
   readonly gateway: HttpGateway;
   /** The REST (v1) APIs' gateway. */
   readonly restGateway: RestGateway;
+  /** The function URLs, each on its own port. */
+  readonly functionUrlGateway: FunctionUrlGateway;
   /** Local values of the REST APIs' API keys (template values, else generated into `.switchyard/api-keys.json`). */
   readonly apiKeyStore: ApiKeyStore;
   readonly reloader?: HotReloader;
   /** Route authorization (JWT, Lambda authorizers with their cache, IAM). */
   readonly auth: LocalAuth;
-  /** Local values of secrets: `<projectDir>/.switchyard/secrets.json` (git-ignored) over `<projectDir>/dev-secrets.json` (committed, fake values). */
+  /**
+   * Local values of secrets and parameters: `<projectDir>/.switchyard/secrets.json` (git-ignored)
+   * over `<projectDir>/dev-secrets.json` (committed, fake values) over the template's values.
+   */
   readonly secrets: SecretStore;
   /** The custom resources, created once at start-up through their providers, with what each answered. */
   readonly customResources: CustomResources;
@@ -205,11 +211,12 @@ export class LocalApp {
     this.scheduler = new Scheduler(model.rules, this.router, runner);
     this.customResources = new CustomResources(model, this.host, awsEndpoint);
     this.auth = new LocalAuth(this.host, model.accountId, { projectDir, ...options.auth });
-    this.secrets = SecretStore.forProject(projectDir, model.region, model.accountId);
+    this.secrets = SecretStore.forProject(projectDir, model.region, model.accountId, { parameters: model.parameters, secrets: model.secrets });
     this.gateway = new HttpGateway(model.httpApis, this.host, { port: options.httpPort ?? 3000, host: options.hostname, accountId: model.accountId, region: model.region, auth: this.auth });
     this.apiKeyStore = ApiKeyStore.load(model.restApis, path.join(projectDir || os.tmpdir(), '.switchyard'));
     const authorizers = new RestAuthorizers(this.host, () => this.auth.jwtVerifier(), { accountId: model.accountId, credentials: options.auth?.iamCredentials });
     this.restGateway = new RestGateway(model.restApis, this.host, { host: options.hostname, accountId: model.accountId, region: model.region, authorizers, limiter: new UsagePlanLimiter(this.apiKeyStore) });
+    this.functionUrlGateway = new FunctionUrlGateway(model.functionUrls ?? [], this.host, { host: options.hostname, accountId: model.accountId, iamCredentials: options.auth?.iamCredentials });
     if (options.watch) {
       this.reloader = new HotReloader(model.functions, this.host, options.buildDir ?? path.join(projectDir || os.tmpdir(), '.switchyard', 'build'));
     }
@@ -240,6 +247,11 @@ export class LocalApp {
     return [...this.apis.map((a) => a.url), ...this.restApis.map((a) => a.url)];
   }
 
+  /** The function URLs with their local URLs (`http://127.0.0.1:3002/`), in model order. */
+  get functionUrls(): readonly ServedFunctionUrl[] {
+    return this.functionUrlGateway.urlsServed;
+  }
+
   /** The REST APIs' API keys with their local values, for `x-api-key`. */
   apiKeys(): LocalApiKey[] {
     return this.apiKeyStore.list();
@@ -247,7 +259,7 @@ export class LocalApp {
 
   /** What the app serves, by the names `switchyard dev` prints, and the stacks' outputs with their local values. */
   describe(): AppDescription {
-    const description = describeApp(this.model, [...this.apis, ...this.restApis], this.queues.list());
+    const description = describeApp(this.model, [...this.apis, ...this.restApis], this.queues.list(), this.functionUrls);
     return { ...description, outputs: this.customResources.fillOutputs(description.outputs) };
   }
 
@@ -279,7 +291,7 @@ export class LocalApp {
     this.scheduler.stop();
     this.reloader?.stop();
     this.queues.stop();
-    await Promise.all([this.gateway.stop(), this.restGateway.stop(), this.endpoint.close()]);
+    await Promise.all([this.gateway.stop(), this.restGateway.stop(), this.functionUrlGateway.stop(), this.endpoint.close()]);
     await this.host.stop();
     // Counted once nothing changes any more, and while the tables still answer.
     this.keptState = this.state && this.restoredState ? await this.state.summarize(this) : undefined;
@@ -293,9 +305,11 @@ export class LocalApp {
       this.restoredState = await this.state.restore(this, tableNotes);
     }
     const http = await this.gateway.start();
-    // REST APIs take the ports after the HTTP APIs'.
+    // REST APIs take the ports after the HTTP APIs', function URLs the ports after those.
     const first = this.options.httpPort ?? 3000;
-    await this.restGateway.start(first === 0 ? 0 : http.length ? Math.max(...http.map((a) => a.port)) + 1 : first);
+    const after = (ports: readonly number[]) => (first === 0 ? 0 : ports.length ? Math.max(...ports) + 1 : first);
+    const rest = await this.restGateway.start(after(http.map((a) => a.port)));
+    await this.functionUrlGateway.start(after([...http, ...rest].map((a) => a.port)));
     this.endpoint.attach({
       host: this.host,
       router: this.router,

@@ -49,6 +49,8 @@ function templates(): Record<string, Record<string, unknown>> {
     'DynamoDB_20120810.TagResource': { ResourceArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/fuzz', Tags: [{ Key: 'k', Value: 'v' }] },
     'secretsmanager.GetSecretValue': { SecretId: 'shop/key', VersionStage: 'AWSCURRENT' },
     'AmazonSSM.GetParameter': { Name: '/shop/p', WithDecryption: true },
+    'AmazonSSM.GetParameters': { Names: ['/shop/p', 'q'], WithDecryption: true },
+    'AmazonSSM.GetParametersByPath': { Path: '/shop', Recursive: true, MaxResults: 2, NextToken: 'x', ParameterFilters: [{ Key: 'Type', Option: 'Equals', Values: ['String'] }] },
   };
 }
 

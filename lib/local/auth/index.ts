@@ -18,7 +18,7 @@ export { DEV_KEY_ID, DevIssuer, type DevTokenOptions } from './dev-issuer';
 export { LOCAL_CREDENTIALS, NodeSha256, verifySigV4 } from './iam';
 export { JwtVerifier, loadKeySet, scopesOf } from './jwt';
 export { LambdaAuthorizers } from './lambda-authorizer';
-export { SecretStore, handleSecretsApi, isSecretsApi } from './secrets-api';
+export { SecretStore, handleSecretsApi, isSecretsApi, type DeclaredValues } from './secrets-api';
 
 /** How the local runtime authorizes requests. */
 export interface LocalAuthOptions {

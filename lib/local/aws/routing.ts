@@ -4,7 +4,7 @@
  * refused with that API's error.
  */
 import type { IncomingMessage } from 'node:http';
-import { handleSecretsApi, isSecretsApi } from '../auth/secrets-api';
+import { SECRETS_OPERATIONS, handleSecretsApi, isSecretsApi } from '../auth/secrets-api';
 import { CFN_RESPONSE_PATH } from '../custom-resources';
 import { ADMIN_PREFIX, handleAdmin } from './admin-api';
 import { handleDynamoDb } from './dynamodb-api';
@@ -23,7 +23,7 @@ import type { AwsServices } from './server';
 export const DEV_JWKS_PATH = '/_switchyard/dev-issuer/jwks.json';
 
 /** What the endpoint answers, for the message of a call to anything else. */
-const SERVED = 'EventBridge, EventBridge Scheduler, Lambda Invoke, SQS, DynamoDB, Secrets Manager GetSecretValue and SSM GetParameter';
+const SERVED = `EventBridge, EventBridge Scheduler, Lambda Invoke, SQS, DynamoDB, ${SECRETS_OPERATIONS}`;
 
 /** DynamoDB's largest request (BatchWriteItem's 16 MB), as dynalite enforces it too. */
 const DYNAMODB_REQUEST_BYTES = 16 * 1024 * 1024;

@@ -12,8 +12,10 @@ import { MemoryWatch } from './memory-watch';
 import { FunctionPool, type OverflowMode, type PoolOptions } from './pool';
 import type { LambdaErrorPayload } from './protocol';
 import { isProvided, missingPackageHint, missingPackageOf } from './provided-modules';
+import { ResponseStreams, type ResponseStreamSink } from './response-stream';
 import { resolveNodeBinaries, runtimeNotices, type NodeBinary } from './runtimes';
-import { TaskRoots } from './task-root';
+import { layerEnvironment } from './layers';
+import { TaskRoots, type StagedFunction } from './task-root';
 
 /** Options for {@link FunctionHost}. */
 export interface FunctionHostOptions {
@@ -48,6 +50,12 @@ export interface InvokeRequest {
   readonly overflow: OverflowMode;
   /** Base64 JSON client context (Lambda's `X-Amz-Client-Context`). */
   readonly clientContext?: string;
+  /**
+   * Receives a streaming handler's response as it is written (a function URL in
+   * `RESPONSE_STREAM` mode); the result's payload is then empty. Without it, a streamed response
+   * is collected into the payload, as Lambda buffers one for a buffered invocation.
+   */
+  readonly responseStream?: ResponseStreamSink;
 }
 
 /** What an invocation returned. */
@@ -58,6 +66,8 @@ export interface InvokeResult {
   readonly payload: string;
   /** Set when the function failed; Lambda's Node.js runtime reports every failure as `Unhandled`. */
   readonly error?: LambdaErrorPayload;
+  /** True when a streaming handler wrote the response (to `responseStream` when one was given). */
+  readonly streamed?: boolean;
   readonly cold: boolean;
   readonly durationMs: number;
 }
@@ -91,6 +101,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
   private readonly taskRoots: TaskRoots;
   private readonly nodeBinaries: ReadonlyMap<string, NodeBinary>;
   private readonly shownOnce = new Set<string>();
+  private readonly streams = new ResponseStreams();
 
   constructor(functions: readonly FunctionModel[], private readonly options: FunctionHostOptions) {
     super();
@@ -128,14 +139,26 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     if (!fn) throw new FunctionNotFoundError(ref);
     const requestId = request.requestId ?? randomUUID();
     const started = performance.now();
-    const { outcome, cold } = await this.pools.get(fn.name)!.run(requestId, request.payload, request.overflow, request.clientContext);
+    const { outcome, cold, stream } = await this.run(fn, requestId, request);
     if (!outcome.ok) this.explainMissingPackage(fn, requestId, outcome.error);
-    const base = { requestId, functionName: fn.name, cold, durationMs: performance.now() - started };
+    const base = { requestId, functionName: fn.name, cold, durationMs: performance.now() - started, streamed: stream.streamed || undefined };
     const result: InvokeResult = outcome.ok
-      ? { ...base, payload: outcome.payload }
+      ? { ...base, payload: stream.streamed ? stream.payload ?? '' : outcome.payload }
       : { ...base, payload: JSON.stringify(outcome.error), error: outcome.error };
     this.emit('invocation', result);
     return result;
+  }
+
+  /** Runs an invocation on the function's pool, with its response stream open meanwhile. */
+  private async run(fn: FunctionModel, requestId: string, request: InvokeRequest) {
+    this.streams.begin(requestId, request.responseStream);
+    try {
+      const ran = await this.pools.get(fn.name)!.run(requestId, request.payload, request.overflow, request.clientContext);
+      return { ...ran, stream: this.streams.end(requestId) };
+    } catch (err) {
+      this.streams.end(requestId);
+      throw err;
+    }
   }
 
   /** Points a function at new code (hot reload): new calls start instances from `codeDir`. */
@@ -168,8 +191,9 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
   private explainMissingPackage(fn: FunctionModel, requestId: string, error: LambdaErrorPayload): void {
     const pkg = missingPackageOf(error);
     if (!pkg) return;
-    if (isProvided(pkg)) this.taskRoots.linkProvided(stagedOf(fn));
-    this.emit('log', { functionName: fn.name, requestId, level: 'WARN', text: missingPackageHint(pkg) });
+    const layer = fn.layers?.find((l) => l.providedScopes?.some((scope) => pkg.startsWith(`${scope}/`)));
+    if (isProvided(pkg) || layer) this.taskRoots.linkProvided(stagedOf(fn));
+    this.emit('log', { functionName: fn.name, requestId, level: 'WARN', text: missingPackageHint(pkg, layer && `its layer ${layer.arn}`) });
   }
 
   /** True the first time a function logs this `once` line (a process warning every cold start repeats). */
@@ -202,6 +226,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
         if (log.once && !this.firstOf(fn.name, log.text)) return;
         this.emit('log', { ...log, functionName: fn.name });
       },
+      onStream: (msg) => this.streams.receive(msg),
     };
   }
 
@@ -209,10 +234,10 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
   private environmentOf(fn: FunctionModel, taskDir: string, logStreamName: string): Record<string, string> {
     const endpoint = this.options.awsEndpointUrl;
     return {
-      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
       LANG: 'en_US.UTF-8',
       TZ: ':UTC',
-      NODE_PATH: '/opt/nodejs/node_modules',
+      // NODE_PATH, PATH and the staged /opt (see layers.ts).
+      ...layerEnvironment(this.taskRoots.optDir(stagedOf(fn)), fn.runtime, process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'),
       LAMBDA_TASK_ROOT: taskDir,
       LAMBDA_RUNTIME_DIR: '/var/runtime',
       _HANDLER: fn.handler,
@@ -238,8 +263,17 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
   }
 }
 
-function stagedOf(fn: FunctionModel) {
-  return { name: fn.name, codeDir: fn.codeDir, entry: fn.source?.entry, inlineCode: fn.inlineCode };
+function stagedOf(fn: FunctionModel): StagedFunction {
+  const layers = fn.layers ?? [];
+  return {
+    name: fn.name,
+    codeDir: fn.codeDir,
+    entry: fn.source?.entry,
+    inlineCode: fn.inlineCode,
+    runtime: fn.runtime,
+    layers: layers.flatMap((l) => (l.codeDir === undefined ? [] : [l.codeDir])),
+    providedScopes: layers.flatMap((l) => l.providedScopes ?? []),
+  };
 }
 
 function countBy(values: readonly string[]): Map<string, number> {

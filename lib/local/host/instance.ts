@@ -14,7 +14,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import type { InstanceInit, InstanceMessage, InvokeMessage, LambdaErrorPayload } from './protocol';
+import type { InstanceInit, InstanceMessage, InvokeMessage, LambdaErrorPayload, StreamMessage } from './protocol';
 
 const WORKER_FILE = path.join(__dirname, 'worker.mjs');
 
@@ -42,6 +42,8 @@ export interface FunctionInstanceOptions {
   /** The node binary that runs the instance. @default process.execPath */
   readonly nodeBinary?: string;
   readonly onLog: (log: InstanceLog) => void;
+  /** Part of a streaming handler's response. */
+  readonly onStream?: (msg: StreamMessage) => void;
   /** Called once when the process has ended, for whatever reason. */
   readonly onExit?: (instance: FunctionInstance) => void;
 }
@@ -162,6 +164,9 @@ export class FunctionInstance {
     switch (msg.type) {
       case 'log':
         this.options.onLog({ requestId: msg.requestId, level: msg.level, text: msg.text, once: msg.once });
+        return;
+      case 'stream':
+        this.options.onStream?.(msg);
         return;
       case 'result':
         if (this.pending?.requestId === msg.requestId) this.settle({ ok: true, payload: msg.payload });

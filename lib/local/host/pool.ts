@@ -14,7 +14,7 @@ import type { HostCapacity, CapacityClient } from './capacity';
 import { HostStoppedError, ThrottledError } from './errors';
 import { FunctionInstance, type InstanceLog, type InstanceOutcome } from './instance';
 import type { MemoryWatch } from './memory-watch';
-import type { InstanceInit, LambdaErrorPayload } from './protocol';
+import type { InstanceInit, LambdaErrorPayload, StreamMessage } from './protocol';
 
 /** How a call waits when the function is at its concurrency: `throttle` (synchronous callers, 429) or `wait` (asynchronous ones). */
 export type OverflowMode = 'throttle' | 'wait';
@@ -31,6 +31,8 @@ export interface PoolOptions {
   readonly capacity: HostCapacity;
   readonly memory: MemoryWatch;
   readonly onLog: (log: InstanceLog) => void;
+  /** Part of a streaming handler's response. */
+  readonly onStream?: (msg: StreamMessage) => void;
 }
 
 /** The result of running one invocation through the pool. */
@@ -184,9 +186,9 @@ export class FunctionPool implements CapacityClient {
   }
 
   private start(): FunctionInstance {
-    const { init, env, nodeBinary, onLog, memory } = this.options;
+    const { init, env, nodeBinary, onLog, onStream, memory } = this.options;
     // A crash while idle (a timer throwing after the handler returned) removes it at once.
-    const instance = new FunctionInstance({ init, env, nodeBinary, onLog, onExit: (dead) => this.discard(dead) });
+    const instance = new FunctionInstance({ init, env, nodeBinary, onLog, onStream, onExit: (dead) => this.discard(dead) });
     this.all.add(instance);
     memory.add(instance, init.memoryMb);
     return instance;

@@ -39,8 +39,24 @@ export interface InvokeMessage {
   readonly clientContext?: string;
 }
 
+/**
+ * Instance -> host: part of a streaming handler's response (`awslambda.streamifyResponse`), sent
+ * before the invocation's `result`: `start` first, then its content type and chunks in order.
+ */
+export interface StreamMessage {
+  readonly type: 'stream';
+  readonly requestId: string;
+  /** The handler is a streaming one: what it writes is the response. */
+  readonly start?: true;
+  /** `responseStream.setContentType(...)`. */
+  readonly contentType?: string;
+  /** A written chunk, base64. */
+  readonly chunk?: string;
+}
+
 /** Instance -> host messages. */
 export type InstanceMessage =
+  | StreamMessage
   | { readonly type: 'ready' }
   | { readonly type: 'init-error'; readonly error: LambdaErrorPayload }
   | { readonly type: 'result'; readonly requestId: string; readonly payload: string }

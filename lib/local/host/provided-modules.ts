@@ -25,11 +25,14 @@ export function nodeModulesAbove(starts: readonly string[]): string[] {
   return found;
 }
 
-/** Each provided package (`@aws-sdk/client-sqs`) mapped to the real folder of its first occurrence along `searchPath`. */
-export function findProvidedPackages(searchPath: readonly string[]): Map<string, string> {
+/**
+ * Each provided package (`@aws-sdk/client-sqs`) mapped to the real folder of its first occurrence
+ * along `searchPath`; `scopes` may add those a function's layers provide.
+ */
+export function findProvidedPackages(searchPath: readonly string[], scopes: readonly string[] = PROVIDED_SCOPES): Map<string, string> {
   const packages = new Map<string, string>();
   for (const nodeModules of searchPath) {
-    for (const scope of PROVIDED_SCOPES) {
+    for (const scope of scopes) {
       const scopeDir = path.join(nodeModules, scope);
       let names: string[];
       try {
@@ -72,9 +75,9 @@ export function isProvided(pkg: string): boolean {
   return PROVIDED_SCOPES.some((scope) => pkg.startsWith(`${scope}/`));
 }
 
-/** What to do about a missing package, for the log. */
-export function missingPackageHint(pkg: string): string {
-  return isProvided(pkg)
-    ? `switchyard: ${pkg} is not installed in this project. Lambda provides it in AWS; locally install it: npm install --save-dev ${pkg}`
+/** What to do about a missing package, for the log; `providedBy` names a layer that provides it in AWS. */
+export function missingPackageHint(pkg: string, providedBy?: string): string {
+  return isProvided(pkg) || providedBy
+    ? `switchyard: ${pkg} is not installed in this project. ${providedBy ?? 'Lambda'} provides it in AWS; locally install it: npm install --save-dev ${pkg}`
     : `switchyard: ${pkg} is not in the bundle and Lambda does not provide it: this fails in AWS too. Bundle it (remove it from the externals) or ship it in the asset's node_modules.`;
 }

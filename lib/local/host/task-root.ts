@@ -11,15 +11,19 @@
  *
  *   <tmpdir>/switchyard-<project hash>/<pid>-<random>/<function>/
  *     package.json     the module-type boundary (no "type": CommonJS, as in /var/task)
- *     node_modules/    links to the project's @aws-sdk/*, @smithy/*, @aws-crypto/* packages
+ *     node_modules/    links to the packages of the function's layers, then to the project's
+ *                      @aws-sdk/*, @smithy/*, @aws-crypto/* packages (see layers.ts)
  *     v1/, v2/ ...     the code: the asset, then each hot-reloaded bundle
+ *   <tmpdir>/switchyard-<project hash>/<pid>-<random>/.opt/<layers>/
+ *                      the /opt of the functions with those layers, staged once
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeInlineCode } from './inline-code';
-import { findProvidedPackages, linkPackages, nodeModulesAbove } from './provided-modules';
+import { layerPackages, stageOpt } from './layers';
+import { PROVIDED_SCOPES, findProvidedPackages, linkPackages, nodeModulesAbove } from './provided-modules';
 
 /** Options for {@link TaskRoots}. */
 export interface TaskRootsOptions {
@@ -39,6 +43,12 @@ export interface StagedFunction {
   readonly entry?: string;
   /** Inline (`ZipFile`) code, staged as Lambda deploys it instead of `codeDir`. */
   readonly inlineCode?: string;
+  /** The runtime (`nodejs22.x`): which of a layer's `nodejs/node<major>` folders applies. */
+  readonly runtime?: string;
+  /** The content folders of the function's layers, in the order Lambda extracts them. */
+  readonly layers?: readonly string[];
+  /** Scopes a layer from outside the app provides (Powertools'), taken from the project like the SDK. */
+  readonly providedScopes?: readonly string[];
 }
 
 const BOUNDARY = {
@@ -67,6 +77,8 @@ export class TaskRoots {
     if (!this.versions.has(fn.name)) {
       fs.mkdirSync(root, { recursive: true });
       fs.writeFileSync(path.join(root, 'package.json'), `${JSON.stringify(BOUNDARY, null, 2)}\n`);
+      // The layers' packages first: links already there are kept, so they win over the SDK's.
+      linkPackages(path.join(root, 'node_modules'), layerPackages(this.optDir(fn), fn.runtime ?? ''));
       this.linkProvided(fn);
     }
     const n = (this.versions.get(fn.name) ?? 0) + 1;
@@ -83,7 +95,13 @@ export class TaskRoots {
 
   /** Links SDK packages installed since the function was staged (after `npm install @aws-sdk/client-xyz`). */
   linkProvided(fn: StagedFunction): void {
-    linkPackages(path.join(this.functionRoot(fn.name), 'node_modules'), findProvidedPackages(this.searchPath(fn)));
+    const scopes = [...PROVIDED_SCOPES, ...(fn.providedScopes ?? [])];
+    linkPackages(path.join(this.functionRoot(fn.name), 'node_modules'), findProvidedPackages(this.searchPath(fn), scopes));
+  }
+
+  /** The function's /opt: its layers staged (an empty folder without layers). */
+  optDir(fn: StagedFunction): string {
+    return stageOpt(path.join(this.dir, '.opt'), fn.layers ?? []);
   }
 
   /** Removes this run's folder, and the project's when no other run is in it. */

@@ -9,6 +9,7 @@ import https from 'node:https';
 import { syncBuiltinESMExports } from 'node:module';
 import { format } from 'node:util';
 import * as path from 'node:path';
+import { installAwsLambdaGlobal, invokeStreaming, isStreamingHandler } from './streaming.mjs';
 
 /** @type {import('./protocol').InstanceInit} */
 let init;
@@ -20,6 +21,9 @@ let lastRequestId;
 const send = (msg) => {
   if (process.connected) process.send(msg);
 };
+
+// Handlers find the `awslambda` global of Lambda's Node.js runtime (response streaming).
+installAwsLambdaGlobal();
 
 // Logs go to the host as messages so each line carries the function and request id, as
 // CloudWatch's `<time>\t<requestId>\t<LEVEL>\t<message>` lines do.
@@ -182,7 +186,8 @@ function invoke(handler, msg) {
     };
     const event = JSON.parse(msg.payload);
     const context = contextFor(msg, settle);
-    const returned = handler(event, context, settle);
+    // A streaming handler gets a response stream instead of a callback, and writes the response to it.
+    const returned = isStreamingHandler(handler) ? invokeStreaming(handler, event, context, msg.requestId) : handler(event, context, settle);
     // An async handler settles through its promise; a callback handler through the callback.
     if (returned && typeof returned.then === 'function') returned.then((r) => settle(null, r), (e) => settle(e ?? new Error('Promise rejected')));
   });

@@ -3,7 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { RouteMatch } from './routes';
+import type { Routable, RouteMatch } from './routes';
 
 /** What the gateway knows about one request. */
 export interface GatewayRequest {
@@ -25,8 +25,8 @@ export interface GatewayRequest {
 /** Content types API Gateway passes as text; every other body is base64-encoded. */
 const TEXT_TYPE = /^(text\/|application\/(json|javascript|xml|[\w.+-]+\+(json|xml))\b)/i;
 
-/** Builds a payload format 2.0 event. */
-export function eventV2(req: GatewayRequest, match: RouteMatch): Record<string, unknown> {
+/** Builds a payload format 2.0 event (a function URL's too, whose route is always `$default`). */
+export function eventV2(req: GatewayRequest, match: RouteMatch<Routable>): Record<string, unknown> {
   const { headers, cookies } = joinedHeaders(req);
   const query = parseQuery(req.rawQueryString);
   const now = new Date();

@@ -30,25 +30,26 @@ const DEFAULT_MESSAGES: Record<number, string> = {
  * Format 2.0 infers a 200 JSON response when the result has no `statusCode`; format 1.0
  * requires the proxy response shape. A result API Gateway cannot use (not JSON, a bad status
  * code, a body that is not a string) is answered with 502, as the Lambda developer guide
- * documents ("Handling Lambda errors with an API Gateway API").
+ * documents ("Handling Lambda errors with an API Gateway API"); `malformed` gives that answer
+ * in another service's words (a function URL's).
  */
-export function responseFromLambda(payload: string, version: '1.0' | '2.0'): GatewayResponse {
+export function responseFromLambda(payload: string, version: '1.0' | '2.0', malformed: () => GatewayResponse = () => errorResponse(502)): GatewayResponse {
   let result: unknown;
   try {
     result = JSON.parse(payload);
   } catch {
-    return errorResponse(502);
+    return malformed();
   }
   const structured = result !== null && typeof result === 'object' && !Array.isArray(result) && 'statusCode' in result;
   if (!structured) {
-    if (version === '1.0') return errorResponse(502);
+    if (version === '1.0') return malformed();
     const body = typeof result === 'string' ? result : payload;
     return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) };
   }
   const r = result as Record<string, unknown>;
   const statusCode = typeof r.statusCode === 'number' ? r.statusCode : typeof r.statusCode === 'string' && /^\d{3}$/.test(r.statusCode) ? Number(r.statusCode) : NaN;
-  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) return errorResponse(502);
-  if (r.body !== undefined && r.body !== null && typeof r.body !== 'string') return errorResponse(502);
+  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) return malformed();
+  if (r.body !== undefined && r.body !== null && typeof r.body !== 'string') return malformed();
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(asRecord(r.headers))) headers[k.toLowerCase()] = String(v);
   for (const [k, v] of Object.entries(asRecord(r.multiValueHeaders))) {

@@ -8,7 +8,6 @@
  */
 import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { RestApiModel, RestMethodModel } from '../../model';
 import type { RestAuthorizers, RestAuthRequest, RestAuthResult } from '../auth/rest-authorizers';
 import type { FunctionHost } from '../host/function-host';
@@ -23,7 +22,7 @@ import type { UsagePlanLimiter } from './rest-usage';
 import { RestValidator } from './rest-validate';
 import type { GatewayResponse } from './response';
 import { compileRoutes, selectRoute, type CompiledRoute, type RouteMatch } from './routes';
-import { closeAll, invokeIntegration, listen } from './serve';
+import { closeAll, invokeIntegration, listenFrom } from './serve';
 
 /** Options for {@link RestGateway}. */
 export interface RestGatewayOptions {
@@ -54,8 +53,6 @@ interface ApiState {
   readonly validator: RestValidator;
 }
 
-/** How many following ports are tried when a REST API's port is taken. */
-const PORT_ATTEMPTS = 20;
 
 /** Serves the REST APIs of an app. */
 export class RestGateway extends EventEmitter<HttpGatewayEvents> {
@@ -231,15 +228,3 @@ function plain(statusCode: number, body: unknown): GatewayResponse {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
 }
 
-/** Listens on `port` or, when it is taken, on the next free one (0: any free port). */
-async function listenFrom(server: http.Server, port: number, host: string): Promise<number> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await listen(server, port, host);
-      return (server.address() as AddressInfo).port;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0 || attempt + 1 >= PORT_ATTEMPTS) throw err;
-      port++;
-    }
-  }
-}

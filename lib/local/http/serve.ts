@@ -3,6 +3,7 @@
  * and invoking an integration's function under the integration timeout.
  */
 import type * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SYNC_REQUEST_MAX_BYTES, isResponseTooLarge } from '../aws/lambda-limits';
 import { ThrottledError } from '../host/errors';
 import type { FunctionHost } from '../host/function-host';
@@ -16,6 +17,22 @@ export function listen(server: http.Server, port: number, host: string): Promise
       resolve();
     });
   });
+}
+
+/** How many following ports are tried when a server's port is taken. */
+const PORT_ATTEMPTS = 20;
+
+/** Listens on `port` or, when it is taken, on the next free one (0: any free port). */
+export async function listenFrom(server: http.Server, port: number, host: string): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await listen(server, port, host);
+      return (server.address() as AddressInfo).port;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0 || attempt + 1 >= PORT_ATTEMPTS) throw err;
+      port++;
+    }
+  }
 }
 
 /** Closes servers and their open connections. */
