@@ -193,7 +193,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     if (!pkg) return;
     const layer = fn.layers?.find((l) => l.providedScopes?.some((scope) => pkg.startsWith(`${scope}/`)));
     if (isProvided(pkg) || layer) this.taskRoots.linkProvided(stagedOf(fn));
-    this.emit('log', { functionName: fn.name, requestId, level: 'WARN', text: missingPackageHint(pkg, layer && `its layer ${layer.arn}`) });
+    this.emit('log', { functionName: fn.name, requestId, level: 'WARN', text: missingPackageHint(pkg, layer && `The layer ${layer.arn}`) });
   }
 
   /** True the first time a function logs this `once` line (a process warning every cold start repeats). */
