@@ -27,15 +27,20 @@ afterAll(() => app?.stop());
 /** SHA-256 for the SDK's signer, from node:crypto (the signer takes any implementation). */
 class Sha256 {
   private readonly hash;
-  constructor(secret?: string | Uint8Array) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
   }
-  update(data: string | Uint8Array): void {
-    this.hash.update(data);
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(bytes(data));
   }
   async digest(): Promise<Uint8Array> {
     return new Uint8Array(this.hash.digest());
   }
+}
+
+function bytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** A request signed as the SDK signs one, for `service`. */
@@ -71,7 +76,7 @@ test('the whole path belongs to the function; the event is a function URL 2.0 ev
   expect(res.status).toBe(200);
   expect(res.headers.get('x-echo')).toBe('yes');
   expect(res.headers.getSetCookie()).toEqual(['seen=1; Path=/']);
-  const event = await res.json();
+  const event = (await res.json()) as Record<string, any>;
   expect(event).toMatchObject({
     version: '2.0',
     routeKey: '$default',
@@ -100,10 +105,10 @@ test('the whole path belongs to the function; the event is a function URL 2.0 ev
 test('text bodies arrive as text, binary ones base64-encoded', async () => {
   const text = await (await fetch(outputs.EchoUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })).json();
   expect(text).toMatchObject({ body: '{"a":1}', isBase64Encoded: false, requestContext: { http: { method: 'POST', path: '/' } } });
-  const bytes = Buffer.from([0, 255, 1, 254]);
-  const binary = await (await fetch(outputs.EchoUrl, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes })).json();
+  const raw = Buffer.from([0, 255, 1, 254]);
+  const binary = (await (await fetch(outputs.EchoUrl, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: raw })).json()) as { isBase64Encoded: boolean; body: string };
   expect(binary.isBase64Encoded).toBe(true);
-  expect(Buffer.from(binary.body, 'base64')).toEqual(bytes);
+  expect(Buffer.from(binary.body, 'base64')).toEqual(raw);
 });
 
 test("CORS from the URL's configuration: Lambda answers the preflight and adds the headers", async () => {
@@ -129,7 +134,7 @@ test("Lambda's answers: a function error and a response over 6 MB are 502, a req
   expect(big.status).toBe(502);
   const tooLarge = await fetch(outputs.EchoUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'y'.repeat(6 * 1024 * 1024 + 1) });
   expect(tooLarge.status).toBe(413);
-  expect((await tooLarge.json()).Message).toMatch(/6291456 bytes/);
+  expect(((await tooLarge.json()) as { Message: string }).Message).toMatch(/6291456 bytes/);
   // A status the function chooses is its own.
   expect((await fetch(`${outputs.EchoUrl}?status=418`)).status).toBe(418);
 });
