@@ -1,7 +1,6 @@
 /**
  * What `switchyard dev` prints: the summary table of the app and the live log lines.
  */
-import * as path from 'node:path';
 import type { FunctionLogRecord, HttpRequestRecord, InvokeResult, LocalApp, ScheduledRule } from '../local';
 import { GENERATED_SECRETS_FILE } from '../local/auth/secret-store';
 import type { CustomResourceResult } from '../local/custom-resources';
@@ -58,7 +57,7 @@ export function summary(app: LocalApp): string {
   if (app.model.queues.length) out.push('Queues', table([['NAME', 'URL'], ...app.queues.list().map((q) => [shown(q.model), q.url])]), '');
   const declared = app.secrets.declaredSources();
   if (declared.length) {
-    const from = (source: string) => (path.isAbsolute(source) ? path.relative(process.cwd(), source) || source : source === 'generated' ? `generated (${GENERATED_SECRETS_FILE})` : source);
+    const from = (source: string) => (source === 'generated' ? `generated (${GENERATED_SECRETS_FILE})` : source);
     out.push('Parameters and secrets (from the templates; values from the first of .switchyard/secrets.json, dev-secrets.json, the template)');
     out.push(table([['NAME', 'KIND', 'VALUE FROM'], ...declared.map((d) => [d.name, d.kind, from(d.source)])]), '');
   }

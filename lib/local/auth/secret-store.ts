@@ -70,22 +70,23 @@ export class SecretStore {
   /**
    * @param files the JSON files holding the values, the one that wins first
    * @param declared what the templates declare, served below the files
-   * @param generatedFile where generated secret values are kept; without it they live in memory
+   * @param options where generated secret values are kept (without it they live in memory), and
+   *   the project folder that sources are named relative to
    */
   constructor(
     readonly files: readonly string[],
     private readonly region: string,
     private readonly accountId: string,
     private readonly declared: DeclaredValues = {},
-    generatedFile?: string,
+    private readonly options: { readonly generatedFile?: string; readonly projectDir?: string } = {},
   ) {
-    this.generateValues(generatedFile);
+    this.generateValues(options.generatedFile);
   }
 
   /** The store of a project: `.switchyard/secrets.json` over `dev-secrets.json` over the template. */
   static forProject(projectDir: string, region: string, accountId: string, declared: DeclaredValues = {}): SecretStore {
     const files = [path.join(projectDir, LOCAL_SECRETS_FILE), path.join(projectDir, DEV_SECRETS_FILE)];
-    return new SecretStore(files, region, accountId, declared, path.join(projectDir, GENERATED_SECRETS_FILE));
+    return new SecretStore(files, region, accountId, declared, { generatedFile: path.join(projectDir, GENERATED_SECRETS_FILE), projectDir });
   }
 
   /** A secret by name or ARN (full, or partial: without the random suffix). */
@@ -130,11 +131,15 @@ export class SecretStore {
     return `arn:aws:ssm:${this.region}:${this.accountId}:parameter/${name.replace(/^\//, '')}`;
   }
 
-  /** The secrets and parameters the templates declare, with where each value comes from now. */
+  /**
+   * The secrets and parameters the templates declare, with where each value comes from now: a
+   * file (relative to the project), `template`, `generated` or `none` with the reason.
+   */
   declaredSources(): Array<{ readonly kind: 'secret' | 'parameter'; readonly name: string; readonly source: string }> {
+    const shown = (source: string) => (this.options.projectDir && path.isAbsolute(source) ? path.relative(this.options.projectDir, source) : source);
     return [
-      ...(this.declared.secrets ?? []).map((s) => ({ kind: 'secret' as const, name: s.name, source: this.sourceOf(this.secret(s.arn)) })),
-      ...(this.declared.parameters ?? []).map((p) => ({ kind: 'parameter' as const, name: p.name, source: this.parameter(p.name)?.source ?? 'template' })),
+      ...(this.declared.secrets ?? []).map((s) => ({ kind: 'secret' as const, name: s.name, source: shown(this.sourceOf(this.secret(s.arn))) })),
+      ...(this.declared.parameters ?? []).map((p) => ({ kind: 'parameter' as const, name: p.name, source: shown(this.parameter(p.name)?.source ?? 'template') })),
     ];
   }
 
