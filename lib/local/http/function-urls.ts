@@ -28,7 +28,7 @@ import type { HttpRequestRecord } from './gateway';
 import { eventV2, type GatewayRequest } from './request-event';
 import { responseFromLambda, type GatewayResponse } from './response';
 import { compileRoutes, type RouteMatch, type Routable } from './routes';
-import { closeAll, listenFrom } from './serve';
+import { closeAll, listenFrom, requestTarget } from './serve';
 
 /** Options for {@link FunctionUrlGateway}. */
 export interface FunctionUrlGatewayOptions {
@@ -107,15 +107,12 @@ export class FunctionUrlGateway extends EventEmitter<FunctionUrlGatewayEvents> {
 
   private async handle(url: FunctionUrlModel, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = performance.now();
-    const method = (req.method ?? 'GET').toUpperCase();
-    const target = req.url ?? '/';
-    const q = target.indexOf('?');
-    const rawPath = q < 0 ? target : target.slice(0, q);
+    const { method, rawPath, rawQueryString } = requestTarget(req);
     const requestId = randomUUID();
     let statusCode: number;
     try {
       const body = await readBody(req, { limit: SYNC_REQUEST_MAX_BYTES, res });
-      const gwReq = gatewayRequest(url, req, method, rawPath, q < 0 ? '' : target.slice(q + 1), body);
+      const gwReq = gatewayRequest(url, req, method, rawPath, rawQueryString, body);
       statusCode = await this.respond(url, gwReq, requestId, res);
     } catch (err) {
       const answer = err instanceof BodyTooLargeError ? ANSWERS.tooLarge : ANSWERS.functionError;

@@ -14,7 +14,7 @@ import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
 import { eventV1, eventV2, type GatewayRequest } from './request-event';
 import { errorResponse, responseFromLambda, type GatewayResponse } from './response';
 import { compileRoutes, selectRoute, type CompiledRoute, type RouteMatch } from './routes';
-import { closeAll, invokeIntegration, listen } from './serve';
+import { closeAll, invokeIntegration, listen, requestTarget } from './serve';
 
 /** Options for {@link HttpGateway}. */
 export interface HttpGatewayOptions {
@@ -106,11 +106,7 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
 
   private async handle(api: HttpApiModel, routes: CompiledRoute[], req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = performance.now();
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const rawPath = q < 0 ? url : url.slice(0, q);
-    const rawQueryString = q < 0 ? '' : url.slice(q + 1);
+    const { method, rawPath, rawQueryString } = requestTarget(req);
     let outcome: Outcome;
     let refused = false;
     try {

@@ -22,7 +22,7 @@ import type { UsagePlanLimiter } from './rest-usage';
 import { RestValidator } from './rest-validate';
 import type { GatewayResponse } from './response';
 import { compileRoutes, selectRoute, type CompiledRoute, type RouteMatch } from './routes';
-import { closeAll, invokeIntegration, listenFrom } from './serve';
+import { closeAll, invokeIntegration, listenFrom, requestTarget } from './serve';
 
 /** Options for {@link RestGateway}. */
 export interface RestGatewayOptions {
@@ -94,10 +94,7 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
 
   private async handle(state: ApiState, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = performance.now();
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const fullPath = q < 0 ? url : url.slice(0, q);
+    const { method, rawPath: fullPath, rawQueryString } = requestTarget(req);
     const ids = newRequestIds();
     let routeKey: string | undefined;
     let response: GatewayResponse;
@@ -118,7 +115,7 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
         const rreq: RestRequest = {
           method,
           path: `/${rest.join('/')}`,
-          rawQueryString: q < 0 ? '' : url.slice(q + 1),
+          rawQueryString,
           headers: req.headers,
           rawHeaders: req.rawHeaders,
           body: body ?? Buffer.alloc(0),

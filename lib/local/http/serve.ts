@@ -8,6 +8,13 @@ import { SYNC_REQUEST_MAX_BYTES, isResponseTooLarge } from '../aws/lambda-limits
 import { ThrottledError } from '../host/errors';
 import type { FunctionHost } from '../host/function-host';
 
+/** A request's method (upper case), path and query string, both still percent-encoded. */
+export function requestTarget(req: http.IncomingMessage): { method: string; rawPath: string; rawQueryString: string } {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return { method: (req.method ?? 'GET').toUpperCase(), rawPath: q < 0 ? url : url.slice(0, q), rawQueryString: q < 0 ? '' : url.slice(q + 1) };
+}
+
 /** Listens on `port` (0 picks a free one). */
 export function listen(server: http.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
