@@ -69,3 +69,13 @@ export function withInvocationContext<T>(context: Context | undefined, options: 
   };
   return storage.run(invocation, fn);
 }
+
+/**
+ * Runs `fn` as part of the invocation in progress, with another correlation id: each record of
+ * a batch carries its own (the publisher's, or its message id), while the request id and the
+ * cold-start flag stay the invocation's. Outside an invocation it starts none.
+ */
+export function withCorrelationId<T>(correlationId: string, fn: () => T): T {
+  const current = storage.getStore();
+  return current ? storage.run({ ...current, correlationId }, fn) : fn();
+}

@@ -27,7 +27,7 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { withInvocationContext } from './context';
 import { splitMetadata, summarizeIssues, type EventDefinition } from './events';
 import { logger as sharedLogger, type Logger } from './logger';
-import { runValidation, type ValidationIssue } from './schema';
+import { runValidation, type ValidationIssue, type ValidationResult } from './schema';
 
 /** An EventBridge event as delivered to a Lambda function, its detail not yet validated. */
 export type IncomingEvent = EventBridgeEvent<string, unknown>;
@@ -93,33 +93,41 @@ export function eventHandler<TDetail, TInput, TResult>(
     const { detail, metadata } = splitMetadata(event?.detail);
     const correlationId = metadata?.correlationId ?? event?.id ?? context?.awsRequestId;
     return withInvocationContext(context, { correlationId }, async () => {
-      const issues = identityIssues(event, def);
-      let value: TDetail | undefined;
-      if (issues.length === 0) {
-        const result = await runValidation(def.schema, detail);
-        if (result.success) value = result.value;
-        else issues.push(...result.issues.map((issue) => ({ path: `detail${issue.path ? `.${issue.path}` : ''}`, message: issue.message })));
-      }
-      if (issues.length > 0) {
-        const error = new InvalidEventError(event?.id, eventType, issues);
+      const checked = await checkEvent(def, event, detail);
+      if (!checked.success) {
+        const error = new InvalidEventError(event?.id, eventType, checked.issues);
         sharedLogger.error('Invalid event: failing the invocation so that Lambda sends it to the DLQ', {
           errorCode: error.code,
           eventId: event?.id,
           eventType,
           receivedSource: event?.source,
           receivedDetailType: event?.['detail-type'],
-          issues,
+          issues: checked.issues,
         });
         throw error;
       }
       try {
-        return await fn(value as TDetail, { event, context, logger: sharedLogger, correlationId });
+        return await fn(checked.value, { event, context, logger: sharedLogger, correlationId });
       } catch (error) {
         sharedLogger.error('Event handler failed', { eventId: event.id, eventType, error });
         throw error;
       }
     });
   };
+}
+
+/**
+ * Checks a received EventBridge event against a definition: that it is the defined event, then
+ * its detail (without the `_switchyard` envelope, given as `detail`) against the schema. Issue
+ * paths are the event's (`detail.total`). Shared with the queue batch handler, whose messages
+ * can be EventBridge events a rule sent to the queue.
+ */
+export async function checkEvent<TDetail>(def: EventDefinition<TDetail, unknown>, event: IncomingEvent | undefined, detail: unknown): Promise<ValidationResult<TDetail>> {
+  const issues = identityIssues(event, def);
+  if (issues.length > 0) return { success: false, issues };
+  const result = await runValidation(def.schema, detail);
+  if (result.success) return result;
+  return { success: false, issues: result.issues.map((issue) => ({ path: `detail${issue.path ? `.${issue.path}` : ''}`, message: issue.message })) };
 }
 
 /** Problems with the event's envelope: not an EventBridge event, or another event than defined. */

@@ -34,7 +34,15 @@ describe('the runtime bundle', () => {
     expect(inputs.filter((input) => /aws-cdk-lib|constructs|node_modules/.test(input))).toEqual([]);
     expect(inputs.every((input) => input.startsWith('lib/runtime/'))).toBe(true);
     const imports = Object.values(metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
-    expect([...new Set(imports)].sort()).toEqual(['@aws-sdk/client-eventbridge', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-ssm', 'node:async_hooks', 'node:crypto']);
+    expect([...new Set(imports)].sort()).toEqual([
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-eventbridge',
+      '@aws-sdk/client-secrets-manager',
+      '@aws-sdk/client-ssm',
+      '@aws-sdk/util-dynamodb',
+      'node:async_hooks',
+      'node:crypto',
+    ]);
     console.log(`switchyard/runtime, everything: ${bytes} bytes minified, ${gzip} gzipped, from ${inputs.length} modules`);
     expect(bytes).toBeLessThan(30 * 1024);
   });
@@ -43,6 +51,9 @@ describe('the runtime bundle', () => {
     ['defineEvent only', 'export { defineEvent, eventPattern } from "./lib/runtime";', ['PutEventsCommand', 'AsyncLocalStorage', 'client-eventbridge', 'Internal Server Error']],
     ['httpHandler only', 'export { httpHandler, NotFoundError } from "./lib/runtime";', ['client-eventbridge', 'PutEventsCommand', 'InvalidEventError']],
     ['eventHandler only', 'export { eventHandler } from "./lib/runtime";', ['client-eventbridge', 'Internal Server Error']],
+    ['sqsBatchHandler only', 'export { sqsBatchHandler } from "./lib/runtime";', ['client-eventbridge', 'client-dynamodb', 'util-dynamodb', 'Internal Server Error']],
+    ['streamBatchHandler only', 'export { streamBatchHandler } from "./lib/runtime";', ['client-eventbridge', 'client-dynamodb', 'Internal Server Error']],
+    ['idempotent only', 'export { idempotent } from "./lib/runtime";', ['client-eventbridge', 'util-dynamodb', 'batchItemFailures']],
   ])('tree-shakes: %s leaves the rest out', async (_name, entry, absent) => {
     const { code, bytes } = await bundle(entry);
     for (const text of absent) expect(code).not.toContain(text);

@@ -1,5 +1,5 @@
-/** Lambda test doubles: a context, EventBridge and HTTP API events, and captured log lines. */
-import type { APIGatewayProxyEventV2, Context, EventBridgeEvent } from 'aws-lambda';
+/** Lambda test doubles: a context, EventBridge, HTTP API, SQS and DynamoDB stream events, and captured log lines. */
+import type { APIGatewayProxyEventV2, AttributeValue, Context, DynamoDBRecord, EventBridgeEvent, SQSRecord } from 'aws-lambda';
 
 let requests = 0;
 
@@ -94,4 +94,50 @@ export async function thrown(fn: () => unknown): Promise<unknown> {
     return error;
   }
   throw new Error('expected the function to throw, and it did not');
+}
+
+/** An SQS message as Lambda delivers it (the shape of AWS's sample event); FIFO when `group` is given. */
+export function sqsRecord(messageId: string, body: string, group?: string): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `rh-${messageId}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1704067200000',
+      SenderId: 'AIDAEXAMPLE',
+      ApproximateFirstReceiveTimestamp: '1704067200001',
+      ...(group ? { MessageGroupId: group, MessageDeduplicationId: `dedup-${messageId}`, SequenceNumber: `1${messageId.replace(/\D/g, '').padStart(19, '0')}` } : {}),
+    },
+    messageAttributes: {},
+    md5OfBody: 'not-checked',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:us-east-1:123456789012:${group ? 'orders.fifo' : 'orders'}`,
+    awsRegion: 'us-east-1',
+  };
+}
+
+/** A DynamoDB stream record as Lambda delivers it (the shape of AWS's sample event). */
+export function streamRecord(
+  sequenceNumber: string,
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
+  images: { keys: Record<string, AttributeValue>; newImage?: Record<string, AttributeValue>; oldImage?: Record<string, AttributeValue> },
+): DynamoDBRecord {
+  return {
+    eventID: `event-${sequenceNumber}`,
+    eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'us-east-1',
+    dynamodb: {
+      ApproximateCreationDateTime: 1704067200,
+      Keys: images.keys,
+      ...(images.newImage ? { NewImage: images.newImage } : {}),
+      ...(images.oldImage ? { OldImage: images.oldImage } : {}),
+      SequenceNumber: sequenceNumber,
+      SizeBytes: 26,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+    eventSourceARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2024-01-01T00:00:00.000',
+  };
 }
