@@ -16,7 +16,7 @@ export enum ErrorCode {
   DUPLICATE_NAME = 'SY111',
   /** A route or target names a function that was never declared. */
   UNKNOWN_FUNCTION = 'SY112',
-  /** An event pattern is rejected by EventBridge's rules. */
+  /** An event pattern (or a queue's or stream's filter criteria) is rejected by EventBridge's or Lambda's rules. */
   INVALID_EVENT_PATTERN = 'SY120',
   /** A schedule expression is neither a valid `rate(...)` nor `cron(...)` (nor, on EventBridge Scheduler, `at(...)`). */
   INVALID_SCHEDULE = 'SY130',
@@ -48,6 +48,10 @@ export enum ErrorCode {
   INVALID_CORS = 'SY181',
   /** A secret or parameter reference given to a function is invalid. */
   INVALID_SECRET = 'SY182',
+  /** A queue or table stream event source that Lambda or SQS would refuse: batch size, batching window, FIFO and dead-letter queue types, starting position, a table without a stream. */
+  INVALID_EVENT_SOURCE = 'SY190',
+  /** A queue's visibility timeout is shorter than AWS advises for its consumer: six times the function's timeout plus the batching window. */
+  VISIBILITY_TIMEOUT_TOO_SHORT = 'SY191',
 }
 
 /** What a {@link SwitchyardError} is about: enough to act on without reading the source. */

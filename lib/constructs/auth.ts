@@ -1,5 +1,6 @@
 import type { Duration } from 'aws-cdk-lib';
 import type { FunctionSource } from './function';
+import type { QueueSource } from './queues';
 
 /** A JWT authorizer: API Gateway checks the token's signature against the issuer's JWKS, its issuer, audience and expiry, and the route's scopes. */
 export interface JwtAuthorization {
@@ -68,8 +69,26 @@ export interface RouteOptions {
   readonly scopes?: readonly string[];
 }
 
-/** A route in the `routes` map of `EventAppProps` with its options: `{ function: 'PlaceOrder', scopes: ['orders:write'] }`. */
+/**
+ * A route in the `routes` map of `EventAppProps` with its options, to a function
+ * (`{ function: 'PlaceOrder', scopes: ['orders:write'] }`) or to a queue (`{ queue: 'Orders' }`).
+ */
 export interface RouteDefinition extends RouteOptions {
-  /** The function: a declared function's name, an entry path, props, or a function. */
-  readonly function: FunctionSource;
+  /**
+   * The function: a declared function's name, an entry path, props, or a function.
+   * @default - none: give `function` or `queue`
+   */
+  readonly function?: FunctionSource;
+  /**
+   * A queue the request body is sent to as a message (API Gateway's SQS-SendMessage
+   * integration): a queue declared with `addQueue` (by name), or any queue.
+   * @default - none: give `function` or `queue`
+   */
+  readonly queue?: QueueSource;
+  /**
+   * With `queue`, for a FIFO queue: the message group, fixed or a request value such as
+   * `$request.header.x-message-group`.
+   * @default - none
+   */
+  readonly messageGroupId?: string;
 }

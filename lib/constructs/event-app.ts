@@ -1,30 +1,38 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../errors';
+import type { EventArchiveOptions } from './archive';
 import type { RouteDefinition, RouteOptions } from './auth';
 import type { LiveFunction } from './deployment';
 import type { AppFunctionProps, ExistingFunctionOptions, FunctionDefaults, FunctionSource } from './function';
 import type { HttpApiOptions } from './http';
 import { AppMonitoring, MonitoringOptions } from './monitoring';
 import { AnyEventDefinition, EventSchemaRegistry, EventSchemaRegistryProps } from './schemas';
-import type { DeliveryOptions, RuleScheduleOptions, ScheduleOptions, SubscriptionOptions, TypedSubscriptionOptions } from './subscriptions';
+import type { AppQueue, QueueOptions, QueueRouteTarget } from './queues';
+import type { AppTableStream, TableStreamOptions } from './streams';
+import type { RuleScheduleOptions, RuleTargetOptions, ScheduleOptions, SubscriptionOptions, TypedSubscriptionOptions } from './subscriptions';
+import type { AppTableProps, IdempotencyOptions } from './tables';
 import { checkRouteDefinition, isRouteDefinition } from './private/authorizers';
-import { Delivery, deliverToFunction } from './private/delivery';
+import { Delivery, deliver } from './private/delivery';
+import { archiveBus } from './private/archive';
 import { allowServicesToUseKey } from './private/encryption';
 import { FunctionRegistry } from './private/function-registry';
 import { AppHttpApi } from './private/http-api';
-import { acknowledgeQueueFindings } from './private/nag';
+import { IdempotencyStore } from './private/idempotency';
 import { checkEventPattern } from './private/pattern';
 import { routeFunctionName } from './private/resolve';
+import { RuleTargets, isQueueRouteTarget } from './private/rule-targets';
 import { scheduleFrom, subscriptionPattern } from './private/rules';
-import { checkRuleSchedule, scheduleFunction } from './private/schedules';
+import { checkRuleSchedule, scheduleTarget } from './private/schedules';
+import { AppSources } from './private/sources';
 import { checkName, parseRouteKey } from './private/validation';
 
 /** Props of an {@link EventApp}. Every map is optional: the methods declare the same things. */
@@ -72,6 +80,30 @@ export interface EventAppProps {
    */
   readonly schedules?: Record<string, ScheduleOptions | RuleScheduleOptions>;
   /**
+   * Queues by name, each consumed by its `handler` (declared before routes and subscriptions,
+   * which may send to them by name).
+   * @default - none
+   */
+  readonly queues?: Record<string, QueueOptions>;
+  /**
+   * DynamoDB tables the app owns, by name, with a stream by default.
+   * @default - none
+   */
+  readonly tables?: Record<string, AppTableProps>;
+  /**
+   * Table streams by name, each consumed by its `handler`; `table` names a table of `tables`
+   * or is any table with a stream.
+   * @default - none
+   */
+  readonly streams?: Record<string, TableStreamOptions>;
+  /**
+   * Idempotency for `idempotent()` of `switchyard/runtime`: `true` gives every function access
+   * to a table of idempotency records (time to live on), created here; a function's own
+   * `idempotency` decides for it. Options choose which functions and the table.
+   * @default - only functions with `idempotency: true` (the table is created with the first)
+   */
+  readonly idempotency?: boolean | IdempotencyOptions;
+  /**
    * Defined events to publish in the Schema Registry besides those subscribed to (for
    * example events only published, for consumers outside the app).
    * @default - none
@@ -101,20 +133,6 @@ export interface EventAppProps {
    * @default - no archive
    */
   readonly archive?: boolean | EventArchiveOptions;
-}
-
-/** How the app's bus archives its events. */
-export interface EventArchiveOptions {
-  /**
-   * How long archived events are kept.
-   * @default - indefinitely
-   */
-  readonly retention?: Duration;
-  /**
-   * Name of the archive.
-   * @default - generated
-   */
-  readonly archiveName?: string;
 }
 
 /**
@@ -147,6 +165,12 @@ export class EventApp extends Construct {
   public readonly monitoring?: AppMonitoring;
   /** The live alias (with its deployment group and scaling) of each function that has one, by name. */
   public readonly live: Record<string, LiveFunction>;
+  /** Every queue declared with `addQueue`, by name. */
+  public readonly queues: Record<string, AppQueue>;
+  /** Every table declared with `addTable`, by name. */
+  public readonly tables: Record<string, dynamodb.TableV2>;
+  /** Every table stream declared with `addTableStream`, by name. */
+  public readonly streams: Record<string, AppTableStream>;
 
   private readonly fns: FunctionRegistry;
   private readonly httpOptions?: HttpApiOptions;
@@ -155,6 +179,9 @@ export class EventApp extends Construct {
   private http?: AppHttpApi;
   private registry?: EventSchemaRegistry;
   private readonly encryptionKey?: kms.IKey;
+  private readonly sources: AppSources;
+  private readonly targets: RuleTargets;
+  private readonly idempotencyStore: IdempotencyStore;
   private group?: scheduler.ScheduleGroup;
 
   constructor(scope: Construct, id: string, props: EventAppProps = {}) {
@@ -167,36 +194,35 @@ export class EventApp extends Construct {
     // The bus itself is not given the key: aws-cdk-lib 2.276's EventBus writes its own ARN
     // into the key policy, a dependency cycle with a key in the same stack.
     this.bus = props.bus ?? new events.EventBus(this, 'Bus', { eventBusName: props.busName });
-    if (props.archive) {
-      const options = props.archive === true ? {} : props.archive;
-      // events.Archive directly: EventBus.archive() does not pass kmsKey on (aws-cdk-lib 2.276).
-      this.archive = new events.Archive(this, 'Archive', {
-        sourceEventBus: this.bus,
-        archiveName: options.archiveName,
-        description: `Every event on the bus of ${this.node.path}`,
-        // Every event this account puts on the bus: the pattern CDK documents for "archive all".
-        eventPattern: { account: [Stack.of(this).account] },
-        retention: options.retention,
-        kmsKey: props.encryptionKey,
-      });
-    }
+    if (props.archive) this.archive = archiveBus(this, this.bus, props.archive === true ? {} : props.archive, props.encryptionKey);
     this.monitoring = props.monitoring === false ? undefined : new AppMonitoring(this, 'Monitoring', props.monitoring);
     const defaults: FunctionDefaults = { logEncryptionKey: props.encryptionKey, ...props.functionDefaults };
-    this.fns = new FunctionRegistry({ app: this, functionScope, defaults, bus: this.bus, monitoring: this.monitoring });
+    const idempotency = props.idempotency === true ? {} : !props.idempotency ? { allFunctions: false } : props.idempotency;
+    this.idempotencyStore = new IdempotencyStore(this, idempotency, props.encryptionKey);
+    this.fns = new FunctionRegistry({ app: this, functionScope, defaults, bus: this.bus, monitoring: this.monitoring, idempotency: this.idempotencyStore });
     this.functions = this.fns.functions;
     this.live = this.fns.live;
+    this.sources = new AppSources({ app: this, fns: this.fns, monitoring: this.monitoring, encryptionKey: props.encryptionKey });
+    this.queues = this.sources.queues;
+    this.tables = this.sources.tables;
+    this.streams = this.sources.streams;
+    this.targets = new RuleTargets(this.fns, this.sources);
+    this.declareAll(props);
+  }
 
+  /** The declarative maps, in the order their references need: what is named is declared first. */
+  private declareAll(props: EventAppProps): void {
     for (const [name, fn] of Object.entries(props.functions ?? {})) this.addFunction(name, fn);
+    for (const [name, table] of Object.entries(props.tables ?? {})) this.addTable(name, table);
+    for (const [name, options] of Object.entries(props.queues ?? {})) this.addQueue(name, options);
     for (const [key, route] of Object.entries(props.routes ?? {})) {
-      if (isRouteDefinition(route)) {
-        checkRouteDefinition(this, key, route);
-        this.addRoute(key, route.function, route);
-      } else {
-        this.addRoute(key, route);
-      }
+      if (!isRouteDefinition(route)) this.addRoute(key, route);
+      else if (checkRouteDefinition(this, key, route) === 'queue') this.addRoute(key, { queue: route.queue!, messageGroupId: route.messageGroupId }, route);
+      else this.addRoute(key, route.function!, route);
     }
     for (const [name, options] of Object.entries(props.subscriptions ?? {})) this.subscribe(name, options);
     for (const [name, options] of Object.entries(props.schedules ?? {})) this.addSchedule(name, options);
+    for (const [name, options] of Object.entries(props.streams ?? {})) this.addTableStream(name, options);
     for (const event of props.events ?? []) this.registerEvent(event);
   }
 
@@ -269,7 +295,14 @@ export class EventApp extends Construct {
    * @param handler a declared function's name, an entry path, props, or a function
    * @param options who may call it: `{ auth: 'none' }`, `{ scopes: ['orders:write'] }`, ... (the API's `auth` by default)
    */
-  public addRoute(key: string, handler: FunctionSource, options: RouteOptions = {}): lambda.IFunction {
+  public addRoute(key: string, handler: FunctionSource, options?: RouteOptions): lambda.IFunction;
+  /**
+   * Routes an HTTP request's body to a queue as a message (API Gateway's SQS-SendMessage
+   * integration), for a consumer to take at its own pace: `addRoute('POST /orders', { queue: 'Orders' })`.
+   * @returns the queue
+   */
+  public addRoute(key: string, target: QueueRouteTarget, options?: RouteOptions): sqs.IQueue;
+  public addRoute(key: string, target: FunctionSource | QueueRouteTarget, options: RouteOptions = {}): lambda.IFunction | sqs.IQueue {
     parseRouteKey(this, key);
     if (!this.http) {
       const httpOptions = { encryptionKey: this.encryptionKey, ...this.httpOptions };
@@ -277,7 +310,12 @@ export class EventApp extends Construct {
       this.monitoring?.monitorApi(this.http.api);
     }
     const route = this.http.reserveRoute(key);
-    const fn = this.fns.resolve(handler, route.method ? routeFunctionName(route.method, route.path!) : 'Default');
+    if (isQueueRouteTarget(target)) {
+      const queue = this.targets.forRoute(this, target);
+      this.http.integrateQueue(route, queue, target.messageGroupId, options);
+      return queue;
+    }
+    const fn = this.fns.resolve(target, route.method ? routeFunctionName(route.method, route.path!) : 'Default');
     this.http.integrate(route, this.fns.invokeTarget(fn), this.fns.timeoutOf(fn), options);
     return fn;
   }
@@ -298,41 +336,38 @@ export class EventApp extends Construct {
   }
 
   private subscribe(name: string, options: SubscriptionOptions): events.Rule {
-    checkName(this, 'subscription or schedule', name, new Set(Object.keys(this.deliveries)));
-    const scope = new Construct(this, name);
-    const pattern = subscriptionPattern(scope, options);
-    if (options.event) this.registerEvent(options.event);
-    checkEventPattern(scope, pattern);
-    const fn = this.fns.resolve(options.handler, name);
-    const rule = new events.Rule(scope, 'Rule', {
-      eventBus: this.bus,
-      eventPattern: pattern,
-      description: options.description,
-      enabled: options.enabled,
+    return this.addRule(name, options, (scope) => {
+      const pattern = subscriptionPattern(scope, options);
+      if (options.event) this.registerEvent(options.event);
+      checkEventPattern(scope, pattern);
+      return { eventBus: this.bus, eventPattern: pattern };
     });
-    this.deliver(name, scope, rule, fn, options);
-    return rule;
   }
 
-  /** Invokes a function on a scheduled EventBridge rule (rate or cron in UTC), with bounded retries and a dead-letter queue. */
+  /** Invokes a function (or sends to a queue) on a scheduled EventBridge rule (rate or cron in UTC), with bounded retries and a dead-letter queue. */
   public addSchedule(name: string, options: RuleScheduleOptions): events.Rule;
   /**
-   * Invokes a function on an EventBridge Scheduler schedule in the app's schedule group:
-   * `rate`, `cron` in a time zone, or once (`at`), with a flexible window and start and end
-   * dates; bounded retries and a dead-letter queue.
+   * Invokes a function (or sends to a queue) on an EventBridge Scheduler schedule in the app's
+   * schedule group: `rate`, `cron` in a time zone, or once (`at`), with a flexible window and
+   * start and end dates; bounded retries and a dead-letter queue.
    */
   public addSchedule(name: string, options: ScheduleOptions): scheduler.Schedule;
   /** Declares a schedule of either kind. */
   public addSchedule(name: string, options: ScheduleOptions | RuleScheduleOptions): scheduler.Schedule | events.Rule;
   public addSchedule(name: string, options: ScheduleOptions | RuleScheduleOptions): scheduler.Schedule | events.Rule {
-    checkName(this, 'subscription or schedule', name, new Set(Object.keys(this.deliveries)));
+    if (options.kind === 'rule') {
+      return this.addRule(name, options, (scope) => {
+        checkRuleSchedule(scope, options);
+        return { schedule: typeof options.schedule === 'string' ? scheduleFrom(scope, options.schedule) : options.schedule };
+      });
+    }
+    checkName(this, 'subscription or schedule', name, this.sourceNames());
     const scope = new Construct(this, name);
-    if (options.kind === 'rule') return this.addRuleSchedule(name, scope, options);
-    const fn = this.fns.resolve(options.handler, name);
-    this.fns.checkAsyncTarget(scope, name, fn);
-    const delivery = scheduleFunction(scope, fn, this.scheduleGroup, { encryptionKey: this.encryptionKey, ...options, handler: fn });
-    this.track(name, delivery);
+    const target = this.targets.forRule(scope, name, options);
+    const delivery = scheduleTarget(scope, target, this.scheduleGroup, { encryptionKey: this.encryptionKey, ...options });
+    if (delivery.deadLetterAlarm) this.monitoring?.addAlarm(delivery.deadLetterAlarm);
     this.schedules[name] = delivery.schedule;
+    this.deliveries[name] = delivery;
     return delivery.schedule;
   }
 
@@ -381,43 +416,73 @@ export class EventApp extends Construct {
     return role;
   }
 
-  private addRuleSchedule(name: string, scope: Construct, options: RuleScheduleOptions): events.Rule {
-    checkRuleSchedule(scope, options);
-    const schedule = typeof options.schedule === 'string' ? scheduleFrom(scope, options.schedule) : options.schedule;
-    const fn = this.fns.resolve(options.handler, name);
-    const rule = new events.Rule(scope, 'Rule', { schedule, description: options.description, enabled: options.enabled });
-    this.deliver(name, scope, rule, fn, options);
+  /** A rule under `name` with what `ruleProps` makes of it, and its target with retries and a dead-letter queue. */
+  private addRule(name: string, options: RuleTargetOptions, ruleProps: (scope: Construct) => events.RuleProps): events.Rule {
+    checkName(this, 'subscription or schedule', name, this.sourceNames());
+    const scope = new Construct(this, name);
+    const props = ruleProps(scope);
+    const target = this.targets.forRule(scope, name, options);
+    const rule = new events.Rule(scope, 'Rule', { ...props, description: options.description, enabled: options.enabled });
+    const delivery = deliver(scope, rule, target, { encryptionKey: this.encryptionKey, ...options });
+    if (delivery.deadLetterAlarm) this.monitoring?.addAlarm(delivery.deadLetterAlarm);
+    this.monitoring?.monitorRule(name, rule, (rule.node.defaultChild as events.CfnRule).eventBusName);
+    this.rules[name] = rule;
+    this.deliveries[name] = delivery;
     return rule;
   }
 
-  /** The dead-letter queue of a subscription or schedule. */
+  /**
+   * An encrypted, TLS-only SQS queue consumed by a function: a redrive policy to a dead-letter
+   * queue (alarmed), an event source mapping with partial batch responses, and a visibility
+   * timeout of six times the consumer's timeout plus the batching window, as AWS advises.
+   * Subscriptions and routes can send to it by name (`queue: 'Orders'`).
+   *
+   * @example
+   * app.addQueue('Orders', { handler: 'lambdas/ship.ts', batchSize: 100, maxBatchingWindow: Duration.seconds(5) });
+   * app.addSubscription('BufferOrders', { event: OrderPlaced, queue: 'Orders' });
+   */
+  public addQueue(name: string, options: QueueOptions): AppQueue {
+    checkName(this, 'queue', name, this.sourceNames());
+    return this.sources.addQueue(name, options);
+  }
+
+  /** A DynamoDB table the app owns (aws-cdk-lib's `TablePropsV2`), with a stream by default and point-in-time recovery. */
+  public addTable(name: string, props: AppTableProps): dynamodb.TableV2 {
+    return this.sources.addTable(name, props);
+  }
+
+  /**
+   * A table's stream consumed by a function, with bounded retries, bisection, partial batch
+   * responses and an on-failure queue (alarmed).
+   *
+   * @example
+   * app.addTableStream('ShipOrders', { table: 'Orders', handler: 'lambdas/ship.ts', filters: [{ eventName: ['INSERT'] }] });
+   */
+  public addTableStream(name: string, options: TableStreamOptions): AppTableStream {
+    checkName(this, 'table stream', name, this.sourceNames());
+    return this.sources.addTableStream(name, options);
+  }
+
+  /** The table of idempotency records, once a function uses it. */
+  public get idempotencyTable(): dynamodb.ITable | undefined {
+    return this.idempotencyStore.table;
+  }
+
+  /** Names of construct ids directly under the app: subscriptions, schedules, queues and streams share them. */
+  private sourceNames(): Set<string> {
+    return new Set([...Object.keys(this.rules), ...Object.keys(this.schedules), ...Object.keys(this.queues), ...Object.keys(this.streams)]);
+  }
+
+  /** Where the failures of a subscription, schedule, queue or table stream end up: its dead-letter (or on-failure) queue. */
   public deadLetterQueue(name: string): sqs.IQueue {
-    const delivery = this.deliveries[name];
-    if (!delivery) {
-      throw new SwitchyardError({
-        code: ErrorCode.INVALID_PROPS,
-        problem: 'No subscription or schedule with this name',
-        scope: this,
-        value: name,
-        fix: `use one of: ${Object.keys(this.deliveries).join(', ') || '(none declared yet)'}`,
-      });
-    }
-    return delivery.deadLetterQueue;
-  }
-
-  private deliver(name: string, scope: Construct, rule: events.Rule, fn: lambda.IFunction, options: DeliveryOptions): void {
-    this.fns.checkAsyncTarget(scope, name, fn);
-    const delivery = deliverToFunction(scope, rule, this.fns.invokeTarget(fn), { encryptionKey: this.encryptionKey, ...options });
-    this.track(name, delivery);
-    this.monitoring?.monitorRule(name, rule, (rule.node.defaultChild as events.CfnRule).eventBusName);
-    this.rules[name] = rule;
-  }
-
-  private track(name: string, delivery: Delivery): void {
-    if (delivery.deadLetterAlarm) {
-      acknowledgeQueueFindings(delivery.deadLetterQueue);
-      this.monitoring?.addAlarm(delivery.deadLetterAlarm);
-    }
-    this.deliveries[name] = delivery;
+    const queue = this.deliveries[name]?.deadLetterQueue ?? this.queues[name]?.deadLetterQueue ?? this.streams[name]?.onFailureQueue;
+    if (queue) return queue;
+    throw new SwitchyardError({
+      code: ErrorCode.INVALID_PROPS,
+      problem: 'No subscription, schedule, queue or table stream with this name',
+      scope: this,
+      value: name,
+      fix: `use one of: ${[...this.sourceNames()].join(', ') || '(none declared yet)'}`,
+    });
   }
 }

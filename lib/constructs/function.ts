@@ -133,6 +133,13 @@ export interface AppFunctionProps extends FunctionDefaults, Pick<lambda.Function
    * @default - none
    */
   readonly secrets?: Readonly<Record<string, SecretSource>>;
+  /**
+   * Let the function keep idempotency records for `idempotent()` of `switchyard/runtime`:
+   * `GetItem`, `PutItem`, `UpdateItem` and `DeleteItem` on the app's idempotency table only
+   * (created with the first function that asks), and its name in `SWITCHYARD_IDEMPOTENCY_TABLE`.
+   * @default - the app's `idempotency` (off unless set there)
+   */
+  readonly idempotency?: boolean;
 }
 
 /**
@@ -184,6 +191,11 @@ export interface ExistingFunctionOptions {
    * @default - none
    */
   readonly provisionedConcurrency?: ProvisionedConcurrencyOptions;
+  /**
+   * Access to the app's idempotency records, as in `AppFunctionProps.idempotency`.
+   * @default - the app's `idempotency`
+   */
+  readonly idempotency?: boolean;
 }
 
 /**

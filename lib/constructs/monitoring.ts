@@ -8,13 +8,16 @@ import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { checkRange } from './private/validation';
+import type { AppQueue } from './queues';
+import type { AppTableStream } from './streams';
 
 /**
  * Alarms and a dashboard for an app. On by default; `monitoring: false` on the app turns off
  * everything here (dead-letter queue alarms stay: they belong to delivery).
  *
  * Resources: 2 alarms per function (errors, throttles), 1 per rule (failed invocations),
- * 2 per HTTP API (5xx rate, p99 latency), and 1 dashboard per app.
+ * 2 per HTTP API (5xx rate, p99 latency), 1 per queue (age of the oldest message), 1 per table
+ * stream (the consumer's iterator age), and 1 dashboard per app.
  */
 export interface MonitoringOptions {
   /**
@@ -63,8 +66,9 @@ const FIVE_MINUTES = Duration.minutes(5);
 
 /**
  * The app's alarms and dashboard. `EventApp` calls `monitorFunction`, `monitorApi`,
- * `monitorRule` and `addAlarm` as it declares things; the dashboard lays them out at synth,
- * the API and bus first, then a row per function.
+ * `monitorRule`, `monitorQueue`, `monitorStream` and `addAlarm` as it declares things; the
+ * dashboard lays them out at synth: the API and bus first, then a row per queue and stream,
+ * then a row per function.
  */
 export class AppMonitoring extends Construct {
   /** The dashboard, unless disabled. */
@@ -75,6 +79,7 @@ export class AppMonitoring extends Construct {
   private readonly action?: cloudwatch.IAlarmAction;
   private readonly options: MonitoringOptions;
   private readonly functionRows: cloudwatch.IWidget[][] = [];
+  private readonly sourceRows: cloudwatch.IWidget[][] = [];
   private readonly apiRows: cloudwatch.IWidget[][] = [];
   private readonly rules: Array<{ name: string; dimensions: Record<string, string> }> = [];
   private readonly byFunction = new Map<lambda.IFunction, FunctionAlarms>();
@@ -187,6 +192,49 @@ export class AppMonitoring extends Construct {
     this.anyOf(`${name}InvocationsDropped`, metric('InvocationDroppedCount'), `Schedules of ${group.node.path} dropped invocations that could not reach a target or dead-letter queue`);
   }
 
+  /**
+   * Alarm when the queue's oldest message has waited longer than `maxAge` (its consumer is
+   * failing or falling behind), and the queue's dashboard row. Its dead-letter queue's alarm
+   * comes with the queue.
+   */
+  public monitorQueue(name: string, queue: AppQueue, maxAge: Duration): void {
+    const age = queue.queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM });
+    this.over(`${name}OldestMessage`, age, maxAge.toSeconds(), `The oldest message in ${queue.node.path} waited over ${maxAge.toHumanString()}: its consumer is failing or falling behind`);
+    const graph = (title: string, left: cloudwatch.IMetric[]) => new cloudwatch.GraphWidget({ title: `${name} (queue): ${title}`, left, width: WIDTH, height: HEIGHT });
+    const max = { statistic: cloudwatch.Stats.MAXIMUM };
+    this.sourceRows.push([
+      graph('messages', [queue.queue.metricApproximateNumberOfMessagesVisible({ ...max, label: 'visible' }), queue.queue.metricApproximateNumberOfMessagesNotVisible({ ...max, label: 'in flight' })]),
+      graph('age of oldest message (s)', [age.with({ label: 'age' })]),
+      graph('sent and deleted', [queue.queue.metricNumberOfMessagesSent({ statistic: cloudwatch.Stats.SUM }), queue.queue.metricNumberOfMessagesDeleted({ statistic: cloudwatch.Stats.SUM })]),
+      graph('dead letters', [queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ ...max, label: 'in the DLQ' })]),
+    ]);
+  }
+
+  /**
+   * Alarm when the stream's consumer lags behind the newest change by more than `maxAge` (its
+   * `IteratorAge`), and the stream's dashboard row. The on-failure queue's alarm comes with the stream.
+   */
+  public monitorStream(name: string, stream: AppTableStream, maxAge: Duration): void {
+    const age = stream.consumer.metric('IteratorAge', { period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM });
+    this.over(`${name}IteratorAge`, age, maxAge.toMilliseconds(), `${stream.consumer.node.path} lags over ${maxAge.toHumanString()} behind the stream of ${stream.table.node.path}`);
+    const graph = (title: string, left: cloudwatch.IMetric[]) => new cloudwatch.GraphWidget({ title: `${name} (stream): ${title}`, left, width: WIDTH, height: HEIGHT });
+    this.sourceRows.push([
+      graph('iterator age (ms)', [age.with({ label: 'iterator age' })]),
+      graph('failed batches', [stream.onFailureQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, label: 'on-failure queue' })]),
+    ]);
+  }
+
+  private over(id: string, metric: cloudwatch.IMetric, threshold: number, description: string): cloudwatch.Alarm {
+    return this.add(new cloudwatch.Alarm(this, id, {
+      alarmDescription: description,
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }));
+  }
+
   private anyOf(id: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm {
     return this.add(new cloudwatch.Alarm(this, id, {
       alarmDescription: description,
@@ -208,7 +256,7 @@ export class AppMonitoring extends Construct {
   private layOut(): void {
     if (this.laidOut || !this.dashboard) return;
     this.laidOut = true;
-    const rows = [...this.apiRows, ...this.busRows(), ...this.functionRows];
+    const rows = [...this.apiRows, ...this.busRows(), ...this.sourceRows, ...this.functionRows];
     for (const row of rows) this.dashboard.addWidgets(...row);
     const widgets = rows.reduce((n, row) => n + row.length, 0);
     if (widgets > MAX_WIDGETS) {

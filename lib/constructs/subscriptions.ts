@@ -5,9 +5,10 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { DetailFilter } from '../runtime/detail-filter';
 import type { EventDefinition } from '../runtime/events';
 import type { FunctionSource } from './function';
+import type { QueueSource } from './queues';
 import type { AnyEventDefinition } from './schemas';
 
-/** How an asynchronous target (a rule or schedule delivering to a function) handles failure. */
+/** How a rule's target (a subscription or schedule delivering to a function or a queue) handles failure. */
 export interface DeliveryOptions {
   /**
    * How many times EventBridge retries a delivery it could not make (0 to 185). Function
@@ -35,10 +36,30 @@ export interface DeliveryOptions {
   readonly encryptionKey?: kms.IKey;
 }
 
-/** What every asynchronous target of a rule (subscription or schedule) takes. */
+/**
+ * What every target of a rule (subscription or schedule) takes: a function to invoke
+ * asynchronously, or a queue to send the events to, whose consumer then takes them at its own
+ * pace, in batches (EventBridge -> SQS -> Lambda).
+ */
 export interface RuleTargetOptions extends DeliveryOptions {
-  /** The function to deliver to: a declared function's name, an entry path, props, or a function. */
-  readonly handler: FunctionSource;
+  /**
+   * The function to deliver to: a declared function's name, an entry path, props, or a function.
+   * @default - none: give `handler` or `queue`
+   */
+  readonly handler?: FunctionSource;
+  /**
+   * A queue to send the events to instead (a queue declared with `addQueue`, by name, or any
+   * queue); its policy lets only this rule send. Each message is the EventBridge event as JSON
+   * (`sqsBatchHandler({ event })` of `switchyard/runtime` reads it typed).
+   * @default - none: give `handler` or `queue`
+   */
+  readonly queue?: QueueSource;
+  /**
+   * For a FIFO `queue`: the message group of every event this rule sends (EventBridge takes a
+   * fixed one).
+   * @default - none (required for a FIFO queue)
+   */
+  readonly messageGroupId?: string;
   /**
    * A description of the rule.
    * @default - none

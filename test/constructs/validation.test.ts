@@ -2,12 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AppFunctionProps, BundledCode, ErrorCode, EventApp } from '../../lib';
 import { thrown } from '../support/thrown';
 
 const HELLO = 'test/fixtures/handlers/hello.ts';
 const OTHER = 'test/fixtures/handlers/other.ts';
+const KEY = { name: 'id', type: dynamodb.AttributeType.STRING };
 
 interface Case {
   readonly name: string;
@@ -138,9 +141,79 @@ const cases: Case[] = [
   {
     name: 'unknown dead-letter queue name',
     code: ErrorCode.INVALID_PROPS,
-    mentions: 'No subscription or schedule',
+    mentions: 'No subscription, schedule, queue or table stream',
     build: (a) => a.deadLetterQueue('Nope'),
   },
+  // Queues, tables and their streams.
+  { name: 'FIFO batch over 10', code: ErrorCode.INVALID_EVENT_SOURCE, mentions: 'outside 1-10 for a FIFO queue', build: (a) => a.addQueue('Q', { handler: HELLO, fifo: true, batchSize: 11 }) },
+  { name: 'standard batch over 10,000', code: ErrorCode.INVALID_EVENT_SOURCE, mentions: 'outside 1-10000 for a standard queue', build: (a) => a.addQueue('Q', { handler: HELLO, batchSize: 10001, maxBatchingWindow: Duration.seconds(1) }) },
+  { name: 'batch over 10 without a batching window', code: ErrorCode.INVALID_EVENT_SOURCE, mentions: 'needs a batching window of at least 1 second', build: (a) => a.addQueue('Q', { handler: HELLO, batchSize: 20 }) },
+  { name: 'batch over 10 with a zero batching window', code: ErrorCode.INVALID_EVENT_SOURCE, mentions: 'needs a batching window', build: (a) => a.addQueue('Q', { handler: HELLO, batchSize: 20, maxBatchingWindow: Duration.seconds(0) }) },
+  { name: 'batching window on a FIFO queue', code: ErrorCode.INVALID_EVENT_SOURCE, mentions: 'A FIFO queue takes no batching window', build: (a) => a.addQueue('Q', { handler: HELLO, fifo: true, maxBatchingWindow: Duration.seconds(5) }) },
+  {
+    name: 'FIFO queue with a standard dead-letter queue',
+    code: ErrorCode.INVALID_EVENT_SOURCE,
+    mentions: 'dead-letter queue of a FIFO queue must be a FIFO queue',
+    build: (a) => a.addQueue('Q', { handler: HELLO, fifo: true, deadLetterQueue: new sqs.Queue(a, 'Standard') }),
+  },
+  {
+    name: 'standard queue with a FIFO dead-letter queue',
+    code: ErrorCode.INVALID_EVENT_SOURCE,
+    mentions: 'dead-letter queue of a standard queue must be a standard queue',
+    build: (a) => a.addQueue('Q', { handler: HELLO, deadLetterQueue: new sqs.Queue(a, 'Fifo', { fifo: true }) }),
+  },
+  { name: 'FIFO queue name without .fifo', code: ErrorCode.INVALID_EVENT_SOURCE, mentions: 'must end in ".fifo"', build: (a) => a.addQueue('Q', { handler: HELLO, fifo: true, queueName: 'payments' }) },
+  { name: 'maxConcurrency of 1', code: ErrorCode.OUT_OF_RANGE, mentions: 'maxConcurrency', build: (a) => a.addQueue('Q', { handler: HELLO, maxConcurrency: 1 }) },
+  { name: 'maxConcurrency over 1000', code: ErrorCode.OUT_OF_RANGE, mentions: 'from 2 to 1000', build: (a) => a.addQueue('Q', { handler: HELLO, maxConcurrency: 1001 }) },
+  { name: 'batching window over 5 minutes', code: ErrorCode.OUT_OF_RANGE, mentions: 'maxBatchingWindow', build: (a) => a.addQueue('Q', { handler: HELLO, maxBatchingWindow: Duration.minutes(6) }) },
+  { name: 'maxReceiveCount of 0', code: ErrorCode.OUT_OF_RANGE, mentions: 'maxReceiveCount', build: (a) => a.addQueue('Q', { handler: HELLO, maxReceiveCount: 0 }) },
+  {
+    name: 'visibility timeout shorter than 6 x the function timeout plus the window',
+    code: ErrorCode.VISIBILITY_TIMEOUT_TOO_SHORT,
+    mentions: 'at least 1 minute 5 seconds',
+    build: (a) => a.addQueue('Q', { handler: HELLO, visibilityTimeout: Duration.seconds(64), maxBatchingWindow: Duration.seconds(5) }),
+  },
+  { name: 'queue filter on a field the message lacks', code: ErrorCode.INVALID_EVENT_PATTERN, mentions: 'has no field "status"', build: (a) => a.addQueue('Q', { handler: HELLO, filters: [{ status: ['shipped'] }] }) },
+  { name: 'queue filter EventBridge would refuse', code: ErrorCode.INVALID_EVENT_PATTERN, mentions: 'filters[0]', build: (a) => a.addQueue('Q', { handler: HELLO, filters: [{ body: { total: [{ numeric: ['>', 'ten'] }] } }] }) },
+  { name: 'queue filter with a wildcard', code: ErrorCode.INVALID_EVENT_PATTERN, mentions: 'no "wildcard" operator', build: (a) => a.addQueue('Q', { handler: HELLO, filters: [{ body: { sku: [{ wildcard: 'A*' }] } }] }) },
+  { name: 'six filters', code: ErrorCode.QUOTA_EXCEEDED, mentions: 'More than 5 filters', build: (a) => a.addQueue('Q', { handler: HELLO, filters: Array.from({ length: 6 }, (_, i) => ({ body: { n: [i] } })) }) },
+  {
+    name: 'queue and subscription of one name',
+    code: ErrorCode.DUPLICATE_NAME,
+    mentions: 'Duplicate queue name',
+    build: (a) => {
+      a.addSubscription('Orders', { pattern: { source: ['a'] }, handler: HELLO });
+      a.addQueue('Orders', { handler: OTHER });
+    },
+  },
+  { name: 'subscription with a handler and a queue', code: ErrorCode.INVALID_PROPS, mentions: 'both a handler and a queue', build: (a) => a.addSubscription('S', { pattern: { source: ['a'] }, handler: HELLO, queue: new sqs.Queue(a, 'Q') }) },
+  { name: 'subscription with no target', code: ErrorCode.INVALID_PROPS, mentions: '"S" has no target', build: (a) => a.addSubscription('S', { pattern: { source: ['a'] } }) },
+  { name: 'subscription to an undeclared queue', code: ErrorCode.INVALID_PROPS, mentions: 'Unknown queue name', build: (a) => a.addSubscription('S', { pattern: { source: ['a'] }, queue: 'Nope' }) },
+  {
+    name: 'FIFO queue target without a message group',
+    code: ErrorCode.INVALID_EVENT_SOURCE,
+    mentions: 'needs a message group',
+    build: (a) => a.addSubscription('S', { pattern: { source: ['a'] }, queue: new sqs.Queue(a, 'Q', { fifo: true }) }),
+  },
+  { name: 'message group for a standard queue', code: ErrorCode.INVALID_EVENT_SOURCE, mentions: 'only applies to a FIFO queue', build: (a) => a.addRoute('POST /x', { queue: new sqs.Queue(a, 'Q'), messageGroupId: 'g' }) },
+  {
+    name: 'stream on a table without a stream',
+    code: ErrorCode.INVALID_EVENT_SOURCE,
+    mentions: 'The table has no stream',
+    build: (a) => a.addTableStream('S', { table: new dynamodb.TableV2(a, 'T', { partitionKey: KEY }), handler: HELLO }),
+  },
+  {
+    name: 'stream starting at a timestamp',
+    code: ErrorCode.INVALID_EVENT_SOURCE,
+    mentions: 'cannot start at a timestamp',
+    build: (a) => a.addTableStream('S', { table: a.addTable('T', { partitionKey: KEY }), handler: HELLO, startingPosition: lambda.StartingPosition.AT_TIMESTAMP }),
+  },
+  { name: 'stream batch over 10,000', code: ErrorCode.INVALID_EVENT_SOURCE, mentions: 'for a DynamoDB stream', build: (a) => a.addTableStream('S', { table: a.addTable('T', { partitionKey: KEY }), handler: HELLO, batchSize: 10001 }) },
+  { name: 'stream retry attempts below -1', code: ErrorCode.OUT_OF_RANGE, mentions: 'retryAttempts', build: (a) => a.addTableStream('S', { table: a.addTable('T', { partitionKey: KEY }), handler: HELLO, retryAttempts: -2 }) },
+  { name: 'stream parallelization over 10', code: ErrorCode.OUT_OF_RANGE, mentions: 'parallelizationFactor', build: (a) => a.addTableStream('S', { table: a.addTable('T', { partitionKey: KEY }), handler: HELLO, parallelizationFactor: 11 }) },
+  { name: 'stream record age under a minute', code: ErrorCode.OUT_OF_RANGE, mentions: 'maxRecordAge', build: (a) => a.addTableStream('S', { table: a.addTable('T', { partitionKey: KEY }), handler: HELLO, maxRecordAge: Duration.seconds(30) }) },
+  { name: 'stream filter on a field the record lacks', code: ErrorCode.INVALID_EVENT_PATTERN, mentions: 'stream record has no field "NewImage"', build: (a) => a.addTableStream('S', { table: a.addTable('T', { partitionKey: KEY }), handler: HELLO, filters: [{ NewImage: { status: { S: ['x'] } } }] }) },
+  { name: 'stream on an undeclared table', code: ErrorCode.INVALID_PROPS, mentions: 'Unknown table name', build: (a) => a.addTableStream('S', { table: 'Nope', handler: HELLO }) },
   // Bundling errors surface at synth, when every function of the app is bundled at once.
   {
     name: 'bundle over its size budget',

@@ -26,28 +26,40 @@ const MAX_CACHE_TTL = Duration.hours(1);
 const IDENTITY_SOURCE = /^\$(request\.header\.[A-Za-z0-9!#$%&'*+.^_`|~-]+|request\.querystring\.[^\s]+|context\.[A-Za-z0-9.]+|stageVariables\.[A-Za-z0-9_]+)$/;
 const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
-/** True for the map form of a route: `{ function, auth?, scopes? }`. */
+/** True for the map form of a route: `{ function, auth?, scopes? }` or `{ queue, messageGroupId?, auth?, scopes? }`. */
 export function isRouteDefinition(value: unknown): value is RouteDefinition {
-  return typeof value === 'object' && value !== null && 'function' in value && !('functionArn' in value);
+  return typeof value === 'object' && value !== null && ('function' in value || 'queue' in value) && !('functionArn' in value) && !('entry' in value);
 }
 
-const ROUTE_DEFINITION_KEYS = new Set(['function', 'auth', 'scopes']);
+const ROUTE_DEFINITION_KEYS = new Set(['function', 'queue', 'messageGroupId', 'auth', 'scopes']);
 
 /**
- * Throws when a route in the `routes` map carries more than `function`, `auth` and `scopes`:
- * options of the function itself (`publishes`, `secrets`, ...) would otherwise be dropped
- * without a word, since the map form cannot tell them from a typo.
+ * Throws when a route in the `routes` map carries more than `function` or `queue` (with
+ * `messageGroupId`), `auth` and `scopes`: options of the function itself (`publishes`,
+ * `secrets`, ...) would otherwise be dropped without a word, since the map form cannot tell them
+ * from a typo. Answers which target the route has (exactly one of them).
  */
-export function checkRouteDefinition(scope: IConstruct, key: string, route: RouteDefinition): void {
+export function checkRouteDefinition(scope: IConstruct, key: string, route: RouteDefinition): 'function' | 'queue' {
   const extra = Object.keys(route).filter((name) => !ROUTE_DEFINITION_KEYS.has(name) && (route as unknown as Record<string, unknown>)[name] !== undefined);
-  if (extra.length === 0) return;
-  throw new SwitchyardError({
-    code: ErrorCode.INVALID_PROPS,
-    problem: `Route "${key}" takes function, auth and scopes; the rest would be ignored`,
-    scope,
-    value: extra,
-    fix: `declare the function with its options first (functions: { Name: { function: ..., ${extra.join(', ')} } } or { entry: ..., ${extra.join(', ')} }) and give its name as the route's function`,
-  });
+  if (extra.length > 0) {
+    throw new SwitchyardError({
+      code: ErrorCode.INVALID_PROPS,
+      problem: `Route "${key}" takes function or queue (with messageGroupId), auth and scopes; the rest would be ignored`,
+      scope,
+      value: extra,
+      fix: `declare the function with its options first (functions: { Name: { function: ..., ${extra.join(', ')} } } or { entry: ..., ${extra.join(', ')} }) and give its name as the route's function`,
+    });
+  }
+  if ((route.function === undefined) === (route.queue === undefined)) {
+    throw new SwitchyardError({
+      code: ErrorCode.INVALID_PROPS,
+      problem: `Route "${key}" needs exactly one of function and queue`,
+      scope,
+      value: Object.keys(route),
+      fix: 'give "function" (a function to invoke) or "queue" (a queue to send the body to)',
+    });
+  }
+  return route.queue === undefined ? 'function' : 'queue';
 }
 
 /**

@@ -7,9 +7,11 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DeliveryOptions } from '../subscriptions';
+import { createDeadLetters } from './dead-letters';
+import { QueueTarget } from './queue-target';
 import { checkDuration, checkRange } from './validation';
 
-/** What {@link deliverToFunction} wired. */
+/** What {@link deliver} wired. */
 export interface Delivery {
   /** The dead-letter queue. */
   readonly deadLetterQueue: sqs.IQueue;
@@ -22,19 +24,29 @@ const DEFAULT_MAX_EVENT_AGE = Duration.hours(1);
 const LAMBDA_MAX_RETRIES = 2;
 const LAMBDA_MAX_EVENT_AGE = Duration.hours(6);
 
-/**
- * Adds `fn` as a target of `rule` with a bounded retry policy and a dead-letter queue that
- * catches both failures of the path: EventBridge failing to deliver (the target's DLQ, with a
- * queue policy scoped to this rule) and the function failing after Lambda's async retries
- * (the function's on-failure destination).
- */
-export function deliverToFunction(scope: Construct, rule: events.Rule, fn: lambda.IFunction, options: DeliveryOptions = {}): Delivery {
-  const { retryAttempts, maxEventAge } = retryOf(scope, options);
-  const delivery = deadLettersFor(scope, fn, options);
-  const deadLetterQueue = delivery.deadLetterQueue;
-  rule.addTarget(new targets.LambdaFunction(fn, { deadLetterQueue, retryAttempts, maxEventAge }));
+/** What a rule delivers to: a function, or a queue (whose consumer then reads at its own pace). */
+export type DeliveryTarget =
+  | { readonly function: lambda.IFunction }
+  | { readonly queue: sqs.IQueue; readonly messageGroupId?: string };
 
-  configureFunctionRetries(fn, retryAttempts, maxEventAge, deadLetterQueue);
+/**
+ * Adds a target to `rule` with a bounded retry policy and a dead-letter queue.
+ *
+ * For a function, the queue catches both failures of the path: EventBridge failing to deliver
+ * (the target's DLQ, with a queue policy scoped to this rule) and the function failing after
+ * Lambda's async retries (the function's on-failure destination). For a queue, EventBridge's
+ * delivery is the only step here; the queue's own redrive policy covers its consumer.
+ */
+export function deliver(scope: Construct, rule: events.Rule, target: DeliveryTarget, options: DeliveryOptions = {}): Delivery {
+  const { retryAttempts, maxEventAge } = retryOf(scope, options);
+  const delivery = deadLettersFor(scope, target, options, 'an EventBridge target');
+  const deadLetterQueue = delivery.deadLetterQueue;
+  if ('function' in target) {
+    rule.addTarget(new targets.LambdaFunction(target.function, { deadLetterQueue, retryAttempts, maxEventAge }));
+    configureFunctionRetries(target.function, retryAttempts, maxEventAge, deadLetterQueue);
+  } else {
+    rule.addTarget(new QueueTarget(target.queue, { deadLetterQueue, retryAttempts, maxEventAge, messageGroupId: target.messageGroupId }));
+  }
   return delivery;
 }
 
@@ -48,29 +60,19 @@ export function retryOf(scope: Construct, options: DeliveryOptions): { retryAtte
 }
 
 /**
- * The dead-letter queue of an async target: the one given, or a new SQS queue (SSE-SQS or the
- * app's key, TLS enforced, 14 days' retention) with an alarm on any message.
+ * The dead-letter queue of an async target: the one given, or a new one (see
+ * `createDeadLetters`) with an alarm on any message. `sender` names who writes to it besides a
+ * function's on-failure destination (`an EventBridge target`, `an EventBridge Scheduler target`).
  */
-export function deadLettersFor(scope: Construct, fn: lambda.IFunction, options: DeliveryOptions): Delivery {
+export function deadLettersFor(scope: Construct, target: DeliveryTarget, options: DeliveryOptions, sender: string): Delivery {
   if (options.deadLetterQueue) return { deadLetterQueue: options.deadLetterQueue };
-  const queue = new sqs.Queue(scope, 'DeadLetters', {
-    // SSE-SQS, or a customer-managed key: EventBridge cannot write to a queue encrypted with
-    // the AWS managed KMS key (its key policy cannot be changed to let events.amazonaws.com in).
-    ...(options.encryptionKey
-      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: options.encryptionKey }
-      : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
+  const isFunction = 'function' in target;
+  const created = createDeadLetters(scope, {
+    holds: `Events for ${(isFunction ? target.function : target.queue).node.path}`,
+    encryptionKey: options.encryptionKey,
+    deadLetterQueueOf: isFunction ? `${sender} and a Lambda on-failure destination` : sender,
   });
-  const deadLetterAlarm = new cloudwatch.Alarm(scope, 'DeadLettersAlarm', {
-    alarmDescription: `Events for ${fn.node.path} failed and are kept in ${queue.node.path}`,
-    metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
-  return { deadLetterQueue: queue, deadLetterAlarm };
+  return { deadLetterQueue: created.queue, deadLetterAlarm: created.alarm };
 }
 
 /**

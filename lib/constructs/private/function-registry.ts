@@ -8,6 +8,7 @@ import type { LiveFunction, ProvisionedConcurrencyOptions, SafeDeploymentOptions
 import type { AppFunctionProps, ExistingFunctionOptions, FunctionDefaults, FunctionSource } from '../function';
 import type { AppMonitoring } from '../monitoring';
 import { AppDeployments } from './deployments';
+import type { IdempotencyStore } from './idempotency';
 import { BUS_NAME_ENV, checkEnvironment, isDefinedHere, setEnvironment } from './environment';
 import { FunctionDeclaration, createFunction, isExistingFunction, isFunction, toProps } from './function';
 import { asyncOptionsOf, checkFunctionOptions } from './function-options';
@@ -28,6 +29,8 @@ export interface FunctionRegistryProps {
   readonly bus: events.IEventBus;
   /** The app's alarms, unless turned off. */
   readonly monitoring?: AppMonitoring;
+  /** The app's idempotency records, granted to functions that use them. */
+  readonly idempotency?: IdempotencyStore;
 }
 
 /** What a function's live alias is made of. */
@@ -38,7 +41,7 @@ interface LiveOptions {
 }
 
 // The options of `ExistingFunctionOptions`; anything else given with `function` would be ignored.
-const EXISTING_OPTIONS = new Set(['function', 'publishes', 'secrets', 'environment', 'deployment', 'provisionedConcurrency']);
+const EXISTING_OPTIONS = new Set(['function', 'publishes', 'secrets', 'environment', 'deployment', 'provisionedConcurrency', 'idempotency']);
 // What only a function defined in this app can take.
 const DEFINED_HERE_OPTIONS = ['environment', 'deployment', 'provisionedConcurrency'] as const;
 
@@ -117,10 +120,17 @@ export class FunctionRegistry {
     this.props.bus.grantPutEventsTo(fn);
   }
 
+  /** Access to the idempotency records when the function asks, or the app gives it to all. */
+  private grantIdempotency(fn: lambda.IFunction, own: boolean | undefined): void {
+    const store = this.props.idempotency;
+    if (store && (own ?? store.allFunctions)) store.grant(fn);
+  }
+
   private create(name: string, props: AppFunctionProps): lambda.Function {
     const { defaults } = this.props;
     const { fn, timeout } = createFunction(this.props.functionScope, name, props, defaults);
     if (props.publishes) this.grantPublish(fn);
+    this.grantIdempotency(fn, props.idempotency);
     acknowledgeFunctionFindings(fn);
     this.timeouts.set(fn, timeout);
     const own = asyncOptionsOf(props);
@@ -145,6 +155,7 @@ export class FunctionRegistry {
     }
     if (options.publishes) this.grantPublish(fn);
     if (options.secrets) grantSecrets(fn, options.secrets);
+    this.grantIdempotency(fn, options.idempotency);
     if (definedHere) this.timeouts.set(fn, definedHere.timeout ?? Duration.seconds(3)); // Lambda's own default
     const reserved = definedHere && (definedHere.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions;
     this.operate(name, fn, definedHere, {

@@ -55,7 +55,7 @@ export function createFunction(scope: Construct, id: string, props: AppFunctionP
   checkProps(scope, id, merged, timeout);
   // What Switchyard handles itself is taken out; everything else goes to lambda.Function as is.
   const { entry, handler, bundling, runtime = lambda.Runtime.NODEJS_24_X, logRetention, logEncryptionKey, secrets, ...rest } = merged;
-  const { publishes: _publishes, deployment: _deployment, provisionedConcurrency: _provisioned, ...lambdaOptions } = rest;
+  const { publishes: _publishes, deployment: _deployment, provisionedConcurrency: _provisioned, idempotency: _idempotency, ...lambdaOptions } = rest;
   const code = new BundledCode(entry, bundling, runtime);
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     retention: logRetention ?? logs.RetentionDays.ONE_MONTH,

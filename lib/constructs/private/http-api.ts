@@ -1,9 +1,11 @@
 import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { HttpLambdaIntegration, HttpSqsIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../../errors';
 import type { RouteOptions } from '../auth';
@@ -46,7 +48,8 @@ export class AppHttpApi extends Construct {
   /** Where access logs go. */
   public readonly accessLogs: logs.LogGroup;
 
-  private readonly integrations = new Map<lambda.IFunction, HttpLambdaIntegration>();
+  // By function, or by queue and message group.
+  private readonly integrations = new Map<lambda.IFunction | string, apigwv2.HttpRouteIntegration>();
   private readonly routes = new Map<string, RouteKey>();
   private readonly authorizers: RouteAuthorizers;
 
@@ -119,8 +122,6 @@ export class AppHttpApi extends Construct {
    * @param options who may call the route (the API's default `auth` unless given)
    */
   public integrate(route: RouteKey, fn: lambda.IFunction, timeout?: Duration, options: RouteOptions = {}): void {
-    const auth = this.authorizers.forRoute(route.key, options);
-    const authProps = { authorizer: auth.authorizer, authorizationScopes: auth.scopes };
     if (timeout && !timeout.isUnresolved() && timeout.toSeconds() > MAX_INTEGRATION_TIMEOUT.toSeconds()) {
       Annotations.of(this).addWarningV2(
         'switchyard:routeTimeout',
@@ -135,6 +136,28 @@ export class AppHttpApi extends Construct {
       integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn, { scopePermissionToRoute: false });
       this.integrations.set(fn, integration);
     }
+    this.addRoute(route, integration, options);
+  }
+
+  /**
+   * Routes a reserved route to a queue: API Gateway sends the request body as a message
+   * (SQS-SendMessage, through a role allowed to send to this queue only) and answers SQS's
+   * response.
+   * @param messageGroupId for a FIFO queue: a fixed group, or a request value (`$request.header.x-group`)
+   */
+  public integrateQueue(route: RouteKey, queue: sqs.IQueue, messageGroupId: string | undefined, options: RouteOptions = {}): void {
+    const key = `${queue.node.path}#${messageGroupId ?? ''}`;
+    let integration = this.integrations.get(key);
+    if (!integration) {
+      integration = new QueueIntegration(`Queue${this.integrations.size}Integration`, queue, messageGroupId);
+      this.integrations.set(key, integration);
+    }
+    this.addRoute(route, integration, options);
+  }
+
+  private addRoute(route: RouteKey, integration: apigwv2.HttpRouteIntegration, options: RouteOptions): void {
+    const auth = this.authorizers.forRoute(route.key, options);
+    const authProps = { authorizer: auth.authorizer, authorizationScopes: auth.scopes };
     const created =
       route.method === undefined
         ? [new apigwv2.HttpRoute(this, 'DefaultRoute', { httpApi: this.api, routeKey: apigwv2.HttpRouteKey.DEFAULT, integration, ...authProps })]
@@ -145,5 +168,28 @@ export class AppHttpApi extends Construct {
   /** The routes declared so far, by key. */
   public get routeKeys(): string[] {
     return [...this.routes.values()].map((r) => r.key);
+  }
+}
+
+/**
+ * aws-cdk-lib's SQS-SendMessage integration with the whole request body as the message (its
+ * default takes `$request.body.MessageBody`), a message group for a FIFO queue, and, for a
+ * queue encrypted with a customer-managed key, the key use its invoke role needs to send.
+ */
+class QueueIntegration extends HttpSqsIntegration {
+  constructor(
+    id: string,
+    private readonly queue: sqs.IQueue,
+    messageGroupId: string | undefined,
+  ) {
+    const mapping = new apigwv2.ParameterMapping().custom('QueueUrl', queue.queueUrl).custom('MessageBody', '$request.body');
+    super(id, { queue, parameterMapping: messageGroupId ? mapping.custom('MessageGroupId', messageGroupId) : mapping });
+  }
+
+  public override bind(options: apigwv2.HttpRouteIntegrationBindOptions): apigwv2.HttpRouteIntegrationConfig {
+    const config = super.bind(options);
+    const role = options.scope.node.tryFindChild('InvokeRole');
+    if (this.queue.encryptionMasterKey && role instanceof iam.Role) this.queue.encryptionMasterKey.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    return config;
   }
 }

@@ -1,6 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { IConstruct } from 'constructs';
 
 /**
  * cdk-nag findings that are inherent to how Switchyard builds a function, acknowledged with
@@ -32,16 +33,27 @@ export function acknowledgeFunctionFindings(fn: lambda.Function): void {
   }
 }
 
-/** Acknowledges findings on a dead-letter queue Switchyard created. */
-export function acknowledgeQueueFindings(queue: sqs.IQueue): void {
+/**
+ * Acknowledges findings on a dead-letter queue Switchyard created.
+ * @param deadLetterQueueOf what the queue is the dead-letter queue of, in words (`an EventBridge target and a Lambda on-failure destination`)
+ */
+export function acknowledgeQueueFindings(queue: sqs.IQueue, deadLetterQueueOf: string): void {
   Validations.of(queue).acknowledge(
     {
       id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason: 'This queue is a dead-letter queue, of an EventBridge target and a Lambda on-failure destination, which cdk-nag only recognizes for SQS sources.',
+      reason: `This queue is a dead-letter queue, of ${deadLetterQueueOf}, which cdk-nag only recognizes when another queue's redrive policy names it.`,
     },
     {
       id: 'Serverless::Serverless-SQSRedrivePolicy',
-    reason: 'This queue is itself the dead-letter queue of an EventBridge target and a Lambda on-failure destination; a redrive policy on it would only move failures further away.',
+      reason: `This queue is itself the dead-letter queue of ${deadLetterQueueOf}; a redrive policy on it would only move failures further away.`,
     },
   );
+}
+
+/** Acknowledges findings on the event source mapping of an SQS queue Switchyard created. */
+export function acknowledgeMappingFindings(mapping: IConstruct): void {
+  Validations.of(mapping).acknowledge({
+    id: 'Serverless::Serverless-LambdaEventSourceMappingDestination',
+    reason: "Lambda takes no on-failure destination for an SQS event source: failed messages return to the queue and move to its dead-letter queue through the queue's redrive policy, which Switchyard sets (alarmed).",
+  });
 }

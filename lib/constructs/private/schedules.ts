@@ -7,13 +7,13 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../../errors';
 import type { RuleScheduleOptions, ScheduleOptions } from '../subscriptions';
-import { configureFunctionRetries, deadLettersFor, retryOf, type Delivery } from './delivery';
+import { configureFunctionRetries, deadLettersFor, retryOf, type Delivery, type DeliveryTarget } from './delivery';
 import { checkDuration, validateScheduleExpression } from './validation';
 
 /** The IANA zones aws-cdk-lib knows (its `TimeZone` constants). */
 const TIME_ZONES = new Set(Object.values(TimeZone).filter((z): z is TimeZone => z instanceof TimeZone).map((z) => z.timezoneName));
 
-/** What {@link scheduleFunction} created. */
+/** What {@link scheduleTarget} created. */
 export interface ScheduledDelivery extends Delivery {
   readonly schedule: scheduler.Schedule;
 }
@@ -22,27 +22,31 @@ export interface ScheduledDelivery extends Delivery {
 const SCHEDULER_ONLY = ['at', 'timeZone', 'flexibleWindow', 'startDate', 'endDate'] as const;
 
 /**
- * An EventBridge Scheduler schedule in `group` invoking `fn` asynchronously, with a retry
- * policy and a dead-letter queue for invocations Scheduler could not make, the function's own
- * async retries sending to the same queue, and a role Scheduler assumes that may invoke only
- * this function (and send to the queue).
+ * An EventBridge Scheduler schedule in `group` invoking a function asynchronously (or sending
+ * to a queue), with a retry policy and a dead-letter queue for invocations Scheduler could not
+ * make, a function's own async retries sending to the same queue, and a role Scheduler assumes
+ * that may invoke only this function, or send only to this queue (and to the dead-letter queue).
  */
-export function scheduleFunction(scope: Construct, fn: lambda.IFunction, group: scheduler.IScheduleGroup, options: ScheduleOptions): ScheduledDelivery {
+export function scheduleTarget(scope: Construct, target: DeliveryTarget, group: scheduler.IScheduleGroup, options: ScheduleOptions): ScheduledDelivery {
   const expression = expressionOf(scope, options);
   const { retryAttempts, maxEventAge } = retryOf(scope, options);
   checkDuration(scope, 'flexibleWindow', options.flexibleWindow, Duration.minutes(1), Duration.hours(24));
   checkDates(scope, options.startDate, options.endDate);
-  const delivery = deadLettersFor(scope, fn, options);
+  const delivery = deadLettersFor(scope, target, options, 'an EventBridge Scheduler target');
+  const to = 'function' in target ? target.function : target.queue;
   const role = new iam.Role(scope, 'SchedulerRole', {
     assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } } }),
-    description: `Lets EventBridge Scheduler invoke ${fn.node.path}`,
+    description: `Lets EventBridge Scheduler ${'function' in target ? 'invoke' : 'send to'} ${to.node.path}`,
   });
   grantKeyUse(options.encryptionKey, role);
-  const target = new ExactLambdaInvoke(fn, { role, input: scheduledEvent(scope), deadLetterQueue: delivery.deadLetterQueue, retryAttempts, maxEventAge });
+  const targetProps = { role, input: scheduledEvent(scope), deadLetterQueue: delivery.deadLetterQueue, retryAttempts, maxEventAge };
+  const scheduleTarget = 'function' in target
+    ? new ExactLambdaInvoke(target.function, targetProps)
+    : new schedulerTargets.SqsSendMessage(target.queue, { ...targetProps, messageGroupId: target.messageGroupId });
   // 'Default': the schedule is the named construct's default child, and dev shows it by that name.
   const schedule = new scheduler.Schedule(scope, 'Default', {
     schedule: expression,
-    target,
+    target: scheduleTarget,
     scheduleGroup: group,
     description: options.description,
     enabled: options.enabled,
@@ -50,7 +54,7 @@ export function scheduleFunction(scope: Construct, fn: lambda.IFunction, group: 
     start: options.startDate,
     end: options.endDate,
   });
-  configureFunctionRetries(fn, retryAttempts, maxEventAge, delivery.deadLetterQueue);
+  if ('function' in target) configureFunctionRetries(target.function, retryAttempts, maxEventAge, delivery.deadLetterQueue);
   return { ...delivery, schedule };
 }
 
