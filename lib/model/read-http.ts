@@ -32,8 +32,10 @@ export function readHttpApis(ctx: StackContext, functionOf: (arn: string) => str
       const integrationId = target.replace(/^integrations\//, '');
       const integration = integrations.get(integrationId);
       const ip = integration?.Properties ?? {};
-      if (!integration || ip.IntegrationType !== 'AWS_PROXY') {
-        skipped.push(`${ctx.stack.id}/${routeId} (${routeKey}): only Lambda proxy integrations run locally`);
+      // An AWS service integration (SQS-SendMessage, ...) is AWS_PROXY too, with a subtype and no URI.
+      if (!integration || ip.IntegrationType !== 'AWS_PROXY' || ip.IntegrationSubtype !== undefined) {
+        const what = ip.IntegrationSubtype === undefined ? '' : ` (this one is ${ctx.resolver.resolveString(ip.IntegrationSubtype)})`;
+        skipped.push(`${ctx.stack.id}/${routeId} (${routeKey}): only Lambda proxy integrations run locally${what}`);
         continue;
       }
       const uri = ctx.resolver.resolveString(ip.IntegrationUri);
