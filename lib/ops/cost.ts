@@ -14,18 +14,20 @@
  *   The 12-month free tier of new accounts is not applied.
  * - EventBridge: events put on custom buses, each 64 KB chunk one event; schedule events and
  *   deliveries to targets are free.
- * - SQS: send, receive and delete per dead-lettered message, 64 KB chunks, 1M requests free.
+ * - SQS, DynamoDB, and the storage of code and artifacts: see cost-data.ts. Queue messages and
+ *   stream records also invoke their consumers (per batch with a batching window, else one by one).
  * - CloudWatch Logs: ingestion, and storage at steady state (a month's logs times the
  *   retention in months; logs that never expire are counted for 12 months), 5 GB free.
  * - CloudWatch: alarms per metric they read, dashboards, beyond the free ones.
  */
+import { dynamoDbCost, eventSourceInvocations, sqsCost, storageCost } from './cost-data';
 import type { OpsApp, OpsFunction } from './facts';
 import { type Architecture, type RegionPrices, tieredCost } from './prices';
 import { HOURS_PER_MONTH, firingsPerMonth } from './schedule-rate';
 import { type MeasuredDurations, type Usage, type UsageDefaults, USAGE_DEFAULTS } from './usage';
 
 /** The services an estimate is broken down by. */
-export type Service = 'Lambda' | 'API Gateway' | 'EventBridge' | 'EventBridge Scheduler' | 'SQS' | 'CloudWatch Logs' | 'CloudWatch';
+export type Service = 'Lambda' | 'API Gateway' | 'EventBridge' | 'EventBridge Scheduler' | 'SQS' | 'DynamoDB' | 'S3' | 'CloudWatch Logs' | 'CloudWatch';
 
 /** One function's month. */
 export interface FunctionCost {
@@ -69,7 +71,6 @@ const GB_PER_KB = 1 / (1024 * 1024);
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
 const NEVER_EXPIRES_MONTHS = 12;
-const SQS_REQUESTS_PER_MESSAGE = 3;
 
 /** Estimates a month of `app` under `usage`. */
 export function estimateCost(app: OpsApp, usage: Usage, prices: RegionPrices, measured?: MeasuredDurations): CostReport {
@@ -96,6 +97,7 @@ export function estimateCost(app: OpsApp, usage: Usage, prices: RegionPrices, me
     const s = prices.scheduler;
     line('EventBridge Scheduler', `invocations (${s.freeInvocations / 1e6}M free a month)`, schedulerInvocations, 'invocations', (Math.max(0, schedulerInvocations - s.freeInvocations) / 1e6) * s.invocationsPerMillion);
   }
+  for (const [fn, n] of eventSourceInvocations(app, usage)) add(fn, n);
 
   // Lambda duration: on-demand GB-seconds per architecture are tiered together.
   const gbs = (f: OpsFunction, ms: number) => invocations.get(f.logicalId)! * (Math.ceil(ms) / 1000) * (f.memoryMb / 1024);
@@ -140,6 +142,9 @@ export function estimateCost(app: OpsApp, usage: Usage, prices: RegionPrices, me
   const freeGbs = Math.min(prices.lambda.freeGbSeconds, totalOnDemand);
   const gbsCredit = totalOnDemand === 0 ? 0 : (['x86_64', 'arm64'] as const).reduce((c, a) => c + freeGbs * (onDemand[a] / totalOnDemand) * prices.lambda.gbSecond[a][0].price, 0);
   line('Lambda', 'free tier (1M requests, 400,000 GB-s)', freeGbs, 'GB-s', -((freeRequests / 1e6) * prices.lambda.requestsPerMillion + gbsCredit));
+  const storage = storageCost(app, usage, prices);
+  lines.push(...storage.lines);
+  notes.push(...storage.notes);
 
   // HTTP API requests, metered per 512 KB of payload.
   const metered = sum(app.routes.map((r) => {
@@ -173,9 +178,11 @@ export function estimateCost(app: OpsApp, usage: Usage, prices: RegionPrices, me
   }
   if (app.buses.length) line('EventBridge', 'custom events (64 KB chunks)', published, 'events', (published / 1e6) * prices.eventBridge.customEventsPerMillion);
 
-  // SQS dead-letter traffic.
-  const sqsRequests = sum(app.queues.map((q) => (usage.queues?.[q.name]?.messagesPerMonth ?? 0) * SQS_REQUESTS_PER_MESSAGE * Math.max(1, Math.ceil(d.eventKb / prices.sqs.chunkKb))));
-  if (app.queues.length) line('SQS', 'requests (send, receive, delete per message)', sqsRequests, 'requests', (Math.max(0, sqsRequests - prices.sqs.freeRequests) / 1e6) * prices.sqs.standardPerMillion);
+  // Queues and tables.
+  for (const part of [sqsCost(app, usage, prices, d.eventKb), dynamoDbCost(app, usage, prices)]) {
+    lines.push(...part.lines);
+    notes.push(...part.notes);
+  }
 
   // Function logs, then the free 5 GB against ingestion.
   const ingested = sum(functions.map((f) => f.invocations * (usage.functions?.[f.name]?.logKbPerInvocation ?? d.logKbPerInvocation) * GB_PER_KB)) + (accessLogs.length ? requests * d.accessLogKb * GB_PER_KB : 0);
@@ -186,7 +193,7 @@ export function estimateCost(app: OpsApp, usage: Usage, prices: RegionPrices, me
   line('CloudWatch', `alarms (${app.alarms} alarms, ${app.alarmMetrics} metrics)`, app.alarmMetrics, 'alarm metrics', Math.max(0, app.alarmMetrics - cw.freeAlarmMetrics) * cw.alarmMetricPerMonth);
   if (app.dashboards) line('CloudWatch', 'dashboards', app.dashboards, 'dashboards', Math.max(0, app.dashboards - cw.freeDashboards) * cw.dashboardPerMonth);
 
-  const byService = { Lambda: 0, 'API Gateway': 0, EventBridge: 0, 'EventBridge Scheduler': 0, SQS: 0, 'CloudWatch Logs': 0, CloudWatch: 0 } as Record<Service, number>;
+  const byService = { Lambda: 0, 'API Gateway': 0, EventBridge: 0, 'EventBridge Scheduler': 0, SQS: 0, DynamoDB: 0, S3: 0, 'CloudWatch Logs': 0, CloudWatch: 0 } as Record<Service, number>;
   for (const l of lines) byService[l.service] += l.cost;
   return { region: app.region, functions, lines, byService, total: sum(lines.map((l) => l.cost)), notes };
 }

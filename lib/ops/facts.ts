@@ -3,7 +3,12 @@
  * assembly: the app model (lib/model) plus a few template properties the model does not carry
  * (architecture, log retention, provisioned concurrency, alarms, construct paths for names).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { loadAssembly, type AppModel, type CfnResource } from '../model';
+import { type OpsEventSource, type OpsTable, queueTargetOf, readEventSources, readQueueRoutes, readRedrives, readTables } from './sources';
+
+export type { OpsEventSource, OpsTable } from './sources';
 
 /** A function, named as in the app (`PlaceOrder`), not by its physical name. */
 export interface OpsFunction {
@@ -22,13 +27,16 @@ export interface OpsFunction {
   readonly publishesTo: readonly string[];
   /** Logical id of the queue its failed async invocations go to. */
   readonly onFailureQueue?: string;
+  /** Bytes of its deployed code (the asset folder, unzipped). */
+  readonly codeBytes: number;
 }
 
-/** An HTTP route. */
+/** An HTTP route, to a function or (SQS-SendMessage) to a queue. */
 export interface OpsRoute {
   readonly key: string;
   readonly api: string;
-  readonly functionLogicalId: string;
+  readonly functionLogicalId?: string;
+  readonly queueLogicalId?: string;
 }
 
 /** A rule: on a bus with a pattern, or a schedule. */
@@ -42,13 +50,17 @@ export interface OpsRule {
   /** True for an EventBridge Scheduler schedule (billed per invocation), false or absent for a rule. */
   readonly scheduler?: boolean;
   readonly enabled: boolean;
-  readonly targets: ReadonlyArray<{ readonly functionLogicalId?: string; readonly deadLetterQueue?: string }>;
+  readonly targets: ReadonlyArray<{ readonly functionLogicalId?: string; readonly queueLogicalId?: string; readonly deadLetterQueue?: string }>;
 }
 
 /** An SQS queue. */
 export interface OpsQueue {
   readonly logicalId: string;
   readonly name: string;
+  readonly fifo: boolean;
+  /** Where its messages go after `maxReceiveCount` receives. */
+  readonly deadLetterQueue?: string;
+  readonly maxReceiveCount?: number;
 }
 
 /** An HTTP API and its access log retention. */
@@ -72,6 +84,11 @@ export interface OpsApp {
   readonly busLabels: Readonly<Record<string, string>>;
   readonly rules: readonly OpsRule[];
   readonly queues: readonly OpsQueue[];
+  readonly tables: readonly OpsTable[];
+  /** Lambda event source mappings reading queues and table streams. */
+  readonly eventSources: readonly OpsEventSource[];
+  /** Bytes of every asset of the assembly (what `cdk deploy` uploads to the bootstrap bucket). */
+  readonly assetBytes: number;
   /** CloudWatch bills alarms per metric: a metric-math alarm counts each metric it reads. */
   readonly alarmMetrics: number;
   readonly alarms: number;
@@ -82,7 +99,8 @@ type Resources = Record<string, CfnResource>;
 
 /** Reads {@link OpsApp} from a model and the assembly it was read from. */
 export function readOpsApp(model: AppModel): OpsApp {
-  const templates = new Map(loadAssembly(model.assemblyDir).map((s) => [s.id, (s.template.Resources ?? {}) as Resources]));
+  const stacks = loadAssembly(model.assemblyDir);
+  const templates = new Map(stacks.map((s) => [s.id, (s.template.Resources ?? {}) as Resources]));
   const resourceOf = (stack: string, id: string): CfnResource | undefined => templates.get(stack)?.[id];
   const functionByArn = new Map(model.functions.map((f) => [f.arn, f.logicalId]));
   const functionOf = (arn: string) => functionByArn.get(arn) ?? functionByArn.get(arn.replace(/^(arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+):.+$/, '$1'));
@@ -105,6 +123,7 @@ export function readOpsApp(model: AppModel): OpsApp {
       provisionedConcurrency: Number((alias?.Properties as any)?.ProvisionedConcurrencyConfig?.ProvisionedConcurrentExecutions ?? 0),
       publishesTo: customBuses.filter((bus) => Object.values(f.environment).includes(bus)),
       onFailureQueue: f.asyncConfig.onFailureArn ? queueByArn.get(f.asyncConfig.onFailureArn) : undefined,
+      codeBytes: sizeOf(f.codeDir),
     };
   });
 
@@ -142,6 +161,7 @@ export function readOpsApp(model: AppModel): OpsApp {
     enabled: rule.state === 'ENABLED',
     targets: rule.targets.map((t) => ({
       functionLogicalId: functionOf(t.arn),
+      queueLogicalId: queueTargetOf(templates.get(rule.stack) ?? {}, targetArnOf(resourceOf(rule.stack, rule.logicalId), t.id)),
       deadLetterQueue: t.deadLetterArn ? queueByArn.get(t.deadLetterArn) : undefined,
     })),
   }));
@@ -150,7 +170,10 @@ export function readOpsApp(model: AppModel): OpsApp {
     region: model.region,
     functions,
     apis,
-    routes: model.httpApis.flatMap((api) => api.routes.map((r) => ({ key: r.routeKey, api: api.logicalId, functionLogicalId: r.functionLogicalId }))),
+    routes: [
+      ...model.httpApis.flatMap((api) => api.routes.map((r) => ({ key: r.routeKey, api: api.logicalId, functionLogicalId: r.functionLogicalId }))),
+      ...[...templates.values()].flatMap(readQueueRoutes),
+    ],
     buses: customBuses,
     busLabels: Object.fromEntries(model.eventBuses.filter((b) => b.logicalId !== undefined).map((b) => [b.name, nameOf(resourceOf(b.stack!, b.logicalId!), b.name)])),
     rules: [...rules, ...(model.schedules ?? []).filter((s) => s.logicalId !== undefined).map((s) => ({
@@ -160,9 +183,15 @@ export function readOpsApp(model: AppModel): OpsApp {
       schedule: s.expression,
       scheduler: true,
       enabled: s.state === 'ENABLED',
-      targets: [{ functionLogicalId: functionOf(s.target.arn), deadLetterQueue: s.target.deadLetterArn ? queueByArn.get(s.target.deadLetterArn) : undefined }],
+      targets: [{ functionLogicalId: functionOf(s.target.arn), queueLogicalId: queueByArn.get(s.target.arn), deadLetterQueue: s.target.deadLetterArn ? queueByArn.get(s.target.deadLetterArn) : undefined }],
     }))],
-    queues: model.queues.map((q) => ({ logicalId: q.logicalId, name: nameOf(resourceOf(q.stack, q.logicalId), q.logicalId) })),
+    queues: model.queues.map((q) => {
+      const redrive = readRedrives(templates.get(q.stack) ?? {}).get(q.logicalId);
+      return { logicalId: q.logicalId, name: nameOf(resourceOf(q.stack, q.logicalId), q.logicalId), fifo: q.fifo, deadLetterQueue: redrive?.deadLetterQueue, maxReceiveCount: redrive?.maxReceiveCount };
+    }),
+    tables: model.tables.flatMap((t) => readTables({ [t.logicalId]: resourceOf(t.stack, t.logicalId)! }, (id) => nameOf(resourceOf(t.stack, id), id))),
+    eventSources: [...templates.values()].flatMap(readEventSources),
+    assetBytes: sum(stacks.flatMap((s) => [...new Set(s.assetsByObjectKey.values())].map(sizeOf))),
     alarmMetrics,
     alarms,
     dashboards,
@@ -198,4 +227,26 @@ function refOf(value: unknown): string | undefined {
 function retentionOf(logGroup: CfnResource | undefined): number | undefined {
   const days = (logGroup?.Properties as Record<string, unknown> | undefined)?.RetentionInDays;
   return typeof days === 'number' ? days : undefined;
+}
+
+/** The ARN given to a rule's target `id`, as written in the template (for a queue: `Fn::GetAtt [queue, Arn]`). */
+function targetArnOf(rule: CfnResource | undefined, id: string): unknown {
+  const targets = (rule?.Properties as { Targets?: Array<{ Id?: string; Arn?: unknown }> } | undefined)?.Targets ?? [];
+  return targets.find((t) => t.Id === id)?.Arn;
+}
+
+/** Bytes of a file, or of every file under a folder; 0 when it is gone. */
+function sizeOf(file: string): number {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.size;
+  return sum(fs.readdirSync(file).map((entry) => sizeOf(path.join(file, entry))));
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
 }

@@ -27,12 +27,26 @@ export interface RegionPrices {
     /** Always-free monthly requests and GB-seconds, shared by both architectures. */
     readonly freeRequests: number;
     readonly freeGbSeconds: number;
+    /** Code storage (every version and layer) is not billed; this is the region's quota. */
+    readonly codeStorageQuotaGb: number;
   };
   readonly httpApi: { readonly perMillion: readonly PriceTier[]; readonly meteringKb: number };
   readonly eventBridge: { readonly customEventsPerMillion: number; readonly chunkKb: number };
   /** EventBridge Scheduler: per million invocations past the monthly free ones. */
   readonly scheduler: { readonly invocationsPerMillion: number; readonly freeInvocations: number };
-  readonly sqs: { readonly standardPerMillion: number; readonly chunkKb: number; readonly freeRequests: number };
+  readonly sqs: { readonly standardPerMillion: number; readonly fifoPerMillion: number; readonly chunkKb: number; readonly freeRequests: number };
+  /** On-demand capacity, Standard table class. */
+  readonly dynamoDb: {
+    readonly writeRequestUnitsPerMillion: number;
+    readonly readRequestUnitsPerMillion: number;
+    readonly storagePerGbMonth: number;
+    /** Always free, per region. */
+    readonly freeStorageGb: number;
+    /** Streams read request units of consumers other than Lambda triggers (whose reads are free). */
+    readonly streamReadRequestsPer100k: number;
+    readonly freeStreamReadRequests: number;
+  };
+  readonly s3: { readonly standardPerGbMonth: number };
   readonly logs: { readonly ingestionPerGb: number; readonly storagePerGbMonth: number; readonly freeGb: number };
   readonly cloudWatch: { readonly alarmMetricPerMonth: number; readonly freeAlarmMetrics: number; readonly dashboardPerMonth: number; readonly freeDashboards: number };
 }

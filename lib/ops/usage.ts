@@ -8,13 +8,16 @@
  *   "routes": { "POST /orders": { "requestsPerMonth": 1000000, "payloadKb": 2 } },
  *   "rules": { "ReserveStockOnOrderPlaced": { "eventsPerMonth": 1000000, "eventKb": 1 } },
  *   "functions": { "PlaceOrder": { "avgDurationMs": 120, "logKbPerInvocation": 1, "invocationsPerMonth": 0 } },
- *   "queues": { "NotifyCustomer DLQ": { "messagesPerMonth": 100 } },
+ *   "queues": { "NotifyCustomer DLQ": { "messagesPerMonth": 100 }, "Orders": { "messagesPerMonth": 500000, "messageKb": 2 } },
+ *   "tables": { "Orders": { "writesPerMonth": 1000000, "readsPerMonth": 3000000, "itemKb": 2, "storageGb": 4 } },
+ *   "storage": { "assetVersionsKept": 20 },
  *   "eventsPublishedPerMonth": 2000000,
  *   "defaults": { "avgDurationMs": 100, "logKbPerInvocation": 1, "payloadKb": 1, "eventKb": 1, "accessLogKb": 0.5 }
  * }
  * ```
  *
- * Schedules need no usage: their rate comes from the expression.
+ * Schedules need no usage: their rate comes from the expression. Queues and tables are keyed by
+ * the names `switchyard dev` prints (`Orders`, `Nightly DLQ`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -45,8 +48,57 @@ export interface FunctionUsage {
 
 /** Usage of one queue. */
 export interface QueueUsage {
-  /** Messages per month; each costs a send, a receive and a delete. */
+  /**
+   * Messages per month. A queue Lambda consumes costs a send per message and a receive and a
+   * delete per batch of up to 10; any other queue (a dead-letter queue) a send, a receive and
+   * a delete per message.
+   */
   readonly messagesPerMonth?: number;
+  /** Size of a message in KB; SQS bills each 64 KB of a request as one request. */
+  readonly messageKb?: number;
+  /**
+   * Messages per invocation of the consumer.
+   * @default - the batch size with a batching window; 1 without (Lambda invokes as soon as a message arrives)
+   */
+  readonly messagesPerInvocation?: number;
+  /**
+   * ReceiveMessage calls Lambda's pollers make on the queue while it is empty.
+   * @default - 5 pollers, each a 20-second long poll at a time: 657,000 a month
+   */
+  readonly pollingRequestsPerMonth?: number;
+}
+
+/** Usage of one DynamoDB table. */
+export interface TableUsage {
+  readonly readsPerMonth?: number;
+  readonly writesPerMonth?: number;
+  /** Item size in KB: a write takes one write request unit per KB, a read one read request unit per 4 KB. */
+  readonly itemKb?: number;
+  /** Reads are strongly consistent (a full read request unit; eventually consistent ones take half). */
+  readonly consistentReads?: boolean;
+  /** Data stored, in GB. */
+  readonly storageGb?: number;
+  /** Stream records per month for the table's Lambda consumers. @default - writesPerMonth */
+  readonly streamRecordsPerMonth?: number;
+  /** Stream records per invocation of a consumer. @default - the batch size with a batching window; 1 without */
+  readonly recordsPerInvocation?: number;
+  /** Stream read requests by consumers other than Lambda triggers (Lambda's are free). */
+  readonly streamReadRequestsPerMonth?: number;
+}
+
+/** How much the deployments keep. */
+export interface StorageUsage {
+  /**
+   * Versions of each asset kept in the CDK bootstrap bucket (it keeps every upload until
+   * `cdk gc` removes it).
+   * @default 1
+   */
+  readonly assetVersionsKept?: number;
+  /**
+   * Versions of each function's code kept by Lambda (safe deployment publishes one per deploy).
+   * @default 1
+   */
+  readonly codeVersionsKept?: number;
 }
 
 /** Fallbacks for what a route, rule or function does not say. */
@@ -65,6 +117,8 @@ export interface Usage {
   readonly rules?: Readonly<Record<string, RuleUsage>>;
   readonly functions?: Readonly<Record<string, FunctionUsage>>;
   readonly queues?: Readonly<Record<string, QueueUsage>>;
+  readonly tables?: Readonly<Record<string, TableUsage>>;
+  readonly storage?: StorageUsage;
   /**
    * Events put on the app's buses per month (billed once however many rules match).
    * @default - the sum over subscription rules, counting rules with the same pattern once
@@ -125,8 +179,11 @@ export function readMeasuredDurations(projectDir: string): MeasuredDurations | u
   }
 }
 
-// Every leaf of a usage file is a number or an object of numbers: catch "1M" and negatives early.
+// Every leaf of a usage file is a number or an object of numbers (and the few flags are
+// booleans): catch "1M" and negatives early.
+const FLAGS = new Set(['consistentReads']);
 function checkNumbers(value: unknown, file: string, at = ''): void {
+  if (typeof value === 'boolean' && FLAGS.has(at.split('.').pop()!)) return;
   if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) checkNumbers(v, file, at ? `${at}.${k}` : k);
   } else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {

@@ -1,13 +1,31 @@
-import { type OpsApp, type OpsFunction, type Usage, estimateCost, firingsPerMonth, loadPriceTable, pricesFor, PriceTableError, tieredCost } from '../../lib/ops';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  IDLE_POLLS_PER_MONTH,
+  type OpsApp,
+  type OpsEventSource,
+  type OpsFunction,
+  type OpsTable,
+  type Usage,
+  UsageError,
+  estimateCost,
+  firingsPerMonth,
+  loadPriceTable,
+  pricesFor,
+  PriceTableError,
+  readUsage,
+  tieredCost,
+} from '../../lib/ops';
 
 const prices = pricesFor(loadPriceTable(), 'us-east-1');
 
 const fn = (over: Partial<OpsFunction> = {}): OpsFunction => ({
   stack: 'S', logicalId: 'F', name: 'F', arn: 'arn:aws:lambda:us-east-1:1:function:f', memoryMb: 512, architecture: 'arm64',
-  logRetentionDays: 30, provisionedConcurrency: 0, publishesTo: [], ...over,
+  logRetentionDays: 30, provisionedConcurrency: 0, publishesTo: [], codeBytes: 0, ...over,
 });
 const app = (over: Partial<OpsApp> = {}): OpsApp => ({
-  region: 'us-east-1', functions: [fn()], apis: [], routes: [], buses: [], busLabels: {}, rules: [], queues: [], alarmMetrics: 0, alarms: 0, dashboards: 0, ...over,
+  region: 'us-east-1', functions: [fn()], apis: [], routes: [], buses: [], busLabels: {}, rules: [], queues: [], tables: [], eventSources: [], assetBytes: 0, alarmMetrics: 0, alarms: 0, dashboards: 0, ...over,
 });
 const noLogs: Usage['defaults'] = { logKbPerInvocation: 0 };
 const service = (a: OpsApp, u: Usage) => estimateCost(a, u, prices).byService;
@@ -72,7 +90,7 @@ describe('hand-computed cases', () => {
   });
 
   test('SQS: three requests per dead-lettered message beyond the free million', () => {
-    const a = app({ queues: [{ logicalId: 'Q', name: 'Q' }] });
+    const a = app({ queues: [{ logicalId: 'Q', name: 'Q', fifo: false }] });
     expect(service(a, { queues: { Q: { messagesPerMonth: 500_000 } } }).SQS).toBeCloseTo(0.2, 10);
   });
 
@@ -130,5 +148,97 @@ describe('schedule rates', () => {
 
   test('an unreadable expression is undefined, not zero', () => {
     expect(firingsPerMonth('every tuesday')).toBeUndefined();
+  });
+});
+
+describe('queues, tables and storage (hand-computed)', () => {
+  const consumer = (over: Partial<OpsEventSource> = {}): OpsEventSource => ({ logicalId: 'M', kind: 'sqs', sourceLogicalId: 'Q', functionLogicalId: 'F', batchSize: 10, batchingWindowSeconds: 0, enabled: true, ...over });
+  const table = (over: Partial<OpsTable> = {}): OpsTable => ({ logicalId: 'T', name: 'T', billing: 'on-demand', stream: true, infrequentAccess: false, extraReplicas: 0, ...over });
+
+  test('a consumed queue: a send per message, a receive and a delete per batch of 10, and the idle polls of 5 pollers', () => {
+    // 1M messages of 1 KB: 1,000,000 sends + 100,000 receives + 100,000 deletes + 5 x 2,628,000 s / 20 s = 657,000 polls
+    // = 1,857,000 requests; less the free million: 857,000 x $0.40/M = $0.3428. Each message invokes the consumer.
+    const a = app({ queues: [{ logicalId: 'Q', name: 'Orders', fifo: false }], eventSources: [consumer()] });
+    const r = estimateCost(a, { queues: { Orders: { messagesPerMonth: 1e6 } }, defaults: noLogs }, prices);
+    expect(r.lines.find((l) => l.service === 'SQS')).toMatchObject({ quantity: 1_857_000 });
+    expect(r.byService.SQS).toBeCloseTo(0.3428, 10);
+    expect(r.functions[0].invocations).toBe(1e6);
+    expect(IDLE_POLLS_PER_MONTH).toBe(657_000);
+  });
+
+  test('with a batching window the consumer is invoked per batch; large messages are billed per 64 KB', () => {
+    // 200,000 messages of 100 KB (2 chunks), batches of 100 with a window: sends 400,000;
+    // 20,000 receives of 10 x 100 KB = 16 chunks each = 320,000; 20,000 deletes; polls 657,000 = 1,397,000.
+    // Invocations: 200,000 / 100 = 2,000.
+    const a = app({ queues: [{ logicalId: 'Q', name: 'Orders', fifo: false }], eventSources: [consumer({ batchSize: 100, batchingWindowSeconds: 5 })] });
+    const r = estimateCost(a, { queues: { Orders: { messagesPerMonth: 200_000, messageKb: 100 } }, defaults: noLogs }, prices);
+    expect(r.lines.find((l) => l.service === 'SQS')!.quantity).toBe(1_397_000);
+    expect(r.functions[0].invocations).toBe(2_000);
+  });
+
+  test('FIFO requests at the FIFO price, after the free million; polling as the usage file says', () => {
+    // 3M messages: 3M sends + 300,000 receives + 300,000 deletes + 0 polls = 3.6M; less 1M free: 2.6M x $0.50/M = $1.30.
+    const a = app({ queues: [{ logicalId: 'Q', name: 'Payments', fifo: true }], eventSources: [consumer()] });
+    const r = estimateCost(a, { queues: { Payments: { messagesPerMonth: 3e6, pollingRequestsPerMonth: 0 } }, defaults: noLogs }, prices);
+    expect(r.byService.SQS).toBeCloseTo(1.3, 10);
+  });
+
+  test('DynamoDB on-demand: request units by item size and consistency, storage beyond 25 GB', () => {
+    const a = app({ tables: [table({ stream: false })] });
+    // Items of 6 KB: a write takes 6 WRU, an eventually consistent read ceil(6/4) = 2 RRU, halved.
+    // 1M writes = 6M WRU x $0.625/M = $3.75; 4M reads = 4M RRU x $0.125/M = $0.50;
+    // storage 30 GB - 25 free = 5 x $0.25 = $1.25.
+    const r = estimateCost(a, { tables: { T: { writesPerMonth: 1e6, readsPerMonth: 4e6, itemKb: 6, storageGb: 30 } } }, prices);
+    expect(r.byService.DynamoDB).toBeCloseTo(3.75 + 0.5 + 1.25, 10);
+    // Strongly consistent reads take the full 2 RRU: 8M RRU = $1.00.
+    const consistent = estimateCost(a, { tables: { T: { writesPerMonth: 1e6, readsPerMonth: 4e6, itemKb: 6, storageGb: 30, consistentReads: true } } }, prices);
+    expect(consistent.byService.DynamoDB).toBeCloseTo(3.75 + 1 + 1.25, 10);
+  });
+
+  test('a stream: every write invokes its Lambda consumer, whose stream reads are free; other readers pay beyond 2.5M', () => {
+    const a = app({ tables: [table()], eventSources: [consumer({ kind: 'dynamodb', sourceLogicalId: 'T', batchSize: 100 })] });
+    const r = estimateCost(a, { tables: { T: { writesPerMonth: 500_000, streamReadRequestsPerMonth: 3_000_000 } }, defaults: noLogs }, prices);
+    expect(r.functions[0].invocations).toBe(500_000);
+    // 500,000 WRU x $0.625/M = $0.3125; stream reads (3M - 2.5M free) x $0.02 per 100,000 = $0.10.
+    expect(r.byService.DynamoDB).toBeCloseTo(0.3125 + 0.1, 10);
+    expect(r.lines.find((l) => l.item.startsWith('stream read requests'))!.cost).toBeCloseTo(0.1, 10);
+  });
+
+  test('a global table writes once per replica; provisioned capacity is left out with a note', () => {
+    const a = app({ tables: [table({ logicalId: 'G', name: 'G', extraReplicas: 2, stream: false }), table({ logicalId: 'P', name: 'P', billing: 'provisioned', stream: false })] });
+    const r = estimateCost(a, { tables: { G: { writesPerMonth: 1e6 }, P: { writesPerMonth: 1e6, readsPerMonth: 1e6 } } }, prices);
+    expect(r.byService.DynamoDB).toBeCloseTo(3 * 0.625, 10);
+    expect(r.notes).toEqual(expect.arrayContaining([expect.stringContaining('Table P has provisioned capacity'), expect.stringContaining('Table G is replicated to 2 more region(s)')]));
+  });
+
+  test('storage: Lambda code is free within its quota; assets are S3 Standard GB-months', () => {
+    // Assets: 2 GiB x 10 versions = 20 GB x $0.023 = $0.46. Code: 2 x 20 GiB x 2 versions = 80 GB, over the 75 GB quota.
+    const a = app({ functions: [fn({ logicalId: 'A', name: 'A', codeBytes: 20 * 1024 ** 3 }), fn({ logicalId: 'B', name: 'B', codeBytes: 20 * 1024 ** 3 })], assetBytes: 2 * 1024 ** 3 });
+    const r = estimateCost(a, { storage: { assetVersionsKept: 10, codeVersionsKept: 2 } }, prices);
+    expect(r.byService.S3).toBeCloseTo(0.46, 10);
+    expect(r.lines.find((l) => l.item.startsWith('code storage'))).toMatchObject({ quantity: 80 * 1024, unit: 'MB', cost: 0 });
+    expect(r.notes).toContainEqual(expect.stringContaining('over the 75 GB quota'));
+  });
+});
+
+describe('usage file', () => {
+  const write = (content: unknown) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'usage-')), 'usage.json');
+    fs.writeFileSync(file, JSON.stringify(content));
+    return file;
+  };
+
+  test('takes tables, queues and storage, with consistentReads as the one flag', () => {
+    const usage = { tables: { T: { readsPerMonth: 1, consistentReads: true } }, queues: { Q: { messagesPerMonth: 2, messageKb: 3 } }, storage: { assetVersionsKept: 4 } };
+    expect(readUsage(write(usage))).toEqual(usage);
+  });
+
+  test.each([
+    [{ tables: { T: { consistentReads: 'yes' } } }, 'tables.T.consistentReads'],
+    [{ queues: { Q: { messagesPerMonth: true } } }, 'queues.Q.messagesPerMonth'],
+    [{ storage: { assetVersionsKept: -1 } }, 'storage.assetVersionsKept'],
+  ])('refuses %j, naming %s', (usage, at) => {
+    expect(() => readUsage(write(usage))).toThrow(UsageError);
+    expect(() => readUsage(write(usage))).toThrow(at);
   });
 });

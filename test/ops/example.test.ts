@@ -33,7 +33,7 @@ describe('facts read from the example template', () => {
 
   test('a route to a live alias is the function behind it', () => {
     const byId = new Map(ops.functions.map((f) => [f.logicalId, f.name]));
-    expect(ops.routes.map((r) => [r.key, byId.get(r.functionLogicalId)]).sort()).toEqual([['GET /orders/{id}', 'GetOrdersId'], ['POST /orders', 'PlaceOrder']]);
+    expect(ops.routes.map((r) => [r.key, byId.get(r.functionLogicalId!)]).sort()).toEqual([['GET /orders/{id}', 'GetOrdersId'], ['POST /orders', 'PlaceOrder']]);
   });
 
   test('rules, their targets and dead-letter queues', () => {
