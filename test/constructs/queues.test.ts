@@ -1,5 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -265,4 +266,17 @@ test('the queues map declares the same queue as addQueue', () => {
     subscriptions: { BufferOrders: { pattern: { source: ['shop.orders'] }, queue: 'Orders' } },
   });
   expect(withMaps.toJSON()).toEqual(withMethods.toJSON());
+});
+
+test("deadLetterQueue(name) answers a queue's dead-letter queue and a stream's on-failure queue", () => {
+  const stack = new Stack(new App(), 'Test');
+  const app = new EventApp(stack, 'App');
+  const queue = app.addQueue('Orders', { handler: HELLO });
+  const table = app.addTable('Items', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+  const stream = app.addTableStream('IndexItems', { table, handler: OTHER });
+  expect(app.deadLetterQueue('Orders')).toBe(queue.deadLetterQueue);
+  expect(app.deadLetterQueue('IndexItems')).toBe(stream.onFailureQueue);
+  expect(app.queues.Orders).toBe(queue);
+  expect(app.tables.Items).toBe(table);
+  expect(app.streams.IndexItems).toBe(stream);
 });
