@@ -1,5 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ErrorCode, EventApp, EventAppProps, SwitchyardError } from '../../lib';
 
@@ -133,5 +134,29 @@ describe('resources per function', () => {
     // function, role, its policy (X-Ray), log group; errors and throttles alarms
     expect(count(3) - count(1)).toBe(2 * 6);
     expect(count(3, { monitoring: false }) - count(1, { monitoring: false })).toBe(2 * 4);
+  });
+
+  // The README's rows for functions consuming a queue or a table stream.
+  const sources = (n: number, kind: 'queue' | 'stream', props: EventAppProps = {}): number => {
+    const stack = new Stack(new App(), 'Test');
+    const app = new EventApp(stack, 'App', props);
+    if (kind === 'stream') app.addTable('Items', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    for (let i = 0; i < n; i++) {
+      if (kind === 'queue') app.addQueue(`Q${i}`, { handler: { entry: HELLO } });
+      else app.addTableStream(`S${i}`, { table: 'Items', handler: { entry: HELLO } });
+    }
+    return Object.keys(Template.fromStack(stack).toJSON().Resources).length;
+  };
+
+  test('a queue consumer costs 13 resources with monitoring, 10 without', () => {
+    // + queue, its policy, DLQ, its policy, DLQ alarm, event source mapping; + the age alarm
+    expect(sources(3, 'queue') - sources(1, 'queue')).toBe(2 * 13);
+    expect(sources(3, 'queue', { monitoring: false }) - sources(1, 'queue', { monitoring: false })).toBe(2 * 10);
+  });
+
+  test('a table stream consumer costs 11 resources with monitoring, 8 without', () => {
+    // + on-failure queue, its policy, its alarm, event source mapping; + the iterator age alarm
+    expect(sources(3, 'stream') - sources(1, 'stream')).toBe(2 * 11);
+    expect(sources(3, 'stream', { monitoring: false }) - sources(1, 'stream', { monitoring: false })).toBe(2 * 8);
   });
 });
