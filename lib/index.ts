@@ -15,6 +15,7 @@ export type { EventArchiveOptions } from './constructs/archive';
 export type { EventAppProps } from './constructs/event-app';
 export type { AppFunctionProps, ExistingFunctionOptions, FunctionDefaults, FunctionSource } from './constructs/function';
 export type { HttpApiOptions } from './constructs/http';
+export type { QueueMessageFields, QueueMessageFilter, StreamAttributeValue, StreamRecordFields, StreamRecordFilter } from './constructs/filters';
 export { AppMonitoring } from './constructs/monitoring';
 export type { FunctionAlarms, MonitoringOptions } from './constructs/monitoring';
 export { EventSchemaRegistry } from './constructs/schemas';

@@ -6,6 +6,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../errors';
+import type { QueueMessageFilter } from './filters';
 import type { FunctionSource } from './function';
 import { createDeadLetters } from './private/dead-letters';
 import { MAX_VISIBILITY_TIMEOUT, advisedVisibilityTimeout, checkDeadLetterType, checkQueueSource, checkVisibilityTimeout } from './private/event-sources';
@@ -70,7 +71,7 @@ export interface QueueSettings {
    * filter matches is deleted without invoking the consumer (AWS's behaviour). At most 5.
    * @default - every message
    */
-  readonly filters?: ReadonlyArray<Record<string, unknown>>;
+  readonly filters?: readonly QueueMessageFilter[];
   /**
    * Let the consumer return `{ batchItemFailures: [{ itemIdentifier }] }` (as `sqsBatchHandler`
    * of `switchyard/runtime` does) so that only the failed messages return to the queue.

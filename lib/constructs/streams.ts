@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../errors';
+import type { StreamRecordFilter } from './filters';
 import type { FunctionSource } from './function';
 import { createDeadLetters } from './private/dead-letters';
 import { checkStreamSource } from './private/event-sources';
@@ -37,7 +38,7 @@ export interface TableStreamSettings {
    * Records no filter matches are skipped. At most 5.
    * @default - every record
    */
-  readonly filters?: ReadonlyArray<Record<string, unknown>>;
+  readonly filters?: readonly StreamRecordFilter[];
   /**
    * When the consumer fails, split the batch in two and retry each half, to isolate a bad record.
    * @default true

@@ -31,7 +31,7 @@ export const MAX_FILTERS = 5;
  * match the records of this kind: each pattern goes through the EventBridge pattern engine
  * (with AWS's reasons), then Lambda's own limits.
  */
-export function checkFilters(scope: IConstruct, kind: RecordKind, filters: ReadonlyArray<Record<string, unknown>> | undefined): void {
+export function checkFilters(scope: IConstruct, kind: RecordKind, filters: readonly object[] | undefined): void {
   if (!filters) return;
   if (filters.length > MAX_FILTERS) {
     throw new SwitchyardError({
