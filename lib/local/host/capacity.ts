@@ -73,6 +73,13 @@ export class HostCapacity {
     });
   }
 
+  /** Takes a slot only when one is free now and no call waits for one (an instance started ahead of calls). */
+  tryAcquireSlot(): boolean {
+    if (this.live >= this.maxInstances || this.slotWaiters.length > 0) return false;
+    this.live += 1;
+    return true;
+  }
+
   /** Gives a slot back (an instance ended, or a slot was not needed after all). */
   releaseSlot(): void {
     this.live -= 1;

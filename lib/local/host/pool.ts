@@ -56,6 +56,8 @@ export class FunctionPool implements CapacityClient {
   private readonly instanceWaiters: Array<Waiter<Acquired>> = [];
   private readonly admissionWaiters: Array<Waiter<void>> = [];
   private readonly retired = new WeakSet<FunctionInstance>();
+  /** Instances started ahead of calls (see {@link prewarm}) that are still initializing. */
+  private readonly warming = new Set<FunctionInstance>();
   private slotRequests = 0;
   private reservedInFlight = 0;
   private stopped = false;
@@ -89,12 +91,19 @@ export class FunctionPool implements CapacityClient {
     }
   }
 
-  /** Replaces the code: idle instances stop now, busy ones when their call ends; new calls start fresh. */
-  replace(options: PoolOptions): void {
+  /**
+   * Replaces the code: idle instances stop now, busy ones when their call ends; new calls start
+   * fresh. With `prewarm`, a function that had instances gets one of the new code started at
+   * once (when a slot is free), as Lambda initializes environments ahead of invocations: the
+   * first call after a hot reload then finds it ready.
+   */
+  replace(options: PoolOptions, prewarm = false): void {
+    const hadInstances = this.all.size > 0;
     this.options = options;
     for (const { instance } of [...this.idle]) this.discard(instance);
     // Busy instances run the old code to the end of their call, then are discarded.
     for (const i of this.all) this.retired.add(i);
+    if (prewarm && hadInstances) this.prewarm();
   }
 
   /** Stops every instance and fails waiting calls. */
@@ -148,8 +157,36 @@ export class FunctionPool implements CapacityClient {
     }
     return new Promise((resolve, reject) => {
       this.instanceWaiters.push({ resolve, reject });
-      if (this.slotRequests < this.instanceWaiters.length) this.requestSlot();
+      this.requestSlots();
     });
+  }
+
+  /** Asks for as many new instances as waiting calls that no instance being started will serve. */
+  private requestSlots(): void {
+    while (!this.stopped && this.slotRequests + this.warming.size < this.instanceWaiters.length) this.requestSlot();
+  }
+
+  /** Starts an instance ahead of calls, in a slot free now; once initialized it serves a waiting call or idles. */
+  private prewarm(): void {
+    if (this.stopped || !this.options.capacity.tryAcquireSlot()) return;
+    const instance = this.start();
+    this.warming.add(instance);
+    instance.ready.then(
+      () => {
+        this.warming.delete(instance);
+        if (instance.alive && !this.retired.has(instance) && !this.stopped) this.release(instance);
+        else this.discard(instance);
+      },
+      (error: LambdaErrorPayload) => {
+        this.warming.delete(instance);
+        const replaced = this.stopped || this.retired.has(instance);
+        this.discard(instance);
+        if (replaced) return;
+        // No call is waiting for this init: say now what the next call will be told.
+        this.options.onLog({ level: 'ERROR', text: `Init error of the new code: ${error.errorType}: ${error.errorMessage}` });
+        this.requestSlots();
+      },
+    );
   }
 
   private requestSlot(): void {
