@@ -2,7 +2,7 @@
  * The local runtime: runs a synthesized app on this machine. See docs/ARCHITECTURE.md, "The local runtime".
  */
 export { LocalApp, type LocalAppOptions } from './local-app';
-export { FunctionHost, type FunctionHostOptions, type InvokeRequest, type InvokeResult, type FunctionLogRecord } from './host/function-host';
+export { FunctionHost, type FunctionHostOptions, type InvokeRequest, type InvokeResult, type FunctionLogRecord, type CodeUpdate } from './host/function-host';
 export { FunctionNotFoundError, ThrottledError, HostStoppedError, type ThrottleReason } from './host/errors';
 export { NodeBinaryError, LAMBDA_NODE_RUNTIMES, runtimeNotices, type LambdaNodeRuntime, type NodeBinary } from './host/runtimes';
 export { HostCapacity, defaultMaxInstances } from './host/capacity';
@@ -21,7 +21,7 @@ export { parseSchedule, parseSchedulerExpression, InvalidScheduleExpressionError
 export { ScheduleRunner, type ScheduleEntry } from './schedule/runner';
 export { ScheduleStore, type StoredSchedule, type StoredGroup } from './schedule/store';
 export type { ScheduleFiring } from './schedule/targets';
-export { HotReloader, type ReloadRecord } from './watch/hot-reload';
+export { HotReloader, type ReloadRecord, type ReloadBatch, type HotReloaderOptions } from './watch/hot-reload';
 export { TableStore } from './dynamodb/table-store';
 export { LocalStateError } from './state/store';
 export type { StateSummary, RestoredState } from './state/local-state';

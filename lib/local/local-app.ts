@@ -71,8 +71,6 @@ export interface LocalAppOptions {
   readonly watch?: boolean;
   /** Folder that `switchyard:entry` paths are relative to. @default process.cwd() */
   readonly projectDir?: string;
-  /** Where hot-reload bundles go. @default `<projectDir>/.switchyard/build` */
-  readonly buildDir?: string;
   /**
    * How routes with authorization are checked: JWT issuers' keys, the development issuer
    * (trusted by default, local only), IAM credentials.
@@ -218,7 +216,7 @@ export class LocalApp {
     this.restGateway = new RestGateway(model.restApis, this.host, { host: options.hostname, accountId: model.accountId, region: model.region, authorizers, limiter: new UsagePlanLimiter(this.apiKeyStore) });
     this.functionUrlGateway = new FunctionUrlGateway(model.functionUrls ?? [], this.host, { host: options.hostname, accountId: model.accountId, iamCredentials: options.auth?.iamCredentials });
     if (options.watch) {
-      this.reloader = new HotReloader(model.functions, this.host, options.buildDir ?? path.join(projectDir || os.tmpdir(), '.switchyard', 'build'));
+      this.reloader = new HotReloader(model.functions, this.host, { projectDir: projectDir || process.cwd() });
     }
   }
 
@@ -289,8 +287,8 @@ export class LocalApp {
     this.stopping.abort();
     this.deliverer.stop();
     this.scheduler.stop();
-    this.reloader?.stop();
     this.queues.stop();
+    await this.reloader?.stop();
     await Promise.all([this.gateway.stop(), this.restGateway.stop(), this.functionUrlGateway.stop(), this.endpoint.close()]);
     await this.host.stop();
     // Counted once nothing changes any more, and while the tables still answer.

@@ -134,7 +134,7 @@ describe('hot reload', () => {
     fs.writeFileSync(path.join(asset, 'index.mjs'), "export const handler = async () => 'deployed';\n");
     const model = fn('reload', 'index.handler', { codeDir: asset, source: { entry: path.join(src, 'handler.ts'), bundling: { minify: true } } });
     const reloadHost = new FunctionHost([model], { awsEndpointUrl: 'http://127.0.0.1:1', region: 'us-east-1' });
-    const reloader = new HotReloader([model], reloadHost, path.join(project, '.switchyard', 'build'));
+    const reloader = new HotReloader([model], reloadHost, { projectDir: project });
     try {
       expect(parse(await reloadHost.invoke('reload', { payload: '{}', overflow: 'throttle' }))).toBe('deployed');
       reloader.start();
@@ -152,7 +152,7 @@ describe('hot reload', () => {
       expect(calls.some((c) => c.cold)).toBe(true);
       expect(calls.map(parse)).toEqual(['v2', 'v2', 'v2']);
     } finally {
-      reloader.stop();
+      await reloader.stop();
       await reloadHost.stop();
     }
   });

@@ -15,7 +15,7 @@ import { isProvided, missingPackageHint, missingPackageOf } from './provided-mod
 import { ResponseStreams, type ResponseStreamSink } from './response-stream';
 import { resolveNodeBinaries, runtimeNotices, type NodeBinary } from './runtimes';
 import { layerEnvironment } from './layers';
-import { TaskRoots, type StagedFunction } from './task-root';
+import { TaskRoots, type StagedFile, type StagedFunction } from './task-root';
 
 /** Options for {@link FunctionHost}. */
 export interface FunctionHostOptions {
@@ -70,6 +70,23 @@ export interface InvokeResult {
   readonly streamed?: boolean;
   readonly cold: boolean;
   readonly durationMs: number;
+}
+
+/** New code for a function (hot reload). */
+export interface CodeUpdate {
+  /** The folder the code is copied from (the deployed asset, so files beside the bundle stay). */
+  readonly codeDir: string;
+  /** Files written over that copy, relative to it (a rebuilt bundle). @default none */
+  readonly files?: readonly StagedFile[];
+  /** @default the function's handler */
+  readonly handler?: string;
+  /**
+   * When the function has instances, start one of the new code now rather than at the next
+   * call (Lambda also initializes environments ahead of invocations), so the first call after
+   * an edit does not wait for an init. An init error is logged at once.
+   * @default false
+   */
+  readonly prewarm?: boolean;
 }
 
 /** A log line from a function, with the function it came from. */
@@ -161,14 +178,15 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     }
   }
 
-  /** Points a function at new code (hot reload): new calls start instances from `codeDir`. */
-  replaceCode(ref: string, codeDir: string, handler?: string): void {
+  /** Points a function at new code (hot reload): new calls start instances of it, calls in flight end on the old. */
+  replaceCode(ref: string, code: CodeUpdate): void {
     const fn = this.find(ref);
     if (!fn) throw new FunctionNotFoundError(ref);
-    const updated: FunctionModel = { ...fn, codeDir, handler: handler ?? fn.handler };
-    for (const r of refsOf(fn)) this.byRef.set(r, updated);
     // Staged again: the new bundle runs from its own task root, as a deployment would.
-    this.pools.get(fn.name)!.replace(this.poolOptions(updated, this.taskRoots.stage(stagedOf(updated))));
+    const taskDir = this.taskRoots.stage(stagedOf(fn), code.codeDir, code.files);
+    const updated: FunctionModel = { ...fn, codeDir: taskDir, handler: code.handler ?? fn.handler };
+    for (const r of refsOf(fn)) this.byRef.set(r, updated);
+    this.pools.get(fn.name)!.replace(this.poolOptions(updated, taskDir), code.prewarm);
   }
 
   /** Live instances of a function (for tests and the CLI). */

@@ -35,6 +35,12 @@ export interface TaskRootsOptions {
   readonly baseDir?: string;
 }
 
+/** A file written over the staged code, relative to the code's folder (a rebuilt `index.mjs`). */
+export interface StagedFile {
+  readonly path: string;
+  readonly contents: Uint8Array;
+}
+
 /** What a function needs staged: its name, code and, if known, its source entry. */
 export interface StagedFunction {
   readonly name: string;
@@ -71,8 +77,11 @@ export class TaskRoots {
     fs.mkdirSync(this.dir, { recursive: true });
   }
 
-  /** Copies `codeDir` into a new version of the function's task root and returns its path (the instance's LAMBDA_TASK_ROOT). */
-  stage(fn: StagedFunction, codeDir: string = fn.codeDir): string {
+  /**
+   * Copies `codeDir` into a new version of the function's task root, then writes `files` over
+   * it (a rebuilt bundle), and returns its path (the instance's LAMBDA_TASK_ROOT).
+   */
+  stage(fn: StagedFunction, codeDir: string = fn.codeDir, files: readonly StagedFile[] = []): string {
     const root = this.functionRoot(fn.name);
     if (!this.versions.has(fn.name)) {
       fs.mkdirSync(root, { recursive: true });
@@ -90,6 +99,11 @@ export class TaskRoots {
     }
     // A copy, not a link: Node resolves a linked file's real path, which is back under the project.
     fs.cpSync(codeDir, taskDir, { recursive: true, dereference: true });
+    for (const file of files) {
+      const target = path.join(taskDir, file.path);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.contents);
+    }
     return taskDir;
   }
 

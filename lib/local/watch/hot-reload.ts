@@ -1,19 +1,22 @@
 /**
- * `--watch`: when a handler's source changes, rebundle it with esbuild and point the function
- * at the new bundle; its old instances finish their calls and are replaced. Needs the source
- * entry, which the Switchyard constructs record as `switchyard:entry` template metadata.
+ * `--watch`: when a source file changes, rebundle the functions whose bundles hold it and point
+ * them at the new code; their old instances finish their calls and are replaced. Needs each
+ * function's source entry, which the Switchyard constructs record as `switchyard:entry`
+ * template metadata (and their bundling options as `switchyard:bundling`).
+ *
+ * Why it is fast: every function keeps an incremental esbuild context (see function-build.ts),
+ * built once at start, whose metafile lists the files its bundle holds. An edit then rebuilds
+ * only the functions that hold the edited file, each re-parsing only that file, in parallel;
+ * the bundle goes straight from memory into a new task root.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
-import type { BuildOptions } from 'esbuild';
 import type { FunctionModel } from '../../model';
 import type { FunctionHost } from '../host/function-host';
+import { FunctionBuild } from './function-build';
 
-/** esbuild options a template may carry in `switchyard:bundling`; anything else is ignored. */
-const PASSED_OPTIONS = ['format', 'target', 'minify', 'sourcemap', 'external', 'define', 'mainFields', 'banner', 'footer', 'loader', 'keepNames', 'tsconfig', 'conditions', 'platform', 'charset', 'legalComments', 'inject', 'alias'] as const;
-
-/** A finished rebuild, for logs. */
+/** A finished rebuild of one function, for logs. */
 export interface ReloadRecord {
   readonly functionName: string;
   readonly entry: string;
@@ -21,19 +24,55 @@ export interface ReloadRecord {
   readonly error?: string;
 }
 
+/** What one round of changes did: the files that changed and the functions rebuilt for them. */
+export interface ReloadBatch {
+  /** Absolute paths of the changed files, sorted. */
+  readonly changed: readonly string[];
+  /** Names of the functions rebuilt (successfully or not), sorted; empty when no bundle holds a changed file. */
+  readonly functions: readonly string[];
+  readonly durationMs: number;
+}
+
 /** Typed events of the watcher. */
 export interface HotReloadEvents {
   reload: [ReloadRecord];
+  batch: [ReloadBatch];
 }
 
-/** Watches function sources and hot-reloads them. */
-export class HotReloader extends EventEmitter<HotReloadEvents> {
-  private readonly watchers: fs.FSWatcher[] = [];
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly builds = new Map<string, number>();
+/** Options for {@link HotReloader}. */
+export interface HotReloaderOptions {
+  /** Folder esbuild runs in (relative `tsconfig` and metafile paths start there). @default process.cwd() */
+  readonly projectDir?: string;
+  /**
+   * Milliseconds without a further change before rebuilding: editors save in several writes
+   * (truncate and write, or write a temporary file and rename it).
+   * @default 20
+   */
+  readonly settleMs?: number;
+}
 
-  constructor(private readonly functions: readonly FunctionModel[], private readonly host: FunctionHost, private readonly buildDir: string) {
+/** Paths never worth a rebuild: dependencies, Switchyard's state, synth output, VCS data. */
+const IGNORED = /(^|[\\/])(node_modules|\.switchyard|cdk\.out|\.git)([\\/]|$)/;
+
+/** Files that change how imports resolve rather than what a bundle holds. */
+const RESOLUTION_FILES = /^(package\.json|tsconfig(\..+)?\.json|jsconfig\.json)$/;
+
+/** Watches function sources and hot-reloads the functions that hold a changed file. */
+export class HotReloader extends EventEmitter<HotReloadEvents> {
+  private readonly builds = new Map<string, FunctionBuild>();
+  private readonly watchers = new Map<string, fs.FSWatcher>();
+  private readonly changed = new Set<string>();
+  private readonly projectDir: string;
+  private readonly settleMs: number;
+  private timer?: NodeJS.Timeout;
+  private queue: Promise<void> = Promise.resolve();
+  private initial?: Promise<void>;
+  private stopped = false;
+
+  constructor(private readonly functions: readonly FunctionModel[], private readonly host: FunctionHost, options: HotReloaderOptions = {}) {
     super();
+    this.projectDir = path.resolve(options.projectDir ?? process.cwd());
+    this.settleMs = options.settleMs ?? 20;
   }
 
   /** The functions that can be hot-reloaded. */
@@ -41,83 +80,115 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     return this.functions.filter((f) => f.source && fs.existsSync(f.source.entry));
   }
 
-  /** Starts watching the folder of each entry (recursively: imports live beside it). */
+  /**
+   * Starts watching: the folder of each entry (recursively, so new files beside it are seen), and
+   * once the first builds have said what each bundle holds, the folders of those files too.
+   */
   start(): void {
-    const byDir = new Map<string, FunctionModel[]>();
     for (const fn of this.watched) {
-      const dir = path.dirname(fn.source!.entry);
-      byDir.set(dir, [...(byDir.get(dir) ?? []), fn]);
+      this.builds.set(fn.name, new FunctionBuild(fn, this.projectDir));
+      this.watch(path.dirname(fn.source!.entry), true);
     }
-    for (const [dir, fns] of byDir) {
-      const watcher = fs.watch(dir, { recursive: true }, (_event, file) => {
-        if (file && /node_modules|\.switchyard|cdk\.out/.test(file)) return;
-        for (const fn of fns) this.schedule(fn);
-      });
-      this.watchers.push(watcher);
-    }
+    // The first builds only learn the inputs: the code served is the deployed asset until an edit.
+    this.initial = Promise.all([...this.builds.values()].map((b) => b.build())).then(() => this.watchInputFolders());
   }
 
-  /** Rebuilds one function now and swaps its code in. */
+  /** Resolves once every function's first build has ended: from then on an edit rebuilds exactly the functions that hold it. */
+  async ready(): Promise<void> {
+    await this.initial;
+  }
+
+  /** Names of the functions whose last successful build holds `file` (an absolute path). */
+  dependentsOf(file: string): string[] {
+    return [...this.builds.values()].filter((b) => b.inputs.has(path.resolve(file))).map((b) => b.fn.name);
+  }
+
+  /** Rebuilds one function now and swaps its code in; a failed build keeps the code it had. */
   async rebuild(fn: FunctionModel): Promise<ReloadRecord> {
     const started = performance.now();
-    // A fresh folder per build: a failed build must not break the code new instances load.
-    const n = (this.builds.get(fn.name) ?? 0) + 1;
-    this.builds.set(fn.name, n);
-    const outdir = path.join(this.buildDir, fn.name, String(n));
+    const build = this.builds.get(fn.name) ?? new FunctionBuild(fn, this.projectDir);
+    this.builds.set(fn.name, build);
+    const outcome = await build.build();
+    let error = 'error' in outcome ? outcome.error : undefined;
+    if ('files' in outcome && !this.stopped) {
+      try {
+        // Always from the deployed asset, so files beside the bundle (templates, data, node_modules) stay.
+        this.host.replaceCode(fn.name, { codeDir: fn.codeDir, files: outcome.files, prewarm: true });
+      } catch (err) {
+        error = (err as Error).message;
+      }
+    }
+    const record: ReloadRecord = { functionName: fn.name, entry: fn.source!.entry, durationMs: performance.now() - started, ...(error ? { error } : {}) };
+    this.emit('reload', record);
+    return record;
+  }
+
+  /** Stops watching and releases the builds. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+    await this.queue;
+    await Promise.all([...this.builds.values()].map((b) => b.dispose()));
+  }
+
+  private watch(dir: string, recursive: boolean): void {
+    if (this.watchers.has(dir) || this.stopped) return;
     try {
-      const { build } = await import('esbuild');
-      if (n === 1) fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
-      // Start from the deployed asset so files beside the bundle (templates, data) stay.
-      fs.cpSync(fn.codeDir, outdir, { recursive: true });
-      const moduleFile = moduleFileOf(fn);
-      await build(buildOptions(fn, path.join(outdir, moduleFile)));
-      this.host.replaceCode(fn.name, outdir);
-      const record = { functionName: fn.name, entry: fn.source!.entry, durationMs: performance.now() - started };
-      this.emit('reload', record);
-      return record;
-    } catch (err) {
-      const record = { functionName: fn.name, entry: fn.source!.entry, durationMs: performance.now() - started, error: (err as Error).message };
-      this.emit('reload', record);
-      return record;
+      const watcher = fs.watch(dir, { recursive }, (_event, file) => {
+        if (file) this.onChange(path.resolve(dir, file.toString()));
+      });
+      // A watched folder that goes away (deleted, unmounted) ends its watcher, not dev.
+      watcher.on('error', () => this.watchers.delete(dir));
+      this.watchers.set(dir, watcher);
+    } catch {
+      // A folder that does not exist (any more) has nothing to watch.
     }
   }
 
-  /** Stops watching. */
-  stop(): void {
-    for (const w of this.watchers.splice(0)) w.close();
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+  /** Inputs outside the entries' folders (`../shared/x.ts`), but not dependencies: their folders, non-recursively. */
+  private watchInputFolders(): void {
+    const roots = [...this.watchers.keys()];
+    for (const build of this.builds.values()) {
+      for (const input of build.inputs) {
+        if (IGNORED.test(input) || roots.some((r) => input.startsWith(r + path.sep))) continue;
+        this.watch(path.dirname(input), false);
+      }
+    }
   }
 
-  private schedule(fn: FunctionModel): void {
-    // Editors write a file in several steps; rebuild once they are done.
-    clearTimeout(this.timers.get(fn.name));
-    this.timers.set(fn.name, setTimeout(() => void this.rebuild(fn), 80));
+  private onChange(file: string): void {
+    // Only the part below the project counts: a project may itself sit in a folder named so.
+    const inProject = file.startsWith(this.projectDir + path.sep);
+    if (IGNORED.test(inProject ? path.relative(this.projectDir, file) : file)) return;
+    this.changed.add(file);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.queue = this.queue.then(() => this.flush());
+    }, this.settleMs);
+  }
+
+  /** Rebuilds, in parallel, the functions the changes since the last round concern. */
+  private async flush(): Promise<void> {
+    await this.initial;
+    if (this.stopped || this.changed.size === 0) return;
+    const started = performance.now();
+    const changed = [...this.changed].sort();
+    this.changed.clear();
+    const targets = [...this.builds.values()].filter((b) => concerns(b, changed));
+    await Promise.all(targets.map((b) => this.rebuild(b.fn)));
+    if (this.watchers.size) this.watchInputFolders();
+    this.emit('batch', { changed, functions: targets.map((b) => b.fn.name).sort(), durationMs: performance.now() - started });
   }
 }
 
-/** The bundle file the handler string points at, keeping the asset's extension (`index.mjs`). */
-function moduleFileOf(fn: FunctionModel): string {
-  const mod = fn.handler.slice(0, fn.handler.lastIndexOf('.'));
-  const ext = ['.mjs', '.js', '.cjs'].find((e) => fs.existsSync(path.join(fn.codeDir, mod + e))) ?? '.mjs';
-  return mod + ext;
-}
-
-function buildOptions(fn: FunctionModel, outfile: string): BuildOptions {
-  const given = fn.source?.bundling ?? {};
-  const passed: Record<string, unknown> = {};
-  for (const k of PASSED_OPTIONS) if (given[k] !== undefined) passed[k] = given[k];
-  const format = (passed.format as BuildOptions['format']) ?? (outfile.endsWith('.mjs') ? 'esm' : 'cjs');
-  return {
-    platform: 'node',
-    target: `node${process.versions.node.split('.')[0]}`,
-    ...passed,
-    format,
-    entryPoints: [fn.source!.entry],
-    outfile,
-    bundle: true,
-    logLevel: 'silent',
-    // ESM bundles of CJS dependencies need `require`; the same banner CDK's NodejsFunction suggests.
-    banner: format === 'esm' && !passed.banner ? { js: "import { createRequire as __syCreateRequire } from 'module'; const require = __syCreateRequire(import.meta.url);" } : (passed.banner as BuildOptions['banner']),
-  };
+/**
+ * True when a change concerns a function: its bundle holds a changed file; or its last build
+ * failed (the change may be the fix: a missing file created); or a package.json or tsconfig
+ * above its entry changed, which can change how its imports resolve.
+ */
+function concerns(build: FunctionBuild, changed: readonly string[]): boolean {
+  if (!build.ok) return true;
+  return changed.some((file) => build.inputs.has(file) || (RESOLUTION_FILES.test(path.basename(file)) && build.fn.source!.entry.startsWith(path.dirname(file) + path.sep)));
 }

@@ -1,0 +1,112 @@
+/**
+ * One function's bundle, kept in an incremental esbuild context: the first build parses every
+ * input, later ones re-parse only what changed (esbuild compares the files' contents), so a
+ * rebuild after an edit costs milliseconds. Each build's metafile says which files the bundle
+ * holds, which is how the reloader knows the functions an edited file belongs to.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BuildContext, BuildOptions, Metafile, OutputFile } from 'esbuild';
+import { esbuildOptions, resolveBundlingOptions, type BundlingOptions } from '../../bundling/options';
+import type { FunctionModel } from '../../model';
+import type { StagedFile } from '../host/task-root';
+
+/** What one build gave: the bundle's files (`index.mjs`, `index.mjs.map`), or esbuild's error text. */
+export type BuildOutcome = { readonly files: readonly StagedFile[] } | { readonly error: string };
+
+/** An incremental build of one function's source entry. */
+export class FunctionBuild {
+  /** Absolute paths of the files the last successful build read (outside esbuild's virtual namespaces). */
+  inputs: ReadonlySet<string> = new Set();
+  /** False until a build has succeeded, and after a build failed: such a function is rebuilt on any change, which may be the fix. */
+  ok = false;
+  private context?: Promise<BuildContext>;
+  private last: Promise<unknown> = Promise.resolve();
+  /** Where esbuild believes the bundle is written: outputs are relative to it (nothing is written there). */
+  private readonly outdir: string;
+  private readonly options: BuildOptions;
+
+  constructor(readonly fn: FunctionModel, private readonly cwd: string) {
+    const moduleFile = moduleFileOf(fn);
+    this.outdir = path.join(cwd, '.switchyard', 'build', fn.name.replace(/[^A-Za-z0-9._-]/g, '_'));
+    this.options = buildOptions(fn, moduleFile, this.outdir, cwd);
+  }
+
+  /** Builds (the first call) or rebuilds (later ones), one build at a time. Never rejects. */
+  build(): Promise<BuildOutcome> {
+    const next = this.last.then(() => this.buildNow());
+    this.last = next;
+    return next;
+  }
+
+  /** Releases esbuild's cached state for this function. */
+  async dispose(): Promise<void> {
+    await this.last;
+    const context = this.context;
+    this.context = undefined;
+    await context?.then((c) => c.dispose(), () => undefined);
+  }
+
+  private async buildNow(): Promise<BuildOutcome> {
+    try {
+      this.context ??= import('esbuild').then((esbuild) => esbuild.context(this.options));
+      const result = await (await this.context).rebuild();
+      this.inputs = inputsOf(result.metafile!, this.cwd);
+      this.ok = true;
+      const files = (result.outputFiles ?? []).map((f: OutputFile) => ({ path: path.relative(this.outdir, f.path), contents: f.contents }));
+      return { files };
+    } catch (err) {
+      this.ok = false;
+      // A context that could not even be created (a bad option) is created again next time.
+      if (!(await this.context?.then(() => true, () => false))) this.context = undefined;
+      return { error: (err as Error).message };
+    }
+  }
+}
+
+/** The bundle file the handler string points at, keeping the deployed asset's extension (`index.mjs`). */
+function moduleFileOf(fn: FunctionModel): string {
+  const mod = fn.handler.slice(0, fn.handler.lastIndexOf('.'));
+  const ext = ['.mjs', '.js', '.cjs'].find((e) => fs.existsSync(path.join(fn.codeDir, mod + e))) ?? '.mjs';
+  return mod + ext;
+}
+
+/**
+ * The options the constructs bundled the function with (their `switchyard:bundling` metadata,
+ * through the same `esbuildOptions` synth uses), writing to memory: the reloader stages the
+ * files itself, so a failed build never leaves a half-written bundle behind.
+ */
+function buildOptions(fn: FunctionModel, moduleFile: string, outdir: string, cwd: string): BuildOptions {
+  const given = (fn.source?.bundling ?? {}) as BundlingOptions;
+  // Without a recorded format, the deployed file's extension says which one the handler loads as.
+  const format = given.format ?? (moduleFile.endsWith('.mjs') ? 'esm' : 'cjs');
+  const resolved = resolveBundlingOptions({ ...pick(given), format }, fn.runtime);
+  const base = esbuildOptions(resolved);
+  return {
+    ...base,
+    entryPoints: [fn.source!.entry],
+    absWorkingDir: cwd,
+    outfile: path.join(outdir, moduleFile),
+    outExtension: undefined,
+    write: false,
+    metafile: true,
+    // Source maps name the sources relative to `outdir`; rooted there, they resolve from
+    // wherever the bundle is staged.
+    sourceRoot: base.sourcemap ? `${pathToFileURL(outdir).href}/` : undefined,
+  };
+}
+
+/** The recorded options `resolveBundlingOptions` understands; anything else is ignored. */
+function pick(given: BundlingOptions): BundlingOptions {
+  const { minify, sourceMap, externalModules, target, define, banner, footer, loader, keepNames, nodeModules } = given;
+  return { minify, sourceMap, externalModules, target, define, banner, footer, loader, keepNames, nodeModules };
+}
+
+/** The files a build read, as absolute paths (esbuild's metafile names them relative to its working directory). */
+function inputsOf(metafile: Metafile, cwd: string): Set<string> {
+  const inputs = new Set<string>();
+  // `<define:...>`, `<stdin>` and plugin namespaces (`ns:path`) are not files.
+  for (const input of Object.keys(metafile.inputs)) if (!/^<|^[a-z-]+:/.test(input)) inputs.add(path.resolve(cwd, input));
+  return inputs;
+}

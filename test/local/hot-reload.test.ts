@@ -1,0 +1,126 @@
+/**
+ * Hot reload end to end: a running local app (`watch: true`) over a copy of the fixture project
+ * `fixtures/reload-project`, edited as a user edits, and its routes called over HTTP.
+ *
+ *   alpha  <- own-alpha.ts, lib/shared.ts
+ *   beta   <- lib/shared.ts, @aws-sdk/client-sqs (external, as the constructs bundle it)
+ *   gamma  <- own-gamma.ts
+ *
+ * Every function first answers with the deployed code; a rebuilt one answers with its sources.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LocalApp, type InvokeResult, type ReloadBatch, type ReloadRecord } from '../../lib/local';
+import { writeAssembly } from './fixtures/cloud-assembly';
+
+const FIXTURE = path.join(__dirname, 'fixtures', 'reload-project');
+const FUNCTIONS = ['Alpha', 'Beta', 'Gamma'] as const;
+
+let project: string;
+let app: LocalApp;
+const names: Record<string, string> = {};
+const invocations: InvokeResult[] = [];
+const reloads: ReloadRecord[] = [];
+
+beforeAll(async () => {
+  // Under the repository, so that the SDK resolves from its node_modules as from Lambda's.
+  const root = path.join(__dirname, '..', '..', '.switchyard', 'test-projects');
+  fs.mkdirSync(root, { recursive: true });
+  project = fs.mkdtempSync(path.join(root, 'reload-'));
+  fs.cpSync(FIXTURE, project, { recursive: true });
+  const assembly = writeAssembly(path.join(project, 'cdk.out'), {
+    functions: FUNCTIONS.map((id) => ({
+      id,
+      assetDir: path.join(project, 'deployed'),
+      handler: 'index.handler',
+      entry: `src/${id.toLowerCase()}.ts`,
+      // What the EventApp constructs record: ESM, minified, the SDK left external.
+      bundling: { format: 'esm', minify: true, sourceMap: false, externalModules: ['@aws-sdk/*'], target: 'node20' },
+    })),
+    routes: Object.fromEntries(FUNCTIONS.map((id) => [`GET /${id.toLowerCase()}`, id])),
+  });
+  app = await LocalApp.start(assembly, { httpPort: 0, awsPort: 0, schedules: false, watch: true, projectDir: project });
+  for (const fn of app.model.functions) names[fn.logicalId] = fn.name;
+  app.host.on('invocation', (r) => invocations.push(r));
+  app.reloader!.on('reload', (r) => reloads.push(r));
+  await app.reloader!.ready();
+});
+
+afterAll(async () => {
+  await app?.stop();
+  if (project) fs.rmSync(project, { recursive: true, force: true });
+});
+
+async function get(fn: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${app.urls[0]}/${fn.toLowerCase()}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** Writes a project file and resolves with the reload round whose changes include it. */
+function edit(file: string, text: string): Promise<ReloadBatch> {
+  const absolute = path.join(project, file);
+  const batch = new Promise<ReloadBatch>((resolve) => {
+    const onBatch = (b: ReloadBatch) => {
+      if (!b.changed.includes(absolute)) return;
+      app.reloader!.off('batch', onBatch);
+      resolve(b);
+    };
+    app.reloader!.on('batch', onBatch);
+  });
+  fs.writeFileSync(absolute, text);
+  return batch;
+}
+
+const rebuilt = (...ids: string[]) => ids.map((id) => names[id]).sort();
+
+test('the first builds learn which files each bundle holds, without changing the code served', async () => {
+  expect(app.reloader!.dependentsOf(path.join(project, 'src', 'lib', 'shared.ts')).sort()).toEqual(rebuilt('Alpha', 'Beta'));
+  expect(app.reloader!.dependentsOf(path.join(project, 'src', 'own-alpha.ts'))).toEqual(rebuilt('Alpha'));
+  expect(app.reloader!.dependentsOf(path.join(project, 'src', 'NOTES.md'))).toEqual([]);
+  for (const id of FUNCTIONS) expect(await get(id)).toEqual({ deployed: true });
+});
+
+test("an edit to a module one function holds rebuilds only that function, which serves the new code", async () => {
+  const gammaBefore = app.host.instanceCount(names.Gamma);
+  expect(gammaBefore).toBeGreaterThan(0);
+  const batch = await edit('src/own-alpha.ts', "export const own: string = 'alpha v2';\n");
+  expect(batch.functions).toEqual(rebuilt('Alpha'));
+  expect(await get('Alpha')).toEqual({ fn: 'alpha', own: 'alpha v2', shared: 'shared v1' });
+  expect(await get('Beta')).toEqual({ deployed: true });
+  // Gamma's instance was not replaced: its next call is warm.
+  invocations.length = 0;
+  expect(await get('Gamma')).toEqual({ deployed: true });
+  expect(invocations.find((r) => r.functionName === names.Gamma)?.cold).toBe(false);
+});
+
+test('an edit to a shared module rebuilds exactly the functions that hold it', async () => {
+  const batch = await edit('src/lib/shared.ts', "export const shared: string = 'shared v2';\n");
+  expect(batch.functions).toEqual(rebuilt('Alpha', 'Beta'));
+  expect(await get('Alpha')).toEqual({ fn: 'alpha', own: 'alpha v2', shared: 'shared v2' });
+  expect(await get('Beta')).toEqual({ fn: 'beta', shared: 'shared v2', region: 'us-east-1' });
+  expect(await get('Gamma')).toEqual({ deployed: true });
+});
+
+test('a rebuild keeps the bundling options the template records: the SDK stays external', () => {
+  const bundle = fs.readFileSync(path.join(app.host.find(names.Beta)!.codeDir, 'index.mjs'), 'utf8');
+  expect(bundle).toMatch(/from\s*"@aws-sdk\/client-sqs"/);
+  // The client itself (thousands of lines) is not in the bundle; the handler is a few hundred bytes.
+  expect(bundle.length).toBeLessThan(2000);
+});
+
+test('a file no bundle holds rebuilds nothing', async () => {
+  const batch = await edit('src/NOTES.md', 'Edited notes.\n');
+  expect(batch.functions).toEqual([]);
+});
+
+test('a failed build keeps the last good code; creating the missing file rebuilds it', async () => {
+  const failed = await edit('src/gamma.ts', "import { own } from './missing';\n\nexport const handler = async () => ({ statusCode: 200, body: JSON.stringify({ fn: 'gamma', own }) });\n");
+  expect(failed.functions).toEqual(rebuilt('Gamma'));
+  expect(reloads[reloads.length - 1]).toMatchObject({ functionName: names.Gamma, error: expect.stringContaining('Could not resolve "./missing"') });
+  expect(await get('Gamma')).toEqual({ deployed: true });
+  // The new file is in no bundle yet, but the failed function is tried again on any change.
+  const fixed = await edit('src/missing.ts', "export const own: string = 'found';\n");
+  expect(fixed.functions).toEqual(rebuilt('Gamma'));
+  expect(await get('Gamma')).toEqual({ fn: 'gamma', own: 'found' });
+});
