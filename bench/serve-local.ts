@@ -1,0 +1,126 @@
+/**
+ * Runs a local app in a process of its own, as `switchyard dev` does, for the benchmarks that
+ * drive it from outside (a load generator must not share its event loop, and its memory and
+ * CPU are measured apart from theirs):
+ *
+ *   node --import tsx bench/serve-local.ts --assembly DIR [--lib DIR] [--project DIR] [--watch] [--max-instances N]
+ *
+ * `--lib` runs another commit's `lib/` (see baseline.ts). Prints `READY {urls, awsEndpoint}`,
+ * then `RELOAD {...}` and `BATCH {...}` lines from hot reload; answers a `stats` line on stdin
+ * with `STATS {...}` (see {@link Stats}); stops on SIGTERM or when stdin ends.
+ */
+import * as fs from 'node:fs';
+import * as readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { localModule } from './baseline';
+
+/** A process's memory and CPU, from /proc (Linux). */
+export interface ProcessSample {
+  readonly pid: number;
+  /** What it runs: `instance` (a function instance), `esbuild`, or `other`. */
+  readonly kind: 'instance' | 'esbuild' | 'other';
+  readonly rssBytes: number;
+  /** Its peak resident memory (VmHWM). */
+  readonly peakRssBytes: number;
+  readonly cpuMs: number;
+}
+
+/** What `stats` answers. */
+export interface Stats {
+  readonly dev: ProcessSample;
+  /** CPU of the children that have exited (instances replaced or evicted), in ms. */
+  readonly exitedChildrenCpuMs: number;
+  readonly children: readonly ProcessSample[];
+  /** The highest total RSS of the live instances, sampled every 50 ms since start or the last `stats`. */
+  readonly peakInstancesRssBytes: number;
+  /** Function instances started (cold starts) so far. */
+  readonly coldStarts: number;
+  readonly invocations: number;
+}
+
+const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
+
+function stat(pid: number | 'self'): { cpuMs: number; childrenCpuMs: number } {
+  const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // Fields 14-17 of proc(5), counted from `state` (field 3) at index 0.
+  return { cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS, childrenCpuMs: (Number(f[13]) + Number(f[14])) * TICK_MS };
+}
+
+/** Memory and CPU of one process; undefined when it has just exited. */
+export function sample(pid: number): ProcessSample | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    const kind = cmdline.includes('worker.mjs') ? 'instance' : cmdline.includes('esbuild') ? 'esbuild' : 'other';
+    return { pid, kind, rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM'), cpuMs: stat(pid).cpuMs };
+  } catch {
+    return undefined;
+  }
+}
+
+function children(): ProcessSample[] {
+  const pids = fs.readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return pids.map(sample).filter((s): s is ProcessSample => s !== undefined);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { assembly: { type: 'string' }, lib: { type: 'string' }, project: { type: 'string' }, watch: { type: 'boolean', default: false }, 'max-instances': { type: 'string' } } });
+  const { LocalApp } = require(localModule(values.lib)) as typeof import('../lib/local');
+  const app = await LocalApp.start(values.assembly!, {
+    httpPort: 0,
+    awsPort: 0,
+    schedules: false,
+    watch: values.watch,
+    projectDir: values.project ?? process.cwd(),
+    maxInstances: values['max-instances'] ? Number(values['max-instances']) : undefined,
+  });
+  const print = (tag: string, value: unknown) => process.stdout.write(`${tag} ${JSON.stringify(value)}\n`);
+  let coldStarts = 0;
+  let invocations = 0;
+  app.host.on('invocation', (r) => {
+    invocations++;
+    if (r.cold) coldStarts++;
+  });
+  app.reloader?.on('reload', (r) => print('RELOAD', r));
+  (app.reloader as unknown as NodeJS.EventEmitter | undefined)?.on('batch', (b) => print('BATCH', b));
+  // Only the reloader of this tree has ready(): wait for its first builds (a baseline has none).
+  await (app.reloader as { ready?: () => Promise<void> } | undefined)?.ready?.();
+  let peakInstances = 0;
+  const sampler = setInterval(() => {
+    const total = children().filter((c) => c.kind === 'instance').reduce((n, c) => n + c.rssBytes, 0);
+    peakInstances = Math.max(peakInstances, total);
+  }, 50).unref();
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(sampler);
+    await app.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  const lines = readline.createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    if (line.trim() !== 'stats') return;
+    const self = stat('self');
+    const stats: Stats = {
+      dev: { ...sample(process.pid)!, cpuMs: self.cpuMs },
+      exitedChildrenCpuMs: self.childrenCpuMs,
+      children: children(),
+      peakInstancesRssBytes: peakInstances,
+      coldStarts,
+      invocations,
+    };
+    peakInstances = 0;
+    print('STATS', stats);
+  });
+  lines.on('close', () => void stop());
+  print('READY', { urls: app.urls, awsEndpoint: app.awsEndpoint });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
