@@ -44,7 +44,7 @@ export interface LocalAppOptions {
   /**
    * Function instances alive at once across the app: this machine's bound. Calls over it wait
    * for an instance (AWS would have run them, so they are never throttled).
-   * @default four per core, within half the machine's memory at 256 MB each
+   * @default four per core or one per function, within half the machine's memory at 256 MB each
    */
   readonly maxInstances?: number;
   /**

@@ -15,7 +15,7 @@ export interface CapacityClient {
 
 /** Options for {@link HostCapacity}. */
 export interface HostCapacityOptions {
-  /** Instances alive at once across the host. @default {@link defaultMaxInstances} */
+  /** Instances alive at once across the host. @default {@link defaultMaxInstances} for no functions */
   readonly maxInstances?: number;
   /** The account's concurrent executions; unset: none (no account-level throttling). */
   readonly accountConcurrency?: number;
@@ -24,13 +24,16 @@ export interface HostCapacityOptions {
 }
 
 /**
- * The default cap: four instances per core, and no more than half of the machine's memory at
- * 256 MB each, at least two. Instances are processes; past the cores they only add memory.
+ * The default cap: four instances per core, or one per function when the app has more, and no
+ * more than half of the machine's memory at 256 MB each; at least two. Instances are
+ * processes; past the cores they only add memory. But below one per function, functions in use
+ * at once take each other's instances in turn, a cold start each time (a flood through ten
+ * functions on two cores spent most of its CPU starting instances).
  */
-export function defaultMaxInstances(): number {
+export function defaultMaxInstances(functionCount = 0): number {
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   const byMemory = Math.floor(os.totalmem() / 2 / (256 * 1024 * 1024));
-  return Math.max(2, Math.min(cores * 4, byMemory));
+  return Math.max(2, Math.min(Math.max(cores * 4, functionCount), byMemory));
 }
 
 /** Instance slots and account concurrency, shared by the pools of a host. */
@@ -53,6 +56,11 @@ export class HostCapacity {
   /** Instances holding a slot now. */
   get liveInstances(): number {
     return this.live;
+  }
+
+  /** True when a new instance could start now, without waiting or reclaiming another's. */
+  get hasFreeSlot(): boolean {
+    return this.live < this.maxInstances && this.slotWaiters.length === 0;
   }
 
   /** True when calls are waiting for an instance slot (an idle instance should give its slot up). */

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { FunctionModel } from '../../model';
-import { HostCapacity } from './capacity';
+import { HostCapacity, defaultMaxInstances } from './capacity';
 import { FunctionNotFoundError } from './errors';
 import type { InstanceLog } from './instance';
 import { MemoryWatch } from './memory-watch';
@@ -31,7 +31,7 @@ export interface FunctionHostOptions {
   /**
    * Instances alive at once across all functions, a bound on this machine's resources: calls
    * over it wait for an instance, they are never throttled.
-   * @default four per core, within half the machine's memory at 256 MB each
+   * @default four per core or one per function, within half the machine's memory at 256 MB each
    */
   readonly maxInstances?: number;
   /** The account's concurrency limit: functions without reserved concurrency share it minus the reserved total. @default none */
@@ -125,7 +125,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     this.nodeBinaries = resolveNodeBinaries(options.nodeBinaries);
     this.runtimeNotices = runtimeNotices(countBy(functions.map((f) => f.runtime)), this.nodeBinaries);
     const reservedTotal = functions.reduce((n, f) => n + (f.reservedConcurrency ?? 0), 0);
-    this.capacity = new HostCapacity({ maxInstances: options.maxInstances, accountConcurrency: options.accountConcurrency, reservedTotal });
+    this.capacity = new HostCapacity({ maxInstances: options.maxInstances ?? defaultMaxInstances(functions.length), accountConcurrency: options.accountConcurrency, reservedTotal });
     this.taskRoots = new TaskRoots({ projectDir: options.projectDir ?? process.cwd(), assemblyDir: options.assemblyDir, baseDir: options.stagingDir });
     for (const fn of functions) {
       for (const ref of refsOf(fn)) this.byRef.set(ref, fn);
