@@ -9,12 +9,26 @@
  *
  * Warm instances are reused, most recently used first; a crashed one leaves the pool when it
  * dies, so it is never handed a call.
+ *
+ * When calls wait for an instance (every instance busy, none can be started), an instance that
+ * comes free takes several of them at once, up to {@link PIPELINE_DEPTH}: they go to its
+ * process in one write and run there one after another, as they would have one by one. It
+ * takes more only when its queue is down to the call running, so it never waits idle between
+ * batches. A call queued behind one that crashes or times out never started; it runs on
+ * another instance.
  */
 import type { HostCapacity, CapacityClient } from './capacity';
 import { HostStoppedError, ThrottledError } from './errors';
 import { FunctionInstance, type InstanceLog, type InstanceOutcome } from './instance';
 import type { MemoryWatch } from './memory-watch';
 import type { InstanceInit, LambdaErrorPayload, StreamMessage } from './protocol';
+
+/**
+ * Calls an instance holds at most (the one running and those queued behind it). Deep enough
+ * that a flood costs one write per several calls; shallow enough that a call queued behind a
+ * slow one is not held long while another instance could have taken it.
+ */
+export const PIPELINE_DEPTH = 8;
 
 /** How a call waits when the function is at its concurrency: `throttle` (synchronous callers, 429) or `wait` (asynchronous ones). */
 export type OverflowMode = 'throttle' | 'wait';
@@ -56,6 +70,8 @@ export class FunctionPool implements CapacityClient {
   private readonly instanceWaiters: Array<Waiter<Acquired>> = [];
   private readonly admissionWaiters: Array<Waiter<void>> = [];
   private readonly retired = new WeakSet<FunctionInstance>();
+  /** Calls each live instance holds: running, queued in its process, or handed to it and about to be. */
+  private readonly held = new Map<FunctionInstance, number>();
   /** Instances started ahead of calls (see {@link prewarm}) that are still initializing. */
   private readonly warming = new Set<FunctionInstance>();
   private slotRequests = 0;
@@ -75,17 +91,21 @@ export class FunctionPool implements CapacityClient {
   async run(requestId: string, payload: string, overflow: OverflowMode, clientContext?: string): Promise<PoolOutcome> {
     await this.admit(overflow);
     try {
-      const { instance, cold } = await this.acquire();
-      try {
-        await instance.ready;
-      } catch (initError) {
-        this.discard(instance);
-        return { cold, outcome: { ok: false, error: initError as LambdaErrorPayload, instanceDied: true } };
+      for (;;) {
+        const { instance, cold } = await this.acquire();
+        try {
+          await instance.ready;
+        } catch (initError) {
+          this.discard(instance);
+          return { cold, outcome: { ok: false, error: initError as LambdaErrorPayload, instanceDied: true } };
+        }
+        const outcome = await instance.invoke(requestId, payload, clientContext);
+        this.callEnded(instance);
+        // Queued behind a call that ended its instance: it never ran, so it runs elsewhere
+        // (unless the host is stopping, which ends every call).
+        if (!outcome.ok && outcome.notStarted && !this.stopped) continue;
+        return { outcome, cold };
       }
-      const outcome = await instance.invoke(requestId, payload, this.options.timeoutMs, clientContext);
-      if (instance.alive && !this.retired.has(instance)) this.release(instance);
-      else this.discard(instance);
-      return { outcome, cold };
     } finally {
       this.finish();
     }
@@ -101,7 +121,7 @@ export class FunctionPool implements CapacityClient {
     const hadInstances = this.all.size > 0;
     this.options = options;
     for (const { instance } of [...this.idle]) this.discard(instance);
-    // Busy instances run the old code to the end of their call, then are discarded.
+    // Busy instances run the old code to the end of the calls they hold, then are discarded.
     for (const i of this.all) this.retired.add(i);
     if (prewarm && hadInstances) this.prewarm();
   }
@@ -152,8 +172,11 @@ export class FunctionPool implements CapacityClient {
   }
 
   private acquire(): Promise<Acquired> {
+    if (this.stopped) return Promise.reject(new HostStoppedError());
     for (let warm = this.idle.pop(); warm; warm = this.idle.pop()) {
-      if (warm.instance.alive) return Promise.resolve({ instance: warm.instance, cold: false });
+      if (!warm.instance.alive) continue;
+      this.held.set(warm.instance, 1);
+      return Promise.resolve({ instance: warm.instance, cold: false });
     }
     return new Promise((resolve, reject) => {
       this.instanceWaiters.push({ resolve, reject });
@@ -161,9 +184,18 @@ export class FunctionPool implements CapacityClient {
     });
   }
 
-  /** Asks for as many new instances as waiting calls that no instance being started will serve. */
+  /**
+   * Asks for as many new instances as waiting calls that no instance being started will serve,
+   * while slots are free (scaling out, as Lambda does). At the host's cap, a function that has
+   * instances leaves its calls waiting for them rather than taking another function's idle
+   * instance: handing instances back and forth costs a cold start each time.
+   */
   private requestSlots(): void {
-    while (!this.stopped && this.slotRequests + this.warming.size < this.instanceWaiters.length) this.requestSlot();
+    const { capacity } = this.options;
+    while (!this.stopped && this.slotRequests + this.warming.size < this.instanceWaiters.length) {
+      if (!capacity.hasFreeSlot && this.all.size + this.slotRequests > 0) return;
+      this.requestSlot();
+    }
   }
 
   /** Starts an instance ahead of calls, in a slot free now; once initialized it serves a waiting call or idles. */
@@ -200,13 +232,36 @@ export class FunctionPool implements CapacityClient {
         waiter?.reject(new HostStoppedError());
         return;
       }
-      waiter.resolve({ instance: this.start(), cold: true });
+      const instance = this.start();
+      this.held.set(instance, 1);
+      waiter.resolve({ instance, cold: true });
     });
   }
 
+  /** A call on `instance` has ended: it takes more calls, idles, or (ended, retired) leaves. */
+  private callEnded(instance: FunctionInstance): void {
+    // Already discarded (it died, or the pool stopped): nothing to count.
+    if (!this.all.has(instance)) return;
+    const held = (this.held.get(instance) ?? 1) - 1;
+    this.held.set(instance, held);
+    if (!instance.alive) this.discard(instance);
+    else if (this.retired.has(instance)) {
+      if (held === 0) this.discard(instance);
+    } else if (held <= 1) this.release(instance);
+  }
+
+  /**
+   * An instance can take calls: waiting calls go to it, as many as it may hold; with none, it
+   * idles (or gives its slot to another function that waits for one).
+   */
   private release(instance: FunctionInstance): void {
-    const waiter = this.instanceWaiters.shift();
-    if (waiter) return waiter.resolve({ instance, cold: false });
+    let held = this.held.get(instance) ?? 0;
+    for (let waiter = this.instanceWaiters.shift(); waiter; waiter = held < PIPELINE_DEPTH ? this.instanceWaiters.shift() : undefined) {
+      held += 1;
+      waiter.resolve({ instance, cold: false });
+    }
+    this.held.set(instance, held);
+    if (held > 0) return;
     // Another function waits for a slot: this idle instance gives its slot up.
     if (this.options.capacity.slotsWanted) return this.discard(instance);
     this.idle.push({ instance, at: performance.now() });
@@ -215,17 +270,20 @@ export class FunctionPool implements CapacityClient {
   /** Removes an instance (ended, crashed, retired or reclaimed) and gives its slot back. Idempotent. */
   private discard(instance: FunctionInstance): void {
     if (!this.all.delete(instance)) return;
+    this.held.delete(instance);
     const i = this.idle.findIndex((e) => e.instance === instance);
     if (i >= 0) this.idle.splice(i, 1);
     this.options.memory.remove(instance);
     void instance.terminate();
     this.options.capacity.releaseSlot();
+    // Calls that were waiting for this instance (retired, or it died) may need a new one.
+    this.requestSlots();
   }
 
   private start(): FunctionInstance {
     const { init, env, nodeBinary, onLog, onStream, memory } = this.options;
     // A crash while idle (a timer throwing after the handler returned) removes it at once.
-    const instance = new FunctionInstance({ init, env, nodeBinary, onLog, onStream, onExit: (dead) => this.discard(dead) });
+    const instance = new FunctionInstance({ init, env, timeoutMs: this.options.timeoutMs, nodeBinary, onLog, onStream, onExit: (dead) => this.discard(dead) });
     this.all.add(instance);
     memory.add(instance, init.memoryMb);
     return instance;

@@ -28,14 +28,11 @@ export interface InitMessage {
   readonly init: InstanceInit;
 }
 
-/** Host -> instance: run one invocation. */
-export interface InvokeMessage {
-  readonly type: 'invoke';
+/** One invocation to run. */
+export interface InvokeRequest {
   readonly requestId: string;
   /** The event as JSON text, as Lambda receives it. */
   readonly payload: string;
-  /** Epoch ms when the invocation times out (for `getRemainingTimeInMillis`). */
-  readonly deadline: number;
   readonly clientContext?: string;
 }
 
@@ -52,6 +49,17 @@ export interface StreamMessage {
   readonly contentType?: string;
   /** A written chunk, base64. */
   readonly chunk?: string;
+}
+
+/**
+ * Host -> instance: invocations to run one at a time, in order, after any already queued. Each
+ * gets `timeoutMs` from when it starts (for `getRemainingTimeInMillis`); the instance answers
+ * each with its own `result` or `error` as soon as it ends, before starting the next.
+ */
+export interface InvokeMessage {
+  readonly type: 'invoke';
+  readonly timeoutMs: number;
+  readonly invocations: readonly InvokeRequest[];
 }
 
 /** Instance -> host messages. */

@@ -18,9 +18,12 @@ let currentRequestId;
 // (a timer's output, an uncaught exception): they land in that request's log stream.
 let lastRequestId;
 
-const send = (msg) => {
-  if (process.connected) process.send(msg);
-};
+/** Sends a message to the host; resolves once it is written (in the kernel's buffer, safe from an exit). */
+const send = (msg) =>
+  new Promise((resolve) => {
+    if (process.connected) process.send(msg, () => resolve());
+    else resolve();
+  });
 
 // Handlers find the `awslambda` global of Lambda's Node.js runtime (response streaming).
 installAwsLambdaGlobal();
@@ -104,9 +107,9 @@ function die(logPrefix, error, exitCode) {
   if (dying) return;
   dying = true;
   console.error(logPrefix, JSON.stringify({ errorType: error.errorType, errorMessage: error.errorMessage, stack: error.trace }));
-  send({ type: 'crash', requestId: currentRequestId, error });
-  // Let the IPC messages flush before the process goes.
-  setImmediate(() => process.exit(exitCode));
+  // Once the IPC messages are written, the process goes (and at the latest a moment later).
+  void send({ type: 'crash', requestId: currentRequestId, error }).then(() => process.exit(exitCode));
+  setTimeout(() => process.exit(exitCode), 500).unref();
 }
 
 // Lambda's runtime ends the process on both (exit codes 129 and 128), whether or not an
@@ -156,7 +159,7 @@ function userCodeError(err) {
   return err;
 }
 
-function contextFor(msg, settle) {
+function contextFor(msg, deadline, settle) {
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: init.functionName,
@@ -168,14 +171,15 @@ function contextFor(msg, settle) {
     logStreamName: init.logStreamName,
     clientContext: msg.clientContext ? JSON.parse(Buffer.from(msg.clientContext, 'base64').toString('utf8')) : undefined,
     identity: undefined,
-    getRemainingTimeInMillis: () => Math.max(0, msg.deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: (err, result) => settle(err, result),
     succeed: (result) => settle(null, result),
     fail: (err) => settle(err ?? new Error('handled')),
   };
 }
 
-function invoke(handler, msg) {
+function invoke(handler, msg, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (err, result) => {
@@ -185,7 +189,7 @@ function invoke(handler, msg) {
       else resolve(result);
     };
     const event = JSON.parse(msg.payload);
-    const context = contextFor(msg, settle);
+    const context = contextFor(msg, deadline, settle);
     // A streaming handler gets a response stream instead of a callback, and writes the response to it.
     const returned = isStreamingHandler(handler) ? invokeStreaming(handler, event, context, msg.requestId) : handler(event, context, settle);
     // An async handler settles through its promise; a callback handler through the callback.
@@ -193,21 +197,39 @@ function invoke(handler, msg) {
   });
 }
 
-async function onInvoke(handler, msg) {
+async function onInvoke(handler, msg, timeoutMs) {
   currentRequestId = msg.requestId;
   lastRequestId = msg.requestId;
   try {
-    const result = await invoke(handler, msg);
+    const result = await invoke(handler, msg, timeoutMs);
     const payload = result === undefined ? 'null' : JSON.stringify(result);
-    send({ type: 'result', requestId: msg.requestId, payload: payload ?? 'null' });
-  } catch (err) {
-    send({ type: 'error', requestId: msg.requestId, error: toErrorPayload(err) });
-  } finally {
     currentRequestId = undefined;
+    // Written before the next invocation starts: if that one ends the process, this answer is not lost.
+    await send({ type: 'result', requestId: msg.requestId, payload: payload ?? 'null' });
+  } catch (err) {
+    currentRequestId = undefined;
+    await send({ type: 'error', requestId: msg.requestId, error: toErrorPayload(err) });
   }
 }
 
-// The first message is the instance's init; every later one an invocation.
+// Invocations the host has sent and this instance has not run yet, in order. They run one at a
+// time, as in a Lambda execution environment; several may arrive in one message.
+const queue = [];
+let running = false;
+
+async function runQueue(handler) {
+  running = true;
+  while (queue.length) {
+    const { msg, timeoutMs } = queue.shift();
+    await onInvoke(handler, msg, timeoutMs);
+    // Between invocations the event loop turns, as it does in Lambda while the runtime asks for
+    // the next event: timers and I/O the last handler left run now, not inside the next one.
+    if (queue.length) await new Promise((resolve) => setImmediate(resolve));
+  }
+  running = false;
+}
+
+// The first message is the instance's init; every later one a batch of invocations.
 process.once('message', async (first) => {
   init = first.init;
   const handler = await loadHandler().catch((err) => {
@@ -215,6 +237,9 @@ process.once('message', async (first) => {
     return undefined;
   });
   if (!handler) return;
-  process.on('message', (msg) => void onInvoke(handler, msg));
+  process.on('message', (msg) => {
+    for (const invocation of msg.invocations) queue.push({ msg: invocation, timeoutMs: msg.timeoutMs });
+    if (!running) void runQueue(handler);
+  });
   send({ type: 'ready' });
 });
