@@ -7,6 +7,7 @@ import type { AppModel, EventBusModel, RuleModel } from '../../model';
 import { busNameOf } from '../../model';
 import { compileEventPattern, type CompiledEventPattern } from '../../patterns';
 import type { Deliverer } from './delivery';
+import { RuleIndex, type IndexedRule } from './rule-index';
 
 /** One `PutEvents` request entry, as the API takes it. */
 export interface PutEventsRequestEntry {
@@ -44,21 +45,13 @@ export interface EventEnvelope extends Record<string, unknown> {
 interface LiveRule {
   readonly rule: RuleModel;
   readonly pattern?: CompiledEventPattern;
-  /** Position on its bus, to deliver in rule order. */
-  readonly order: number;
-}
-
-/** The rules of one bus, indexed by the exact `source` values their patterns require. */
-interface BusRules {
-  readonly bySource: Map<string, LiveRule[]>;
-  /** Rules whose pattern does not pin `source` to exact strings: always tested. */
-  readonly others: LiveRule[];
 }
 
 /** Routes events to rule targets. */
 export class EventRouter {
   private readonly buses = new Map<string, EventBusModel>();
-  private readonly rulesByBus = new Map<string, BusRules>();
+  /** Each bus's rules, indexed by the exact values their patterns demand (see rule-index.ts). */
+  private readonly rulesByBus = new Map<string, RuleIndex<LiveRule>>();
   /** Invalid patterns found at start, by rule ARN; those rules never match. */
   readonly invalidRules = new Map<string, string>();
 
@@ -66,6 +59,7 @@ export class EventRouter {
     for (const bus of model.eventBuses) this.buses.set(bus.name, bus);
     // Display names (what `switchyard dev` prints) never shadow a bus's own name (see model/names.ts).
     for (const bus of model.eventBuses) if (bus.displayName && !this.buses.has(bus.displayName)) this.buses.set(bus.displayName, bus);
+    const byBus = new Map<string, Array<IndexedRule<LiveRule>>>();
     for (const rule of model.rules) {
       let pattern: CompiledEventPattern | undefined;
       if (rule.eventPattern) {
@@ -76,13 +70,10 @@ export class EventRouter {
           continue;
         }
       }
-      const bus: BusRules = this.rulesByBus.get(rule.eventBusName) ?? { bySource: new Map(), others: [] };
-      const live: LiveRule = { rule, pattern, order: bus.others.length + [...bus.bySource.values()].reduce((n, l) => n + l.length, 0) };
-      const sources = exactSources(rule.eventPattern);
-      if (sources) for (const s of sources) bus.bySource.set(s, [...(bus.bySource.get(s) ?? []), live]);
-      else bus.others.push(live);
-      this.rulesByBus.set(rule.eventBusName, bus);
+      const rules = byBus.get(rule.eventBusName) ?? byBus.set(rule.eventBusName, []).get(rule.eventBusName)!;
+      rules.push({ item: { rule, pattern }, pattern: rule.eventPattern, order: rules.length });
     }
+    for (const [bus, rules] of byBus) this.rulesByBus.set(bus, new RuleIndex(rules));
   }
 
   /** The bus a name, ARN or display name refers to. */
@@ -114,11 +105,9 @@ export class EventRouter {
   /** Sends an event to every matching enabled rule of a bus; returns the rules it matched. */
   route(busName: string, event: EventEnvelope): RuleModel[] {
     const matched: RuleModel[] = [];
-    const bus = this.rulesByBus.get(busName);
-    if (!bus) return matched;
-    const bySource = bus.bySource.get(event.source) ?? [];
-    const candidates = bus.others.length === 0 ? bySource : [...bySource, ...bus.others].sort((a, b) => a.order - b.order);
-    for (const live of candidates) {
+    const index = this.rulesByBus.get(busName);
+    if (!index) return matched;
+    for (const live of index.candidates(event)) {
       if (live.rule.state !== 'ENABLED' || !live.pattern || !live.pattern.matches(event)) continue;
       matched.push(live.rule);
       for (const target of live.rule.targets) void this.deliverer.deliverToRuleTarget(live.rule, target, event, 'rule');
@@ -158,17 +147,6 @@ export class EventRouter {
       event: envelope({ source: entry.Source!, detailType: entry.DetailType!, detail, resources: entry.Resources ?? [], time, account: this.model.accountId, region: this.model.region }),
     };
   }
-}
-
-/**
- * The exact strings a pattern's top-level `source` is limited to, or undefined when it is
- * absent or uses operators (prefix, anything-but, ...) or `$or`: only then can a rule be
- * skipped by source without running its matcher.
- */
-function exactSources(pattern: Readonly<Record<string, unknown>> | undefined): string[] | undefined {
-  const source = pattern?.source;
-  if (!pattern || '$or' in pattern || !Array.isArray(source) || source.length === 0) return undefined;
-  return source.every((v) => typeof v === 'string') ? (source as string[]) : undefined;
 }
 
 /** Builds the EventBridge envelope. Time has second precision, as EventBridge's does. */
