@@ -21,7 +21,9 @@ export interface LocalProcessOptions {
 export class LocalProcess extends EventEmitter {
   /** Starts the app; resolves when it is ready (for a watching app, after its first builds). */
   static async start(options: LocalProcessOptions): Promise<LocalProcess> {
-    const args = ['--import', 'tsx', path.join(__dirname, 'serve-local.ts'), '--assembly', options.assembly];
+    // BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=bench/.out/prof' profiles the app process.
+    const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const args = [...nodeArgs, '--import', 'tsx', path.join(__dirname, 'serve-local.ts'), '--assembly', options.assembly];
     if (options.lib) args.push('--lib', options.lib);
     if (options.projectDir) args.push('--project', options.projectDir);
     if (options.watch) args.push('--watch');
@@ -58,6 +60,13 @@ export class LocalProcess extends EventEmitter {
   stats(): Promise<Stats> {
     const answer = new Promise<Stats>((resolve) => this.once('STATS', resolve));
     this.child.stdin!.write('stats\n');
+    return answer;
+  }
+
+  /** Resolves with the ledger's counts once no delivery is pending or retrying (ask after the last PutEvents answered). */
+  idle(): Promise<Record<string, number>> {
+    const answer = new Promise<Record<string, number>>((resolve) => this.once('IDLE', resolve));
+    this.child.stdin!.write('idle\n');
     return answer;
   }
 

@@ -7,7 +7,8 @@
  *
  * `--lib` runs another commit's `lib/` (see baseline.ts). Prints `READY {urls, awsEndpoint}`,
  * then `RELOAD {...}` and `BATCH {...}` lines from hot reload; answers a `stats` line on stdin
- * with `STATS {...}` (see {@link Stats}); stops on SIGTERM or when stdin ends.
+ * with `STATS {...}` (see {@link Stats}) and an `idle` line, once no delivery is pending or
+ * retrying, with `IDLE {counts}`; stops on SIGTERM or when stdin ends.
  */
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop());
   const lines = readline.createInterface({ input: process.stdin });
   lines.on('line', (line) => {
+    if (line.trim() === 'idle') void app.ledger.whenIdle().then(() => print('IDLE', app.ledger.counts()));
     if (line.trim() !== 'stats') return;
     const self = stat('self');
     const stats: Stats = {

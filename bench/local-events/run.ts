@@ -1,60 +1,204 @@
 /**
  * Event delivery throughput: PutEvents (the real @aws-sdk/client-eventbridge, batches of 10)
- * -> 100 rules with content patterns -> Lambda targets, until the ledger says every delivery
- * ended. Prints events/s put and deliveries/s completed, and checks none was lost.
+ * -> 100 rules with content patterns -> Lambda targets (10 functions), until the ledger says
+ * every delivery ended. The app runs in its own process, as `switchyard dev` does; this process
+ * is the client. Run from the repository root:
  *
- *   npx tsx bench/local-events/run.ts [--events 20000] [--in-flight 10]
+ *   npx tsx bench/local-events/run.ts [--events 20000] [--in-flight 10] [--runs 1] [--baseline main] [--client sdk|raw]
+ *
+ * `--client raw` puts the same requests with plain keep-alive HTTP (the JSON body and headers
+ * the SDK sends, without its signing and middleware), which costs the client a fraction of the
+ * CPU: on a small machine the SDK client can otherwise be what limits the rate.
+ *
+ * Prints per variant (this tree, and with `--baseline REF` another commit's lib/, in the same
+ * run and alternating when `--runs` > 1): events/s put, deliveries/s ended, the CPU each
+ * delivery cost the app and its instances (less sensitive to a busy machine than the rate),
+ * and peak memory: the app process's RSS and the instances' total RSS. Checks none was lost.
  */
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { LocalApp } from '../../lib/local';
-import { RULES, batchAt, deliveriesOf, writeEventsAssembly } from './app';
+import * as http from 'node:http';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { baselineLib } from '../baseline';
+import { writeAssembly } from '../local-http/assembly';
+import { LocalProcess } from '../local-process';
+import type { Stats } from '../serve-local';
+
+const RULES = 100;
+const ROOT = path.resolve(__dirname, '..', '..');
+const MB = 1024 * 1024;
+
+interface Run {
+  readonly variant: string;
+  readonly putPerSecond: number;
+  readonly deliveriesPerSecond: number;
+  /** CPU of the app process and its instances per delivery, in microseconds. */
+  readonly cpuPerDeliveryUs: number;
+  /** The part of it spent in the instances. */
+  readonly instancesCpuPerDeliveryUs: number;
+  /** CPU of this (client) process per event put, in microseconds. */
+  readonly clientCpuPerEventUs: number;
+  readonly devPeakRssMb: number;
+  readonly instancesPeakRssMb: number;
+  readonly instances: number;
+  readonly coldStarts: number;
+  readonly lost: number;
+}
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { events: { type: 'string', default: '20000' }, 'in-flight': { type: 'string', default: '10' } } });
-  const total = Number(values.events);
-  const inFlight = Number(values['in-flight']);
-  const assembly = writeEventsAssembly('local-events');
-  const app = await LocalApp.start(assembly, { httpPort: 0, awsPort: 0, schedules: false });
-  const eb = new EventBridgeClient({ endpoint: app.awsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string', default: '20000' },
+      'in-flight': { type: 'string', default: '10' },
+      runs: { type: 'string', default: '1' },
+      baseline: { type: 'string' },
+      'max-instances': { type: 'string' },
+      client: { type: 'string', default: 'sdk' },
+    },
+  });
+  // 100 rules: 99 bucket rules and a prefix rule; each event matches the rule of its bucket,
+  // and the events of bucket 0 also the prefix rule.
+  const rules = Array.from({ length: RULES - 1 }, (_, i) => ({ id: `Rule${i}`, pattern: { source: ['bench'], detail: { bucket: [i], amount: [{ numeric: ['>=', 0] }] } }, target: `Fn${i % 10}` }));
+  rules.push({ id: 'PrefixRule', pattern: { source: ['bench'], detail: { bucket: [0] }, 'detail-type': [{ prefix: 'Order' }] } as never, target: 'Fn0' });
+  const assembly = writeAssembly(path.join(ROOT, 'bench', '.out', 'local-events'), {
+    handlerDir: path.join(__dirname, 'handler'),
+    functions: Array.from({ length: 10 }, (_, i) => ({ id: `Fn${i}`, handler: 'consumer.handler' })),
+    rules,
+  });
+  const variants: Array<{ name: string; lib?: string }> = [{ name: 'this tree' }];
+  if (values.baseline) {
+    const base = baselineLib(values.baseline);
+    variants.unshift({ name: `baseline ${values.baseline} (${base.commit})`, lib: base.dir });
+  }
+  if (values.client !== 'sdk' && values.client !== 'raw') throw new Error(`--client is sdk or raw, not ${values.client}`);
+  const options = { total: Number(values.events), inFlight: Number(values['in-flight']), maxInstances: values['max-instances'] ? Number(values['max-instances']) : undefined, client: values.client as MeasureOptions['client'] };
+  const runs: Run[] = [];
+  for (let i = 0; i < Number(values.runs); i++) for (const v of variants) runs.push(await measure(v.name, assembly, options, v.lib));
+  report(runs, variants.map((v) => v.name));
+}
+
+interface MeasureOptions {
+  readonly total: number;
+  readonly inFlight: number;
+  readonly maxInstances?: number;
+  readonly client: 'sdk' | 'raw';
+}
+
+async function measure(variant: string, assembly: string, options: MeasureOptions, lib?: string): Promise<Run> {
+  const dev = await LocalProcess.start({ assembly, lib, projectDir: ROOT, maxInstances: options.maxInstances });
+  const client = options.client === 'sdk' ? sdkClient(dev.awsEndpoint) : rawClient(dev.awsEndpoint, options.inFlight);
   try {
-    const put = (count: number) => putAll(eb, count, inFlight);
-    // Warm-up: let every function scale to the instances this load needs, so that cold starts
-    // (one worker thread each) do not dominate the measured run.
-    await put(Math.min(total, 5000));
-    await app.ledger.whenIdle();
-    const warm = app.ledger.counts().delivered;
+    // Warm-up: every function scales to the instances this load needs, so that cold starts do
+    // not dominate the measured run.
+    await putAll(client, Math.min(options.total, 5000), options.inFlight);
+    const warm = await dev.idle();
+    const before = await dev.stats();
+    const clientCpuBefore = process.cpuUsage();
     const started = performance.now();
-    const failed = await put(total);
+    const failed = await putAll(client, options.total, options.inFlight);
     const putDone = performance.now();
-    await app.ledger.whenIdle();
+    const counts = await dev.idle();
     const done = performance.now();
-    const c = app.ledger.counts();
-    const deliveries = c.delivered + c['dead-lettered'] + c.dropped - warm;
-    const instances = app.model.functions.reduce((n, f) => n + app.host.instanceCount(f.name), 0);
-    console.log(`events put:        ${total} in ${((putDone - started) / 1000).toFixed(2)} s = ${(total / ((putDone - started) / 1000)).toFixed(0)} events/s (failed entries: ${failed})`);
-    console.log(`deliveries ended:  ${deliveries} (${c['dead-lettered']} dead-lettered, ${c.dropped} dropped) in ${((done - started) / 1000).toFixed(2)} s = ${(deliveries / ((done - started) / 1000)).toFixed(0)} deliveries/s through ${RULES} rules, ${instances} warm instances`);
-    const expected = deliveriesOf(total);
-    if (deliveries !== expected) console.log(`MISMATCH: expected ${expected} deliveries`);
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const after = await dev.stats();
+    const ended = (c: Record<string, number>) => c.delivered + c['dead-lettered'] + c.dropped;
+    const deliveries = ended(counts) - ended(warm);
+    const expected = options.total + Math.ceil(options.total / (RULES - 1));
+    const instances = after.children.filter((c) => c.kind === 'instance');
+    return {
+      variant,
+      putPerSecond: (options.total - failed) / ((putDone - started) / 1000),
+      deliveriesPerSecond: deliveries / ((done - started) / 1000),
+      cpuPerDeliveryUs: ((cpuOf(after, before).dev + cpuOf(after, before).instances) * 1000) / deliveries,
+      instancesCpuPerDeliveryUs: (cpuOf(after, before).instances * 1000) / deliveries,
+      clientCpuPerEventUs: (clientCpu.user + clientCpu.system) / options.total,
+      devPeakRssMb: after.dev.peakRssBytes / MB,
+      instancesPeakRssMb: after.peakInstancesRssBytes / MB,
+      instances: instances.length,
+      coldStarts: after.coldStarts - before.coldStarts,
+      lost: expected - deliveries,
+    };
   } finally {
-    eb.destroy();
-    await app.stop();
+    client.close();
+    await dev.stop();
   }
 }
 
+/** Puts one batch of entries; resolves with the failed entry count. */
+interface PutClient {
+  put(entries: PutEventsRequestEntry[]): Promise<number>;
+  close(): void;
+}
+
+function sdkClient(endpoint: string): PutClient {
+  const eb = new EventBridgeClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return { put: async (Entries) => (await eb.send(new PutEventsCommand({ Entries }))).FailedEntryCount ?? 0, close: () => eb.destroy() };
+}
+
+function rawClient(endpoint: string, sockets: number): PutClient {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  const url = new URL(endpoint);
+  const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents', authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/events/aws4_request, SignedHeaders=host, Signature=0' };
+  const put = (entries: PutEventsRequestEntry[]) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: url.hostname, port: url.port, method: 'POST', path: '/', agent, headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body).FailedEntryCount ?? 0) : reject(new Error(`PutEvents answered ${res.statusCode}: ${body}`))));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ Entries: entries }));
+    });
+  return { put, close: () => agent.destroy() };
+}
+
+/** CPU ms the app process and its instances spent between two samples (instances started in between count whole). */
+function cpuOf(after: Stats, before: Stats): { dev: number; instances: number } {
+  const earlier = new Map(before.children.map((c) => [c.pid, c.cpuMs]));
+  const live = after.children.filter((c) => c.kind === 'instance').reduce((n, c) => n + c.cpuMs - (earlier.get(c.pid) ?? 0), 0);
+  return { dev: after.dev.cpuMs - before.dev.cpuMs, instances: live + (after.exitedChildrenCpuMs - before.exitedChildrenCpuMs) };
+}
+
 /** Puts `total` events in batches of 10 with `inFlight` requests at a time; returns failed entries. */
-async function putAll(eb: EventBridgeClient, total: number, inFlight: number): Promise<number> {
+async function putAll(client: PutClient, total: number, inFlight: number): Promise<number> {
   let next = 0;
   let failed = 0;
   const worker = async () => {
     while (next < total) {
       const base = next;
       next += 10;
-      failed += (await eb.send(new PutEventsCommand({ Entries: batchAt(base, total) }))).FailedEntryCount ?? 0;
+      const Entries = Array.from({ length: Math.min(10, total - base) }, (_, j) => ({
+        EventBusName: 'bench',
+        Source: 'bench',
+        DetailType: (base + j) % (RULES - 1) === 0 ? 'OrderPlaced' : 'Other',
+        Detail: JSON.stringify({ bucket: (base + j) % (RULES - 1), amount: base + j }),
+      }));
+      failed += await client.put(Entries);
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
   return failed;
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function report(runs: readonly Run[], variants: readonly string[]): void {
+  console.log(`\nevent delivery through ${RULES} rules to 10 functions, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.availableParallelism()} cores):`);
+  const rows = [['variant', 'put events/s', 'deliveries/s', 'CPU us/delivery (instances)', 'client CPU us/event', 'dev peak RSS', 'instances peak RSS', 'instances', 'cold starts', 'lost']];
+  for (const r of runs) {
+    rows.push([r.variant, r.putPerSecond.toFixed(0), r.deliveriesPerSecond.toFixed(0), `${r.cpuPerDeliveryUs.toFixed(0)} (${r.instancesCpuPerDeliveryUs.toFixed(0)})`, r.clientCpuPerEventUs.toFixed(0), `${r.devPeakRssMb.toFixed(0)} MB`, `${r.instancesPeakRssMb.toFixed(0)} MB`, String(r.instances), String(r.coldStarts), String(r.lost)]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join('  '));
+  if (variants.length < 2) return;
+  const of = (v: string, k: 'deliveriesPerSecond' | 'cpuPerDeliveryUs') => median(runs.filter((r) => r.variant === v).map((r) => r[k]));
+  const [base, current] = variants;
+  console.log(`\nthis tree / baseline (medians): ${(of(current, 'deliveriesPerSecond') / of(base, 'deliveriesPerSecond')).toFixed(2)}x deliveries/s, ${(of(base, 'cpuPerDeliveryUs') / of(current, 'cpuPerDeliveryUs')).toFixed(2)}x less CPU per delivery`);
 }
 
 main().catch((err) => {
