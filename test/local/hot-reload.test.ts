@@ -86,7 +86,9 @@ test("an edit to a module one function holds rebuilds only that function, which 
   expect(gammaBefore).toBeGreaterThan(0);
   const batch = await edit('src/own-alpha.ts', "export const own: string = 'alpha v2';\n");
   expect(batch.functions).toEqual(rebuilt('Alpha'));
-  expect(await get('Alpha')).toEqual({ fn: 'alpha', own: 'alpha v2', shared: 'shared v1' });
+  // The new code runs from its own task root, which is the instance's working directory and LAMBDA_TASK_ROOT.
+  const taskRoot = app.host.find(names.Alpha)!.codeDir;
+  expect(await get('Alpha')).toEqual({ fn: 'alpha', own: 'alpha v2', shared: 'shared v1', cwd: taskRoot, taskRoot });
   expect(await get('Beta')).toEqual({ deployed: true });
   // Gamma's instance was not replaced: its next call is warm.
   invocations.length = 0;
@@ -97,7 +99,7 @@ test("an edit to a module one function holds rebuilds only that function, which 
 test('an edit to a shared module rebuilds exactly the functions that hold it', async () => {
   const batch = await edit('src/lib/shared.ts', "export const shared: string = 'shared v2';\n");
   expect(batch.functions).toEqual(rebuilt('Alpha', 'Beta'));
-  expect(await get('Alpha')).toEqual({ fn: 'alpha', own: 'alpha v2', shared: 'shared v2' });
+  expect(await get('Alpha')).toMatchObject({ fn: 'alpha', own: 'alpha v2', shared: 'shared v2', taskRoot: app.host.find(names.Alpha)!.codeDir });
   expect(await get('Beta')).toEqual({ fn: 'beta', shared: 'shared v2', region: 'us-east-1' });
   expect(await get('Gamma')).toEqual({ deployed: true });
 });

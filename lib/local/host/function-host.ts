@@ -178,6 +178,15 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     }
   }
 
+  /**
+   * New code for a function is being built (hot reload): when it is in use, the process of its
+   * next instance starts now, to take the code when {@link replaceCode} (with `prewarm`) comes.
+   */
+  prepareReplace(ref: string): void {
+    const fn = this.find(ref);
+    if (fn) this.pools.get(fn.name)!.prepare();
+  }
+
   /** Points a function at new code (hot reload): new calls start instances of it, calls in flight end on the old. */
   replaceCode(ref: string, code: CodeUpdate): void {
     const fn = this.find(ref);

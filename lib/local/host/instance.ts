@@ -51,6 +51,48 @@ export interface InstanceLog {
   readonly once?: boolean;
 }
 
+/** How to start an instance's process. */
+export interface WorkerProcessOptions {
+  readonly env: Readonly<Record<string, string>>;
+  /** The node binary that runs the instance. @default process.execPath */
+  readonly nodeBinary?: string;
+  readonly memoryMb: number;
+  /** The working directory: the task root (the worker moves to the one its init names). */
+  readonly cwd: string;
+}
+
+/**
+ * A process started ahead of its instance, before its code is staged: hot reload starts one
+ * while the new code builds, so that node's own start-up is not added to the reload. It holds
+ * no code until an instance adopts it (the init message names the task root, which the worker
+ * makes its working directory and LAMBDA_TASK_ROOT before loading the handler).
+ */
+export class SpareProcess {
+  private child?: ChildProcess;
+
+  constructor(options: WorkerProcessOptions) {
+    const child = forkWorker(options);
+    this.child = child;
+    // A spare that cannot start, or dies, is simply not used.
+    child.on('error', () => undefined);
+    child.once('exit', () => {
+      if (this.child === child) this.child = undefined;
+    });
+  }
+
+  /** The process, once, if it is still running. */
+  take(): ChildProcess | undefined {
+    const child = this.child;
+    this.child = undefined;
+    return child;
+  }
+
+  /** Ends the process if no instance took it. */
+  dispose(): void {
+    this.take()?.kill('SIGKILL');
+  }
+}
+
 /** Options for {@link FunctionInstance}. */
 export interface FunctionInstanceOptions {
   readonly init: InstanceInit;
@@ -62,6 +104,8 @@ export interface FunctionInstanceOptions {
   readonly onLog: (log: InstanceLog) => void;
   /** Part of a streaming handler's response. */
   readonly onStream?: (msg: StreamMessage) => void;
+  /** A process started for this instance ahead of time, used if it is still running. @default a new one */
+  readonly spare?: SpareProcess;
   /** Called once when the process has ended, for whatever reason. */
   readonly onExit?: (instance: FunctionInstance) => void;
 }
@@ -90,17 +134,8 @@ export class FunctionInstance {
 
   constructor(private readonly options: FunctionInstanceOptions) {
     const { init } = options;
-    this.child = fork(WORKER_FILE, [], {
-      execPath: options.nodeBinary ?? process.execPath,
-      execArgv: [...inheritedFlags(), ...memoryFlags(init.memoryMb)],
-      env: { ...options.env },
-      // Lambda starts the runtime in /var/task.
-      cwd: init.codeDir,
-      // Output that bypasses console (process.stdout.write, loggers with their own Console)
-      // becomes log lines of the invocation in flight, as CloudWatch would attribute it.
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'advanced',
-    });
+    // A spare started for this code (while it was built) takes the code with its init message.
+    this.child = options.spare?.take() ?? forkWorker({ env: options.env, nodeBinary: options.nodeBinary, memoryMb: init.memoryMb, cwd: init.codeDir });
     this.forwardLines(this.child.stdout!, 'INFO');
     this.forwardLines(this.child.stderr!, 'ERROR');
     this.ready = new Promise<void>((resolve, reject) => {
@@ -292,6 +327,20 @@ const SIGNAL_TEXT: Partial<Record<NodeJS.Signals, string>> = {
   SIGILL: 'illegal instruction (core dumped)',
   SIGFPE: 'floating point exception (core dumped)',
 };
+
+function forkWorker(options: WorkerProcessOptions): ChildProcess {
+  return fork(WORKER_FILE, [], {
+    execPath: options.nodeBinary ?? process.execPath,
+    execArgv: [...inheritedFlags(), ...memoryFlags(options.memoryMb)],
+    env: { ...options.env },
+    // Lambda starts the runtime in /var/task.
+    cwd: options.cwd,
+    // Output that bypasses console (process.stdout.write, loggers with their own Console)
+    // becomes log lines of the invocation in flight, as CloudWatch would attribute it.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    serialization: 'advanced',
+  });
+}
 
 function inheritedFlags(): string[] {
   // Not the host's loaders (`--import tsx`, jest's): a function runs on plain Node, as on Lambda.

@@ -17,9 +17,10 @@
  * batches. A call queued behind one that crashes or times out never started; it runs on
  * another instance.
  */
+import * as path from 'node:path';
 import type { HostCapacity, CapacityClient } from './capacity';
 import { HostStoppedError, ThrottledError } from './errors';
-import { FunctionInstance, type InstanceLog, type InstanceOutcome } from './instance';
+import { FunctionInstance, SpareProcess, type InstanceLog, type InstanceOutcome } from './instance';
 import type { MemoryWatch } from './memory-watch';
 import type { InstanceInit, LambdaErrorPayload, StreamMessage } from './protocol';
 
@@ -29,6 +30,9 @@ import type { InstanceInit, LambdaErrorPayload, StreamMessage } from './protocol
  * slow one is not held long while another instance could have taken it.
  */
 export const PIPELINE_DEPTH = 8;
+
+/** How long a spare process waits for the code it was started for. */
+const SPARE_TTL_MS = 30_000;
 
 /** How a call waits when the function is at its concurrency: `throttle` (synchronous callers, 429) or `wait` (asynchronous ones). */
 export type OverflowMode = 'throttle' | 'wait';
@@ -72,6 +76,8 @@ export class FunctionPool implements CapacityClient {
   private readonly retired = new WeakSet<FunctionInstance>();
   /** Calls each live instance holds: running, queued in its process, or handed to it and about to be. */
   private readonly held = new Map<FunctionInstance, number>();
+  /** A process started while new code builds (see {@link prepare}). */
+  private spare?: SpareProcess;
   /** Instances started ahead of calls (see {@link prewarm}) that are still initializing. */
   private readonly warming = new Set<FunctionInstance>();
   private slotRequests = 0;
@@ -124,11 +130,28 @@ export class FunctionPool implements CapacityClient {
     // Busy instances run the old code to the end of the calls they hold, then are discarded.
     for (const i of this.all) this.retired.add(i);
     if (prewarm && hadInstances) this.prewarm();
+    this.dropSpare();
+  }
+
+  /**
+   * New code for this function is being built: when it has instances (it is in use), start the
+   * process of the next one now, so that node's start-up overlaps the build. `replace` with
+   * `prewarm` gives it the code. Not for functions with NODE_OPTIONS, which node reads at start
+   * relative to the working directory, not known until the code is staged.
+   */
+  prepare(): void {
+    if (this.spare || this.stopped || this.all.size === 0 || this.options.env.NODE_OPTIONS !== undefined) return;
+    const { env, nodeBinary, init } = this.options;
+    this.spare = new SpareProcess({ env, nodeBinary, memoryMb: init.memoryMb, cwd: path.dirname(init.codeDir) });
+    // A build that never succeeds leaves no process behind for long.
+    const spare = this.spare;
+    setTimeout(() => this.dropSpare(spare), SPARE_TTL_MS).unref();
   }
 
   /** Stops every instance and fails waiting calls. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.dropSpare();
     for (const w of [...this.admissionWaiters.splice(0), ...this.instanceWaiters.splice(0)]) w.reject(new HostStoppedError());
     const all = [...this.all];
     this.idle.length = 0;
@@ -201,7 +224,8 @@ export class FunctionPool implements CapacityClient {
   /** Starts an instance ahead of calls, in a slot free now; once initialized it serves a waiting call or idles. */
   private prewarm(): void {
     if (this.stopped || !this.options.capacity.tryAcquireSlot()) return;
-    const instance = this.start();
+    const instance = this.start(this.spare);
+    this.spare = undefined;
     this.warming.add(instance);
     instance.ready.then(
       () => {
@@ -280,10 +304,17 @@ export class FunctionPool implements CapacityClient {
     this.requestSlots();
   }
 
-  private start(): FunctionInstance {
+  /** Ends a spare process no instance took (a given one only if it is still the pool's). */
+  private dropSpare(spare = this.spare): void {
+    if (!spare || spare !== this.spare) return;
+    this.spare = undefined;
+    spare.dispose();
+  }
+
+  private start(spare?: SpareProcess): FunctionInstance {
     const { init, env, nodeBinary, onLog, onStream, memory } = this.options;
     // A crash while idle (a timer throwing after the handler returned) removes it at once.
-    const instance = new FunctionInstance({ init, env, timeoutMs: this.options.timeoutMs, nodeBinary, onLog, onStream, onExit: (dead) => this.discard(dead) });
+    const instance = new FunctionInstance({ init, env, timeoutMs: this.options.timeoutMs, nodeBinary, onLog, onStream, spare, onExit: (dead) => this.discard(dead) });
     this.all.add(instance);
     memory.add(instance, init.memoryMb);
     return instance;

@@ -232,6 +232,9 @@ async function runQueue(handler) {
 // The first message is the instance's init; every later one a batch of invocations.
 process.once('message', async (first) => {
   init = first.init;
+  // A process started before its code was staged (see SpareProcess) moves to its task root.
+  if (process.cwd() !== init.codeDir) process.chdir(init.codeDir);
+  process.env.LAMBDA_TASK_ROOT = init.codeDir;
   const handler = await loadHandler().catch((err) => {
     send({ type: 'init-error', error: toErrorPayload(err) });
     return undefined;

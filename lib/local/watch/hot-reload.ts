@@ -163,6 +163,8 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     const inProject = file.startsWith(this.projectDir + path.sep);
     if (IGNORED.test(inProject ? path.relative(this.projectDir, file) : file)) return;
     this.changed.add(file);
+    // The functions that hold the file will get new code: their next processes start now.
+    for (const b of this.builds.values()) if (b.inputs.has(file)) this.host.prepareReplace(b.fn.name);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.queue = this.queue.then(() => this.flush());
