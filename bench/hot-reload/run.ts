@@ -38,6 +38,8 @@ interface VariantResult {
   readonly ms: Record<Kind, number[]>;
   /** CPU ms per reload (the `first call` edits). */
   readonly cpuMs: number[];
+  /** Resident memory of esbuild's service at the end (the contexts' cached files), in MB. */
+  esbuildRssMb?: number;
   /** Functions rebuilt per edit (from the reloader's records). */
   readonly rebuiltPerEdit: number[];
 }
@@ -105,6 +107,7 @@ async function measureDev(name: string, project: BenchProject, edits: number, li
         await sleep(100);
       }
     }
+    result.esbuildRssMb = (await dev.stats()).children.filter((c) => c.kind === 'esbuild').reduce((n, c) => n + c.rssBytes, 0) / 1024 / 1024;
   } finally {
     await dev.stop();
   }
@@ -158,11 +161,11 @@ const fmt = (values: readonly number[]) => `${quantile(values, 0.5).toFixed(0)} 
 function report(results: readonly VariantResult[], floor: readonly number[], project: BenchProject): void {
   const [load1] = require('node:os').loadavg() as number[];
   console.log(`\nhot reload, ${project.functions.length} functions (shared module held by ${project.sharedDependents.length}), median / p90, load average ${load1.toFixed(2)}:`);
-  const rows = [['variant', 'own module', 'shared module', 'call 1 s after reload', 'CPU per reload', 'rebuilt per edit']];
+  const rows = [['variant', 'own module', 'shared module', 'call 1 s after reload', 'CPU per reload', 'rebuilt per edit', 'esbuild RSS']];
   for (const r of results) {
-    rows.push([r.name, fmt(r.ms.own), fmt(r.ms.shared), fmt(r.ms['first call']), fmt(r.cpuMs), String(quantile(r.rebuiltPerEdit, 0.5))]);
+    rows.push([r.name, fmt(r.ms.own), fmt(r.ms.shared), fmt(r.ms['first call']), fmt(r.cpuMs), String(quantile(r.rebuiltPerEdit, 0.5)), `${(r.esbuildRssMb ?? 0).toFixed(0)} MB`]);
   }
-  rows.push(['esbuild --watch (bundle written, nothing served)', fmt(floor), '', '', '', '1']);
+  rows.push(['esbuild --watch (bundle written, nothing served)', fmt(floor), '', '', '', '1', '']);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join('  '));
   const current = results[results.length - 1];
