@@ -8,7 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildContext, BuildOptions, Metafile, OutputFile } from 'esbuild';
-import { esbuildOptions, resolveBundlingOptions, type BundlingOptions } from '../../bundling/options';
+import type { BundlingOptions } from '../../bundling/options';
+// The options synth bundles with, so that a rebuild gives what `cdk deploy` would deploy.
+import { esbuildOptions, resolveBundlingOptions } from '../../bundling/private/options';
 import type { FunctionModel } from '../../model';
 import type { StagedFile } from '../host/task-root';
 
