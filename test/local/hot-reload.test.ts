@@ -7,6 +7,7 @@
  *   gamma  <- own-gamma.ts
  *
  * Every function first answers with the deployed code; a rebuilt one answers with its sources.
+ * (test/local/host.test.ts reloads a function whose folder is watched recursively.)
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,6 +29,9 @@ beforeAll(async () => {
   fs.mkdirSync(root, { recursive: true });
   project = fs.mkdtempSync(path.join(root, 'reload-'));
   fs.cpSync(FIXTURE, project, { recursive: true });
+  // Handlers beside their own dependencies (`npm install` in the handlers' folder): that folder
+  // is watched on its own and the folders the bundles read (src/lib) each, not the tree below.
+  fs.mkdirSync(path.join(project, 'src', 'node_modules'));
   const assembly = writeAssembly(path.join(project, 'cdk.out'), {
     functions: FUNCTIONS.map((id) => ({
       id,

@@ -60,7 +60,7 @@ const RESOLUTION_FILES = /^(package\.json|tsconfig(\..+)?\.json|jsconfig\.json)$
 /** Watches function sources and hot-reloads the functions that hold a changed file. */
 export class HotReloader extends EventEmitter<HotReloadEvents> {
   private readonly builds = new Map<string, FunctionBuild>();
-  private readonly watchers = new Map<string, fs.FSWatcher>();
+  private readonly watchers = new Map<string, { readonly watcher: fs.FSWatcher; readonly recursive: boolean }>();
   private readonly changed = new Set<string>();
   private readonly projectDir: string;
   private readonly settleMs: number;
@@ -87,7 +87,10 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   start(): void {
     for (const fn of this.watched) {
       this.builds.set(fn.name, new FunctionBuild(fn, this.projectDir));
-      this.watch(path.dirname(fn.source!.entry), true);
+      const dir = path.dirname(fn.source!.entry);
+      // Recursively, unless the folder holds dependencies: Node watches every folder below one
+      // by one on Linux, and the folders the bundle reads are watched once they are known.
+      this.watch(dir, !fs.existsSync(path.join(dir, 'node_modules')));
     }
     // The first builds only learn the inputs: the code served is the deployed asset until an edit.
     this.initial = Promise.all([...this.builds.values()].map((b) => b.build())).then(() => this.watchInputFolders());
@@ -127,7 +130,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    for (const w of this.watchers.values()) w.close();
+    for (const w of this.watchers.values()) w.watcher.close();
     this.watchers.clear();
     await this.queue;
     await Promise.all([...this.builds.values()].map((b) => b.dispose()));
@@ -141,7 +144,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
       });
       // A watched folder that goes away (deleted, unmounted) ends its watcher, not dev.
       watcher.on('error', () => this.watchers.delete(dir));
-      this.watchers.set(dir, watcher);
+      this.watchers.set(dir, { watcher, recursive });
     } catch {
       // A folder that does not exist (any more) has nothing to watch.
     }
@@ -149,19 +152,17 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
 
   /** Inputs outside the entries' folders (`../shared/x.ts`), but not dependencies: their folders, non-recursively. */
   private watchInputFolders(): void {
-    const roots = [...this.watchers.keys()];
+    const roots = [...this.watchers].filter(([, w]) => w.recursive).map(([dir]) => dir);
     for (const build of this.builds.values()) {
       for (const input of build.inputs) {
-        if (IGNORED.test(input) || roots.some((r) => input.startsWith(r + path.sep))) continue;
+        if (this.ignored(input) || roots.some((r) => input.startsWith(r + path.sep))) continue;
         this.watch(path.dirname(input), false);
       }
     }
   }
 
   private onChange(file: string): void {
-    // Only the part below the project counts: a project may itself sit in a folder named so.
-    const inProject = file.startsWith(this.projectDir + path.sep);
-    if (IGNORED.test(inProject ? path.relative(this.projectDir, file) : file)) return;
+    if (this.ignored(file)) return;
     this.changed.add(file);
     // The functions that hold the file will get new code: their next processes start now.
     for (const b of this.builds.values()) if (b.inputs.has(file)) this.host.prepareReplace(b.fn.name);
@@ -169,6 +170,12 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     this.timer = setTimeout(() => {
       this.queue = this.queue.then(() => this.flush());
     }, this.settleMs);
+  }
+
+  /** True for dependencies and generated files; only the part below the project counts (a project may itself sit in a folder named so). */
+  private ignored(file: string): boolean {
+    const inProject = file.startsWith(this.projectDir + path.sep);
+    return IGNORED.test(inProject ? path.relative(this.projectDir, file) : file);
   }
 
   /** Rebuilds, in parallel, the functions the changes since the last round concern. */
