@@ -12,6 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalApp, type InvokeResult, type ReloadBatch, type ReloadRecord } from '../../lib/local';
+import { FunctionBuild } from '../../lib/local/watch/function-build';
 import { writeAssembly } from './fixtures/cloud-assembly';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'reload-project');
@@ -129,4 +130,18 @@ test('a failed build keeps the last good code; creating the missing file rebuild
   const fixed = await edit('src/missing.ts', "export const own: string = 'found';\n");
   expect(fixed.functions).toEqual(rebuilt('Gamma'));
   expect(await get('Gamma')).toEqual({ fn: 'gamma', own: 'found' });
+});
+
+test('a build whose esbuild context was released (beyond the ones kept) builds afresh, its inputs still known', async () => {
+  const build = new FunctionBuild(app.model.functions.find((f) => f.logicalId === 'Alpha')!, project);
+  try {
+    expect('files' in (await build.build())).toBe(true);
+    await build.dispose();
+    expect(build.inputs.has(path.join(project, 'src', 'own-alpha.ts'))).toBe(true);
+    const again = await build.build();
+    const bundle = 'files' in again ? Buffer.from(again.files.find((f) => f.path === 'index.mjs')!.contents).toString() : '';
+    expect(bundle).toContain('alpha v2');
+  } finally {
+    await build.dispose();
+  }
 });

@@ -42,12 +42,15 @@ export class FunctionBuild {
     return next;
   }
 
-  /** Releases esbuild's cached state for this function. */
-  async dispose(): Promise<void> {
-    await this.last;
-    const context = this.context;
-    this.context = undefined;
-    await context?.then((c) => c.dispose(), () => undefined);
+  /** Releases esbuild's cached state for this function, after any build under way (a later build starts afresh; the inputs stay known). */
+  dispose(): Promise<void> {
+    const next = this.last.then(async () => {
+      const context = this.context;
+      this.context = undefined;
+      await context?.then((c) => c.dispose(), () => undefined);
+    });
+    this.last = next;
+    return next;
   }
 
   private async buildNow(): Promise<BuildOutcome> {
