@@ -105,3 +105,33 @@ test('stopping the app ends the call running and the calls queued behind it', as
     else expect(s.reason).toBeInstanceOf(Error);
   }
 });
+
+describe('the instance cap, shared by the functions', () => {
+  let shared: LocalApp;
+  const name = (id: string) => shared.model.functions.find((f) => f.logicalId === id)!.name;
+  const call = (id: string, ms: number) => shared.host.invoke(name(id), { payload: JSON.stringify({ n: 0, ms }), overflow: 'wait' });
+  beforeAll(async () => {
+    const handlers = path.join(__dirname, 'fixtures', 'handlers');
+    const assembly = writeAssembly(path.join(root, 'cap', 'cdk.out'), {
+      functions: ['A', 'B', 'C'].map((id) => ({ id, assetDir: handlers, handler: 'sequence.handler' })),
+    });
+    shared = await LocalApp.start(assembly, { httpPort: 0, awsPort: 0, schedules: false, maxInstances: 3 });
+  });
+  afterAll(() => shared.stop());
+
+  test('a function without an instance takes the slot of an idle one, from the function with the most', async () => {
+    // C has one instance, idle longest; A scales to two; the cap (3) is reached.
+    expect((await call('C', 0)).cold).toBe(true);
+    expect((await Promise.all([call('A', 200), call('A', 200)])).map((r) => r.cold)).toEqual([true, true]);
+    // B takes one of A's, not C's only one (which would then start cold at its next call).
+    expect((await call('B', 0)).cold).toBe(true);
+    expect(['A', 'B', 'C'].map((id) => shared.host.instanceCount(name(id)))).toEqual([1, 1, 1]);
+    expect((await call('C', 0)).cold).toBe(false);
+  });
+
+  test('at the cap, a function that has an instance queues its calls on it rather than taking another function\'s', async () => {
+    const calls = await Promise.all(Array.from({ length: 8 }, () => call('B', 20)));
+    expect(calls.filter((r) => r.cold)).toEqual([]);
+    expect(['A', 'B', 'C'].map((id) => shared.host.instanceCount(name(id)))).toEqual([1, 1, 1]);
+  });
+});

@@ -7,6 +7,8 @@ import * as os from 'node:os';
 
 /** A pool's side of the instance cap: its idle instances can be reclaimed for other functions. */
 export interface CapacityClient {
+  /** Instances of the function alive now (busy or idle). */
+  readonly size: number;
   /** When its least recently used idle instance was last used (undefined: none idle). */
   oldestIdleAt(): number | undefined;
   /** Stops that instance; its slot comes back through {@link HostCapacity.releaseSlot}. */
@@ -75,10 +77,21 @@ export class HostCapacity {
 
   /** Resolves when a slot for a new instance is held: at once under the cap, else after an idle instance is reclaimed or a busy one ends. */
   acquireSlot(): Promise<void> {
-    return new Promise((resolve) => {
-      this.slotWaiters.push(resolve);
-      this.pumpSlots();
-    });
+    return new Promise((resolve) => this.requestSlot(resolve));
+  }
+
+  /**
+   * Calls `onSlot` once a slot for a new instance is held (see {@link acquireSlot}); returns a
+   * function that withdraws the request while it still waits (true when it did).
+   */
+  requestSlot(onSlot: () => void): () => boolean {
+    this.slotWaiters.push(onSlot);
+    this.pumpSlots();
+    return () => {
+      const i = this.slotWaiters.indexOf(onSlot);
+      if (i >= 0) this.slotWaiters.splice(i, 1);
+      return i >= 0;
+    };
   }
 
   /** Takes a slot only when one is free now and no call waits for one (an instance started ahead of calls). */
@@ -123,13 +136,24 @@ export class HostCapacity {
     if (this.slotWaiters.length) this.reclaimIdle();
   }
 
-  /** Stops the least recently used idle instance of any function, freeing its slot for a waiting call. */
+  /** An instance went idle: if a call waits for a slot, an idle instance may now give its own up. */
+  idleAvailable(): void {
+    if (this.slotWaiters.length) this.reclaimIdle();
+  }
+
+  /**
+   * Stops an idle instance, freeing its slot for a waiting call: one of the function with the
+   * most instances (a function down to one would start cold at its next call, and take another
+   * function's instance for it, round and round), its least recently used.
+   */
   private reclaimIdle(): void {
-    let oldest: { client: CapacityClient; at: number } | undefined;
+    let chosen: { client: CapacityClient; at: number; size: number } | undefined;
     for (const client of this.clients) {
       const at = client.oldestIdleAt();
-      if (at !== undefined && (!oldest || at < oldest.at)) oldest = { client, at };
+      if (at === undefined) continue;
+      const size = client.size;
+      if (!chosen || size > chosen.size || (size === chosen.size && at < chosen.at)) chosen = { client, at, size };
     }
-    oldest?.client.evictOldestIdle();
+    chosen?.client.evictOldestIdle();
   }
 }

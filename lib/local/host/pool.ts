@@ -82,7 +82,8 @@ export class FunctionPool implements CapacityClient {
   private spare?: SpareProcess;
   /** Instances started ahead of calls (see {@link prewarm}) that are still initializing. */
   private readonly warming = new Set<FunctionInstance>();
-  private slotRequests = 0;
+  /** This pool's requests for instance slots that wait (at the host's cap). */
+  private readonly slotRequests: Array<{ withdraw: () => boolean }> = [];
   private reservedInFlight = 0;
   private stopped = false;
 
@@ -154,6 +155,7 @@ export class FunctionPool implements CapacityClient {
   async stop(): Promise<void> {
     this.stopped = true;
     this.dropSpare();
+    for (const request of this.slotRequests.splice(0)) request.withdraw();
     for (const w of [...this.admissionWaiters.splice(0), ...this.instanceWaiters.splice(0)]) w.reject(new HostStoppedError());
     const all = [...this.all];
     this.idle.length = 0;
@@ -217,8 +219,8 @@ export class FunctionPool implements CapacityClient {
    */
   private requestSlots(): void {
     const { capacity } = this.options;
-    while (!this.stopped && this.slotRequests + this.warming.size < this.instanceWaiters.length) {
-      if (!capacity.hasFreeSlot && this.all.size + this.slotRequests > 0) return;
+    while (!this.stopped && this.slotRequests.length + this.warming.size < this.instanceWaiters.length) {
+      if (!capacity.hasFreeSlot && this.all.size + this.slotRequests.length > 0) return;
       this.requestSlot();
     }
   }
@@ -248,9 +250,10 @@ export class FunctionPool implements CapacityClient {
   }
 
   private requestSlot(): void {
-    this.slotRequests += 1;
-    void this.options.capacity.acquireSlot().then(() => {
-      this.slotRequests -= 1;
+    const request = { withdraw: (): boolean => false };
+    this.slotRequests.push(request);
+    request.withdraw = this.options.capacity.requestSlot(() => {
+      this.slotRequests.splice(this.slotRequests.indexOf(request), 1);
       const waiter = this.instanceWaiters.shift();
       // Served meanwhile by an instance that came free, or stopped: the slot goes back.
       if (!waiter || this.stopped) {
@@ -262,6 +265,18 @@ export class FunctionPool implements CapacityClient {
       this.held.set(instance, 1);
       waiter.resolve({ instance, cold: true });
     });
+  }
+
+  /**
+   * Withdraws requests for instances no waiting call needs any more (served by instances that
+   * came free): a request left waiting would take the slot of some function's idle instance
+   * later, for nothing, and that function would start cold the next time.
+   */
+  private withdrawSlotRequests(): void {
+    while (this.slotRequests.length > Math.max(0, this.instanceWaiters.length - this.warming.size)) {
+      if (!this.slotRequests[this.slotRequests.length - 1].withdraw()) return;
+      this.slotRequests.pop();
+    }
   }
 
   /** A call on `instance` has ended: it takes more calls, idles, or (ended, retired) leaves. */
@@ -283,6 +298,14 @@ export class FunctionPool implements CapacityClient {
    */
   private release(instance: FunctionInstance): void {
     let held = this.held.get(instance) ?? 0;
+    this.withdrawSlotRequests();
+    // A function without an instance waits for a slot: one that has others gives this one up
+    // (once its last call ends) rather than keep it busy, so that instances do not pass from
+    // function to function, a cold start each time.
+    if (this.options.capacity.slotsWanted && this.all.size > 1) {
+      if (held === 0) this.discard(instance);
+      return;
+    }
     const share = Math.ceil((this.instanceWaiters.length + held) / Math.max(1, this.all.size));
     const take = Math.min(PIPELINE_DEPTH, Math.max(1, share));
     for (let waiter = held < take ? this.instanceWaiters.shift() : undefined; waiter; waiter = held < take ? this.instanceWaiters.shift() : undefined) {
@@ -290,10 +313,11 @@ export class FunctionPool implements CapacityClient {
       waiter.resolve({ instance, cold: false });
     }
     this.held.set(instance, held);
+    this.withdrawSlotRequests();
     if (held > 0) return;
-    // Another function waits for a slot: this idle instance gives its slot up.
-    if (this.options.capacity.slotsWanted) return this.discard(instance);
     this.idle.push({ instance, at: performance.now() });
+    // Another function waits for a slot: the host takes one from the function with the most instances.
+    this.options.capacity.idleAvailable();
   }
 
   /** Removes an instance (ended, crashed, retired or reclaimed) and gives its slot back. Idempotent. */
