@@ -2,6 +2,7 @@
 // staged code as its working directory, as /var/task is in Lambda. Plain JavaScript on purpose:
 // it runs on whichever node binary serves the function's runtime, outside any TypeScript
 // loader, for ESM and CJS handlers alike. Protocol: see protocol.ts (over the IPC channel).
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
@@ -229,8 +230,24 @@ async function runQueue(handler) {
   running = false;
 }
 
+// While no init has come, which only happens to a process started ahead of its code (hot
+// reload's spare, see instance.ts), load the built-in modules the AWS SDK and most handlers
+// use, one per turn of the event loop: Lambda's runtime has them loaded before the handler too,
+// and the spare's wait for the build is otherwise idle. A normal cold start gets its init at
+// once and skips this.
+const PRELOADED = ['node:http', 'node:https', 'node:crypto', 'node:stream', 'node:os', 'node:zlib'];
+let initReceived = false;
+const requireBuiltin = createRequire(import.meta.url);
+const preload = (i) => {
+  if (initReceived || i >= PRELOADED.length) return;
+  requireBuiltin(PRELOADED[i]);
+  setImmediate(preload, i + 1);
+};
+setImmediate(preload, 0);
+
 // The first message is the instance's init; every later one a batch of invocations.
 process.once('message', async (first) => {
+  initReceived = true;
   init = first.init;
   // A process started before its code was staged (see SpareProcess) moves to its task root.
   if (process.cwd() !== init.codeDir) process.chdir(init.codeDir);
