@@ -2,12 +2,11 @@
 // staged code as its working directory, as /var/task is in Lambda. Plain JavaScript on purpose:
 // it runs on whichever node binary serves the function's runtime, outside any TypeScript
 // loader, for ESM and CJS handlers alike. Protocol: see protocol.ts (over the IPC channel).
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { syncBuiltinESMExports } from 'node:module';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { format } from 'node:util';
 import * as path from 'node:path';
 import { installAwsLambdaGlobal, invokeStreaming, isStreamingHandler } from './streaming.mjs';
@@ -232,10 +231,10 @@ async function runQueue(handler) {
 
 // While no init has come, which only happens to a process started ahead of its code (hot
 // reload's spare, see instance.ts), load the built-in modules the AWS SDK and most handlers
-// use, one per turn of the event loop: Lambda's runtime has them loaded before the handler too,
-// and the spare's wait for the build is otherwise idle. A normal cold start gets its init at
-// once and skips this.
-const PRELOADED = ['node:http', 'node:https', 'node:crypto', 'node:stream', 'node:os', 'node:zlib'];
+// use besides http and https (loaded above), one per turn of the event loop: Lambda's runtime
+// has them loaded before the handler too, and the spare's wait for the build is otherwise
+// idle. A normal cold start gets its init at once and skips this.
+const PRELOADED = ['node:crypto', 'node:stream', 'node:os', 'node:zlib'];
 let initReceived = false;
 const requireBuiltin = createRequire(import.meta.url);
 const preload = (i) => {
