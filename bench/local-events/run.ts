@@ -21,11 +21,10 @@ import { parseArgs } from 'node:util';
 import * as http from 'node:http';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { baselineLib } from '../baseline';
-import { writeAssembly } from '../local-http/assembly';
 import { LocalProcess } from '../local-process';
 import type { Stats } from '../serve-local';
+import { RULES, batchAt, deliveriesOf, writeEventsAssembly } from './app';
 
-const RULES = 100;
 const ROOT = path.resolve(__dirname, '..', '..');
 const MB = 1024 * 1024;
 
@@ -57,15 +56,7 @@ async function main(): Promise<void> {
       client: { type: 'string', default: 'sdk' },
     },
   });
-  // 100 rules: 99 bucket rules and a prefix rule; each event matches the rule of its bucket,
-  // and the events of bucket 0 also the prefix rule.
-  const rules = Array.from({ length: RULES - 1 }, (_, i) => ({ id: `Rule${i}`, pattern: { source: ['bench'], detail: { bucket: [i], amount: [{ numeric: ['>=', 0] }] } }, target: `Fn${i % 10}` }));
-  rules.push({ id: 'PrefixRule', pattern: { source: ['bench'], detail: { bucket: [0] }, 'detail-type': [{ prefix: 'Order' }] } as never, target: 'Fn0' });
-  const assembly = writeAssembly(path.join(ROOT, 'bench', '.out', 'local-events'), {
-    handlerDir: path.join(__dirname, 'handler'),
-    functions: Array.from({ length: 10 }, (_, i) => ({ id: `Fn${i}`, handler: 'consumer.handler' })),
-    rules,
-  });
+  const assembly = writeEventsAssembly('local-events');
   const variants: Array<{ name: string; lib?: string }> = [{ name: 'this tree' }];
   if (values.baseline) {
     const base = baselineLib(values.baseline);
@@ -104,7 +95,7 @@ async function measure(variant: string, assembly: string, options: MeasureOption
     const after = await dev.stats();
     const ended = (c: Record<string, number>) => c.delivered + c['dead-lettered'] + c.dropped;
     const deliveries = ended(counts) - ended(warm);
-    const expected = options.total + Math.ceil(options.total / (RULES - 1));
+    const expected = deliveriesOf(options.total);
     const instances = after.children.filter((c) => c.kind === 'instance');
     return {
       variant,
@@ -169,13 +160,7 @@ async function putAll(client: PutClient, total: number, inFlight: number): Promi
     while (next < total) {
       const base = next;
       next += 10;
-      const Entries = Array.from({ length: Math.min(10, total - base) }, (_, j) => ({
-        EventBusName: 'bench',
-        Source: 'bench',
-        DetailType: (base + j) % (RULES - 1) === 0 ? 'OrderPlaced' : 'Other',
-        Detail: JSON.stringify({ bucket: (base + j) % (RULES - 1), amount: base + j }),
-      }));
-      failed += await client.put(Entries);
+      failed += await client.put(batchAt(base, total));
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
