@@ -26,7 +26,7 @@ Commands:
                 --no-watch          do not rebundle handlers when their source changes
                 --region R          (default us-east-1)
                 --time-scale X      multiply retry delays and event ages, e.g. 0.01 (default 1)
-                --max-instances N   function instances alive at once; calls over it wait (default: from cores and memory)
+                --max-instances N   function instances alive at once; calls over it wait (default: from cores, functions and memory)
                 --account-concurrency N  throttle (429) functions without reserved concurrency over this account limit (default: none)
                 --node RUNTIME=PATH run a runtime's functions on that node binary, e.g. --node nodejs22.x=/opt/node22/bin/node (repeatable)
                 --fresh             start with empty state: forget the deliveries, queue messages and table items kept in .switchyard/state
