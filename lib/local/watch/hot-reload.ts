@@ -4,10 +4,12 @@
  * function's source entry, which the Switchyard constructs record as `switchyard:entry`
  * template metadata (and their bundling options as `switchyard:bundling`).
  *
- * Why it is fast: every function keeps an incremental esbuild context (see function-build.ts),
- * built once at start, whose metafile lists the files its bundle holds. An edit then rebuilds
- * only the functions that hold the edited file, each re-parsing only that file, in parallel;
- * the bundle goes straight from memory into a new task root.
+ * Why it is fast: every function is built once at start in an incremental esbuild context
+ * (see function-build.ts) whose metafile lists the files its bundle holds. An edit then
+ * rebuilds only the functions that hold the edited file, in parallel, each re-parsing only
+ * what changed (the most recently built keep their context, see MAX_CONTEXTS); the bundle goes
+ * straight from memory into a new task root. Meanwhile the host has started the next
+ * instance's process (`prepareReplace`), and it initializes the new code before any call asks.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
