@@ -101,7 +101,7 @@ export interface FunctionHostEvents {
 }
 
 /**
- * Runs the app's functions in worker-thread instances.
+ * Runs the app's functions, each instance a Node.js process (see instance.ts).
  *
  * @example
  * const host = new FunctionHost(model.functions, { awsEndpointUrl, region: model.region });
