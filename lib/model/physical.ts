@@ -111,6 +111,8 @@ export class StackAttributes implements ResourceAttributes {
       case 'AWS::DynamoDB::GlobalTable.Arn':
         return `arn:${partition}:dynamodb:${region}:${account}:table/${name}`;
       case 'AWS::DynamoDB::Table.StreamArn':
+      case 'AWS::DynamoDB::GlobalTable.StreamArn':
+        // A stream's label is its creation time in AWS; locally a fixed one keeps ARNs stable across runs.
         return `arn:${partition}:dynamodb:${region}:${account}:table/${name}/stream/1970-01-01T00:00:00.000`;
       case 'AWS::Scheduler::Schedule.Arn':
         return this.scheduleArn(logicalId);

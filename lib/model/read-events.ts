@@ -3,7 +3,7 @@
  */
 import { numberProp, resourcesOfType, type StackContext } from './context';
 import { busNameOf } from './physical';
-import type { EventBusModel, QueueModel, RuleModel, RuleTargetModel, TableModel } from './types';
+import type { EventBusModel, QueueModel, QueueRedriveModel, RuleModel, RuleTargetModel, StreamViewType, TableModel, TableStreamModel } from './types';
 import { targetNotServed, type UnservedIndex } from './unserved';
 
 /** EventBridge's target retry defaults. */
@@ -75,8 +75,26 @@ export function readQueues(ctx: StackContext): QueueModel[] {
       visibilityTimeoutSeconds: numberProp(ctx, p.VisibilityTimeout, 30),
       messageRetentionSeconds: numberProp(ctx, p.MessageRetentionPeriod, 345_600),
       fifo: p.FifoQueue === true || p.FifoQueue === 'true',
+      contentBasedDeduplication: p.ContentBasedDeduplication === true || p.ContentBasedDeduplication === 'true',
+      redrive: redriveOf(ctx, p.RedrivePolicy),
     };
   });
+}
+
+/** A `RedrivePolicy`, given as an object (what CDK writes) or as its JSON text (as SetQueueAttributes takes it). */
+function redriveOf(ctx: StackContext, value: unknown): QueueRedriveModel | undefined {
+  if (value === undefined) return undefined;
+  const resolved = ctx.resolver.resolve(value);
+  const policy = (typeof resolved === 'string' ? JSON.parse(resolved) : resolved) as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown } | undefined;
+  if (!policy || policy.deadLetterTargetArn === undefined) return undefined;
+  return { deadLetterTargetArn: String(policy.deadLetterTargetArn), maxReceiveCount: Number(policy.maxReceiveCount ?? 10) };
+}
+
+/** The table's stream, when its `StreamSpecification` enables one. */
+function streamOf(ctx: StackContext, logicalId: string, spec: unknown): TableStreamModel | undefined {
+  const viewType = (ctx.resolver.resolve(spec) as { StreamViewType?: string } | undefined)?.StreamViewType;
+  if (viewType === undefined) return undefined;
+  return { viewType: viewType as StreamViewType, arn: ctx.attributes.getAtt(logicalId, 'StreamArn') };
 }
 
 /** Reads the DynamoDB tables of one stack with their key schema. */
@@ -94,6 +112,7 @@ export function readTables(ctx: StackContext): TableModel[] {
       attributeDefinitions: (ctx.resolver.resolve(r.Properties?.AttributeDefinitions) ?? []) as TableModel['attributeDefinitions'],
       globalSecondaryIndexes: ctx.resolver.resolve(r.Properties?.GlobalSecondaryIndexes) as TableModel['globalSecondaryIndexes'],
       localSecondaryIndexes: ctx.resolver.resolve(r.Properties?.LocalSecondaryIndexes) as TableModel['localSecondaryIndexes'],
+      stream: streamOf(ctx, logicalId, r.Properties?.StreamSpecification),
     };
   });
 }

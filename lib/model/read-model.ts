@@ -8,6 +8,7 @@ import { unqualifiedFunctionArn, type StackContext } from './context';
 import { IntrinsicResolver } from './intrinsics';
 import { StackAttributes, type LocalEnvironment } from './physical';
 import { readEventBuses, readQueues, readRules, readTables } from './read-events';
+import { readEventSourceMappings } from './read-event-sources';
 import { readFunctions } from './read-functions';
 import { readFunctionUrls } from './read-function-urls';
 import { layerIndex, layerNotes } from './read-layers';
@@ -99,6 +100,8 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
   };
   const namedFunctions = named(contexts, functions, 'FunctionName');
   const rules = named(contexts, contexts.flatMap((ctx) => readRules(ctx, unserved)), 'Name');
+  const queues = named(contexts, contexts.flatMap(readQueues), 'QueueName');
+  const tables = contexts.flatMap(readTables);
   const model: AppModel = {
     assemblyDir: path.resolve(assemblyDir),
     region: env.region,
@@ -110,8 +113,9 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
     rules,
     schedules: scheduleNames(named(contexts, contexts.flatMap(readSchedules), 'Name')),
     scheduleGroups: contexts.flatMap(readScheduleGroups),
-    queues: named(contexts, contexts.flatMap(readQueues), 'QueueName'),
-    tables: contexts.flatMap(readTables),
+    queues,
+    tables,
+    eventSourceMappings: contexts.flatMap((ctx) => readEventSourceMappings(ctx, { queues, tables, functionOf }, skipped)),
     outputs: contexts.flatMap((ctx) => readOutputs(ctx, unserved)),
     customResources: contexts.flatMap((ctx) => readCustomResources(ctx, functionOf, skipped)),
     functionUrls: contexts.flatMap((ctx) => readFunctionUrls(ctx, functionOf)),

@@ -369,6 +369,70 @@ export interface QueueModel extends ResourceRef {
   /** Seconds (SQS default 345600). */
   readonly messageRetentionSeconds: number;
   readonly fifo: boolean;
+  /** FIFO queues: `ContentBasedDeduplication` (a message's deduplication id is its body's SHA-256). */
+  readonly contentBasedDeduplication?: boolean;
+  /** The queue's `RedrivePolicy`: where a message goes once it was received more than `maxReceiveCount` times. */
+  readonly redrive?: QueueRedriveModel;
+}
+
+/** An SQS `RedrivePolicy`. */
+export interface QueueRedriveModel {
+  /** ARN of the dead-letter queue. */
+  readonly deadLetterTargetArn: string;
+  /** Receives after which the next receive moves the message to the dead-letter queue (1-1000). */
+  readonly maxReceiveCount: number;
+}
+
+/** What a DynamoDB stream record holds besides the keys (`StreamSpecification.StreamViewType`). */
+export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+
+/** A table's DynamoDB stream. */
+export interface TableStreamModel {
+  readonly viewType: StreamViewType;
+  /** The stream's ARN (`LatestStreamArn`, what `Fn::GetAtt [Table, StreamArn]` answers). */
+  readonly arn: string;
+}
+
+/** What an event source mapping reads. Kinesis, Kafka, MQ and DocumentDB sources are not served locally. */
+export type EventSourceKind = 'sqs' | 'dynamodb';
+
+/** An `AWS::Lambda::EventSourceMapping` whose source the local runtime serves (an SQS queue or a table's stream of the app). */
+export interface EventSourceMappingModel extends ResourceRef {
+  /** A stable local UUID (what Lambda calls the mapping's `UUID`). */
+  readonly uuid: string;
+  /** The name `switchyard dev` prints: the construct path's meaningful ids (`Orders/SqsEventSource`). */
+  readonly displayName: string;
+  readonly kind: EventSourceKind;
+  /** The queue's ARN, or the stream's. */
+  readonly eventSourceArn: string;
+  /** The function's logical id. */
+  readonly functionLogicalId: string;
+  /** `Enabled` (default true): a disabled mapping does not poll. */
+  readonly enabled: boolean;
+  /** `BatchSize` (defaults: SQS 10, DynamoDB 100). */
+  readonly batchSize: number;
+  /** `MaximumBatchingWindowInSeconds` (default 0). */
+  readonly maximumBatchingWindowInSeconds: number;
+  /** True with `FunctionResponseTypes: [ReportBatchItemFailures]`. */
+  readonly reportBatchItemFailures: boolean;
+  /** `FilterCriteria.Filters[].Pattern`, parsed; a record passes when it matches any (none: every record passes). */
+  readonly filters: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** SQS: `ScalingConfig.MaximumConcurrency` (2-1000). */
+  readonly maximumConcurrency?: number;
+  /** Streams: `StartingPosition` (`LATEST`, `TRIM_HORIZON`, `AT_TIMESTAMP`). */
+  readonly startingPosition?: string;
+  /** Streams: `StartingPositionTimestamp` (seconds), with `AT_TIMESTAMP`. */
+  readonly startingPositionTimestamp?: number;
+  /** Streams: `MaximumRetryAttempts` (-1, the default, retries until the record expires). */
+  readonly maximumRetryAttempts: number;
+  /** Streams: `MaximumRecordAgeInSeconds` (-1, the default, is the stream's 24-hour retention). */
+  readonly maximumRecordAgeInSeconds: number;
+  /** Streams: `BisectBatchOnFunctionError`. */
+  readonly bisectBatchOnFunctionError: boolean;
+  /** Streams: `ParallelizationFactor` (1-10, default 1): concurrent batches per shard, each item's records in order. */
+  readonly parallelizationFactor: number;
+  /** Streams: `DestinationConfig.OnFailure.Destination` (an SQS queue is what is served locally). */
+  readonly onFailureArn?: string;
 }
 
 /** A DynamoDB table (served locally in memory, for the handlers that use one). */
@@ -387,6 +451,8 @@ export interface TableModel extends ResourceRef {
   readonly globalSecondaryIndexes?: ReadonlyArray<Record<string, unknown>>;
   /** Local secondary indexes, as in the template. */
   readonly localSecondaryIndexes?: ReadonlyArray<Record<string, unknown>>;
+  /** The table's stream, when `StreamSpecification` enables one. */
+  readonly stream?: TableStreamModel;
 }
 
 /** A stack output (`CfnOutput`), its value resolved as the local runtime deploys the app. */
@@ -426,6 +492,8 @@ export interface AppModel {
   readonly scheduleGroups?: readonly ScheduleGroupModel[];
   readonly queues: readonly QueueModel[];
   readonly tables: readonly TableModel[];
+  /** Event source mappings from the app's SQS queues and table streams to its functions. */
+  readonly eventSourceMappings?: readonly EventSourceMappingModel[];
   /** The stacks' outputs, in stack and template order. */
   readonly outputs?: readonly OutputModel[];
   /** Custom resources, in the order they are created. */

@@ -113,7 +113,7 @@ describe('queue messages kept in the store', () => {
     store = await StateStore.open(dir);
     const after = new QueueStore([queue('jobs', 7200)], 'http://127.0.0.1:1', '000000000000');
     expect((await new QueueKeeper(store).restore(after, Date.now() + 3_601_000)).notes).toEqual(['queue old is no longer in the app: its 1 kept message(s) were deleted']);
-    expect(after.get('jobs').messages.map((m) => [m.body, m.receiveCount, m.receiptHandle])).toEqual([
+    expect([...after.get('jobs').messages.values()].map((m) => [m.body, m.receiveCount, m.receiptHandle])).toEqual([
       ['a', 1, received.receiptHandle],
       ['c', 0, undefined],
     ]);

@@ -165,9 +165,9 @@ export class LocalState {
     const deadLetters = { messages: 0, queues: 0 };
     const messages = { messages: 0, queues: 0 };
     for (const q of parts.queues.list()) {
-      if (!q.messages.length) continue;
+      if (!q.messages.size) continue;
       const kind = this.deadLetterArns.has(q.model.arn) ? deadLetters : messages;
-      kind.messages += q.messages.length;
+      kind.messages += q.messages.size;
       kind.queues++;
     }
     const items = [...(await parts.tables.itemCounts()).values()];
