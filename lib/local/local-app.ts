@@ -13,6 +13,8 @@ import { RestAuthorizers } from './auth/rest-authorizers';
 import { AwsEndpoint } from './aws/server';
 import { CustomResources } from './custom-resources';
 import { describeApp, type AppDescription } from './describe';
+import { StreamStore } from './dynamodb/streams';
+import { EventSourceMappings } from './event-sources';
 import { Deliverer, DEFAULT_MAX_BACKLOG } from './events/delivery';
 import { EventRouter, type PutEventsRequestEntry } from './events/event-router';
 import { DeliveryLedger } from './events/ledger';
@@ -135,6 +137,8 @@ export class LocalApp {
   readonly host: FunctionHost;
   readonly queues: QueueStore;
   readonly tables: TableStore;
+  /** The DynamoDB streams of the app's tables, fed by the writes to them. */
+  readonly streams: StreamStore;
   readonly ledger = new DeliveryLedger();
   readonly deliverer: Deliverer;
   readonly router: EventRouter;
@@ -159,6 +163,7 @@ export class LocalApp {
   /** The custom resources, created once at start-up through their providers, with what each answered. */
   readonly customResources: CustomResources;
   private state?: LocalState;
+  private eventSources?: EventSourceMappings;
   private restoredState?: RestoredState;
   private keptState?: StateSummary;
   private stopped = false;
@@ -186,7 +191,8 @@ export class LocalApp {
       nodeBinaries: options.nodeBinaries,
     });
     this.queues = new QueueStore(model.queues, awsEndpoint, model.accountId);
-    this.tables = new TableStore(model.tables, { path: state?.tablesDir });
+    this.streams = new StreamStore(model.tables);
+    this.tables = new TableStore(model.tables, { path: state?.tablesDir, streams: this.streams });
     this.state = state;
     this.deliverer = new Deliverer(this.host, this.queues, this.ledger, {
       timeScale: options.timeScale,
@@ -218,6 +224,12 @@ export class LocalApp {
     if (options.watch) {
       this.reloader = new HotReloader(model.functions, this.host, { projectDir: projectDir || process.cwd() });
     }
+  }
+
+  /** The event source mappings (SQS queues and table streams polled into functions); set once the app has started. */
+  get mappings(): EventSourceMappings {
+    if (!this.eventSources) throw new Error('The app has not started');
+    return this.eventSources;
   }
 
   /** What was restored from `stateDir` at start; undefined when the app keeps no state. */
@@ -286,11 +298,14 @@ export class LocalApp {
     this.stopped = true;
     this.stopping.abort();
     this.deliverer.stop();
+    const polling = this.eventSources?.stop();
     this.scheduler.stop();
     this.queues.stop();
     await this.reloader?.stop();
     await Promise.all([this.gateway.stop(), this.restGateway.stop(), this.functionUrlGateway.stop(), this.endpoint.close()]);
+    // Invocations in flight end with the instances; the pollers then end their batches.
     await this.host.stop();
+    await polling;
     // Counted once nothing changes any more, and while the tables still answer.
     this.keptState = this.state && this.restoredState ? await this.state.summarize(this) : undefined;
     await this.tables.stop();
@@ -298,10 +313,15 @@ export class LocalApp {
   }
 
   private async startServices(): Promise<void> {
-    if (this.state) {
-      const tableNotes = await this.tables.open();
-      this.restoredState = await this.state.restore(this, tableNotes);
-    }
+    const kept = this.state ? await this.restoreState(this.state) : undefined;
+    // Before anything is served: the mappings' readers decide which tables' writes are captured.
+    this.eventSources = new EventSourceMappings(this.model, this.host, this.queues, this.streams, this.ledger, {
+      timeScale: this.options.timeScale,
+      kept: this.state ? () => this.state!.kept() : undefined,
+      positions: kept?.positions,
+      journal: kept?.keeper,
+    });
+    this.eventSources.endInterrupted();
     const http = await this.gateway.start();
     // REST APIs take the ports after the HTTP APIs', function URLs the ports after those.
     const first = this.options.httpPort ?? 3000;
@@ -333,6 +353,16 @@ export class LocalApp {
       });
     }
     if (this.options.schedules !== false) this.scheduler.start();
+    this.eventSources.start();
     this.reloader?.start();
+  }
+
+  /** Restores the kept state (tables, ledger, queues, stream records); returns what the mappings need of it. */
+  private async restoreState(state: LocalState) {
+    const tableNotes = await this.tables.open();
+    const restored = await state.restore(this, tableNotes);
+    const streams = await state.restoreStreams(this.streams);
+    this.restoredState = { ...restored, notes: [...restored.notes, ...streams.notes] };
+    return streams;
   }
 }

@@ -40,6 +40,14 @@ export function synthSchedulerApp(atIso: string): string {
   return synthCached('scheduler', [app, ...fs.readdirSync(handlers).sort().map((f) => path.join(handlers, f))], [app, atIso]);
 }
 
+/** Synthesizes the event source mappings fixture (plain aws-cdk-lib SqsEventSource and DynamoEventSource); cached likewise. */
+export function synthEventSourcesApp(): string {
+  const fixtures = path.join(__dirname, 'fixtures');
+  const handlers = path.join(fixtures, 'event-source-handlers');
+  const app = path.join(fixtures, 'event-sources-app.ts');
+  return synthCached('event-sources', [app, ...fs.readdirSync(handlers).sort().map((f) => path.join(handlers, f))], [app]);
+}
+
 /** Synthesizes the REST API fixture (plain aws-cdk-lib `RestApi`, handlers not bundled); cached likewise. */
 export function synthRestApp(): string {
   const fixtures = path.join(__dirname, 'fixtures');

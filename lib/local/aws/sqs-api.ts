@@ -3,7 +3,8 @@
  * DeleteMessage(Batch), ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl, ListQueues,
  * PurgeQueue. Inputs are checked against SQS's shapes and limits first (see sqs-shapes.ts).
  */
-import { QueueDoesNotExistError, type QueueStore, type StoredMessage } from '../sqs/queue-store';
+import { systemAttributes } from '../sqs/attributes';
+import { QueueDoesNotExistError, type LocalQueue, type QueueStore, type SendOptions, type StoredMessage } from '../sqs/queue-store';
 import type { MessageAttributeValue } from '../sqs/md5';
 import { pageOf } from './paging';
 import { AwsServiceError, jsonResponse, type AwsResponse } from './protocol';
@@ -77,18 +78,19 @@ function sendMessage(store: QueueStore, input: Record<string, unknown>) {
   const m = parseInput(SqsInput.SendMessage, input, 'sqs');
   const attributes = (m.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>;
   if (checkMessage(m.MessageBody, attributes) > MESSAGE_MAX_BYTES) throw tooLong(undefined, false);
-  const sent = store.send(m.QueueUrl, m.MessageBody, attributes, m.DelaySeconds ?? 0);
-  return { MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody, MD5OfMessageAttributes: sent.md5OfMessageAttributes };
+  const options = sendOptions(store.get(m.QueueUrl), m);
+  const sent = store.send(m.QueueUrl, m.MessageBody, attributes, options);
+  return { MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody, MD5OfMessageAttributes: sent.md5OfMessageAttributes, SequenceNumber: sent.sequenceNumber };
 }
 
 function sendMessageBatch(store: QueueStore, input: Record<string, unknown>) {
   const { QueueUrl, Entries } = parseInput(SqsInput.SendMessageBatch, input, 'sqs');
   checkBatch(Entries, 'SendMessageBatchRequestEntry');
-  store.get(QueueUrl);
+  const queue = store.get(QueueUrl);
   // Per entry: its size, or the error that fails it alone (as SQS reports bad entries in Failed).
   const checked = Entries.map((e) => {
     try {
-      return { entry: e, size: checkMessage(e.MessageBody, (e.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>) };
+      return { entry: e, options: sendOptions(queue, e), size: checkMessage(e.MessageBody, (e.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>) };
     } catch (err) {
       if (!(err instanceof AwsServiceError)) throw err;
       return { entry: e, error: err };
@@ -98,13 +100,13 @@ function sendMessageBatch(store: QueueStore, input: Record<string, unknown>) {
   if (total > MESSAGE_MAX_BYTES) throw tooLong(total, true);
   const Successful: unknown[] = [];
   const Failed: unknown[] = [];
-  for (const { entry: e, error } of checked) {
-    if (error) {
-      Failed.push({ Id: e.Id, SenderFault: true, Code: queryCode(error), Message: error.message });
+  for (const { entry: e, error, options } of checked) {
+    if (error || !options) {
+      Failed.push({ Id: e.Id, SenderFault: true, Code: queryCode(error!), Message: error!.message });
       continue;
     }
-    const m = store.send(QueueUrl, e.MessageBody, (e.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>, e.DelaySeconds ?? 0);
-    Successful.push({ Id: e.Id, MessageId: m.messageId, MD5OfMessageBody: m.md5OfBody, MD5OfMessageAttributes: m.md5OfMessageAttributes });
+    const m = store.send(QueueUrl, e.MessageBody, (e.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>, options);
+    Successful.push({ Id: e.Id, MessageId: m.messageId, MD5OfMessageBody: m.md5OfBody, MD5OfMessageAttributes: m.md5OfMessageAttributes, SequenceNumber: m.sequenceNumber });
   }
   return { Successful, Failed };
 }
@@ -140,6 +142,8 @@ function getQueueAttributes(store: QueueStore, input: Record<string, unknown>) {
     VisibilityTimeout: String(q.model.visibilityTimeoutSeconds),
     MessageRetentionPeriod: String(q.model.messageRetentionSeconds),
     FifoQueue: String(q.model.fifo),
+    ...(q.model.fifo ? { ContentBasedDeduplication: String(q.model.contentBasedDeduplication ?? false) } : {}),
+    ...(q.model.redrive ? { RedrivePolicy: JSON.stringify(q.model.redrive) } : {}),
   };
   const pick = AttributeNames.includes('All') ? Object.keys(all) : AttributeNames.filter((n) => n in all);
   return { Attributes: Object.fromEntries(pick.map((k) => [k, all[k]])) };
@@ -148,12 +152,7 @@ function getQueueAttributes(store: QueueStore, input: Record<string, unknown>) {
 function messageOut(m: StoredMessage, attributeNames: readonly string[], systemNames: readonly string[]) {
   const wantAll = attributeNames.includes('All') || attributeNames.includes('.*');
   const attrs = Object.fromEntries(Object.entries(m.messageAttributes).filter(([k]) => wantAll || attributeNames.some((n) => n === k || (n.endsWith('.*') && k.startsWith(n.slice(0, -1))))));
-  const system: Record<string, string> = {
-    SenderId: 'AIDALOCALSWITCHYARD',
-    SentTimestamp: String(m.sentTimestamp),
-    ApproximateReceiveCount: String(m.receiveCount),
-    ApproximateFirstReceiveTimestamp: String(m.firstReceiveTimestamp ?? ''),
-  };
+  const system = systemAttributes(m);
   const sysPick = systemNames.includes('All') ? Object.keys(system) : systemNames.filter((n) => n in system);
   return {
     MessageId: m.messageId,
@@ -164,6 +163,25 @@ function messageOut(m: StoredMessage, attributeNames: readonly string[], systemN
     MessageAttributes: Object.keys(attrs).length ? attrs : undefined,
     MD5OfMessageAttributes: Object.keys(attrs).length ? m.md5OfMessageAttributes : undefined,
   };
+}
+
+/**
+ * The FIFO parameters of a message sent to `queue`, checked as SQS checks them: a FIFO queue
+ * needs a message group and (without content-based deduplication) a deduplication id, and takes
+ * no per-message delay; a standard queue takes a group (fair queues) but no deduplication id.
+ */
+function sendOptions(queue: LocalQueue, m: { DelaySeconds?: number; MessageGroupId?: string; MessageDeduplicationId?: string }): SendOptions {
+  const notForThisQueue = (name: string, value: unknown) => invalidParameter(`Value ${String(value)} for parameter ${name} is invalid. Reason: The request include parameter that is not valid for this queue type.`);
+  if (!queue.model.fifo) {
+    if (m.MessageDeduplicationId !== undefined) throw notForThisQueue('MessageDeduplicationId', m.MessageDeduplicationId);
+    return { delaySeconds: m.DelaySeconds ?? 0, messageGroupId: m.MessageGroupId };
+  }
+  if (m.MessageGroupId === undefined) throw sqsError('MissingParameter', 'MissingParameter', 'The request must contain the parameter MessageGroupId.');
+  if (m.DelaySeconds !== undefined && m.DelaySeconds !== 0) throw notForThisQueue('DelaySeconds', m.DelaySeconds);
+  if (m.MessageDeduplicationId === undefined && !queue.model.contentBasedDeduplication) {
+    throw invalidParameter('The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+  }
+  return { messageGroupId: m.MessageGroupId, messageDeduplicationId: m.MessageDeduplicationId };
 }
 
 /** SQS models ReceiptHandleIsInvalid with HTTP 404. */

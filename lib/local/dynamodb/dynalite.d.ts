@@ -14,3 +14,9 @@ declare module 'dynalite' {
   function dynalite(options?: DynaliteOptions): Server;
   export = dynalite;
 }
+
+// dynalite's size arithmetic (DynamoDB's item size rules), used for stream records' SizeBytes.
+declare module 'dynalite/db' {
+  /** The size of an item in bytes as DynamoDB counts it: attribute names plus values. */
+  export function itemSize(item: Record<string, unknown>): number;
+}

@@ -12,6 +12,8 @@ import dynalite from 'dynalite';
 import type { TableModel } from '../../model';
 import type { AwsResponse } from '../aws/protocol';
 import { reconcileTables } from './reconcile';
+import { StreamCapture } from './stream-capture';
+import type { StreamStore } from './streams';
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 // dynalite checks that a request is signed, not the signature: any well-formed header passes.
@@ -22,6 +24,8 @@ const LOCAL_AUTHORIZATION =
 export interface TableStoreOptions {
   /** A folder where LevelDB keeps the tables across restarts. @default none: in memory */
   readonly path?: string;
+  /** The tables' streams: writes to a table whose stream is read append records to it. @default no streams */
+  readonly streams?: StreamStore;
 }
 
 /** One DynamoDB operation against the local tables: its parsed answer, or an error with DynamoDB's message. */
@@ -33,12 +37,16 @@ export class TableStore {
   private started?: Promise<number>;
   private readonly nameByArn: Map<string, string>;
   private notes: string[] = [];
+  private readonly capture?: StreamCapture;
 
   constructor(
     private readonly models: readonly TableModel[],
     private readonly options: TableStoreOptions = {},
   ) {
     this.nameByArn = new Map(models.map((m) => [m.arn, m.name]));
+    if (options.streams) {
+      this.capture = new StreamCapture(options.streams, async (TableName, Key) => (await this.call('GetItem', { TableName, Key, ConsistentRead: true })).Item as Record<string, unknown> | undefined);
+    }
   }
 
   /**
@@ -79,7 +87,9 @@ export class TableStore {
     const port = await this.start();
     // DynamoDB takes a table ARN wherever it takes a name; dynalite takes names only.
     const named = typeof input.TableName === 'string' && this.nameByArn.has(input.TableName) ? { ...input, TableName: this.nameByArn.get(input.TableName) } : input;
-    return request(port, operation, withoutNulls(named));
+    const body = withoutNulls(named) as Record<string, unknown>;
+    if (this.capture && StreamCapture.isWrite(operation)) return this.capture.write(operation, body, () => request(port, operation, body));
+    return request(port, operation, body);
   }
 
   /** Stops the server and closes LevelDB; in memory, the tables' contents are gone. */

@@ -1,6 +1,7 @@
 /**
  * The delivery ledger: every asynchronous delivery (rule target, async invoke, schedule) is
- * recorded from acceptance to its end, so nothing is dropped silently. In memory and listable;
+ * recorded from acceptance to its end, so nothing is dropped silently; so is every batch an
+ * event source mapping passes to its function, and every message SQS redrives to a DLQ. In memory and listable;
  * what it holds is kept across restarts by lib/local/state (through its `change` and `forget`
  * events) when the app keeps state.
  */
@@ -10,15 +11,33 @@ import type { LambdaErrorPayload } from '../host/protocol';
 /**
  * Where a delivery is. `dropped` means it ended without delivery or DLQ (AWS would lose it);
  * `undeliverable` that its target is not served locally (an SNS topic, a state machine), which
- * AWS would have delivered to.
+ * AWS would have delivered to. `failed` is a batch of an event source mapping whose invocation
+ * failed, or some of whose records the function reported failed: its records go back to their
+ * source (`outcome` says how) and come again in a later batch.
  */
-export type DeliveryState = 'pending' | 'retrying' | 'delivered' | 'dead-lettered' | 'dropped' | 'undeliverable';
+export type DeliveryState = 'pending' | 'retrying' | 'delivered' | 'failed' | 'dead-lettered' | 'dropped' | 'undeliverable';
 
 /** Every {@link DeliveryState}, in the order a delivery goes through them. */
-export const DELIVERY_STATES: readonly DeliveryState[] = ['pending', 'retrying', 'delivered', 'dead-lettered', 'dropped', 'undeliverable'];
+export const DELIVERY_STATES: readonly DeliveryState[] = ['pending', 'retrying', 'delivered', 'failed', 'dead-lettered', 'dropped', 'undeliverable'];
 
-/** What started a delivery. */
-export type DeliveryKind = 'rule' | 'schedule' | 'async-invoke';
+/**
+ * What started a delivery: a rule, a schedule, an async invoke; an event source mapping's batch
+ * from a queue (`sqs-batch`) or a table stream (`stream-batch`); SQS moving a message to its
+ * queue's dead-letter queue (`redrive`).
+ */
+export type DeliveryKind = 'rule' | 'schedule' | 'async-invoke' | 'sqs-batch' | 'stream-batch' | 'redrive';
+
+/** The batch an event source mapping passed to its function in one invocation. */
+export interface BatchInfo {
+  /** The mapping's UUID. */
+  readonly mappingId: string;
+  /** The ids of the records, in order: SQS message ids, or stream sequence numbers. */
+  readonly records: readonly string[];
+  /** Records the filter criteria left out (SQS deletes them; a stream skips them). */
+  readonly filteredOut?: number;
+  /** Records that failed (the function reported them, or all of them when it failed). */
+  failedItems?: readonly string[];
+}
 
 /** One delivery of one event to one target. */
 export interface DeliveryRecord {
@@ -52,6 +71,12 @@ export interface DeliveryRecord {
   droppedReason?: string;
   /** Why its target is not served locally. */
   undeliverableReason?: string;
+  /** The queue or stream an event source mapping's batch (or a redriven message) came from. */
+  readonly sourceArn?: string;
+  /** An event source mapping's batch: which records, and which failed. */
+  readonly batch?: BatchInfo;
+  /** What became of a batch's records, in a sentence ("returned to the queue", "retried", "bisected", ...). */
+  outcome?: string;
 }
 
 /**
@@ -61,7 +86,12 @@ export interface DeliveryRecord {
 export type DeliveryPayload = { readonly event: Record<string, unknown>; readonly requestId: string } | { readonly payload: string; readonly requestId: string };
 
 /** Counts of ended deliveries by final state. */
-export type EndedCounts = Record<'delivered' | 'dead-lettered' | 'dropped' | 'undeliverable', number>;
+export type EndedCounts = Record<'delivered' | 'failed' | 'dead-lettered' | 'dropped' | 'undeliverable', number>;
+
+/** Zero of each final state. */
+export function noEndedCounts(): EndedCounts {
+  return { delivered: 0, failed: 0, 'dead-lettered': 0, dropped: 0, undeliverable: 0 };
+}
 
 /** A delivery as kept across restarts: its record and, while it is open, its payload. */
 export interface KeptDelivery {
@@ -100,8 +130,8 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
   private readonly records = new Map<string, DeliveryRecord>();
   private readonly payloads = new Map<string, DeliveryPayload>();
   private readonly ended: string[] = [];
-  private readonly endedCounts: EndedCounts = { delivered: 0, 'dead-lettered': 0, dropped: 0, undeliverable: 0 };
-  private readonly forgotten: EndedCounts = { delivered: 0, 'dead-lettered': 0, dropped: 0, undeliverable: 0 };
+  private readonly endedCounts: EndedCounts = noEndedCounts();
+  private readonly forgotten: EndedCounts = noEndedCounts();
   private readonly maxEnded: number;
   private open = 0;
   private idleWaiters: Array<() => void> = [];
@@ -112,12 +142,15 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
     this.maxEnded = options.maxEnded ?? 100_000;
   }
 
-  /** Records a new delivery, pending, with what it takes to resume it after a restart. */
-  accept(init: Pick<DeliveryRecord, 'eventId' | 'kind' | 'ruleArn' | 'targetArn'>, payload: DeliveryPayload): DeliveryRecord {
+  /**
+   * Records a new delivery, pending, with what it takes to resume it after a restart. A batch
+   * of an event source mapping has no payload: its records stay in their queue or stream.
+   */
+  accept(init: Pick<DeliveryRecord, 'eventId' | 'kind' | 'ruleArn' | 'targetArn' | 'sourceArn' | 'batch'>, payload?: DeliveryPayload): DeliveryRecord {
     const now = Date.now();
     const record: DeliveryRecord = { ...init, id: `d-${++this.seq}`, state: 'pending', attempts: 0, acceptedAt: now, updatedAt: now };
     this.records.set(record.id, record);
-    this.payloads.set(record.id, payload);
+    if (payload) this.payloads.set(record.id, payload);
     this.open++;
     this.emit('change', record, ['state']);
     return record;
@@ -232,5 +265,5 @@ export function sequenceOf(id: string): number {
 }
 
 function isFinal(state: DeliveryState): boolean {
-  return state === 'delivered' || state === 'dead-lettered' || state === 'dropped' || state === 'undeliverable';
+  return state !== 'pending' && state !== 'retrying';
 }

@@ -3,7 +3,7 @@
  * open, rewritten on each change (the store writes the latest once per batch), deleted when the
  * ledger forgets it; the counts of forgotten ones under `m!forgotten`.
  */
-import { sequenceOf, type DeliveryLedger, type EndedCounts, type KeptDelivery } from '../events/ledger';
+import { noEndedCounts, sequenceOf, type DeliveryLedger, type EndedCounts, type KeptDelivery } from '../events/ledger';
 import type { StateStore } from './store';
 
 const DELIVERIES = 'd!';
@@ -26,6 +26,7 @@ export function keepLedger(ledger: DeliveryLedger, store: StateStore): void {
 /** The deliveries kept in `store`, in acceptance order, and the counts of forgotten ones. */
 export async function loadLedger(store: StateStore): Promise<{ kept: KeptDelivery[]; forgotten: EndedCounts }> {
   const kept = (await store.entries<KeptDelivery>(DELIVERIES)).map(([, value]) => value);
-  const forgotten = (await store.get<EndedCounts>(FORGOTTEN)) ?? { delivered: 0, 'dead-lettered': 0, dropped: 0, undeliverable: 0 };
+  // Kept by an earlier version, the counts may lack a newer state.
+  const forgotten = { ...noEndedCounts(), ...(await store.get<EndedCounts>(FORGOTTEN)) };
   return { kept, forgotten };
 }

@@ -3,7 +3,8 @@
  * times and payloads), the ledger's history, the SQS queues' messages and the DynamoDB tables,
  * kept in `<stateDir>/<app key>/` (see app-key.ts) and restored at the next start.
  *
- *   store/      LevelDB (see store.ts): deliveries `d!`, messages `q!`, run and ledger meta `m!`
+ *   store/      LevelDB (see store.ts): deliveries `d!`, messages `q!`, stream records `s!`,
+ *               stream mappings' positions `c!`, run and ledger meta `m!`
  *   dynamodb/   LevelDB of dynalite's tables
  *
  * A start after a run that did not stop (killed, crashed) is recognized by the run record
@@ -13,6 +14,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppModel } from '../../model';
+import type { StreamStore } from '../dynamodb/streams';
 import type { TableStore } from '../dynamodb/table-store';
 import type { Deliverer } from '../events/delivery';
 import type { DeliveryLedger, DeliveryRecord } from '../events/ledger';
@@ -23,6 +25,7 @@ import { keepLedger, loadLedger } from './deliveries';
 import { QueueKeeper } from './queues';
 import { ScheduleKeeper } from './schedules';
 import { LocalStateError, StateStore } from './store';
+import { StreamKeeper, type RestoredStreams } from './streams';
 
 /** Version of what the store holds; another version is not read (start with `fresh`). */
 const FORMAT = 1;
@@ -134,12 +137,23 @@ export class LocalState {
   }
 
   /**
+   * Puts back the kept stream records (see streams.ts) and returns the mappings' kept positions,
+   * with the journal that keeps both from now on. Call before the mappings are made.
+   */
+  async restoreStreams(streams: StreamStore): Promise<{ keeper: StreamKeeper } & RestoredStreams> {
+    const keeper = new StreamKeeper(this.store);
+    return { keeper, ...(await keeper.restore(streams)) };
+  }
+
+  /**
    * Carries on every restored delivery still in progress: a rule's or an invocation's through
    * Deliverer.resume, a Scheduler firing's through `resumeFiring` (its schedule knows its target).
    */
   resume(ledger: DeliveryLedger, deliverer: Deliverer, model: AppModel, resumeFiring: (record: DeliveryRecord) => void): void {
     for (const record of ledger.list()) {
       if (record.state !== 'pending' && record.state !== 'retrying') continue;
+      // A mapping's batch is not resumed: its records are still in their queue or stream (see event-sources).
+      if (record.kind === 'sqs-batch' || record.kind === 'stream-batch') continue;
       if (record.kind === 'schedule' && !model.rules.some((r) => r.arn === record.ruleArn)) resumeFiring(record);
       else void deliverer.resume(record, model.rules.find((r) => r.arn === record.ruleArn));
     }
