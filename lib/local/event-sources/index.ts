@@ -9,7 +9,7 @@ import type { DeliveryLedger } from '../events/ledger';
 import type { FunctionHost } from '../host/function-host';
 import type { QueueStore } from '../sqs/queue-store';
 import { interruptedOutcome, type PollerContext } from './context';
-import { SqsMapping } from './sqs-mapping';
+import { DEFAULT_SQS_CONCURRENCY, SqsMapping } from './sqs-mapping';
 import { StreamMapping, type LanePositions, type PositionJournal } from './stream-mapping';
 
 export { DEFAULT_SQS_CONCURRENCY } from './sqs-mapping';
@@ -71,12 +71,11 @@ export class EventSourceMappings {
       const fn = this.model.functions.find((f) => f.logicalId === mapping.functionLogicalId && f.stack === mapping.stack);
       const queue = this.model.queues.find((q) => q.arn === mapping.eventSourceArn);
       const table = this.model.tables.find((t) => t.stream?.arn === mapping.eventSourceArn);
-      const poller = this.pollers.find((p) => p.mapping === mapping);
       return {
         mapping,
         source: queue ? `queue ${queue.displayName ?? queue.name}` : `stream of table ${table?.name ?? mapping.eventSourceArn}`,
         functionName: fn?.displayName ?? fn?.name ?? mapping.functionLogicalId,
-        concurrency: poller instanceof SqsMapping ? poller.concurrency : mapping.parallelizationFactor,
+        concurrency: mapping.kind === 'sqs' ? (mapping.maximumConcurrency ?? DEFAULT_SQS_CONCURRENCY) : mapping.parallelizationFactor,
       };
     });
   }

@@ -40,14 +40,9 @@ export class SqsMapping {
     this.filter = new RecordFilter(mapping.filters);
   }
 
-  /** Batches this mapping may have in flight at once. */
-  get concurrency(): number {
-    return this.mapping.maximumConcurrency ?? DEFAULT_SQS_CONCURRENCY;
-  }
-
-  /** Starts the pollers. */
+  /** Starts the pollers: one per batch the mapping may have in flight at once. */
   start(): void {
-    for (let i = 0; i < this.concurrency; i++) this.workers.push(this.poll());
+    for (let i = 0; i < (this.mapping.maximumConcurrency ?? DEFAULT_SQS_CONCURRENCY); i++) this.workers.push(this.poll());
   }
 
   /** Resolves once every poller has finished its batch (the app's signal stops them). */
