@@ -174,7 +174,7 @@ function alarmClauses(ctx: StackContext, logicalId: string): string[] {
   return [`${names.length === 1 ? 'alarm' : 'alarms'} ${names.join(', ')} ${names.length === 1 ? 'notifies' : 'notify'} it (no alarm fires locally)`];
 }
 
-/** Functions it would invoke in AWS (a subscription's endpoint, a state machine's tasks, a mapping's function). */
+/** Functions it would invoke in AWS (a subscription's endpoint, a state machine's tasks). */
 function invokedClauses(ctx: StackContext, self: CfnResource | undefined, fnName: (id: string) => string | undefined): string[] {
   if (!self) return [];
   const p = self.Properties ?? {};

@@ -97,6 +97,6 @@ describe.each<[string, () => LocalAppOptions]>([
     const deliveries = running.ledger.list();
     expect(deliveries).toHaveLength(accepted.length);
     expect(new Set(deliveries.map((d) => d.eventId))).toEqual(new Set(accepted));
-    expect(running.ledger.counts()).toEqual({ pending: 0, retrying: 0, delivered: accepted.length, 'dead-lettered': 0, dropped: 0, undeliverable: 0 });
+    expect(running.ledger.counts()).toEqual({ pending: 0, retrying: 0, delivered: accepted.length, failed: 0, 'dead-lettered': 0, dropped: 0, undeliverable: 0 });
   });
 });

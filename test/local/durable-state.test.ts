@@ -188,7 +188,7 @@ test('fresh starts empty; another app in the same folder has state of its own', 
   app = await start(stateDir, { fresh: true });
   c = clients(app);
   expect(app.restored).toMatchObject({ fresh: true, history: 0, deliveries: { pending: 0, retrying: 0, inFlight: 0 }, messages: { messages: 0 }, tables: { tables: 1, items: 0 } });
-  expect(app.ledger.counts()).toEqual({ pending: 0, retrying: 0, delivered: 0, 'dead-lettered': 0, dropped: 0, undeliverable: 0 });
+  expect(app.ledger.counts()).toEqual({ pending: 0, retrying: 0, delivered: 0, failed: 0, 'dead-lettered': 0, dropped: 0, undeliverable: 0 });
   expect(await drain(c.sqs, queueUrl(app, 'Sink'))).toEqual([]);
   expect((await c.ddb.send(new ScanCommand({ TableName: tableName(app) }))).Count).toBe(0);
 });

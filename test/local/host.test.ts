@@ -166,7 +166,7 @@ describe('delivery ledger', () => {
     for (const id of ['a', 'b', 'c']) ledger.update(ledger.accept({ eventId: id, kind: 'rule', targetArn: 'arn:t' }, payload), { state: 'delivered' });
     ledger.update(open, { state: 'retrying', attempts: 1 });
     expect(ledger.list().map((r) => r.eventId)).toEqual(['open', 'b', 'c']);
-    expect(ledger.counts()).toEqual({ pending: 0, retrying: 1, delivered: 3, 'dead-lettered': 0, dropped: 0, undeliverable: 0 });
+    expect(ledger.counts()).toEqual({ pending: 0, retrying: 1, delivered: 3, failed: 0, 'dead-lettered': 0, dropped: 0, undeliverable: 0 });
     expect(() => ledger.update(ledger.list({ eventId: 'c' })[0], { state: 'dropped' })).toThrow(/already delivered/);
   });
 });

@@ -101,9 +101,10 @@ test('a state machine by its explicit name: the rule targeting it and the functi
   });
 });
 
-test('subscriptions and event source mappings: the functions they would invoke', () => {
+test('subscriptions: the functions they would invoke; a mapping from a queue of the app is served', () => {
   expect(unserved('AlertsToWorker')?.consequences).toEqual(['function Worker is never invoked by it']);
-  expect(unserved('JobsMapping')?.consequences).toEqual(['messages of Jobs are not passed to function Worker (they stay in the queue, receivable with the SQS API)']);
+  expect(unserved('JobsMapping')).toBeUndefined();
+  expect(model.eventSourceMappings?.map((m) => [m.logicalId, m.displayName, m.kind, m.functionLogicalId, m.batchSize])).toEqual([['JobsMapping', 'SqsEventSource:Jobs', 'sqs', 'Worker', 10]]);
 });
 
 test("function URLs are served, but not one whose function does not run here or is not the app's", () => {
