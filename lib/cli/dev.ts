@@ -97,7 +97,19 @@ export async function dev(options: DevOptions): Promise<number> {
   if (app.keptAtStop) print(keptLine(app.keptAtStop, options.projectDir));
   if (written) print(`Measured durations written to ${path.relative(options.projectDir, written)} (used by 'switchyard cost').`);
   print(`Deliveries: ${c.delivered} delivered, ${c['dead-lettered']} dead-lettered, ${c.retrying + c.pending} still retrying, ${c.dropped} dropped, ${c.undeliverable} undeliverable (target not served).`);
+  const batches = batchCounts(app);
+  if (batches) print(batches);
   return 0;
+}
+
+/** What the event source mappings did (of the batches the ledger still lists), or nothing when the app has none. */
+function batchCounts(app: LocalApp): string | undefined {
+  if (!app.model.eventSourceMappings?.length) return undefined;
+  const listed = app.ledger.list();
+  const batches = listed.filter((d) => d.kind === 'sqs-batch' || d.kind === 'stream-batch');
+  const count = (state: string) => batches.filter((d) => d.state === state).length;
+  const redriven = listed.filter((d) => d.kind === 'redrive').length;
+  return `Event source batches: ${count('delivered')} succeeded, ${count('failed')} failed (records returned or retried), ${count('dead-lettered')} sent to an on-failure destination, ${count('dropped')} discarded; ${redriven} message(s) redriven to dead-letter queues.`;
 }
 
 /** Resolves on the first SIGINT (Ctrl-C) or SIGTERM. */

@@ -4,6 +4,7 @@
 import type { FunctionLogRecord, HttpRequestRecord, InvokeResult, LocalApp, ScheduledRule } from '../local';
 import { GENERATED_SECRETS_FILE } from '../local/auth/secret-store';
 import type { CustomResourceResult } from '../local/custom-resources';
+import type { MappingSummary } from '../local/event-sources';
 import type { DeliveryRecord } from '../local/events/ledger';
 import { shownName } from '../local/schedule/scheduler';
 import type { AppModel, OutputModel, RuleModel } from '../model';
@@ -61,6 +62,8 @@ export function summary(app: LocalApp): string {
     out.push('Parameters and secrets (from the templates; values from the first of .switchyard/secrets.json, dev-secrets.json, the template)');
     out.push(table([['NAME', 'KIND', 'VALUE FROM'], ...declared.map((d) => [d.name, d.kind, from(d.source)])]), '');
   }
+  const mappings = app.mappings.list();
+  if (mappings.length) out.push('Event source mappings', mappingsTable(mappings), '');
   const created = app.customResources.list();
   if (created.length) {
     out.push('Custom resources (created at start-up, as a deployment creates them)', table([['NAME', 'TYPE', 'RESULT'], ...created.map((c) => [c.resource.displayName, c.resource.type, customResourceResult(c)])]));
@@ -83,6 +86,28 @@ function scheduleRows(app: LocalApp, targets: (rule: RuleModel) => string): stri
     return [shownName(s), s.expression, s.timeZone, next(e.error, e.nextAt, s.state), targetName(app, s.target.arn)];
   });
   return [...rules, ...schedules];
+}
+
+/** The mappings: source, function, batch size and window, concurrency, filters, and whether they poll. */
+export function mappingsTable(mappings: readonly MappingSummary[]): string {
+  const rows = mappings.map(({ mapping: m, source, functionName, concurrency }) => [
+    source,
+    functionName,
+    `${m.batchSize}${m.maximumBatchingWindowInSeconds ? ` / ${m.maximumBatchingWindowInSeconds}s` : ''}`,
+    m.kind === 'sqs' ? `${concurrency} at once` : `${concurrency} per shard`,
+    m.filters.length ? m.filters.map((f) => JSON.stringify(f)).join(' or ') : '-',
+    m.enabled ? mappingBehaviour(m) : 'disabled: not polled',
+  ]);
+  return table([['SOURCE', 'FUNCTION', 'BATCH / WINDOW', 'CONCURRENCY', 'FILTERS', 'ON FAILURE'], ...rows]);
+}
+
+/** What a mapping does with failures, in a few words. */
+function mappingBehaviour(m: MappingSummary['mapping']): string {
+  const partial = m.reportBatchItemFailures ? 'partial batch responses' : 'whole batch';
+  if (m.kind === 'sqs') return `${partial}; back to the queue`;
+  const retries = m.maximumRetryAttempts < 0 ? 'retry until expired' : `${m.maximumRetryAttempts} retries`;
+  const dest = m.onFailureArn ? `then ${m.onFailureArn.split(':').pop()}` : 'then skipped';
+  return `${partial}; ${retries}${m.bisectBatchOnFunctionError ? ', bisect' : ''}; ${dest}`;
 }
 
 /**
@@ -184,6 +209,7 @@ export function requestLine(r: HttpRequestRecord): string {
 
 /** A delivery that ended badly or has a retry scheduled; undefined for the uneventful changes. */
 export function deliveryLine(d: DeliveryRecord, changed: readonly string[]): string | undefined {
+  if (d.kind === 'sqs-batch' || d.kind === 'stream-batch' || d.kind === 'redrive') return batchLine(d, changed);
   if (d.state === 'retrying' && !changed.includes('nextAttemptAt')) return undefined;
   const err = d.lastError ? `${d.lastError.errorType}: ${d.lastError.errorMessage}` : '';
   switch (d.state) {
@@ -198,6 +224,17 @@ export function deliveryLine(d: DeliveryRecord, changed: readonly string[]): str
     default:
       return undefined;
   }
+}
+
+/** A mapping's batch once it ended (each invocation is a line), or a message SQS redrove to its dead-letter queue. */
+function batchLine(d: DeliveryRecord, changed: readonly string[]): string | undefined {
+  if (!changed.includes('state') || d.state === 'pending' || d.state === 'retrying') return undefined;
+  if (d.kind === 'redrive') return `${time()} message ${d.eventId} redriven: ${d.outcome}`;
+  const n = d.batch?.records.length ?? 0;
+  const filtered = d.batch?.filteredOut ? `, ${d.batch.filteredOut} filtered out` : '';
+  const failed = d.batch?.failedItems?.length ? ` ${d.state.toUpperCase()}: ${d.batch.failedItems.length} failed (${d.batch.failedItems.slice(0, 5).join(', ')}${d.batch.failedItems.length > 5 ? ', ...' : ''})` : ' ok';
+  const err = d.lastError ? ` ${d.lastError.errorType}: ${d.lastError.errorMessage}` : '';
+  return `${time()} batch ${d.id} ${n} record${n === 1 ? '' : 's'}${filtered} from ${d.sourceArn?.split(':').pop()} request ${d.eventId}${failed}${err}${d.state === 'delivered' ? '' : ` -> ${d.outcome}`}`;
 }
 
 /**

@@ -9,6 +9,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchComma
 import type { LocalApp } from '../../lib/local';
 import type { DeliveryRecord } from '../../lib/local/events/ledger';
 import { LocalApp as App } from '../../lib/local';
+import { deliveryLine, summary } from '../../lib/cli/format';
 import { clientConfig, synthEventSourcesApp } from './helpers';
 
 jest.setTimeout(90_000);
@@ -222,4 +223,21 @@ test('a disabled mapping leaves its queue alone', async () => {
   const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl('Parked'), AttributeNames: ['ApproximateNumberOfMessages'] }));
   expect(attrs.Attributes!.ApproximateNumberOfMessages).toBe('1');
   expect(app.ledger.list().some((d) => d.sourceArn === queueOf('Parked').model.arn)).toBe(false);
+});
+
+test("dev's summary lists the mappings; its log has a line per batch and per redrive", () => {
+  const text = summary(app);
+  const lines = text.split('\n');
+  const start = lines.indexOf('Event source mappings');
+  expect(lines.slice(start + 1, start + 6).map((l) => l.split(/\s{2,}/))).toEqual([
+    ['SOURCE', 'FUNCTION', 'BATCH / WINDOW', 'CONCURRENCY', 'FILTERS', 'ON FAILURE'],
+    ['queue Jobs', 'JobsFn', '5 / 1s', '2 at once', '{"body":{"kind":[{"anything-but":["ignored"]}]}}', 'partial batch responses; back to the queue'],
+    ['queue Steps', 'StepsFn', '10', '5 at once', '-', 'partial batch responses; back to the queue'],
+    ['stream of table MappingsStack-OrdersA9B65338', 'OrdersStreamFn', '10', '1 per shard', '{"dynamodb":{"Keys":{"pk":{"S":[{"anything-but":["ignored"]}]}}}}', `whole batch; 1 retries, bisect; then ${queueOf('StreamFailures').model.name}`],
+    ['queue Parked', 'ParkedFn', '10', '5 at once', '-', 'disabled: not polled'],
+  ]);
+  const failed = app.ledger.list({ state: 'failed' }).find((d) => d.kind === 'sqs-batch' && d.batch?.failedItems?.length === 1)!;
+  expect(deliveryLine(failed, ['state'])).toMatch(new RegExp(`batch ${failed.id} \\d+ records? from ${queueOf('Jobs').model.name} request ${failed.eventId} FAILED: 1 failed \\(${failed.batch!.failedItems![0]}\\) -> the function reported 1 of \\d+ failed`));
+  const redrive = app.ledger.list({ state: 'dead-lettered' }).find((d) => d.kind === 'redrive')!;
+  expect(deliveryLine(redrive, ['state'])).toMatch(new RegExp(`message ${redrive.eventId} redriven: received 2 times without being deleted: moved to JobsDlq`));
 });
