@@ -71,6 +71,8 @@ export class StreamStore extends EventEmitter<StreamStoreEvents> {
 
   constructor(tables: readonly TableModel[]) {
     super();
+    // One listener per stream mapping: an app may have many.
+    this.setMaxListeners(0);
     for (const table of tables) {
       if (!table.stream) continue;
       const stream: TableStream = { table, arn: table.stream.arn, viewType: table.stream.viewType, records: [] };
