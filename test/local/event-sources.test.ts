@@ -5,11 +5,12 @@
  * through their Sink queue.
  */
 import { BatchWriteItemCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalApp } from '../../lib/local';
 import type { DeliveryRecord } from '../../lib/local/events/ledger';
 import { LocalApp as App } from '../../lib/local';
 import { deliveryLine, summary } from '../../lib/cli/format';
+import { queueOf as queueOf_, Sink } from './event-source-support';
 import { clientConfig, synthEventSourcesApp } from './helpers';
 
 jest.setTimeout(90_000);
@@ -17,51 +18,23 @@ jest.setTimeout(90_000);
 let app: LocalApp;
 let sqs: SQSClient;
 let dynamodb: DynamoDBClient;
-const sunk: any[] = [];
+let sink: Sink;
 
-/** A queue of the fixture by its construct id. */
-function queueOf(id: string) {
-  const q = app.queues.list().find((x) => x.model.logicalId.replace(/[0-9A-F]{8}$/, '') === id);
-  if (!q) throw new Error(`no queue ${id}`);
-  return q;
-}
+const queueOf = (id: string) => queueOf_(app, id);
 const queueUrl = (id: string) => queueOf(id).url;
-
-/** Drains the Sink queue until `done` holds for what was reported (bounded: 40 s). */
-async function sinkUntil(done: (all: any[]) => boolean): Promise<any[]> {
-  const until = Date.now() + 40_000;
-  while (!done(sunk)) {
-    if (Date.now() > until) throw new Error(`sink never satisfied the condition; got ${JSON.stringify(sunk.map((s) => s.source + ':' + (s.id ?? s.n ?? s.record?.eventName)))}`);
-    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl('Sink'), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    for (const m of got.Messages ?? []) {
-      sunk.push(JSON.parse(m.Body!));
-      await app.queues.delete(queueUrl('Sink'), m.ReceiptHandle!);
-    }
-  }
-  return sunk;
-}
-
-/** Receives every message a queue holds now (for DLQs), with their system attributes. */
-async function drain(id: string, expected: number) {
-  const out: any[] = [];
-  const until = Date.now() + 40_000;
-  while (out.length < expected && Date.now() < until) {
-    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl(id), MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }));
-    out.push(...(got.Messages ?? []));
-  }
-  return out;
-}
-
-const of = (source: string) => sunk.filter((s) => s.source === source);
+const of = (source: string) => sink.of(source);
+const sinkUntil = (done: (all: any[]) => boolean) => sink.until(done);
+const drain = (id: string, expected: number) => sink.drain(id, expected);
 
 beforeAll(async () => {
   app = await App.start(synthEventSourcesApp(), { httpPort: 0, awsPort: 0, schedules: false, timeScale: 0.01 });
-  sqs = new SQSClient(clientConfig(app));
+  sink = new Sink(app);
+  sqs = sink.sqs;
   dynamodb = new DynamoDBClient(clientConfig(app));
 });
 
 afterAll(async () => {
-  sqs?.destroy();
+  sink?.destroy();
   dynamodb?.destroy();
   await app?.stop();
 });
@@ -149,6 +122,16 @@ test('SQS FIFO: each group in order, exactly once, a failed message retried with
     const numbers = seen.map((s) => BigInt(s.sequenceNumber));
     expect([...numbers].sort((x, y) => (x < y ? -1 : 1))).toEqual(numbers);
   }
+});
+
+test("SQS FIFO parameters are checked as SQS checks them", async () => {
+  const send = (queue: string, extra: Record<string, unknown>) => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(queue), MessageBody: 'x', ...extra }));
+  await expect(send('Steps', {})).rejects.toMatchObject({ name: 'MissingParameter', message: 'The request must contain the parameter MessageGroupId.' });
+  await expect(send('Steps', { MessageGroupId: 'g', DelaySeconds: 5 })).rejects.toMatchObject({ name: 'InvalidParameterValue', message: expect.stringContaining('DelaySeconds') });
+  await expect(send('StepsDlq', { MessageGroupId: 'g' })).rejects.toMatchObject({ name: 'InvalidParameterValue', message: 'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly' });
+  await expect(send('Parked', { MessageDeduplicationId: 'd' })).rejects.toMatchObject({ name: 'InvalidParameterValue', message: expect.stringContaining('MessageDeduplicationId') });
+  const sent = await send('StepsDlq', { MessageGroupId: 'g', MessageDeduplicationId: 'd1' });
+  expect(sent.SequenceNumber).toMatch(/^\d{20}$/);
 });
 
 test('streams: INSERT, MODIFY and REMOVE from outside and from handlers, with old and new images, in order per item; filtered keys skipped', async () => {
