@@ -20,8 +20,8 @@ import { canonical, type Item, type StreamStore, type TableStream } from './stre
 /** The operations that write items. */
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
-/** Reads one item (a consistent `GetItem`), or undefined when there is none. */
-export type ReadItem = (tableName: string, key: Item) => Promise<Item | undefined>;
+/** Reads items of one table by key (consistent reads), in the order of `keys`; undefined where there is none. */
+export type ReadItems = (tableName: string, keys: readonly Item[]) => Promise<Array<Item | undefined>>;
 
 /** One item a write touches, on a table whose stream is read. */
 interface Touched {
@@ -70,7 +70,7 @@ export class StreamCapture {
 
   constructor(
     private readonly streams: StreamStore,
-    private readonly read: ReadItem,
+    private readonly read: ReadItems,
   ) {}
 
   /** True for an operation that may write items. */
@@ -86,14 +86,26 @@ export class StreamCapture {
     const touched = this.touched(operation, input);
     if (!touched.length) return forward();
     return this.locks.run(touched.map((t) => t.lock), async () => {
-      const before = await Promise.all(touched.map((t) => this.read(t.stream.table.name, t.key)));
+      const before = await this.readAll(touched);
       const response = await forward();
       if (response.status !== 200) return response;
-      const after = await Promise.all(touched.map((t) => this.read(t.stream.table.name, t.key)));
+      const after = await this.readAll(touched);
       const now = Date.now();
       touched.forEach((t, i) => this.streams.append(t.stream, t.key, before[i], after[i], now));
       return response;
     });
+  }
+
+  /** The items as they are now, one read per table (a batch writes to several items at once). */
+  private async readAll(touched: readonly Touched[]): Promise<Array<Item | undefined>> {
+    const out: Array<Item | undefined> = new Array(touched.length);
+    const byTable = new Map<string, number[]>();
+    touched.forEach((t, i) => byTable.set(t.stream.table.name, [...(byTable.get(t.stream.table.name) ?? []), i]));
+    await Promise.all([...byTable].map(async ([table, indexes]) => {
+      const items = await this.read(table, indexes.map((i) => touched[i].key));
+      indexes.forEach((i, j) => (out[i] = items[j]));
+    }));
+    return out;
   }
 
   /** The items an operation names, on tables whose streams are read. */

@@ -13,7 +13,7 @@ import type { TableModel } from '../../model';
 import type { AwsResponse } from '../aws/protocol';
 import { reconcileTables } from './reconcile';
 import { StreamCapture } from './stream-capture';
-import type { StreamStore } from './streams';
+import { canonical, type StreamStore } from './streams';
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 // dynalite checks that a request is signed, not the signature: any well-formed header passes.
@@ -45,7 +45,7 @@ export class TableStore {
   ) {
     this.nameByArn = new Map(models.map((m) => [m.arn, m.name]));
     if (options.streams) {
-      this.capture = new StreamCapture(options.streams, async (TableName, Key) => (await this.call('GetItem', { TableName, Key, ConsistentRead: true })).Item as Record<string, unknown> | undefined);
+      this.capture = new StreamCapture(options.streams, (table, keys) => this.readItems(table, keys));
     }
   }
 
@@ -111,6 +111,27 @@ export class TableStore {
   }
 
   private readonly call: TableCall = async (operation, input) => callTable(await this.start(), operation, input);
+
+  /** Items by key, read consistently: `GetItem` for one, `BatchGetItem` (100 keys a call) for more. */
+  private async readItems(TableName: string, keys: readonly Record<string, unknown>[]): Promise<Array<Record<string, unknown> | undefined>> {
+    type Item = Record<string, unknown>;
+    if (keys.length === 1) return [(await this.call('GetItem', { TableName, Key: keys[0], ConsistentRead: true })).Item as Item | undefined];
+    const found = new Map<string, Item>();
+    const keyNames = Object.keys(keys[0]);
+    const keyText = (item: Item) => canonical(Object.fromEntries(keyNames.map((n) => [n, item[n]])));
+    // One key once: BatchGetItem refuses duplicates, and a batch may write an item twice.
+    const unique = [...new Map(keys.map((k) => [keyText(k), k])).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      let pending: unknown = { [TableName]: { Keys: unique.slice(i, i + 100), ConsistentRead: true } };
+      // dynalite answers whole; UnprocessedKeys are asked again as DynamoDB's clients do.
+      while (pending && Object.keys(pending).length) {
+        const page = await this.call('BatchGetItem', { RequestItems: pending });
+        for (const item of ((page.Responses as Record<string, Item[]> | undefined)?.[TableName] ?? [])) found.set(keyText(item), item);
+        pending = page.UnprocessedKeys;
+      }
+    }
+    return keys.map((k) => found.get(keyText(k)));
+  }
 
   private start(): Promise<number> {
     this.started ??= (async () => {
