@@ -1,7 +1,7 @@
 /**
  * A synthesized app running on this machine: the function host, the HTTP gateway, the AWS
- * endpoint (EventBridge, Lambda, SQS), event delivery with its ledger, the scheduler and,
- * optionally, hot reload and durable state. `switchyard dev` and `startLocalApp` both start
+ * endpoint (EventBridge, Lambda, SQS, DynamoDB with streams), event delivery with its ledger,
+ * the event source mappings, the scheduler and, optionally, hot reload and durable state. `switchyard dev` and `startLocalApp` both start
  * one of these.
  */
 import * as os from 'node:os';
