@@ -90,23 +90,23 @@ function scheduleRows(app: LocalApp, targets: (rule: RuleModel) => string): stri
 
 /** The mappings: source, function, batch size and window, concurrency, filters, and whether they poll. */
 export function mappingsTable(mappings: readonly MappingSummary[]): string {
-  const rows = mappings.map(({ mapping: m, source, functionName, concurrency }) => [
+  const rows = mappings.map(({ mapping: m, source, functionName, concurrency, onFailure }) => [
     source,
     functionName,
     `${m.batchSize}${m.maximumBatchingWindowInSeconds ? ` / ${m.maximumBatchingWindowInSeconds}s` : ''}`,
     m.kind === 'sqs' ? `${concurrency} at once` : `${concurrency} per shard`,
     m.filters.length ? m.filters.map((f) => JSON.stringify(f)).join(' or ') : '-',
-    m.enabled ? mappingBehaviour(m) : 'disabled: not polled',
+    m.enabled ? mappingBehaviour(m, onFailure) : 'disabled: not polled',
   ]);
   return table([['SOURCE', 'FUNCTION', 'BATCH / WINDOW', 'CONCURRENCY', 'FILTERS', 'ON FAILURE'], ...rows]);
 }
 
 /** What a mapping does with failures, in a few words. */
-function mappingBehaviour(m: MappingSummary['mapping']): string {
+function mappingBehaviour(m: MappingSummary['mapping'], onFailure: string | undefined): string {
   const partial = m.reportBatchItemFailures ? 'partial batch responses' : 'whole batch';
   if (m.kind === 'sqs') return `${partial}; back to the queue`;
   const retries = m.maximumRetryAttempts < 0 ? 'retry until expired' : `${m.maximumRetryAttempts} retries`;
-  const dest = m.onFailureArn ? `then ${m.onFailureArn.split(':').pop()}` : 'then skipped';
+  const dest = onFailure ? `then to ${onFailure}` : 'then skipped';
   return `${partial}; ${retries}${m.bisectBatchOnFunctionError ? ', bisect' : ''}; ${dest}`;
 }
 

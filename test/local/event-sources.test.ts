@@ -237,7 +237,7 @@ test("dev's summary lists the mappings; its log has a line per batch and per red
     ['SOURCE', 'FUNCTION', 'BATCH / WINDOW', 'CONCURRENCY', 'FILTERS', 'ON FAILURE'],
     ['queue Jobs', 'JobsFn', '5 / 1s', '2 at once', '{"body":{"kind":[{"anything-but":["ignored"]}]}}', 'partial batch responses; back to the queue'],
     ['queue Steps', 'StepsFn', '10', '5 at once', '-', 'partial batch responses; back to the queue'],
-    ['stream of table MappingsStack-OrdersA9B65338', 'OrdersStreamFn', '10', '1 per shard', '{"dynamodb":{"Keys":{"pk":{"S":[{"anything-but":["ignored"]}]}}}}', `whole batch; 1 retries, bisect; then ${queueOf('StreamFailures').model.name}`],
+    ['stream of table MappingsStack-OrdersA9B65338', 'OrdersStreamFn', '10', '1 per shard', '{"dynamodb":{"Keys":{"pk":{"S":[{"anything-but":["ignored"]}]}}}}', 'whole batch; 1 retries, bisect; then to StreamFailures'],
     ['stream of table MappingsStack-OrdersA9B65338', 'LanesFn', '2', '4 per shard', '-', 'whole batch; retry until expired; then skipped'],
     ['queue Parked', 'ParkedFn', '10', '5 at once', '-', 'disabled: not polled'],
   ]);

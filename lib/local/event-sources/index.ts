@@ -35,6 +35,8 @@ export interface MappingSummary {
   readonly functionName: string;
   /** Batches in flight at once (SQS), or lanes (streams). */
   readonly concurrency: number;
+  /** The on-failure destination's display name (streams), when it is a queue of the app. */
+  readonly onFailure?: string;
 }
 
 /** Runs the app's event source mappings. */
@@ -76,8 +78,14 @@ export class EventSourceMappings {
         source: queue ? `queue ${queue.displayName ?? queue.name}` : `stream of table ${table?.name ?? mapping.eventSourceArn}`,
         functionName: fn?.displayName ?? fn?.name ?? mapping.functionLogicalId,
         concurrency: mapping.kind === 'sqs' ? (mapping.maximumConcurrency ?? DEFAULT_SQS_CONCURRENCY) : mapping.parallelizationFactor,
+        onFailure: mapping.onFailureArn && this.queueName(mapping.onFailureArn),
       };
     });
+  }
+
+  private queueName(arn: string): string {
+    const q = this.model.queues.find((x) => x.arn === arn);
+    return q ? (q.displayName ?? q.name) : arn;
   }
 
   /**
