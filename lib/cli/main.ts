@@ -34,7 +34,7 @@ Commands:
   invoke FN   Invoke a function of a running 'dev'   --payload JSON  --event (async)
   put-events  Publish one event                      --source S --detail-type T --detail JSON --bus NAME
   trigger S   Fire a schedule now and wait for its targets' first attempt   --no-wait
-  ledger      List async deliveries, a page at a time
+  ledger      List async deliveries and event source batches, a page at a time
                 --state pending|retrying|delivered|dead-lettered|dropped  --limit N (default 100)  --next-token T
   outputs [K] The stacks' outputs with their local values; with a key, that value alone
   cost        Estimate the monthly AWS cost          --usage FILE  --region R  --assembly DIR  --json

@@ -225,7 +225,7 @@ describe('switchyard CLI', () => {
         ['--limit', '0', "[ValidationException] limit must be a whole number from 1 to 1000; got '0'"],
         ['--limit', '1001', "[ValidationException] limit must be a whole number from 1 to 1000; got '1001'"],
         ['--next-token', 'abc', "[InvalidNextToken] 'abc' is not a nextToken of this ledger"],
-        ['--state', 'done', "[ValidationException] state must be one of pending, retrying, delivered, dead-lettered, dropped, undeliverable; got 'done'"],
+        ['--state', 'done', "[ValidationException] state must be one of pending, retrying, delivered, failed, dead-lettered, dropped, undeliverable; got 'done'"],
       ]) {
         const e = capture();
         expect(await main(['ledger', flag, value, '--aws-port', new URL(app.awsEndpoint).port], { out: capture().stream, err: e.stream, cwd: os.tmpdir() })).toBe(1);

@@ -118,7 +118,7 @@ export interface LedgerEvents {
 /** Options for {@link DeliveryLedger}. */
 export interface DeliveryLedgerOptions {
   /**
-   * How many ended deliveries (delivered, dead-lettered, dropped, undeliverable) to keep listable; older ones
+   * How many ended deliveries (delivered, failed, dead-lettered, dropped, undeliverable) to keep listable; older ones
    * are forgotten, but still counted. Deliveries in progress are always kept.
    * @default 100000
    */
