@@ -59,6 +59,9 @@ function targetOf(ctx: StackContext, t: Record<string, unknown>, unserved: Unser
           inputTemplate: ctx.resolver.resolveString(transformer.InputTemplate),
         }
       : undefined,
+    messageGroupId: (t.SqsParameters as { MessageGroupId?: unknown } | undefined)?.MessageGroupId === undefined
+      ? undefined
+      : ctx.resolver.resolveString((t.SqsParameters as { MessageGroupId: unknown }).MessageGroupId),
     notServed: targetNotServed(ctx, unserved, t, arn),
   };
 }

@@ -328,6 +328,8 @@ export interface RuleTargetModel {
   /** JSONPath of the part of the event to send. */
   readonly inputPath?: string;
   readonly inputTransformer?: InputTransformerModel;
+  /** `SqsParameters.MessageGroupId`: the message group of what a FIFO queue target is sent. */
+  readonly messageGroupId?: string;
   /**
    * Why the local runtime cannot deliver to this target (an SNS topic, a state machine, another
    * bus, an API destination...): its deliveries are recorded in the ledger as `undeliverable`

@@ -154,7 +154,7 @@ export class Deliverer {
     if (fn) return this.runAsyncInvocation(record, fn, input, requestId, resume);
     if (this.isQueue(target.arn)) {
       this.ledger.update(record, { attempts: record.attempts + 1 });
-      this.queues.send(target.arn, input);
+      this.queues.send(target.arn, input, {}, { messageGroupId: target.messageGroupId });
       this.ledger.update(record, { state: 'delivered' });
       return record;
     }

@@ -141,7 +141,7 @@ function handOverOnce(services: ScheduleTargetServices, schedule: ScheduleModel,
   if (serviceOf(target.arn) === 'sqs') {
     const queue = services.queues.list().find((q) => q.model.arn === target.arn);
     if (!queue) return { errorType: 'AWS.SimpleQueueService.NonExistentQueue', errorMessage: `The specified queue does not exist: ${target.arn}` };
-    services.queues.send(target.arn, payload);
+    services.queues.send(target.arn, payload, {}, { messageGroupId: target.messageGroupId });
     return undefined;
   }
   const bus = /:event-bus\//.test(target.arn) ? services.router.bus(busNameOf(target.arn)) : undefined;
