@@ -179,6 +179,7 @@ describe('subscriptions and routes that send to a queue', () => {
     app.addQueue('Orders', { handler: HELLO });
     app.addSubscription('BufferOrders', { pattern: { source: ['shop.orders'] }, queue: 'Orders', retryAttempts: 2 });
     app.addSchedule('Tick', { schedule: 'rate(5 minutes)', queue: 'Orders' });
+    app.addSchedule('TickRule', { kind: 'rule', schedule: 'rate(5 minutes)', queue: 'Orders' });
     app.addRoute('POST /orders', { queue: 'Orders' });
   });
   const queueArn = () => ({ 'Fn::GetAtt': [idOf(t, 'AWS::SQS::Queue', 'AppOrders6'), 'Arn'] });
@@ -194,6 +195,24 @@ describe('subscriptions and routes that send to a queue', () => {
       }],
     });
     t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)', Targets: [Match.objectLike({ Arn: queueArn() })] });
+  });
+
+  test('an EventBridge Scheduler schedule sends to the queue through a role that may send to it and its dead-letter queue only', () => {
+    const schedules = Object.values(t.findResources('AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(1);
+    const target = schedules[0].Properties.Target;
+    expect(target).toMatchObject({
+      Arn: queueArn(),
+      RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [idOf(t, 'AWS::SQS::Queue', 'AppTickDeadLetters'), 'Arn'] } },
+    });
+    const role = target.RoleArn['Fn::GetAtt'][0];
+    const statements = Object.values(t.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: role }]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const sendTo = statements.filter((st: { Action: string | string[] }) => [st.Action].flat().includes('sqs:SendMessage')).map((st: { Resource: unknown }) => st.Resource);
+    expect(sendTo).toEqual(expect.arrayContaining([queueArn(), { 'Fn::GetAtt': [idOf(t, 'AWS::SQS::Queue', 'AppTickDeadLetters'), 'Arn'] }]));
+    expect(sendTo).toHaveLength(2);
   });
 
   test("the queue's policy lets each rule send, and only that rule", () => {
