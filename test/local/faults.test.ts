@@ -39,7 +39,7 @@ test(`${EVENTS} events, 6.25% failing: each one delivered or dead-lettered exact
   // The ledger: one record per event, in a final state that matches the event's bucket.
   const records = app.ledger.list();
   expect(records).toHaveLength(EVENTS);
-  expect(app.ledger.counts()).toEqual({ pending: 0, retrying: 0, delivered: EVENTS - expectedFailures.size, 'dead-lettered': expectedFailures.size, dropped: 0, undeliverable: 0 });
+  expect(app.ledger.counts()).toEqual({ pending: 0, retrying: 0, delivered: EVENTS - expectedFailures.size, 'dead-lettered': expectedFailures.size, dropped: 0, undeliverable: 0, failed: 0 });
   for (const r of records) {
     expect(r.state).toBe(expectedFailures.has(r.eventId) ? 'dead-lettered' : 'delivered');
     expect(r.attempts).toBe(expectedFailures.has(r.eventId) ? 3 : 1);
