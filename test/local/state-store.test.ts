@@ -10,7 +10,7 @@ import { appStateKey } from '../../lib/local/state/app-key';
 import { QueueStore } from '../../lib/local/sqs/queue-store';
 import { keepLedger, loadLedger } from '../../lib/local/state/deliveries';
 import { QueueKeeper } from '../../lib/local/state/queues';
-import { StateStore } from '../../lib/local/state/store';
+import { KEY_PREFIX, StateStore } from '../../lib/local/state/store';
 import type { AppModel, QueueModel } from '../../lib/model';
 
 const dirs: string[] = [];
@@ -144,4 +144,10 @@ describe('appStateKey', () => {
     else expect(key).toMatch(expected);
     expect(key.length).toBeLessThanOrEqual(100);
   });
+});
+
+test("no kind of record's key prefix starts another's (a range read by prefix sees one kind only)", () => {
+  const prefixes = Object.values(KEY_PREFIX);
+  expect(new Set(prefixes).size).toBe(prefixes.length);
+  for (const a of prefixes) for (const b of prefixes) if (a !== b) expect(b.startsWith(a)).toBe(false);
 });

@@ -4,9 +4,9 @@
  * ledger forgets it; the counts of forgotten ones under `m!forgotten`.
  */
 import { noEndedCounts, sequenceOf, type DeliveryLedger, type EndedCounts, type KeptDelivery } from '../events/ledger';
-import type { StateStore } from './store';
+import { KEY_PREFIX, type StateStore } from './store';
 
-const DELIVERIES = 'd!';
+const DELIVERIES = KEY_PREFIX.deliveries;
 const FORGOTTEN = 'm!forgotten';
 
 /** Zero-padded, so that keys sort in acceptance order. */

@@ -4,9 +4,9 @@
  */
 import type { QueueModel } from '../../model';
 import type { LocalQueue, QueueJournal, QueueStore, StoredMessage } from '../sqs/queue-store';
-import type { StateStore } from './store';
+import { KEY_PREFIX, type StateStore } from './store';
 
-const MESSAGES = 'q!';
+const MESSAGES = KEY_PREFIX.queueMessages;
 
 /** What restoring the messages found. */
 export interface RestoredMessages {

@@ -4,10 +4,10 @@
  * the template's: they come back from the app model, not from here.
  */
 import type { ScheduleStore, StoredGroup, StoredSchedule } from '../schedule/store';
-import type { StateStore } from './store';
+import { KEY_PREFIX, type StateStore } from './store';
 
-const SCHEDULES = 's!';
-const GROUPS = 'g!';
+const SCHEDULES = KEY_PREFIX.schedules;
+const GROUPS = KEY_PREFIX.scheduleGroups;
 
 /** Keeps a ScheduleStore's API-created schedules and groups in a StateStore. */
 export class ScheduleKeeper {

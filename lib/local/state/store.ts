@@ -19,6 +19,19 @@
 import * as fs from 'node:fs';
 import { ClassicLevel } from 'classic-level';
 
+/**
+ * The key prefix of each kind of record in the store, in one place: a range read by prefix
+ * (`entries`) must never see another kind's keys, so no prefix may start another.
+ */
+export const KEY_PREFIX = {
+  deliveries: 'd!',
+  queueMessages: 'q!',
+  schedules: 'sch!',
+  scheduleGroups: 'sg!',
+  streamRecords: 'sr!',
+  streamPositions: 'sp!',
+} as const;
+
 /** The state folder cannot be used: another `dev` holds it, or it is not this version's. */
 export class LocalStateError extends Error {
   constructor(

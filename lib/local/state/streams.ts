@@ -8,10 +8,10 @@
 import type { EventSourceMappingModel } from '../../model';
 import { STREAM_RETENTION_MS, type StreamJournal, type StreamRecordData, type StreamStore, type TableStream } from '../dynamodb/streams';
 import type { LanePositions, PositionJournal } from '../event-sources';
-import type { StateStore } from './store';
+import { KEY_PREFIX, type StateStore } from './store';
 
-const RECORDS = 's!';
-const POSITIONS = 'c!';
+const RECORDS = KEY_PREFIX.streamRecords;
+const POSITIONS = KEY_PREFIX.streamPositions;
 
 /** What restoring the streams found. */
 export interface RestoredStreams {
