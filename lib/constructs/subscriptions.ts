@@ -109,9 +109,9 @@ export interface TypedSubscriptionOptions<TDetail, TInput> extends RuleTargetOpt
 }
 
 /**
- * A schedule on EventBridge Scheduler that invokes a function: recurring (`rate`, `cron` in a
- * time zone) or once (`at`), in the app's schedule group, with a retry policy and a dead-letter
- * queue.
+ * A schedule on EventBridge Scheduler that invokes a function (or sends to a queue): recurring
+ * (`rate`, `cron` in a time zone) or once (`at`), in the app's schedule group, with a retry
+ * policy and a dead-letter queue.
  *
  * @example
  * app.addSchedule('Nightly', { schedule: 'cron(0 2 * * ? *)', timeZone: 'Europe/Paris', handler: 'NightlyReport' });

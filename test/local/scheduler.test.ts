@@ -7,6 +7,7 @@
  */
 import { GetScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { summary } from '../../lib/cli/format';
 import { LocalApp, type DeliveryRecord } from '../../lib/local';
@@ -82,6 +83,25 @@ test('a PutEvents target puts the event on the bus, where a rule forwards it', a
   const tick = app.model.schedules!.find((s) => s.logicalId!.startsWith('Tick'))!;
   const m = await inboxMessage((x) => x.source === 'shop.timer');
   expect(m).toMatchObject({ 'detail-type': 'Tick', detail: { kind: 'event' }, resources: [tick.arn] });
+});
+
+test("a FIFO queue target's messages are in the message group its rule or schedule names", async () => {
+  const events = new EventBridgeClient(clientConfig(app));
+  const bus = app.model.eventBuses.find((b) => b.logicalId?.startsWith('Bus'))!.name;
+  const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: bus, Source: 'shop.fifo', DetailType: 'Ordered', Detail: '{"kind":"rule"}' }] }));
+  events.destroy();
+  await ended(put.Entries![0].EventId!);
+  await ended(app.triggerSchedule('to-fifo').id);
+  const url = app.queues.list().find((q) => q.model.logicalId.startsWith('Ordered'))!.url;
+  const groups: Record<string, string | undefined> = {};
+  while (Object.keys(groups).length < 2) {
+    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['MessageGroupId'] }));
+    for (const m of out.Messages ?? []) {
+      const body = JSON.parse(m.Body!);
+      groups[body.detail?.kind ?? body.kind] = m.Attributes?.MessageGroupId;
+    }
+  }
+  expect(groups).toEqual({ rule: 'from-rule', schedule: 'from-schedule' });
 });
 
 test('an unreachable target is retried per its retry policy, then dead-lettered with what failed', async () => {
