@@ -29,7 +29,7 @@ export function layerIndex(contexts: readonly StackContext[]): LayerIndex {
       const dir = assetDirOf(ctx, logicalId, r, 'Content');
       const problem =
         dir === undefined ? 'its content is not an asset of the assembly'
-        : !isDirectory(dir) ? `its content is a file asset (${dir}), which switchyard dev does not extract`
+        : !isCodeAsset(dir) ? `its content is a file asset that is not a zip archive (${dir})`
         : undefined;
       index.set(ctx.attributes.layerVersionArn(logicalId), { displayName: names[i], codeDir: problem ? undefined : dir, problem });
     });
@@ -78,9 +78,11 @@ function knownLayer(arn: string): (typeof KNOWN_LAYERS)[number] | undefined {
   return name === undefined ? undefined : KNOWN_LAYERS.find((k) => k.name.test(name));
 }
 
-function isDirectory(p: string): boolean {
+/** A folder, or a zip file (`Code.fromAsset('layer.zip')`, extracted as Lambda extracts it). */
+function isCodeAsset(p: string): boolean {
   try {
-    return fs.statSync(p).isDirectory();
+    const stat = fs.statSync(p);
+    return stat.isDirectory() || (stat.isFile() && p.endsWith('.zip'));
   } catch {
     return false;
   }

@@ -1,5 +1,5 @@
 /**
- * Lambda layers (fixtures/layer-app: an asset layer with `nodejs/node_modules` and a
+ * Lambda layers and zip file assets (fixtures/layer-app: an asset layer with `nodejs/node_modules` and a
  * `nodejs/node22/node_modules` of its own, used by a CommonJS and an ES module bundle; layers
  * from outside the app by ARN) under the local runtime, invoked with the real Lambda client.
  */
@@ -39,6 +39,10 @@ test("a CommonJS bundle requires the layer's package through NODE_PATH's order (
 
 test("an ES module bundle imports the layer's package (nodejs/node_modules on nodejs24.x)", async () => {
   expect(await invoke(outputs.EsmGreeterName, { name: 'esm' })).toEqual({ error: undefined, payload: { format: 'esm', version: '1.0.0', greeting: 'hello esm' } });
+});
+
+test("a function and a layer deployed as zip files run from their extracted content, as Lambda extracts them", async () => {
+  expect(await invoke(outputs.ZippedName)).toEqual({ error: undefined, payload: { message: 'from the zipped package', kit: 'zipped-kit from a zipped layer' } });
 });
 
 test('layers from outside the app are listed at start-up with what that means; the Powertools layer is resolved from the project', () => {

@@ -21,12 +21,13 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { copyCode } from './code-copy';
 
 /** The variable naming the staged /opt folder (Switchyard's: Lambda has none, its /opt is fixed). */
 export const OPT_DIR_VARIABLE = 'SWITCHYARD_OPT_DIR';
 
 /**
- * Stages the layers' content folders, in order, into `<parent>/<key>` and returns it: once per
+ * Stages the layers' content (folders, or zip files extracted), in order, into `<parent>/<key>` and returns it: once per
  * distinct list, shared by the functions with that list. Copied, not linked: Node resolves a
  * linked file's real path, which would be back under the project.
  */
@@ -36,7 +37,7 @@ export function stageOpt(parent: string, layerDirs: readonly string[]): string {
   if (fs.existsSync(dir)) return dir;
   const staging = `${dir}.${process.pid}.tmp`;
   fs.mkdirSync(staging, { recursive: true });
-  for (const layer of layerDirs) fs.cpSync(layer, staging, { recursive: true, dereference: true, force: true });
+  for (const layer of layerDirs) copyCode(layer, staging);
   fs.renameSync(staging, dir);
   return dir;
 }

@@ -21,6 +21,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { copyCode } from './code-copy';
 import { writeInlineCode } from './inline-code';
 import { layerPackages, stageOpt } from './layers';
 import { PROVIDED_SCOPES, findProvidedPackages, linkPackages, nodeModulesAbove } from './provided-modules';
@@ -78,7 +79,7 @@ export class TaskRoots {
   }
 
   /**
-   * Copies `codeDir` into a new version of the function's task root, then writes `files` over
+   * Copies `codeDir` (or extracts it, a zip file asset) into a new version of the function's task root, then writes `files` over
    * it (a rebuilt bundle), and returns its path (the instance's LAMBDA_TASK_ROOT).
    */
   stage(fn: StagedFunction, codeDir: string = fn.codeDir, files: readonly StagedFile[] = []): string {
@@ -97,8 +98,7 @@ export class TaskRoots {
       writeInlineCode(taskDir, fn.inlineCode);
       return taskDir;
     }
-    // A copy, not a link: Node resolves a linked file's real path, which is back under the project.
-    fs.cpSync(codeDir, taskDir, { recursive: true, dereference: true });
+    copyCode(codeDir, taskDir);
     for (const file of files) {
       const target = path.join(taskDir, file.path);
       fs.mkdirSync(path.dirname(target), { recursive: true });
