@@ -21,8 +21,9 @@ export interface ShopStackProps extends StackProps {
 
 /**
  * The example order-processing app: `POST /orders` places an order and announces
- * `OrderPlaced`; stock reservation and customer notification subscribe to it; shipment
- * preparation reacts to `StockReserved`; a nightly report sums up the day.
+ * `OrderPlaced`; customer notification subscribes to it, and stock reservation takes it from a
+ * queue in batches; shipment preparation reacts to `StockReserved`; a nightly report sums up
+ * the day.
  */
 export class ShopStack extends Stack {
   /** The app. */
@@ -69,20 +70,21 @@ export class ShopStack extends Stack {
     const get = app.addRoute('GET /orders/{id}', { entry: 'lambdas/get-order.ts' });
     this.orders.grantReadData(get);
 
+    // Stock reservations wait in a queue: a burst of orders is taken in batches at the pace of
+    // at most 5 concurrent consumers (the inventory's, not the storefront's), a failing message
+    // is retried alone, and one that keeps failing ends in the queue's dead-letter queue.
+    // ReserveStock and PrepareShipment move an order along by a conditional write and read it
+    // when the condition fails: they get those two actions on the table, nothing more.
     const reserve = app.addFunction('ReserveStock', { entry: 'lambdas/reserve-stock.ts', publishes: true });
-    this.orders.grantReadWriteData(reserve);
-    app.addSubscription('ReserveStockOnOrderPlaced', {
-      event: OrderPlaced,
-      handler: 'ReserveStock',
-      retryAttempts: 4,
-      maxEventAge: Duration.hours(2),
-    });
+    this.orders.grant(reserve, 'dynamodb:UpdateItem', 'dynamodb:GetItem');
+    app.addQueue('StockReservations', { handler: 'ReserveStock', maxConcurrency: 5 });
+    app.addSubscription('ReserveStockOnOrderPlaced', { event: OrderPlaced, queue: 'StockReservations' });
     app.addSubscription('NotifyCustomer', {
       event: OrderPlaced,
       handler: { entry: 'lambdas/notify-customer.ts', publishes: true },
     });
     const ship = app.addFunction('PrepareShipment', { entry: 'lambdas/prepare-shipment.ts' });
-    this.orders.grantReadWriteData(ship);
+    this.orders.grant(ship, 'dynamodb:UpdateItem', 'dynamodb:GetItem');
     app.addSubscription('PrepareShipmentOnStockReserved', {
       event: StockReserved,
       handler: 'PrepareShipment',

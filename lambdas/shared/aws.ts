@@ -1,4 +1,4 @@
-import { DynamoDBClient, UpdateItemCommand, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 
 // Created once per container and reused across invocations (connection reuse).
 export const dynamo = new DynamoDBClient({});
@@ -11,8 +11,10 @@ export function ordersTable(): string {
 }
 
 /**
- * Moves an order from one status to the next. Returns false when the order was not in
- * `from`: EventBridge and Lambda deliver at least once, so a repeat must be harmless.
+ * Moves an order from one status to the next, in one conditional write. Returns false when the
+ * order was no longer in `from` (EventBridge, SQS and Lambda deliver at least once, so a
+ * repeat must change nothing); throws when there is no such order, so that the event is
+ * retried and then kept in a dead-letter queue rather than acted on.
  */
 export async function advanceOrder(
   orderId: string,
@@ -37,7 +39,10 @@ export async function advanceOrder(
     await dynamo.send(new UpdateItemCommand(input));
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
   }
+  // Only a failed condition gets here: tell "already moved on" from "no such order".
+  const { Item } = await dynamo.send(new GetItemCommand({ TableName: ordersTable(), Key: { orderId: { S: orderId } }, ProjectionExpression: 'orderId', ConsistentRead: true }));
+  if (!Item) throw new Error(`Order ${orderId} not found`);
+  return false;
 }
