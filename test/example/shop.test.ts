@@ -40,7 +40,7 @@ describe('example shop', () => {
     const ruleArn = stack.resolve(shop.rules.ReserveStockOnOrderPlaced.ruleArn);
     const reserveFn = stack.resolve((shop.functions.ReserveStock as lambda.Function).functionName);
     const reserveRole = stack.resolve((shop.functions.ReserveStock as lambda.Function).role!.roleName);
-    const statements = (type: string, match: (resource: { Properties: Record<string, unknown> }) => boolean) =>
+    const statements = (type: string, match: (resource: { [key: string]: any }) => boolean) =>
       Object.values(template.findResources(type)).filter(match).flatMap((r) => (r.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement);
 
     test('the subscription sends OrderPlaced to the queue, with retries and its own dead-letter queue, and invokes nothing', () => {

@@ -3,12 +3,14 @@
  * outside: HTTP, and the real EventBridge and SQS clients. Handlers keep orders in the local
  * DynamoDB table and publish through the local EventBridge.
  */
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { DescribeRuleCommand, EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { summary } from '../../lib/cli/format';
 import type { LocalApp } from '../../lib/local';
+import type { DeliveryRecord } from '../../lib/local/events/ledger';
 import { DevIssuer } from '../../lib/local/auth';
 import { startLocalApp, type RunningLocalApp } from '../../lib/testing/local-app';
 import { synthExampleApp } from './helpers';
@@ -32,18 +34,81 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => local.stop());
 
-test('POST /orders stores the order, and the events it starts bring it to ready-to-ship', async () => {
-  const body = JSON.stringify({ customerId: 'c-1', items: [{ sku: 'A', quantity: 2, unitPrice: 3 }] });
+/** Places an order through the API; its answer. */
+async function placeOrder(items = [{ sku: 'A', quantity: 2, unitPrice: 3 }]): Promise<{ orderId: string; total: number; status: string; paymentReference: string }> {
+  const body = JSON.stringify({ customerId: 'c-1', items });
   const res = await fetch(`${local.urls[0]}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: writer }, body });
   expect(res.status).toBe(201);
-  const order = (await res.json()) as { orderId: string; total: number; status: string; paymentReference: string };
+  return (await res.json()) as { orderId: string; total: number; status: string; paymentReference: string };
+}
+
+/** `GET /orders/{id}` until the order has `status` (bounded: 30 s), then the order. */
+async function orderWhen(orderId: string, status: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const order = (await (await fetch(`${local.urls[0]}/orders/${orderId}`, { headers: { authorization: reader } })).json()) as Record<string, unknown>;
+    if (order.status === status || Date.now() > deadline) return order;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The ledger's records once `done` holds for them (bounded: 30 s); the last ones otherwise, for the check to fail on. */
+async function ledgerWhen(done: (records: DeliveryRecord[]) => boolean): Promise<DeliveryRecord[]> {
+  const deadline = Date.now() + 30_000;
+  while (!done(local.ledger.list()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return local.ledger.list();
+}
+
+const stockReservations = () => app.queues.list().find((q) => q.model.displayName === 'StockReservations')!;
+
+test('POST /orders stores the order; OrderPlaced goes through the StockReservations queue, and the events bring it to ready-to-ship', async () => {
+  const order = await placeOrder();
   expect(order).toMatchObject({ total: 6, status: 'placed', paymentReference: expect.stringMatching(/^[0-9a-f]{16}$/) });
+  expect(await orderWhen(order.orderId, 'ready-to-ship')).toMatchObject({ orderId: order.orderId, status: 'ready-to-ship', reservedAt: expect.any(String), shipmentId: expect.stringMatching(/^shp_/) });
   await local.ledger.whenIdle();
-  expect(local.ledger.counts()).toMatchObject({ 'dead-lettered': 0, dropped: 0, retrying: 0 });
-  expect(local.ledger.counts().delivered).toBeGreaterThanOrEqual(3);
-  const got = await fetch(`${local.urls[0]}/orders/${order.orderId}`, { headers: { authorization: reader } });
-  expect(got.status).toBe(200);
-  expect(await got.json()).toMatchObject({ orderId: order.orderId, status: 'ready-to-ship' });
+  // The rule handed the event to the queue; ReserveStock took it from there in a batch.
+  const queue = stockReservations();
+  const [toQueue] = local.ledger.list({ targetArn: queue.model.arn });
+  expect([toQueue.kind, toQueue.state]).toEqual(['rule', 'delivered']);
+  const batches = local.ledger.list().filter((d) => d.kind === 'sqs-batch' && d.sourceArn === queue.model.arn);
+  expect(batches.map((b) => [b.state, b.batch?.failedItems ?? []])).toEqual([['delivered', []]]);
+  expect(local.ledger.counts()).toMatchObject({ 'dead-lettered': 0, dropped: 0, retrying: 0, failed: 0 });
+});
+
+test('a redelivered OrderPlaced reserves nothing twice; in the same batch, an unknown order and an invalid event fail alone and end in the dead-letter queue', async () => {
+  const order = await placeOrder([{ sku: 'B', quantity: 1, unitPrice: 5 }]);
+  const first = await orderWhen(order.orderId, 'ready-to-ship');
+  expect(first).toMatchObject({ status: 'ready-to-ship', reservedAt: expect.any(String) });
+  // What the rule sends: the EventBridge event as JSON. The same order again (SQS and EventBridge
+  // deliver at least once), one for an order that was never placed, and one that is not an OrderPlaced.
+  const event = (id: string, detail: unknown) => JSON.stringify({ version: '0', id, 'detail-type': 'OrderPlaced', source: 'shop.orders', account: app.model.accountId, time: new Date().toISOString(), region: app.model.region, resources: [], detail });
+  const items = [{ sku: 'B', quantity: 1, unitPrice: 5 }];
+  const sqs = new SQSClient(local.clientConfig);
+  const queue = stockReservations();
+  const sent = await sqs.send(new SendMessageBatchCommand({
+    QueueUrl: queue.url,
+    Entries: [
+      { Id: 'again', MessageBody: event(randomUUID(), { orderId: order.orderId, customerId: 'c-1', items, total: 5 }) },
+      { Id: 'unknown', MessageBody: event(randomUUID(), { orderId: randomUUID(), customerId: 'c-1', items, total: 5 }) },
+      { Id: 'invalid', MessageBody: event(randomUUID(), { orderId: 'not-a-uuid' }) },
+    ],
+  }));
+  const ids = Object.fromEntries(sent.Successful!.map((e) => [e.Id!, e.MessageId!]));
+  const redriven = (records: DeliveryRecord[]) => records.filter((d) => d.kind === 'redrive' && d.sourceArn === queue.model.arn).map((d) => d.eventId);
+  const records = await ledgerWhen((all) => redriven(all).includes(ids.unknown) && redriven(all).includes(ids.invalid));
+  expect(redriven(records).sort()).toEqual([ids.unknown, ids.invalid].sort());
+  // One batch held all three, and ReserveStock reported only the two failures; the repeat was done then, and not seen again.
+  const batches = records.filter((d) => d.kind === 'sqs-batch' && d.batch!.records.some((r) => Object.values(ids).includes(r)));
+  expect(batches[0].batch).toMatchObject({ records: [ids.again, ids.unknown, ids.invalid], failedItems: [ids.unknown, ids.invalid] });
+  expect(batches.filter((b) => b.batch!.records.includes(ids.again))).toHaveLength(1);
+  // Each failing one was received 5 times (the queue's maxReceiveCount), then moved.
+  expect(batches.filter((b) => b.batch!.records.includes(ids.unknown))).toHaveLength(5);
+  // The repeat reserved nothing: the order is as the first delivery left it.
+  expect(await orderWhen(order.orderId, 'ready-to-ship')).toEqual(first);
+  const dlq = app.queues.list().find((q) => q.model.arn === queue.model.redrive!.deadLetterTargetArn)!;
+  const kept = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, MaxNumberOfMessages: 10 }));
+  expect(kept.Messages!.map((m) => m.MessageId).sort()).toEqual([ids.unknown, ids.invalid].sort());
+  sqs.destroy();
 });
 
 test('placing an order needs a token with orders:write: none 401, without the scope 403', async () => {
@@ -107,7 +172,7 @@ test('dev prints what users declared: the construct ids, and the bus by its name
   expect(printed('Functions')).toEqual(['PlaceOrder', 'GetOrdersId', 'ReserveStock', 'NotifyCustomer', 'PrepareShipment', 'NightlyReport']);
   expect(printed('Rules')).toEqual(['ReserveStockOnOrderPlaced', 'NotifyCustomer', 'PrepareShipmentOnStockReserved']);
   expect(printed('Schedules')).toEqual(['Nightly']);
-  expect(printed('Queues')).toEqual(['ReserveStockOnOrderPlaced/DeadLetters', 'NotifyCustomer/DeadLetters', 'PrepareShipmentOnStockReserved/DeadLetters', 'Nightly/DeadLetters']);
+  expect(printed('Queues')).toEqual(['StockReservations/DeadLetters', 'StockReservations', 'ReserveStockOnOrderPlaced/DeadLetters', 'NotifyCustomer/DeadLetters', 'PrepareShipmentOnStockReserved/DeadLetters', 'Nightly/DeadLetters']);
   const bus = app.model.eventBuses.find((b) => b.name !== 'default')!;
   expect(summary(app)).toContain(`ReserveStockOnOrderPlaced       ${bus.name}`);
 });

@@ -46,25 +46,29 @@ describe('facts read from the example template', () => {
   });
 
   test('alarms and the dashboard monitoring added', () => {
-    expect(ops.alarms).toBe(23); // 6 functions x 2, 3 rules, 2 on the schedule group, 4 DLQs, 2 API
-    expect(ops.alarmMetrics).toBe(24); // the 5xx rate reads two metrics
+    expect(ops.alarms).toBe(25); // 6 functions x 2, 3 rules, 2 on the schedule group, 5 DLQs, 2 API, the queue's oldest message
+    expect(ops.alarmMetrics).toBe(26); // the 5xx rate reads two metrics
     expect(ops.dashboards).toBe(1);
   });
 });
 
 describe('diagram', () => {
-  test('routes, functions, bus, rules, schedule and DLQs, wired', () => {
+  test('routes, functions, bus, rules, the queue, schedule and DLQs, wired', () => {
     const d = mermaidDiagram(ops);
     expect(d.startsWith('flowchart LR\n')).toBe(true);
-    const node = (text: string) => new RegExp(`(\\w+)\\W+"${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).exec(d)?.[1];
-    const [route, place, reserve, bus, rule] = [node('POST /orders'), node('λ PlaceOrder'), node('λ ReserveStock'), node('Bus (EventBridge)'), node('ReserveStockOnOrderPlaced<br/>OrderPlaced')];
-    expect([route, place, reserve, bus, rule].every(Boolean)).toBe(true);
+    const node = (text: string) => new RegExp(`(\\w+)\\W+"${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`).exec(d)?.[1];
+    const [route, place, reserve, notify, bus, rule, queue, queueDlq] = ['POST /orders', 'λ PlaceOrder', 'λ ReserveStock', 'λ NotifyCustomer', 'Bus (EventBridge)', 'ReserveStockOnOrderPlaced<br/>OrderPlaced', 'StockReservations', 'StockReservations DLQ'].map(node);
+    expect([route, place, reserve, notify, bus, rule, queue, queueDlq].every(Boolean)).toBe(true);
     expect(d).toContain(`${route} --> ${place}`);
     expect(d).toContain(`${place} -. publishes .-> ${bus}`);
     expect(d).toContain(`${bus} --> ${rule}`);
-    expect(d).toContain(`${rule} --> ${reserve}`);
+    // OrderPlaced reaches ReserveStock through the queue, in batches; what keeps failing stays in the queue's DLQ.
+    expect(d).toContain(`${rule} --> ${queue}\n`);
+    expect(d).toContain(`${queue} -- "batches of 10" --> ${reserve}\n`);
+    expect(d).toContain(`${queue} -. "after 5 receives" .-> ${queueDlq}\n`);
+    expect(d).not.toMatch(new RegExp(`${rule} --> ${reserve}\\n|${reserve} -\\. failed`));
     expect(d).toMatch(/"⏰ Nightly<br\/>cron\(0 2 \* \* \? \*\)"/);
-    expect(d).toMatch(new RegExp(`${reserve} -\\. failed \\.-> \\w+`));
+    expect(d).toMatch(new RegExp(`${notify} -\\. failed \\.-> \\w+`));
   });
 
   test('--out FILE.md writes a fenced block', () => {
