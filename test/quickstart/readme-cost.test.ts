@@ -36,7 +36,7 @@ test('the total and the per-service figures the README states are what the comma
   const printed = await costOutput();
   expect(/^Total +\$(\d+\.\d\d)$/m.exec(printed)?.[1]).toBe(total);
   const figures = [...services.replace(/\s+/g, ' ').matchAll(/([A-Z][\w ]*?) \$(\d+\.\d\d)/g)].map((m) => [m[1], m[2]]);
-  expect(figures.map(([service]) => service)).toEqual(['Lambda', 'API Gateway', 'EventBridge', 'CloudWatch Logs', 'CloudWatch']);
+  expect(figures.map(([service]) => service)).toEqual(['Lambda', 'API Gateway', 'EventBridge', 'SQS', 'CloudWatch Logs', 'CloudWatch']);
   for (const [service, cost] of figures) {
     expect([service, new RegExp(`^${service} +\\$(\\d+\\.\\d\\d)$`, 'm').exec(printed)?.[1]]).toEqual([service, cost]);
   }

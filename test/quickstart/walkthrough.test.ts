@@ -10,6 +10,7 @@
  * is the id the POST answered, as the reader copies it. Each command has a check below; a
  * command added to the README without one fails the test.
  */
+import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -102,13 +103,27 @@ const CHECKS: Check[] = [
   [
     /^npx switchyard ledger --state dead-lettered$/,
     async (cmd) => {
-      type Page = { deliveries: Array<{ eventId: string; deadLetterArn: string; attempts: number; lastError: { errorMessage: string } }> };
-      const mine = (r: { stdout: string }) => (JSON.parse(r.stdout) as Page).deliveries.filter((d) => d.eventId === state.eventId);
-      const r = await until(() => sh(cmd), (x) => x.code === 0 && mine(x).length === 2);
-      // Both subscribers of OrderPlaced rejected it, Lambda retried each twice, then each went to its own DLQ.
-      expect(mine(r).map((d) => d.attempts)).toEqual([3, 3]);
-      expect(new Set(mine(r).map((d) => d.deadLetterArn)).size).toBe(2);
-      for (const d of mine(r)) expect(d.lastError.errorMessage).toMatch(/Invalid/);
+      type Delivery = { eventId: string; kind: string; deadLetterArn: string; attempts: number; lastError?: { errorMessage: string }; outcome?: string };
+      const deliveries = (r: { stdout: string }) => (JSON.parse(r.stdout) as { deliveries: Delivery[] }).deliveries;
+      const notified = (r: { stdout: string }) => deliveries(r).filter((d) => d.eventId === state.eventId);
+      // The walkthrough's one message a queue's redrive policy moves: the invalid event's, which ReserveStock fails.
+      const redriven = (r: { stdout: string }) => deliveries(r).filter((d) => d.kind === 'redrive');
+      const r = await until(() => sh(cmd), (x) => x.code === 0 && notified(x).length === 1 && redriven(x).length === 1, 60);
+      // NotifyCustomer rejected it: Lambda retried twice, then the subscription's DLQ.
+      expect(notified(r)).toEqual([expect.objectContaining({ kind: 'rule', attempts: 3, lastError: expect.objectContaining({ errorMessage: expect.stringMatching(/Invalid/) }) })]);
+      // ReserveStock reported its message failed each time: after 5 receives, SQS moved it to the queue's DLQ.
+      const [moved] = redriven(r);
+      expect(moved.outcome).toMatch(/^received 5 times without being deleted: moved to StockReservations\/DeadLetters$/);
+      expect(moved.deadLetterArn).not.toBe(notified(r)[0].deadLetterArn);
+      // That message is the invalid event, as EventBridge sent it.
+      const sqs = new SQSClient({ endpoint: `http://127.0.0.1:${state.awsPort}`, region: moved.deadLetterArn.split(':')[3], credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      try {
+        const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: moved.deadLetterArn.split(':')[5] }));
+        const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+        expect(Messages.map((m) => [m.MessageId, JSON.parse(m.Body!).id])).toEqual([[moved.eventId, state.eventId]]);
+      } finally {
+        sqs.destroy();
+      }
     },
   ],
   [
