@@ -20,7 +20,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import type { InstanceInit, InstanceMessage, InvokeMessage, InvokeRequest, LambdaErrorPayload, StreamMessage } from './protocol';
+import { InvocationClock } from './clock';
+import type { InstanceInit, InstanceMessage, InvokeMessage, InvokeRequest, LambdaErrorPayload, ResumedMessage, StreamMessage } from './protocol';
 
 const WORKER_FILE = path.join(__dirname, 'worker.mjs');
 
@@ -32,6 +33,12 @@ interface Pending {
 
 /** Node flags of the host process that instances keep. */
 const INHERITED_FLAGS = ['--enable-source-maps', '--stack-trace-limit', '--no-warnings'];
+
+/**
+ * What node's inspector writes to stderr (its address, the help link, attach and detach
+ * notices): the host says where to attach itself, and these are not the function's output.
+ */
+const INSPECTOR_NOTICE = /^(Debugger listening on ws:|For help, see: https:\/\/nodejs\.org\/|Debugger attached\.|Debugger ending on ws:|Waiting for the debugger to disconnect)/;
 
 /**
  * The outcome of one invocation on an instance. `notStarted`: the instance died (a crash, a
@@ -59,6 +66,8 @@ export interface WorkerProcessOptions {
   readonly memoryMb: number;
   /** The working directory: the task root (the worker moves to the one its init names). */
   readonly cwd: string;
+  /** The instance will open an inspector (`dev --inspect`): stack traces follow source maps. @default false */
+  readonly inspect?: boolean;
 }
 
 /**
@@ -118,13 +127,15 @@ export class FunctionInstance {
   readonly ready: Promise<void>;
   /** The last request run here: output after a handler returned belongs to it, as in Lambda. */
   lastRequestId?: string;
+  /** The inspector's WebSocket URL, once the handler is loaded, when the init asked for one (`dev --inspect`). */
+  inspectorUrl?: string;
   private readonly child: ChildProcess;
   /** Invocations sent and not answered, in order: the first is running. */
   private readonly queue: Pending[] = [];
   /** Invocations to send with the next write. */
   private outbox: InvokeRequest[] = [];
-  /** Times the invocation at the head of the queue; re-armed rather than created per invocation. */
-  private clock?: NodeJS.Timeout;
+  /** Times the invocation at the head of the queue. */
+  private readonly clock: InvocationClock;
   private initError?: LambdaErrorPayload;
   /** Set when the host ends the process itself (stop, timeout, reload): not a crash to report. */
   private terminating = false;
@@ -134,14 +145,16 @@ export class FunctionInstance {
 
   constructor(private readonly options: FunctionInstanceOptions) {
     const { init } = options;
+    this.clock = new InvocationClock(options.timeoutMs, () => this.onTimeout());
     // A spare started for this code (while it was built) takes the code with its init message.
-    this.child = options.spare?.take() ?? forkWorker({ env: options.env, nodeBinary: options.nodeBinary, memoryMb: init.memoryMb, cwd: init.codeDir });
+    this.child = options.spare?.take() ?? forkWorker({ env: options.env, nodeBinary: options.nodeBinary, memoryMb: init.memoryMb, cwd: init.codeDir, inspect: init.inspect });
     this.forwardLines(this.child.stdout!, 'INFO');
     this.forwardLines(this.child.stderr!, 'ERROR');
     this.ready = new Promise<void>((resolve, reject) => {
       this.child.on('message', (msg: InstanceMessage) => {
         if (msg.type === 'ready') {
           this.loaded = true;
+          this.inspectorUrl = msg.inspectorUrl;
           resolve();
         }
         else if (msg.type === 'init-error') {
@@ -166,6 +179,11 @@ export class FunctionInstance {
   /** True while the handler loads (Lambda's init phase) or an invocation runs or waits here. */
   get busy(): boolean {
     return this.queue.length > 0 || !this.loaded;
+  }
+
+  /** True once the handler has loaded (the init succeeded). */
+  get initialized(): boolean {
+    return this.loaded;
   }
 
   /** Invocations sent here and not answered yet (the first of them is running). */
@@ -194,6 +212,18 @@ export class FunctionInstance {
     this.child.kill('SIGKILL');
   }
 
+  /** A debugger has paused the process: the running invocation's time stops until {@link debuggerResumed}. */
+  debuggerPaused(): void {
+    this.clock.suspend();
+  }
+
+  /** The paused process runs again: the invocation's timeout and its deadline move by the time it was held. */
+  debuggerResumed(): void {
+    const heldMs = this.clock.resume();
+    const head = this.queue[0];
+    if (head && heldMs > 0) this.send({ type: 'resumed', requestId: head.requestId, heldMs } satisfies ResumedMessage);
+  }
+
   /** Stops the process. Safe to call more than once; resolves when it has exited. */
   async terminate(): Promise<void> {
     this.terminating = true;
@@ -218,8 +248,7 @@ export class FunctionInstance {
   /** The head of the queue starts (as far as the host can tell: the previous result is in) and its clock with it. */
   private startClock(): void {
     this.lastRequestId = this.queue[0].requestId;
-    if (this.clock) this.clock.refresh();
-    else this.clock = setTimeout(() => this.onTimeout(), this.options.timeoutMs);
+    this.clock.start();
   }
 
   private onTimeout(): void {
@@ -239,9 +268,13 @@ export class FunctionInstance {
     stream.on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
       partial = lines.pop() ?? '';
-      for (const text of lines) if (text) this.options.onLog({ requestId: this.lastRequestId, level, text });
+      for (const text of lines) if (text && !this.fromInspector(text)) this.options.onLog({ requestId: this.lastRequestId, level, text });
     });
-    stream.on('end', () => partial && this.options.onLog({ requestId: this.lastRequestId, level, text: partial }));
+    stream.on('end', () => partial && !this.fromInspector(partial) && this.options.onLog({ requestId: this.lastRequestId, level, text: partial }));
+  }
+
+  private fromInspector(text: string): boolean {
+    return this.options.init.inspect === true && INSPECTOR_NOTICE.test(text);
   }
 
   private onMessage(msg: InstanceMessage): void {
@@ -288,7 +321,7 @@ export class FunctionInstance {
     // died idle (a timer threw after the handler returned), of the request that ran last.
     if (!this.terminating) this.options.onLog({ requestId: this.lastRequestId, level: 'ERROR', text: `${error.errorMessage}\t${error.errorType}` });
     this.settle({ ok: false, error, instanceDied: true });
-    clearTimeout(this.clock);
+    this.clock.dispose();
     this.options.onExit?.(this);
   }
 
@@ -303,6 +336,8 @@ export class FunctionInstance {
       for (const behind of this.queue.splice(0)) behind.resolve({ ok: false, error, instanceDied: true, notStarted: true });
     } else if (this.queue.length) {
       this.startClock();
+    } else {
+      this.clock.stop();
     }
     head.resolve(outcome);
   }
@@ -331,7 +366,7 @@ const SIGNAL_TEXT: Partial<Record<NodeJS.Signals, string>> = {
 function forkWorker(options: WorkerProcessOptions): ChildProcess {
   return fork(WORKER_FILE, [], {
     execPath: options.nodeBinary ?? process.execPath,
-    execArgv: [...inheritedFlags(), ...memoryFlags(options.memoryMb)],
+    execArgv: [...inheritedFlags(options.inspect), ...memoryFlags(options.memoryMb)],
     env: { ...options.env },
     // Lambda starts the runtime in /var/task.
     cwd: options.cwd,
@@ -342,9 +377,11 @@ function forkWorker(options: WorkerProcessOptions): ChildProcess {
   });
 }
 
-function inheritedFlags(): string[] {
+function inheritedFlags(inspect = false): string[] {
   // Not the host's loaders (`--import tsx`, jest's): a function runs on plain Node, as on Lambda.
-  return process.execArgv.filter((a) => INHERITED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`)));
+  const flags = process.execArgv.filter((a) => INHERITED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`)));
+  // Debug builds carry source maps: stack traces then name the TypeScript lines the debugger shows.
+  return inspect && !flags.includes('--enable-source-maps') ? [...flags, '--enable-source-maps'] : flags;
 }
 
 /** The V8 limits Lambda's Node.js bootstrap derives from the memory size: a tenth for the new space, the rest for the old. */

@@ -53,6 +53,20 @@ export interface PoolOptions {
   readonly onLog: (log: InstanceLog) => void;
   /** Part of a streaming handler's response. */
   readonly onStream?: (msg: StreamMessage) => void;
+  /**
+   * Instances of this function alive at once, old code's included (`dev --inspect` sets 1: every
+   * call runs in the one process the debugger is attached to, in order). Calls over it wait.
+   * @default no bound but the host's
+   */
+  readonly maxInstances?: number;
+  /**
+   * Keep an instance started, as provisioned concurrency does: one is started by
+   * {@link FunctionPool.warm}, and again after one that served calls ends (a timeout, a crash,
+   * new code), so that a debugger is attached before the next call arrives. An instance that
+   * fails its init is not restarted until a call asks for one.
+   * @default false
+   */
+  readonly keepWarm?: boolean;
 }
 
 /** The result of running one invocation through the pool. */
@@ -96,6 +110,16 @@ export class FunctionPool implements CapacityClient {
     return this.all.size;
   }
 
+  /** The instance a debugger attaches to: the newest one that opened an inspector and is alive. */
+  get inspectable(): FunctionInstance | undefined {
+    return [...this.all].reverse().find((i) => i.alive && i.inspectorUrl !== undefined);
+  }
+
+  /** Starts an instance now when the function has none (see `keepWarm`). */
+  warm(): void {
+    if (this.all.size === 0 && this.slotRequests.length === 0) this.prewarm();
+  }
+
   /** Runs one invocation on a warm instance, or a cold one. Rejects with ThrottledError or HostStoppedError. */
   async run(requestId: string, payload: string, overflow: OverflowMode, clientContext?: string): Promise<PoolOutcome> {
     await this.admit(overflow);
@@ -132,7 +156,7 @@ export class FunctionPool implements CapacityClient {
     for (const { instance } of [...this.idle]) this.discard(instance);
     // Busy instances run the old code to the end of the calls they hold, then are discarded.
     for (const i of this.all) this.retired.add(i);
-    if (prewarm && hadInstances) this.prewarm();
+    if ((prewarm && hadInstances) || options.keepWarm) this.prewarm();
     this.dropSpare();
   }
 
@@ -145,7 +169,7 @@ export class FunctionPool implements CapacityClient {
   prepare(): void {
     if (this.spare || this.stopped || this.all.size === 0 || this.options.env.NODE_OPTIONS !== undefined) return;
     const { env, nodeBinary, init } = this.options;
-    this.spare = new SpareProcess({ env, nodeBinary, memoryMb: init.memoryMb, cwd: path.dirname(init.codeDir) });
+    this.spare = new SpareProcess({ env, nodeBinary, memoryMb: init.memoryMb, cwd: path.dirname(init.codeDir), inspect: init.inspect });
     // A build that never succeeds leaves no process behind for long.
     const spare = this.spare;
     setTimeout(() => this.dropSpare(spare), SPARE_TTL_MS).unref();
@@ -220,6 +244,7 @@ export class FunctionPool implements CapacityClient {
   private requestSlots(): void {
     const { capacity } = this.options;
     while (!this.stopped && this.slotRequests.length + this.warming.size < this.instanceWaiters.length) {
+      if (this.atInstanceLimit) return;
       if (!capacity.hasFreeSlot && this.all.size + this.slotRequests.length > 0) return;
       this.requestSlot();
     }
@@ -227,7 +252,7 @@ export class FunctionPool implements CapacityClient {
 
   /** Starts an instance ahead of calls, in a slot free now; once initialized it serves a waiting call or idles. */
   private prewarm(): void {
-    if (this.stopped || !this.options.capacity.tryAcquireSlot()) return;
+    if (this.stopped || this.atInstanceLimit || !this.options.capacity.tryAcquireSlot()) return;
     const instance = this.start(this.spare);
     this.spare = undefined;
     this.warming.add(instance);
@@ -331,6 +356,14 @@ export class FunctionPool implements CapacityClient {
     this.options.capacity.releaseSlot();
     // Calls that were waiting for this instance (retired, or it died) may need a new one.
     this.requestSlots();
+    // One that served calls is replaced at once; one that failed its init would only fail again.
+    if (this.options.keepWarm && instance.initialized && instance.lastRequestId !== undefined) this.warm();
+  }
+
+  /** True when the function has as many instances (or requests for one) as `maxInstances` allows. */
+  private get atInstanceLimit(): boolean {
+    const max = this.options.maxInstances;
+    return max !== undefined && this.all.size + this.slotRequests.length >= max;
   }
 
   /** Ends a spare process no instance took (a given one only if it is still the pool's). */

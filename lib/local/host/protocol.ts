@@ -20,6 +20,11 @@ export interface InstanceInit {
   readonly memoryMb: number;
   readonly logGroupName: string;
   readonly logStreamName: string;
+  /**
+   * Open an inspector on a free port of 127.0.0.1 before loading the handler (`dev --inspect`);
+   * its URL comes back in `ready`. The host's inspector proxy is what debuggers attach to.
+   */
+  readonly inspect?: boolean;
 }
 
 /** Host -> instance: the first message. */
@@ -62,10 +67,20 @@ export interface InvokeMessage {
   readonly invocations: readonly InvokeRequest[];
 }
 
+/**
+ * Host -> instance: a debugger held the process paused for `heldMs` while `requestId` ran; its
+ * deadline (`getRemainingTimeInMillis`) moves by as much, as the host's timeout did.
+ */
+export interface ResumedMessage {
+  readonly type: 'resumed';
+  readonly requestId: string;
+  readonly heldMs: number;
+}
+
 /** Instance -> host messages. */
 export type InstanceMessage =
   | StreamMessage
-  | { readonly type: 'ready' }
+  | { readonly type: 'ready'; readonly inspectorUrl?: string }
   | { readonly type: 'init-error'; readonly error: LambdaErrorPayload }
   | { readonly type: 'result'; readonly requestId: string; readonly payload: string }
   | { readonly type: 'error'; readonly requestId: string; readonly error: LambdaErrorPayload }

@@ -171,12 +171,17 @@ function contextFor(msg, deadline, settle) {
     logStreamName: init.logStreamName,
     clientContext: msg.clientContext ? JSON.parse(Buffer.from(msg.clientContext, 'base64').toString('utf8')) : undefined,
     identity: undefined,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadline + heldMs(msg.requestId) - Date.now()),
     done: (err, result) => settle(err, result),
     succeed: (result) => settle(null, result),
     fail: (err) => settle(err ?? new Error('handled')),
   };
 }
+
+// Time a debugger held the process paused during an invocation (`dev --inspect`): the host's
+// timeout stood still meanwhile, and so does the deadline the handler sees.
+let held = { requestId: undefined, ms: 0 };
+const heldMs = (requestId) => (held.requestId === requestId ? held.ms : 0);
 
 function invoke(handler, msg, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
@@ -251,14 +256,23 @@ process.once('message', async (first) => {
   // A process started before its code was staged (see SpareProcess) moves to its task root.
   if (process.cwd() !== init.codeDir) process.chdir(init.codeDir);
   process.env.LAMBDA_TASK_ROOT = init.codeDir;
+  // Opened before the handler loads, so a debugger sees its scripts parsed; on a port of its
+  // own that only the host's proxy knows (the port debuggers attach to outlives instances).
+  // Loaded only then: a cold start without a debugger does not pay for it.
+  const inspector = init.inspect ? await import('node:inspector') : undefined;
+  inspector?.open(0, '127.0.0.1');
   const handler = await loadHandler().catch((err) => {
     send({ type: 'init-error', error: toErrorPayload(err) });
     return undefined;
   });
   if (!handler) return;
   process.on('message', (msg) => {
+    if (msg.type === 'resumed') {
+      held = { requestId: msg.requestId, ms: heldMs(msg.requestId) + msg.heldMs };
+      return;
+    }
     for (const invocation of msg.invocations) queue.push({ msg: invocation, timeoutMs: msg.timeoutMs });
     if (!running) void runQueue(handler);
   });
-  send({ type: 'ready' });
+  send({ type: 'ready', inspectorUrl: inspector?.url() });
 });
