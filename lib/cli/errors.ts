@@ -3,6 +3,7 @@
  * stable code, printed as one line (`switchyard: [Code] message`) without a stack. Anything
  * else is a bug and keeps its stack.
  */
+import { InspectPortInUseError } from '../local/host/errors';
 import { NodeBinaryError } from '../local/host/runtimes';
 import { LocalStateError } from '../local/state/store';
 import { AssemblyError } from '../model';
@@ -41,7 +42,7 @@ export class EndpointError extends CliError {
 }
 
 /** Errors of the layers below the CLI that a user can fix: reported like CliErrors, with their own codes. */
-const EXPECTED: ReadonlyArray<new (...args: never[]) => Error & { readonly code: string }> = [AssemblyError, UsageError, PriceTableError, NodeBinaryError, LocalStateError];
+const EXPECTED: ReadonlyArray<new (...args: never[]) => Error & { readonly code: string }> = [AssemblyError, UsageError, PriceTableError, NodeBinaryError, LocalStateError, InspectPortInUseError];
 
 /** The CliError an error stands for, or undefined when it is unexpected (a bug: print its stack). */
 export function asCliError(err: unknown): CliError | undefined {

@@ -31,6 +31,9 @@ import { QueueStore } from './sqs/queue-store';
 import { LocalState, type RestoredState, type StateSummary } from './state/local-state';
 import { HotReloader } from './watch/hot-reload';
 
+/** The first debugger port of `inspect`, node's own default. */
+export const DEFAULT_INSPECT_PORT = 9229;
+
 /** Options for {@link LocalApp.start}. */
 export interface LocalAppOptions {
   /** Port of the first HTTP API (others follow, then the REST APIs on the next free ports). 0 picks free ports. @default 3000 */
@@ -71,6 +74,15 @@ export interface LocalAppOptions {
   readonly schedules?: boolean;
   /** Rebundle handlers when their source changes. @default false */
   readonly watch?: boolean;
+  /**
+   * Let a debugger attach to the functions (`switchyard dev --inspect`): each function gets a
+   * debugger port on 127.0.0.1, consecutive from `port` in the order `dev` lists them (0: free
+   * ports, see `host.inspectors`); runs one instance at a time, kept started; is served as a
+   * debug build (source maps of the TypeScript sources, not minified) when its entry is known;
+   * and its timeout stands still while a breakpoint holds it.
+   * @default no debugger ports
+   */
+  readonly inspect?: { readonly port?: number };
   /** Folder that `switchyard:entry` paths are relative to. @default process.cwd() */
   readonly projectDir?: string;
   /**
@@ -189,6 +201,7 @@ export class LocalApp {
       maxInstances: options.maxInstances,
       accountConcurrency: options.accountConcurrency,
       nodeBinaries: options.nodeBinaries,
+      inspect: options.inspect ? { port: options.inspect.port ?? DEFAULT_INSPECT_PORT } : undefined,
     });
     this.queues = new QueueStore(model.queues, awsEndpoint, model.accountId);
     this.streams = new StreamStore(model.tables);
@@ -221,8 +234,9 @@ export class LocalApp {
     const authorizers = new RestAuthorizers(this.host, () => this.auth.jwtVerifier(), { accountId: model.accountId, credentials: options.auth?.iamCredentials });
     this.restGateway = new RestGateway(model.restApis, this.host, { host: options.hostname, accountId: model.accountId, region: model.region, authorizers, limiter: new UsagePlanLimiter(this.apiKeyStore) });
     this.functionUrlGateway = new FunctionUrlGateway(model.functionUrls ?? [], this.host, { host: options.hostname, accountId: model.accountId, iamCredentials: options.auth?.iamCredentials });
-    if (options.watch) {
-      this.reloader = new HotReloader(model.functions, this.host, { projectDir: projectDir || process.cwd() });
+    // Under inspect, functions are served as debug builds (built here) even when not watched.
+    if (options.watch || options.inspect) {
+      this.reloader = new HotReloader(model.functions, this.host, { projectDir: projectDir || process.cwd(), watch: options.watch ?? false, debug: options.inspect !== undefined });
     }
   }
 
@@ -355,6 +369,11 @@ export class LocalApp {
     if (this.options.schedules !== false) this.scheduler.start();
     this.eventSources.start();
     this.reloader?.start();
+    if (this.options.inspect) {
+      // The debug builds first: the instances a debugger attaches to then run them.
+      await this.reloader?.ready();
+      await this.host.startInspectors();
+    }
   }
 
   /** Restores the kept state (tables, ledger, queues, stream records); returns what the mappings need of it. */

@@ -39,3 +39,13 @@ export class HostStoppedError extends Error {
     this.name = 'HostStoppedError';
   }
 }
+
+/** `dev --inspect`: a function's debugger port is taken (by another process, or another `dev`). */
+export class InspectPortInUseError extends Error {
+  /** Stable code. */
+  readonly code = 'InspectPortInUse';
+  constructor(readonly port: number, readonly functionName: string) {
+    super(`port ${port} (the debugger port of ${functionName}) is already in use; choose another first port with --inspect=PORT (functions take consecutive ports)`);
+    this.name = 'InspectPortInUseError';
+  }
+}

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { FunctionModel } from '../../model';
 import { HostCapacity, defaultMaxInstances } from './capacity';
 import { FunctionNotFoundError } from './errors';
+import { InspectorProxy } from './inspector-proxy';
 import type { InstanceLog } from './instance';
 import { MemoryWatch } from './memory-watch';
 import { FunctionPool, type OverflowMode, type PoolOptions } from './pool';
@@ -38,6 +39,13 @@ export interface FunctionHostOptions {
   readonly accountConcurrency?: number;
   /** A node binary per runtime (`{ 'nodejs22.x': '/opt/node22/bin/node' }`). @default the host's node for every runtime */
   readonly nodeBinaries?: Readonly<Record<string, string>>;
+  /**
+   * Serve a debugger port per function (`dev --inspect`), from `port` on in the functions'
+   * order (0: free ports). Each function then runs one instance at a time, kept started, and its
+   * timeout stands still while a debugger holds it paused (see inspector-proxy.ts).
+   * @default no debugger ports
+   */
+  readonly inspect?: { readonly port: number };
 }
 
 /** One invocation to run. */
@@ -119,6 +127,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
   private readonly nodeBinaries: ReadonlyMap<string, NodeBinary>;
   private readonly shownOnce = new Set<string>();
   private readonly streams = new ResponseStreams();
+  private readonly proxies: InspectorProxy[] = [];
 
   constructor(functions: readonly FunctionModel[], private readonly options: FunctionHostOptions) {
     super();
@@ -130,7 +139,24 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     for (const fn of functions) {
       for (const ref of refsOf(fn)) this.byRef.set(ref, fn);
       this.pools.set(fn.name, new FunctionPool(this.poolOptions(fn, this.taskRoots.stage(stagedOf(fn)))));
+      if (options.inspect) this.proxies.push(this.inspectorOf(fn));
     }
+  }
+
+  /** The debugger port of each function under `inspect` (listening once {@link startInspectors} resolved), in model order. */
+  get inspectors(): readonly InspectorProxy[] {
+    return this.proxies;
+  }
+
+  /**
+   * Opens the debugger ports (`inspect`), consecutive from the first, and starts an instance of
+   * every function for a debugger to attach to before a call comes. Rejects with
+   * InspectPortInUseError when a port is taken.
+   */
+  async startInspectors(): Promise<void> {
+    const first = this.options.inspect?.port ?? 0;
+    for (const [i, proxy] of this.proxies.entries()) await proxy.listen(first === 0 ? 0 : first + i);
+    for (const pool of this.pools.values()) pool.warm();
   }
 
   /**
@@ -206,7 +232,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
 
   /** Stops every instance and removes the staged task roots. */
   async stop(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((p) => p.stop()));
+    await Promise.all([...this.proxies.map((p) => p.close()), ...[...this.pools.values()].map((p) => p.stop())]);
     this.memory.stop();
     this.taskRoots.dispose();
   }
@@ -231,6 +257,14 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     return true;
   }
 
+  private inspectorOf(fn: FunctionModel): InspectorProxy {
+    const proxy = new InspectorProxy(fn.displayName ?? fn.name, () => this.pools.get(fn.name)!.inspectable);
+    const note = (text: string) => this.emit('log', { functionName: fn.name, level: 'INFO', text });
+    proxy.on('attach', () => note(`Debugger attached on 127.0.0.1:${proxy.port}`));
+    proxy.on('detach', () => note(`Debugger detached from 127.0.0.1:${proxy.port}`));
+    return proxy;
+  }
+
   private poolOptions(fn: FunctionModel, taskDir: string): PoolOptions {
     const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
     return {
@@ -242,7 +276,10 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
         memoryMb: fn.memoryMb,
         logGroupName: `/aws/lambda/${fn.name}`,
         logStreamName,
+        inspect: this.options.inspect !== undefined,
       },
+      // One instance, kept started: the one the debugger is attached to runs every call.
+      ...(this.options.inspect ? { maxInstances: 1, keepWarm: true } : {}),
       env: this.environmentOf(fn, taskDir, logStreamName),
       timeoutMs: fn.timeoutSeconds * 1000,
       reservedConcurrency: fn.reservedConcurrency,

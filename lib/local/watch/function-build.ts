@@ -17,6 +17,16 @@ import type { StagedFile } from '../host/task-root';
 /** What one build gave: the bundle's files (`index.mjs`, `index.mjs.map`), or esbuild's error text. */
 export type BuildOutcome = { readonly files: readonly StagedFile[] } | { readonly error: string };
 
+/** Options for {@link FunctionBuild}. */
+export interface FunctionBuildOptions {
+  /**
+   * A debug build (`dev --inspect`): a source map whatever the function's bundling says, and no
+   * minification, so that a debugger shows the sources' own names and binds breakpoints by line.
+   * @default false: the options the function was deployed with
+   */
+  readonly debug?: boolean;
+}
+
 /** An incremental build of one function's source entry. */
 export class FunctionBuild {
   /** Absolute paths of the files the last successful build read (outside esbuild's virtual namespaces). */
@@ -29,10 +39,10 @@ export class FunctionBuild {
   private readonly outdir: string;
   private readonly options: BuildOptions;
 
-  constructor(readonly fn: FunctionModel, private readonly cwd: string) {
+  constructor(readonly fn: FunctionModel, private readonly cwd: string, options: FunctionBuildOptions = {}) {
     const moduleFile = moduleFileOf(fn);
     this.outdir = path.join(cwd, '.switchyard', 'build', fn.name.replace(/[^A-Za-z0-9._-]/g, '_'));
-    this.options = buildOptions(fn, moduleFile, this.outdir, cwd);
+    this.options = buildOptions(fn, moduleFile, this.outdir, cwd, options.debug ?? false);
   }
 
   /** Builds (the first call) or rebuilds (later ones), one build at a time. Never rejects. */
@@ -82,11 +92,11 @@ function moduleFileOf(fn: FunctionModel): string {
  * through the same `esbuildOptions` synth uses), writing to memory: the reloader stages the
  * files itself, so a failed build never leaves a half-written bundle behind.
  */
-function buildOptions(fn: FunctionModel, moduleFile: string, outdir: string, cwd: string): BuildOptions {
+function buildOptions(fn: FunctionModel, moduleFile: string, outdir: string, cwd: string, debug: boolean): BuildOptions {
   const given = (fn.source?.bundling ?? {}) as BundlingOptions;
   // Without a recorded format, the deployed file's extension says which one the handler loads as.
   const format = given.format ?? (moduleFile.endsWith('.mjs') ? 'esm' : 'cjs');
-  const resolved = resolveBundlingOptions({ ...pick(given), format }, fn.runtime);
+  const resolved = resolveBundlingOptions({ ...pick(given), format, ...(debug ? { sourceMap: true, minify: false } : {}) }, fn.runtime);
   const base = esbuildOptions(resolved);
   return {
     ...base,

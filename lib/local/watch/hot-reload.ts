@@ -52,6 +52,15 @@ export interface HotReloaderOptions {
    * @default 20
    */
   readonly settleMs?: number;
+  /** Watch the sources; false builds once at start (with `debug`) and never again. @default true */
+  readonly watch?: boolean;
+  /**
+   * Debug builds (`dev --inspect`): source maps (with the sources' text, their paths those of
+   * the project's files, where a debugger's breakpoints are set) and no minification. The first
+   * builds are served too, not the deployed asset, so breakpoints bind from the first call.
+   * @default false
+   */
+  readonly debug?: boolean;
 }
 
 /** Paths never worth a rebuild: dependencies, Switchyard's state, synth output, VCS data. */
@@ -80,6 +89,8 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   private readonly changed = new Set<string>();
   private readonly projectDir: string;
   private readonly settleMs: number;
+  private readonly watching: boolean;
+  private readonly debug: boolean;
   private timer?: NodeJS.Timeout;
   private queue: Promise<void> = Promise.resolve();
   private initial?: Promise<void>;
@@ -89,10 +100,17 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     super();
     this.projectDir = path.resolve(options.projectDir ?? process.cwd());
     this.settleMs = options.settleMs ?? 20;
+    this.watching = options.watch ?? true;
+    this.debug = options.debug ?? false;
   }
 
-  /** The functions that can be hot-reloaded. */
+  /** The functions that are hot-reloaded (none without `watch`). */
   get watched(): FunctionModel[] {
+    return this.watching ? this.buildable : [];
+  }
+
+  /** The functions whose source entry is known and present: they can be built here. */
+  private get buildable(): FunctionModel[] {
     return this.functions.filter((f) => f.source && fs.existsSync(f.source.entry));
   }
 
@@ -101,15 +119,18 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
    * once the first builds have said what each bundle holds, the folders of those files too.
    */
   start(): void {
-    for (const fn of this.watched) {
-      this.builds.set(fn.name, new FunctionBuild(fn, this.projectDir));
+    for (const fn of this.buildable) {
+      this.builds.set(fn.name, new FunctionBuild(fn, this.projectDir, { debug: this.debug }));
+      if (!this.watching) continue;
       const dir = path.dirname(fn.source!.entry);
       // Recursively, unless the folder holds dependencies: Node watches every folder below one
       // by one on Linux, and the folders the bundle reads are watched once they are known.
       this.watch(dir, !fs.existsSync(path.join(dir, 'node_modules')));
     }
-    // The first builds only learn the inputs: the code served is the deployed asset until an edit.
-    this.initial = eachLimited([...this.builds.values()], BUILD_CONCURRENCY, (b) => this.build(b)).then(() => this.watchInputFolders());
+    // The first builds learn the inputs: the code served is the deployed asset until an edit
+    // (debug builds are served at once: the deployed asset has no source maps).
+    const first = (b: FunctionBuild): Promise<unknown> => (this.debug ? this.serveFirst(b) : this.build(b));
+    this.initial = eachLimited([...this.builds.values()], BUILD_CONCURRENCY, first).then(() => (this.watching ? this.watchInputFolders() : this.disposeAll()));
   }
 
   /** Resolves once every function's first build has ended: from then on an edit rebuilds exactly the functions that hold it. */
@@ -124,20 +145,9 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
 
   /** Rebuilds one function now and swaps its code in; a failed build keeps the code it had. */
   async rebuild(fn: FunctionModel): Promise<ReloadRecord> {
-    const started = performance.now();
-    const build = this.builds.get(fn.name) ?? new FunctionBuild(fn, this.projectDir);
+    const build = this.builds.get(fn.name) ?? new FunctionBuild(fn, this.projectDir, { debug: this.debug });
     this.builds.set(fn.name, build);
-    const outcome = await this.build(build);
-    let error = 'error' in outcome ? outcome.error : undefined;
-    if ('files' in outcome && !this.stopped) {
-      try {
-        // Always from the deployed asset, so files beside the bundle (templates, data, node_modules) stay.
-        this.host.replaceCode(fn.name, { codeDir: fn.codeDir, files: outcome.files, prewarm: true });
-      } catch (err) {
-        error = (err as Error).message;
-      }
-    }
-    const record: ReloadRecord = { functionName: fn.name, entry: fn.source!.entry, durationMs: performance.now() - started, ...(error ? { error } : {}) };
+    const record = await this.buildAndServe(build);
     this.emit('reload', record);
     return record;
   }
@@ -149,6 +159,33 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     for (const w of this.watchers.values()) w.watcher.close();
     this.watchers.clear();
     await this.queue;
+    await this.disposeAll();
+  }
+
+  /** A debug build served at start: only a failure is worth a line (the function keeps its deployed code). */
+  private async serveFirst(build: FunctionBuild): Promise<void> {
+    const record = await this.buildAndServe(build);
+    if (record.error) this.emit('reload', record);
+  }
+
+  /** Builds a function and swaps its code in; a failed build keeps the code it had. */
+  private async buildAndServe(build: FunctionBuild): Promise<ReloadRecord> {
+    const { fn } = build;
+    const started = performance.now();
+    const outcome = await this.build(build);
+    let error = 'error' in outcome ? outcome.error : undefined;
+    if ('files' in outcome && !this.stopped) {
+      try {
+        // Always from the deployed asset, so files beside the bundle (templates, data, node_modules) stay.
+        this.host.replaceCode(fn.name, { codeDir: fn.codeDir, files: outcome.files, prewarm: true });
+      } catch (err) {
+        error = (err as Error).message;
+      }
+    }
+    return { functionName: fn.name, entry: fn.source!.entry, durationMs: performance.now() - started, ...(error ? { error } : {}) };
+  }
+
+  private async disposeAll(): Promise<void> {
     await Promise.all([...this.builds.values()].map((b) => b.dispose()));
   }
 
