@@ -32,6 +32,8 @@ export interface DevOptions {
   readonly fresh?: boolean;
   /** Deliveries in progress past which events are throttled (see `LocalAppOptions.maxBacklog`). */
   readonly maxBacklog?: number;
+  /** The first debugger port (see `LocalAppOptions.inspect`). @default no debugger ports */
+  readonly inspect?: number;
   readonly out: NodeJS.WritableStream;
   /** Resolves to stop the app. @default SIGINT or SIGTERM ({@link stopSignal}) */
   readonly until?: Promise<unknown>;
@@ -64,6 +66,7 @@ export async function dev(options: DevOptions): Promise<number> {
     stateDir: path.join(localDir, 'state'),
     fresh: options.fresh,
     maxBacklog: options.maxBacklog,
+    inspect: options.inspect === undefined ? undefined : { port: options.inspect },
   });
   print('');
   print(summary(app));
@@ -84,7 +87,9 @@ export async function dev(options: DevOptions): Promise<number> {
   // Measured durations feed `switchyard cost`; written now and then, and at the end.
   const durations = new DurationRecorder(app.host);
   const flush = setInterval(() => durations.write(options.projectDir), 15_000).unref();
-  print(`Ready. Ctrl-C to stop.${app.reloader ? ` Watching ${app.reloader.watched.length} function source(s).` : ''}`);
+  const watching = app.reloader?.watching ? ` Watching ${app.reloader.watched.length} function source(s).` : '';
+  const debugging = app.host.inspectors.length ? ` Debuggers attach to the DEBUG ports (one instance per function; timeouts stand still while paused).` : '';
+  print(`Ready. Ctrl-C to stop.${watching}${debugging}`);
 
   await (options.until ?? stopSignal());
   print('Stopping ...');

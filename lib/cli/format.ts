@@ -42,11 +42,7 @@ export function summary(app: LocalApp): string {
   if (urls.length) out.push('Function URLs', table([['URL', 'FUNCTION', 'AUTH', 'MODE'], ...urls]), '');
   const keys = app.apiKeys();
   if (keys.length) out.push('API keys (x-api-key)', table([['KEY', 'VALUE', 'USAGE PLANS'], ...keys.map((k) => [apiKeyName(k.key), k.value, k.plans.join(', ')])]), '');
-  const watched = new Set(app.reloader?.watched.map((f) => f.name));
-  const fns = app.model.functions.map((f) => [shown(f), f.runtime, `${f.timeoutSeconds}s`, f.reservedConcurrency === undefined ? '-' : String(f.reservedConcurrency), watched.has(f.name) ? 'watch' : '-']);
-  // Without --watch nothing reloads: no column claiming otherwise.
-  const fnTable = app.reloader ? [['NAME', 'RUNTIME', 'TIMEOUT', 'RESERVED', 'RELOAD'], ...fns] : [['NAME', 'RUNTIME', 'TIMEOUT', 'RESERVED'], ...fns.map((r) => r.slice(0, 4))];
-  out.push('Functions', table(fnTable), '', concurrencyLine(app), ...app.host.runtimeNotices.map((n) => `runtime ${n}`), '');
+  out.push('Functions', table(functionRows(app)), '', concurrencyLine(app), ...app.host.runtimeNotices.map((n) => `runtime ${n}`), '');
   const busName = (name: string) => shown(app.router.bus(name) ?? { name });
   const targets = (rule: RuleModel) => rule.targets.map((t) => targetName(app, t.arn)).join(', ');
   const rules = app.model.rules.filter((r) => r.eventPattern);
@@ -146,6 +142,24 @@ function restRoutes(app: LocalApp): string[][] {
         return [m.httpMethod, `${a.url}${m.resourcePath === '/' ? '/' : m.resourcePath}`, target];
       }),
   );
+}
+
+/** The functions table; without --watch nothing reloads and without --inspect nothing has a debugger port: no column claiming otherwise. */
+function functionRows(app: LocalApp): string[][] {
+  const watched = new Set(app.reloader?.watched.map((f) => f.name));
+  const ports = new Map(app.host.inspectors.map((p) => [p.functionName, `127.0.0.1:${p.port}`]));
+  const reload = app.reloader?.watching === true;
+  const debug = ports.size > 0;
+  const header = ['NAME', 'RUNTIME', 'TIMEOUT', 'RESERVED', ...(reload ? ['RELOAD'] : []), ...(debug ? ['DEBUG'] : [])];
+  const rows = app.model.functions.map((f) => [
+    shown(f),
+    f.runtime,
+    `${f.timeoutSeconds}s`,
+    f.reservedConcurrency === undefined ? '-' : String(f.reservedConcurrency),
+    ...(reload ? [watched.has(f.name) ? 'watch' : '-'] : []),
+    ...(debug ? [ports.get(shown(f)) ?? '-'] : []),
+  ]);
+  return [header, ...rows];
 }
 
 /** Which limit throttles (AWS's) and which queues (this machine's). */

@@ -10,7 +10,7 @@ import { LocalEndpointClient } from './client';
 import { invokeCommand, ledgerCommand, outputsCommand, putEventsCommand, triggerCommand, type CommandIo } from './commands';
 import { dev, stopSignal } from './dev';
 import { ArgumentError, asCliError, errorLine } from './errors';
-import { countOf, nodeBinariesOf, portOf, secondsOf, timeScaleOf } from './options';
+import { countOf, inspectPortOf, nodeBinariesOf, portOf, secondsOf, timeScaleOf } from './options';
 import { synthesizeApp } from './synth';
 import { devToken } from './token';
 
@@ -31,6 +31,8 @@ Commands:
                 --node RUNTIME=PATH run a runtime's functions on that node binary, e.g. --node nodejs22.x=/opt/node22/bin/node (repeatable)
                 --fresh             start with empty state: forget the deliveries, queue messages and table items kept in .switchyard/state
                 --max-backlog N     deliveries pending or retrying past which PutEvents is throttled (ThrottlingException; default 10000)
+                --inspect[=PORT]    let a debugger attach: a port per function on 127.0.0.1 from PORT (default 9229), one instance
+                                    each, debug builds with source maps, timeouts stand still while paused (README: Debugging handlers)
   invoke FN   Invoke a function of a running 'dev'   --payload JSON  --event (async)
   put-events  Publish one event                      --source S --detail-type T --detail JSON --bus NAME
   trigger S   Fire a schedule now and wait for its targets' first attempt   --no-wait
@@ -72,6 +74,7 @@ const OPTIONS = {
   node: { type: 'string', multiple: true },
   fresh: { type: 'boolean', default: false },
   'max-backlog': { type: 'string' },
+  inspect: { type: 'string' },
   payload: { type: 'string' },
   event: { type: 'boolean', default: false },
   source: { type: 'string' },
@@ -100,7 +103,8 @@ export async function main(argv: readonly string[], io: CliIo = { out: process.s
   const [command, ...rest] = argv[0] === '--help' || argv[0] === '-h' ? ['help', ...argv.slice(1)] : argv;
   let args: Args;
   try {
-    args = parseArgs({ args: rest, allowPositionals: true, options: OPTIONS });
+    // `--inspect` takes an optional value, as node's does; parseArgs has no such option type.
+    args = parseArgs({ args: rest.map((a) => (a === '--inspect' ? '--inspect=' : a)), allowPositionals: true, options: OPTIONS });
   } catch (err) {
     // parseArgs explains over several lines; one line here, like every other expected failure.
     io.err.write(`${errorLine(new ArgumentError(`${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (switchyard --help lists the options)`))}\n`);
@@ -142,6 +146,7 @@ async function run(command: string, args: Args, io: CliIo, outputClosed: Promise
         nodeBinaries: nodeBinariesOf(v.node),
         fresh: v.fresh,
         maxBacklog: countOf('max-backlog', v['max-backlog'], 1),
+        inspect: inspectPortOf(v.inspect),
         out: io.out,
         // A reader that went away (`switchyard dev | head`) stops dev as Ctrl-C would.
         until: Promise.race([io.until ?? stopSignal(), outputClosed]),

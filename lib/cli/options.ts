@@ -55,3 +55,20 @@ export function nodeBinariesOf(values: readonly string[] | undefined): Record<st
   }
   return out;
 }
+
+/** The first debugger port when `--inspect` is given without one: node's own. */
+export const DEFAULT_INSPECT_PORT = 9229;
+
+/**
+ * `--inspect[=[127.0.0.1:]PORT]` (node's own form; a bare `--inspect` arrives as `''`): the first
+ * function's debugger port. Only 127.0.0.1: whoever reaches the port can run code in the functions.
+ */
+export function inspectPortOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (value === '') return DEFAULT_INSPECT_PORT;
+  const m = /^(?:(127\.0\.0\.1|localhost):)?(\d{1,5})$/.exec(value);
+  if (/^[^:]+:/.test(value) && !m) throw new ArgumentError(`--inspect listens on 127.0.0.1 only (whoever reaches the port can run code in the functions): give --inspect=PORT, got '${value}'`);
+  const port = Number(m?.[2]);
+  if (!m || port > 65535) throw new ArgumentError(`--inspect takes the first debugger port, from 0 to 65535 (--inspect=9229; 0: free ports), got '${value}'`);
+  return port;
+}

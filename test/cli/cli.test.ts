@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { main } from '../../lib/cli/main';
-import { clientConfig, startPlainApp, synthPlainApp } from '../local/helpers';
+import { inspectPortOf } from '../../lib/cli/options';
+import { clientConfig, inspectorTargets, startPlainApp, synthPlainApp } from '../local/helpers';
 
 /** Collects what a stream receives; `waitFor` resolves when the text matches. */
 function capture() {
@@ -31,6 +33,32 @@ function capture() {
       else waiters.push({ re, resolve });
     }),
   };
+}
+
+/** The status of a GET with the given Host header (fetch does not let one set it). */
+function statusOf(port: number, urlPath: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: urlPath, headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
+}
+
+/** The status a WebSocket upgrade request gets (101 when accepted). */
+function upgradeStatusOf(port: number, urlPath: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
 }
 
 async function closedPort(): Promise<number> {
@@ -92,6 +120,9 @@ describe('switchyard CLI', () => {
     [['trigger'], /^switchyard: \[InvalidArgument\] trigger needs a schedule/],
     [['put-events', '--source', 's'], /^switchyard: \[InvalidArgument\] put-events needs --source and --detail-type\n$/],
     [['dev', '--frobnicate'], /^switchyard: \[InvalidArgument\] Unknown option '--frobnicate'/],
+    [['dev', '--inspect=0.0.0.0:9229'], /^switchyard: \[InvalidArgument\] --inspect listens on 127\.0\.0\.1 only .*got '0\.0\.0\.0:9229'\n$/],
+    [['dev', '--inspect=x'], /^switchyard: \[InvalidArgument\] --inspect takes the first debugger port, from 0 to 65535 .*got 'x'\n$/],
+    [['dev', '--inspect=70000'], /--inspect takes the first debugger port.*got '70000'/],
   ])('%j is refused before anything runs: %s', async (argv, message) => {
     const err = capture();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-args-'));
@@ -99,6 +130,16 @@ describe('switchyard CLI', () => {
     expect(err.text()).toMatch(message);
     // Nothing was synthesized or written.
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  test.each([
+    [undefined, undefined],
+    ['', 9229],
+    ['9300', 9300],
+    ['127.0.0.1:9300', 9300],
+    ['localhost:0', 0],
+  ])('--inspect=%j starts the debugger ports at %j (a bare --inspect arrives as an empty value)', (value, port) => {
+    expect(inspectPortOf(value)).toBe(port);
   });
 
   test('an environment variable with a bad port is named in the message', async () => {
@@ -193,6 +234,34 @@ describe('switchyard CLI', () => {
     expect(durations).toMatchObject({ version: 1, functions: { CjsFnC45B36EC: { invocations: 1, avgMs: expect.any(Number), p99Ms: expect.any(Number) } } });
     // The state folder keeps itself out of version control, whatever the project's .gitignore says.
     expect(fs.readFileSync(path.join(cwd, '.switchyard', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+  });
+
+  test('dev --inspect lists a debugger port per function; each answers for its function, to local callers only', async () => {
+    const out = capture();
+    let stop!: () => void;
+    const until = new Promise<void>((r) => (stop = r));
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-inspect-'));
+    const running = main(['dev', '--assembly', synthPlainApp(), '--http-port', '0', '--aws-port', '0', '--no-watch', '--inspect=0'], { out: out.stream, err: out.stream, cwd, until });
+    try {
+      await out.waitFor(/Ready\./);
+      const text = out.text();
+      expect(text).toMatch(/\nNAME +RUNTIME +TIMEOUT +RESERVED +DEBUG\n/);
+      expect(text).toMatch(/Debuggers attach to the DEBUG ports/);
+      const ports = [...text.matchAll(/\n(\w+Fn) +nodejs\S+ +\d+s +\S+ +127\.0\.0\.1:(\d+)(?=\n)/g)].map(([, name, port]) => ({ name, port: Number(port) }));
+      expect(ports.map((p) => p.name)).toEqual(['HttpFn', 'CjsFn', 'SlowFn', 'CrashFn', 'ConsumerFn', 'AsyncFn', 'TickFn', 'SlowGatewayFn']);
+      expect(new Set(ports.map((p) => p.port)).size).toBe(ports.length);
+      const { port } = ports[0];
+      const targets = await inspectorTargets(port);
+      expect(targets).toEqual([expect.objectContaining({ title: 'HttpFn (switchyard dev)', webSocketDebuggerUrl: expect.stringMatching(new RegExp(`^ws://127\\.0\\.0\\.1:${port}/[0-9a-f-]{36}$`)) })]);
+      // A page served under another name (DNS rebinding) is refused, as node's inspector refuses it.
+      expect(await statusOf(port, '/json/list', 'attacker.example')).toBe(400);
+      // A WebSocket must name the instance's target id.
+      expect(await upgradeStatusOf(port, '/00000000-0000-0000-0000-000000000000')).toBe(404);
+      expect(await upgradeStatusOf(port, new URL(targets[0].webSocketDebuggerUrl).pathname)).toBe(101);
+    } finally {
+      stop();
+    }
+    expect(await running).toBe(0);
   });
 
   test('ledger pages: --limit N and --next-token T walk every delivery once, in order', async () => {

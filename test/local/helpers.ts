@@ -171,3 +171,19 @@ export async function rawCall(app: LocalApp, target: string | undefined, body: s
   }
   return { status: res.status, headers: res.headers, body: parsed };
 }
+
+/** An inspector target as a debugger port lists it (`/json/list`). */
+export interface InspectorTarget {
+  readonly title: string;
+  readonly webSocketDebuggerUrl: string;
+}
+
+/** The targets a debugger port (`inspect`) lists, asked again (bounded) while its instance starts, as a debugger does. */
+export async function inspectorTargets(port: number): Promise<InspectorTarget[]> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const list = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as InspectorTarget[];
+    if (list.length) return list;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no inspector target on port ${port}`);
+}

@@ -14,6 +14,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { WebSocket } from 'ws';
 import { EventApp } from '../../lib';
 import { startLocalApp, type RunningLocalApp } from '../../lib/testing/local-app';
+import { inspectorTargets } from './helpers';
 
 jest.setTimeout(90_000);
 
@@ -108,16 +109,6 @@ class Cdp {
   }
 }
 
-/** The targets the port lists, asked again (bounded) while the instance is still starting. */
-async function targetsOn(port: number): Promise<Array<{ title: string; webSocketDebuggerUrl: string }>> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const list = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ title: string; webSocketDebuggerUrl: string }>;
-    if (list.length) return list;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no inspector target on port ${port}`);
-}
-
 let local: RunningLocalApp | undefined;
 let cdp: Cdp | undefined;
 
@@ -140,7 +131,7 @@ test('the README launch configuration attaches, a breakpoint in the .ts source i
   // Consecutive ports from the first, in the functions' order.
   expect(inspector.port).toBe(port + local.app.model.functions.indexOf(fn));
 
-  const [target] = await targetsOn(inspector.port);
+  const [target] = await inspectorTargets(inspector.port);
   expect(target.title).toContain(fn.displayName ?? fn.name);
   expect(target.webSocketDebuggerUrl).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${inspector.port}/`));
   cdp = await Cdp.open(target.webSocketDebuggerUrl);

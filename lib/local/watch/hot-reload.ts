@@ -89,7 +89,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   private readonly changed = new Set<string>();
   private readonly projectDir: string;
   private readonly settleMs: number;
-  private readonly watching: boolean;
+  private readonly watchSources: boolean;
   private readonly debug: boolean;
   private timer?: NodeJS.Timeout;
   private queue: Promise<void> = Promise.resolve();
@@ -100,8 +100,13 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     super();
     this.projectDir = path.resolve(options.projectDir ?? process.cwd());
     this.settleMs = options.settleMs ?? 20;
-    this.watching = options.watch ?? true;
+    this.watchSources = options.watch ?? true;
     this.debug = options.debug ?? false;
+  }
+
+  /** True when sources are watched (`watch`), false when the builds were made once (`debug` only). */
+  get watching(): boolean {
+    return this.watchSources;
   }
 
   /** The functions that are hot-reloaded (none without `watch`). */
