@@ -3,7 +3,7 @@
  * launch configuration gives the port; the test reads the inspector's target list there, speaks
  * the inspector protocol over its WebSocket, sets a breakpoint by the TypeScript file and line
  * (through the bundle's source map, as VS Code does), calls the route over HTTP, and holds the
- * function paused longer than its timeout before resuming it.
+ * function paused longer than its timeout and its route's integration timeout before resuming it.
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, TraceMap, generatedPositionFor, originalPositionFor } from '@jridgewell/trace-mapping';
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocket } from 'ws';
 import { EventApp } from '../../lib';
 import { startLocalApp, type RunningLocalApp } from '../../lib/testing/local-app';
@@ -125,6 +126,10 @@ test('the README launch configuration attaches, a breakpoint in the .ts source i
 
   const stack = new Stack(new App(), 'Debugging');
   new EventApp(stack, 'Shop').addRoute('GET /hello', { entry: path.relative(ROOT, SOURCE), timeout: Duration.seconds(TIMEOUT_SECONDS) });
+  // API Gateway's integration timeout as short as the function's: it stands still while paused too.
+  for (const integration of stack.node.findAll().filter((c): c is apigw.CfnIntegration => c instanceof apigw.CfnIntegration)) {
+    integration.addPropertyOverride('TimeoutInMillis', TIMEOUT_SECONDS * 1000);
+  }
   local = await startLocalApp({ stack }, { inspect: { port } });
   const fn = local.app.model.functions.find((f) => f.source?.entry === SOURCE)!;
   const inspector = local.app.host.inspectors.find((p) => p.functionName === (fn.displayName ?? fn.name))!;
@@ -160,7 +165,8 @@ test('the README launch configuration attaches, a breakpoint in the .ts source i
   const { location } = paused.callFrames[0];
   expect(originalPositionFor(map, { line: location.lineNumber + 1, column: location.columnNumber, bias: GREATEST_LOWER_BOUND })).toMatchObject({ source, line: BREAKPOINT_LINE });
 
-  // Held for more than twice the function's timeout: without the clock standing still, the call would end in Sandbox.Timedout.
+  // Held for more than twice the function's timeout and the integration's: without their clocks
+  // standing still, the call would end in Sandbox.Timedout and the request in a 503.
   await new Promise((resolve) => setTimeout(resolve, TIMEOUT_SECONDS * 2_500));
   expect(answered).toBe(false);
   await cdp.send('Debugger.resume');

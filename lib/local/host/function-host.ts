@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { FunctionModel } from '../../model';
 import { HostCapacity, defaultMaxInstances } from './capacity';
+import { InvocationClock } from './clock';
 import { FunctionNotFoundError } from './errors';
 import { InspectorProxy } from './inspector-proxy';
 import type { InstanceLog } from './instance';
@@ -106,6 +107,8 @@ export interface FunctionLogRecord extends InstanceLog {
 export interface FunctionHostEvents {
   invocation: [InvokeResult];
   log: [FunctionLogRecord];
+  /** A debugger paused (true) or resumed (false) the instance of a function (`inspect`). */
+  debugger: [functionName: string, paused: boolean];
 }
 
 /**
@@ -128,6 +131,10 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
   private readonly shownOnce = new Set<string>();
   private readonly streams = new ResponseStreams();
   private readonly proxies: InspectorProxy[] = [];
+  /** Functions whose instance a debugger holds paused now. */
+  private readonly paused = new Set<string>();
+  /** Callers' timers per function (see {@link callerTimer}), which stand still with it. */
+  private readonly callerClocks = new Map<string, Set<InvocationClock>>();
 
   constructor(functions: readonly FunctionModel[], private readonly options: FunctionHostOptions) {
     super();
@@ -224,6 +231,29 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     this.pools.get(fn.name)!.replace(this.poolOptions(updated, taskDir), code.prewarm);
   }
 
+  /**
+   * Runs `onExpire` after `ms` of the time a call to the function may take, which stands still
+   * while a debugger holds the function paused (`inspect`): for a caller's own timeout, such as
+   * an API's integration timeout, which would otherwise end a request a developer is stepping
+   * through. Returns the timer's cancel.
+   */
+  callerTimer(ref: string, ms: number, onExpire: () => void): () => void {
+    const name = this.find(ref)?.name;
+    if (!this.proxies.length || name === undefined) {
+      const timer = setTimeout(onExpire, ms);
+      return () => clearTimeout(timer);
+    }
+    const clock = new InvocationClock(ms, onExpire);
+    if (this.paused.has(name)) clock.suspend();
+    clock.start();
+    const clocks = this.callerClocks.get(name) ?? new Set<InvocationClock>();
+    this.callerClocks.set(name, clocks.add(clock));
+    return () => {
+      clock.dispose();
+      clocks.delete(clock);
+    };
+  }
+
   /** Live instances of a function (for tests and the CLI). */
   instanceCount(ref: string): number {
     const fn = this.find(ref);
@@ -262,6 +292,17 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     const note = (text: string) => this.emit('log', { functionName: fn.name, level: 'INFO', text });
     proxy.on('attach', () => note(`Debugger attached on 127.0.0.1:${proxy.port}`));
     proxy.on('detach', () => note(`Debugger detached from 127.0.0.1:${proxy.port}`));
+    const held = (paused: boolean) => {
+      if (paused) this.paused.add(fn.name);
+      else this.paused.delete(fn.name);
+      for (const clock of this.callerClocks.get(fn.name) ?? []) {
+        if (paused) clock.suspend();
+        else clock.resume();
+      }
+      this.emit('debugger', fn.name, paused);
+    };
+    proxy.on('pause', () => held(true));
+    proxy.on('resume', () => held(false));
     return proxy;
   }
 

@@ -32,6 +32,10 @@ export interface InspectorProxyEvents {
   attach: [];
   /** A debugger's connection ended (it detached, or the instance ended). */
   detach: [];
+  /** A debugger holds the function's instance paused (its timeout stands still). */
+  pause: [];
+  /** The instance runs again. */
+  resume: [];
 }
 
 /** Discovery paths forwarded to the instance's inspector. */
@@ -166,8 +170,14 @@ export class InspectorProxy extends EventEmitter<InspectorProxyEvents> {
     const after = Math.max(0, before + delta);
     if (after === 0) this.pausedBy.delete(instance);
     else this.pausedBy.set(instance, after);
-    if (before === 0 && after > 0) instance.debuggerPaused();
-    if (before > 0 && after === 0) instance.debuggerResumed();
+    if (before === 0 && after > 0) {
+      instance.debuggerPaused();
+      this.emit('pause');
+    }
+    if (before > 0 && after === 0) {
+      instance.debuggerResumed();
+      this.emit('resume');
+    }
   }
 }
 

@@ -66,7 +66,7 @@ export type IntegrationOutcome =
 
 /**
  * Invokes a function for an integration. The integration timeout cuts the request short; the
- * invocation itself runs on, as on AWS. Lambda's payload limits apply: an event over 6 MB is
+ * invocation itself runs on, as on AWS (the time a debugger holds the function paused does not count). Lambda's payload limits apply: an event over 6 MB is
  * refused before the function runs (a 10 MB request fits the API, not Lambda), a response over
  * 6291556 bytes is a function error.
  */
@@ -75,8 +75,9 @@ export async function invokeIntegration(host: FunctionHost, functionLogicalId: s
   if (!fn) return { kind: 'failed' };
   const payload = JSON.stringify(event);
   if (Buffer.byteLength(payload) > SYNC_REQUEST_MAX_BYTES) return { kind: 'failed' };
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  let cancel: (() => void) | undefined;
+  // Under `dev --inspect` it stands still while a debugger holds the function paused.
+  const timedOut = new Promise<'timeout'>((resolve) => (cancel = host.callerTimer(fn.name, timeoutMs, () => resolve('timeout'))));
   try {
     const result = await Promise.race([host.invoke(fn.name, { payload, overflow: 'throttle' }), timedOut]);
     if (result === 'timeout') return { kind: 'timeout' };
@@ -85,6 +86,6 @@ export async function invokeIntegration(host: FunctionHost, functionLogicalId: s
   } catch (err) {
     return { kind: err instanceof ThrottledError ? 'throttled' : 'failed' };
   } finally {
-    clearTimeout(timer);
+    cancel?.();
   }
 }
