@@ -148,17 +148,24 @@ describe('switchyard CLI', () => {
     expect(err.text()).toMatch(/^switchyard: \[InvalidArgument\] SWITCHYARD_AWS_PORT must be a port number .*got 'four'\n$/);
   });
 
-  test('dev on a port in use says which and how to change it', async () => {
+  test.each([
+    ['the AWS endpoint', (port: number) => ['--aws-port', String(port)], (port: number) => new RegExp(`^switchyard: \\[PortInUse\\] port ${port} is already in use`)],
+    [
+      'a debugger (--inspect)',
+      (port: number) => ['--http-port', '0', '--aws-port', '0', `--inspect=${port}`],
+      (port: number) => new RegExp(`^switchyard: \\[InspectPortInUse\\] port ${port} \\(the debugger port of HttpFn\\) is already in use; choose another first port with --inspect=PORT \\(functions take consecutive ports\\)\\n$`),
+    ],
+  ])('dev on a port in use for %s says which and how to change it', async (_, flags, message) => {
     const server = net.createServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as net.AddressInfo).port;
     const err = capture();
     try {
-      expect(await main(['dev', '--assembly', synthPlainApp(), '--aws-port', String(port), '--no-watch'], { out: capture().stream, err: err.stream, cwd: os.tmpdir() })).toBe(1);
+      expect(await main(['dev', '--assembly', synthPlainApp(), '--no-watch', ...flags(port)], { out: capture().stream, err: err.stream, cwd: os.tmpdir() })).toBe(1);
     } finally {
       server.close();
     }
-    expect(err.text()).toMatch(new RegExp(`^switchyard: \\[PortInUse\\] port ${port} is already in use`));
+    expect(err.text()).toMatch(message(port));
   });
 
   test('dev without cdk.json or --assembly explains what to do', async () => {
@@ -258,6 +265,9 @@ describe('switchyard CLI', () => {
       // A WebSocket must name the instance's target id.
       expect(await upgradeStatusOf(port, '/00000000-0000-0000-0000-000000000000')).toBe(404);
       expect(await upgradeStatusOf(port, new URL(targets[0].webSocketDebuggerUrl).pathname)).toBe(101);
+      await out.waitFor(new RegExp(`HttpFn[^\\n]*Debugger attached on 127\\.0\\.0\\.1:${port}`));
+      // Node's own inspector notices (its private address) are not the function's output.
+      expect(out.text()).not.toMatch(/Debugger listening|For help, see/);
     } finally {
       stop();
     }

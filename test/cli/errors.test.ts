@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { ArgumentError, CliError, EndpointError, asCliError, errorLine } from '../../lib/cli/errors';
 import { main } from '../../lib/cli/main';
 import { SynthError } from '../../lib/cli/synth';
+import { InspectPortInUseError } from '../../lib/local/host/errors';
 import { LocalStateError } from '../../lib/local/state/store';
 import { TokenError } from '../../lib/cli/token';
 import { AssemblyError } from '../../lib/model';
@@ -22,6 +23,7 @@ describe('one error base for the CLI', () => {
     ['LocalStateError in use (local)', new LocalStateError('StateInUse', '.switchyard/state/App is in use by another switchyard dev'), 'StateInUse'],
     ['LocalStateError unreadable (local)', new LocalStateError('StateUnreadable', 'Cannot open the local state'), 'StateUnreadable'],
     ['a port in use', Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE', port: 4010 }), 'PortInUse'],
+    ['a debugger port in use (local)', new InspectPortInUseError(9229, 'PlaceOrder'), 'InspectPortInUse'],
   ])('%s is an expected failure with a stable code', (_, err, code) => {
     const cli = asCliError(err);
     expect(cli).toBeInstanceOf(CliError);

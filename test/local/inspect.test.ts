@@ -14,6 +14,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocket } from 'ws';
 import { EventApp } from '../../lib';
+import type { InspectorProxy } from '../../lib/local/host/inspector-proxy';
 import { startLocalApp, type RunningLocalApp } from '../../lib/testing/local-app';
 import { inspectorTargets } from './helpers';
 
@@ -105,25 +106,27 @@ class Cdp {
     }
   }
 
+  onClose(listener: () => void): void {
+    this.socket.once('close', listener);
+  }
+
   close(): void {
     this.socket.terminate();
   }
 }
 
-let local: RunningLocalApp | undefined;
-let cdp: Cdp | undefined;
+let local: RunningLocalApp;
+let port: number;
+/** The function's debugger port. */
+let inspector: InspectorProxy;
+let functionShown: string;
+const sessions: Cdp[] = [];
 
-afterEach(async () => {
-  cdp?.close();
-  await local?.stop();
-});
-
-test('the README launch configuration attaches, a breakpoint in the .ts source is hit, and the timeout stands still while paused', async () => {
+beforeAll(async () => {
   const launch = readmeLaunchConfiguration();
   expect(launch).toMatchObject({ type: 'node', request: 'attach', address: '127.0.0.1', restart: true });
   // The README's port, unless something else on this machine holds it.
-  const port = (await isFree(launch.port)) ? launch.port : await freePort();
-
+  port = (await isFree(launch.port)) ? launch.port : await freePort();
   const stack = new Stack(new App(), 'Debugging');
   new EventApp(stack, 'Shop').addRoute('GET /hello', { entry: path.relative(ROOT, SOURCE), timeout: Duration.seconds(TIMEOUT_SECONDS) });
   // API Gateway's integration timeout as short as the function's: it stands still while paused too.
@@ -132,38 +135,64 @@ test('the README launch configuration attaches, a breakpoint in the .ts source i
   }
   local = await startLocalApp({ stack }, { inspect: { port } });
   const fn = local.app.model.functions.find((f) => f.source?.entry === SOURCE)!;
-  const inspector = local.app.host.inspectors.find((p) => p.functionName === (fn.displayName ?? fn.name))!;
+  functionShown = fn.displayName ?? fn.name;
+  inspector = local.app.host.inspectors.find((p) => p.functionName === functionShown)!;
   // Consecutive ports from the first, in the functions' order.
   expect(inspector.port).toBe(port + local.app.model.functions.indexOf(fn));
+});
 
+afterAll(async () => {
+  for (const s of sessions) s.close();
+  await local?.stop();
+});
+
+/** Attaches as a debugger does: the port's target list, then its WebSocket, with the Debugger domain on. */
+async function attach(): Promise<{ cdp: Cdp; targetUrl: string }> {
   const [target] = await inspectorTargets(inspector.port);
-  expect(target.title).toContain(fn.displayName ?? fn.name);
+  expect(target.title).toBe(`${functionShown} (switchyard dev)`);
   expect(target.webSocketDebuggerUrl).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${inspector.port}/`));
-  cdp = await Cdp.open(target.webSocketDebuggerUrl);
+  const cdp = await Cdp.open(target.webSocketDebuggerUrl);
+  sessions.push(cdp);
   await cdp.send('Debugger.enable');
+  return { cdp, targetUrl: target.webSocketDebuggerUrl };
+}
 
-  // The bundle and its source map, which names the project's .ts file and carries its text.
+/** The bundle's script and its source map, which names the project's .ts file and carries its text. */
+function bundleOf(cdp: Cdp) {
   const script = cdp.events.find((e) => e.method === 'Debugger.scriptParsed' && String(e.params.url).endsWith('/index.mjs') && e.params.sourceMapURL)!.params;
   const mapFile = fileURLToPath(new URL(String(script.sourceMapURL), String(script.url)));
   const map = new TraceMap(fs.readFileSync(mapFile, 'utf8'), mapFile);
   const source = map.resolvedSources.find((s) => s === pathToFileURL(SOURCE).href);
   expect(source).toBeDefined();
   expect(map.sourcesContent?.[map.resolvedSources.indexOf(source!)]).toBe(fs.readFileSync(SOURCE, 'utf8'));
+  return { url: String(script.url), map, source: source! };
+}
 
-  const generated = generatedPositionFor(map, { source: source!, line: BREAKPOINT_LINE, column: 0, bias: LEAST_UPPER_BOUND });
+/** Sets a breakpoint on a line of the .ts source, at the bundle position its source map gives (as VS Code does). */
+async function setBreakpoint(cdp: Cdp, line: number) {
+  const bundle = bundleOf(cdp);
+  const generated = generatedPositionFor(bundle.map, { source: bundle.source, line, column: 0, bias: LEAST_UPPER_BOUND });
   expect(generated.line).not.toBeNull();
-  const breakpoint = await cdp.send<{ breakpointId: string; locations: unknown[] }>('Debugger.setBreakpointByUrl', { url: script.url, lineNumber: generated.line! - 1, columnNumber: generated.column });
+  const breakpoint = await cdp.send<{ breakpointId: string; locations: unknown[] }>('Debugger.setBreakpointByUrl', { url: bundle.url, lineNumber: generated.line! - 1, columnNumber: generated.column });
   expect(breakpoint.locations).toHaveLength(1);
+  return { ...bundle, id: breakpoint.breakpointId };
+}
+
+type Paused = { hitBreakpoints: string[]; callFrames: Array<{ location: { lineNumber: number; columnNumber: number } }> };
+
+test('the README launch configuration attaches, a breakpoint in the .ts source is hit, and the timeouts stand still while paused', async () => {
+  const { cdp } = await attach();
+  const breakpoint = await setBreakpoint(cdp, BREAKPOINT_LINE);
 
   let answered = false;
   const response = fetch(`${local.urls[0]}/hello?name=debugger`).then((res) => {
     answered = true;
     return res;
   });
-  const paused = (await cdp.event('Debugger.paused', 30_000)) as { hitBreakpoints: string[]; callFrames: Array<{ location: { lineNumber: number; columnNumber: number } }> };
-  expect(paused.hitBreakpoints).toEqual([breakpoint.breakpointId]);
+  const paused = (await cdp.event('Debugger.paused', 30_000)) as Paused;
+  expect(paused.hitBreakpoints).toEqual([breakpoint.id]);
   const { location } = paused.callFrames[0];
-  expect(originalPositionFor(map, { line: location.lineNumber + 1, column: location.columnNumber, bias: GREATEST_LOWER_BOUND })).toMatchObject({ source, line: BREAKPOINT_LINE });
+  expect(originalPositionFor(breakpoint.map, { line: location.lineNumber + 1, column: location.columnNumber, bias: GREATEST_LOWER_BOUND })).toMatchObject({ source: breakpoint.source, line: BREAKPOINT_LINE });
 
   // Held for more than twice the function's timeout and the integration's: without their clocks
   // standing still, the call would end in Sandbox.Timedout and the request in a 503.
@@ -178,6 +207,30 @@ test('the README launch configuration attaches, a breakpoint in the .ts source i
   // The deadline moved by the pause: time remains, no more than the timeout.
   expect(body.remainingMs).toBeGreaterThan(0);
   expect(body.remainingMs).toBeLessThanOrEqual(TIMEOUT_SECONDS * 1000);
+  cdp.close();
+});
+
+test('an instance that times out is replaced at once: the debugger is disconnected, and reattached on the same port it stops in the next instance', async () => {
+  const first = await attach();
+  const closed = new Promise<void>((resolve) => first.cdp.onClose(resolve));
+  // Not paused: the function's timeout runs, and Lambda resets the environment after it.
+  const hung = await fetch(`${local.urls[0]}/hello?hang=1`);
+  expect(hung.status).not.toBe(200);
+  await closed;
+
+  // `"restart": true`: the debugger asks the port again until the next instance is listed.
+  let next = first.targetUrl;
+  for (let attempt = 0; attempt < 100 && next === first.targetUrl; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    next = (await inspectorTargets(inspector.port))[0].webSocketDebuggerUrl;
+  }
+  expect(next).not.toBe(first.targetUrl);
+  const second = await attach();
+  const breakpoint = await setBreakpoint(second.cdp, BREAKPOINT_LINE);
+  const response = fetch(`${local.urls[0]}/hello?name=again`);
+  expect(((await second.cdp.event('Debugger.paused', 30_000)) as Paused).hitBreakpoints).toEqual([breakpoint.id]);
+  await second.cdp.send('Debugger.resume');
+  expect(await (await response).json()).toMatchObject({ greeting: 'hello again' });
 });
 
 function freePort(): Promise<number> {
