@@ -72,6 +72,7 @@ export async function dev(options: DevOptions): Promise<number> {
   print(summary(app));
   print('');
   for (const line of restoredLines(app, options.projectDir, options.fresh)) print(line);
+  for (const r of app.reloader?.failedDebugBuilds ?? []) print(`debug build of ${r.entry} failed (the function runs its deployed code, without source maps, until an edit builds it): ${r.error}`);
   app.host.on('invocation', (r) => print(invocationLine(app, r)));
   app.host.on('log', (l) => print(logLine(app, l)));
   app.gateway.on('request', (r) => print(requestLine(r)));

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { synthesizeApp } from '../../lib/cli/synth';
 import { LocalApp, type LocalAppOptions } from '../../lib/local';
+import { writeAssembly } from './fixtures/cloud-assembly';
 import type { PlainAppOptions } from './fixtures/plain-app';
 
 /**
@@ -186,4 +187,34 @@ export async function inspectorTargets(port: number): Promise<InspectorTarget[]>
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`no inspector target on port ${port}`);
+}
+
+/** The functions of `fixtures/reload-project`, each served on the route `GET /<id in lower case>`. */
+export const RELOAD_PROJECT_FUNCTIONS = ['Alpha', 'Beta', 'Gamma'] as const;
+
+/**
+ * A copy of the fixture project `fixtures/reload-project` (hot reload and `inspect` edit it as a
+ * user would), under the repository so that the SDK resolves from its node_modules as from
+ * Lambda's; `prepare` changes the copy before its assembly is written. Every function is the
+ * deployed `deployed/index.mjs` with its source entry and the bundling options the EventApp
+ * constructs record.
+ */
+export function copyReloadProject(prefix: string, prepare: (project: string) => void = () => undefined): { project: string; assembly: string } {
+  const root = path.join(__dirname, '..', '..', '.switchyard', 'test-projects');
+  fs.mkdirSync(root, { recursive: true });
+  const project = fs.mkdtempSync(path.join(root, prefix));
+  fs.cpSync(path.join(__dirname, 'fixtures', 'reload-project'), project, { recursive: true });
+  prepare(project);
+  const assembly = writeAssembly(path.join(project, 'cdk.out'), {
+    functions: RELOAD_PROJECT_FUNCTIONS.map((id) => ({
+      id,
+      assetDir: path.join(project, 'deployed'),
+      handler: 'index.handler',
+      entry: `src/${id.toLowerCase()}.ts`,
+      // What the EventApp constructs record: ESM, minified, the SDK left external.
+      bundling: { format: 'esm', minify: true, sourceMap: false, externalModules: ['@aws-sdk/*'], target: 'node20' },
+    })),
+    routes: Object.fromEntries(RELOAD_PROJECT_FUNCTIONS.map((id) => [`GET /${id.toLowerCase()}`, id])),
+  });
+  return { project, assembly };
 }

@@ -13,10 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalApp, type InvokeResult, type ReloadBatch, type ReloadRecord } from '../../lib/local';
 import { FunctionBuild } from '../../lib/local/watch/function-build';
-import { writeAssembly } from './fixtures/cloud-assembly';
-
-const FIXTURE = path.join(__dirname, 'fixtures', 'reload-project');
-const FUNCTIONS = ['Alpha', 'Beta', 'Gamma'] as const;
+import { RELOAD_PROJECT_FUNCTIONS as FUNCTIONS, copyReloadProject } from './helpers';
 
 let project: string;
 let app: LocalApp;
@@ -25,26 +22,11 @@ const invocations: InvokeResult[] = [];
 const reloads: ReloadRecord[] = [];
 
 beforeAll(async () => {
-  // Under the repository, so that the SDK resolves from its node_modules as from Lambda's.
-  const root = path.join(__dirname, '..', '..', '.switchyard', 'test-projects');
-  fs.mkdirSync(root, { recursive: true });
-  project = fs.mkdtempSync(path.join(root, 'reload-'));
-  fs.cpSync(FIXTURE, project, { recursive: true });
   // Handlers beside their own dependencies (`npm install` in the handlers' folder): that folder
   // is watched on its own and the folders the bundles read (src/lib) each, not the tree below.
-  fs.mkdirSync(path.join(project, 'src', 'node_modules'));
-  const assembly = writeAssembly(path.join(project, 'cdk.out'), {
-    functions: FUNCTIONS.map((id) => ({
-      id,
-      assetDir: path.join(project, 'deployed'),
-      handler: 'index.handler',
-      entry: `src/${id.toLowerCase()}.ts`,
-      // What the EventApp constructs record: ESM, minified, the SDK left external.
-      bundling: { format: 'esm', minify: true, sourceMap: false, externalModules: ['@aws-sdk/*'], target: 'node20' },
-    })),
-    routes: Object.fromEntries(FUNCTIONS.map((id) => [`GET /${id.toLowerCase()}`, id])),
-  });
-  app = await LocalApp.start(assembly, { httpPort: 0, awsPort: 0, schedules: false, watch: true, projectDir: project });
+  const copy = copyReloadProject('reload-', (dir) => fs.mkdirSync(path.join(dir, 'src', 'node_modules')));
+  project = copy.project;
+  app = await LocalApp.start(copy.assembly, { httpPort: 0, awsPort: 0, schedules: false, watch: true, projectDir: project });
   for (const fn of app.model.functions) names[fn.logicalId] = fn.name;
   app.host.on('invocation', (r) => invocations.push(r));
   app.reloader!.on('reload', (r) => reloads.push(r));

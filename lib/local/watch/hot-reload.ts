@@ -91,6 +91,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   private readonly settleMs: number;
   private readonly watchSources: boolean;
   private readonly debug: boolean;
+  private readonly failedFirst: ReloadRecord[] = [];
   private timer?: NodeJS.Timeout;
   private queue: Promise<void> = Promise.resolve();
   private initial?: Promise<void>;
@@ -138,6 +139,14 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     this.initial = eachLimited([...this.builds.values()], BUILD_CONCURRENCY, first).then(() => (this.watching ? this.watchInputFolders() : this.disposeAll()));
   }
 
+  /**
+   * The debug builds (`debug`) that failed at start, once {@link ready} has resolved: those
+   * functions run their deployed code (no source maps) until an edit builds them.
+   */
+  get failedDebugBuilds(): readonly ReloadRecord[] {
+    return this.failedFirst;
+  }
+
   /** Resolves once every function's first build has ended: from then on an edit rebuilds exactly the functions that hold it. */
   async ready(): Promise<void> {
     await this.initial;
@@ -170,7 +179,9 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   /** A debug build served at start: only a failure is worth a line (the function keeps its deployed code). */
   private async serveFirst(build: FunctionBuild): Promise<void> {
     const record = await this.buildAndServe(build);
-    if (record.error) this.emit('reload', record);
+    if (!record.error) return;
+    this.failedFirst.push(record);
+    this.emit('reload', record);
   }
 
   /** Builds a function and swaps its code in; a failed build keeps the code it had. */
