@@ -6,7 +6,8 @@
  * It can be suspended: while a debugger holds the instance's process paused at a breakpoint
  * (`switchyard dev --inspect`), the function's time does not run, so stepping through a handler
  * never ends in `Task timed out`. Lambda has no such state; the clock counts only the time the
- * code could run, which is the time it counts in AWS.
+ * code could run, which is the time it counts in AWS. The host times its callers' timeouts
+ * that must stand still with the function (an API's integration timeout) with it too.
  */
 export class InvocationClock {
   private timer?: NodeJS.Timeout;
@@ -28,7 +29,9 @@ export class InvocationClock {
   start(): void {
     this.running = true;
     this.left = this.timeoutMs;
-    if (!this.suspended) this.arm();
+    // Started while held: it is held from its own start, not from the pause's.
+    if (this.suspended) this.suspendedAt = performance.now();
+    else this.arm();
   }
 
   /** No invocation runs any more. The timer stays, to be refreshed by the next start; it fires for nothing meanwhile. */
