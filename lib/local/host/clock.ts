@@ -18,8 +18,8 @@ export class InvocationClock {
   private suspended = false;
   /** When the running stretch began (performance.now()). */
   private since = 0;
-  /** When the clock was suspended (performance.now()). */
-  private suspendedAt = 0;
+  /** When the running invocation began to be held (performance.now()); undefined when it was not running then. */
+  private heldSince?: number;
   /** Milliseconds the invocation has left, as of `since`. */
   private left = 0;
 
@@ -29,9 +29,10 @@ export class InvocationClock {
   start(): void {
     this.running = true;
     this.left = this.timeoutMs;
-    // Started while held: it is held from its own start, not from the pause's.
-    if (this.suspended) this.suspendedAt = performance.now();
-    else this.arm();
+    // Started while the process is held: the process has not begun it (it cannot read the
+    // message), so its time starts at the resume, and it has no held time to make up.
+    this.heldSince = undefined;
+    if (!this.suspended) this.arm();
   }
 
   /** No invocation runs any more. The timer stays, to be refreshed by the next start; it fires for nothing meanwhile. */
@@ -49,23 +50,25 @@ export class InvocationClock {
   suspend(): void {
     if (this.suspended) return;
     this.suspended = true;
-    this.suspendedAt = performance.now();
     if (!this.running) return;
-    this.left -= this.suspendedAt - this.since;
+    this.heldSince = performance.now();
+    this.left -= this.heldSince - this.since;
     this.disarm();
   }
 
   /**
    * The process runs again: the invocation's time goes on from where it stopped. Returns the
-   * milliseconds the running invocation was held, which its deadline
-   * (`getRemainingTimeInMillis`) moves by; 0 when none ran.
+   * milliseconds the invocation was held while it ran, which its deadline
+   * (`getRemainingTimeInMillis`) moves by; 0 when none was running when the hold began.
    */
   resume(): number {
     if (!this.suspended) return 0;
     this.suspended = false;
     if (!this.running) return 0;
     this.arm();
-    return performance.now() - this.suspendedAt;
+    const held = this.heldSince === undefined ? 0 : performance.now() - this.heldSince;
+    this.heldSince = undefined;
+    return held;
   }
 
   private arm(): void {

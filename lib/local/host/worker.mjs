@@ -256,9 +256,9 @@ process.once('message', async (first) => {
   // A process started before its code was staged (see SpareProcess) moves to its task root.
   if (process.cwd() !== init.codeDir) process.chdir(init.codeDir);
   process.env.LAMBDA_TASK_ROOT = init.codeDir;
-  // Opened before the handler loads, so a debugger sees its scripts parsed; on a port of its
-  // own that only the host's proxy knows (the port debuggers attach to outlives instances).
-  // Loaded only then: a cold start without a debugger does not pay for it.
+  // On a free port that only the host's proxy knows (the port debuggers attach to is the
+  // host's, and outlives instances); its URL goes to the host with `ready`. The module is
+  // loaded only then: a cold start without a debugger does not pay for it.
   const inspector = init.inspect ? await import('node:inspector') : undefined;
   inspector?.open(0, '127.0.0.1');
   const handler = await loadHandler().catch((err) => {
