@@ -129,8 +129,14 @@ export class InspectorProxy extends EventEmitter<InspectorProxyEvents> {
     // The target id is the instance's: a stale one (an instance that has ended) is refused, and the debugger asks /json/list again.
     if (!instance || !inner || req.url !== inner.pathname) return refuse(socket, 404, 'Not Found');
     const upstream = new WebSocket(inner.href, { perMessageDeflate: false });
-    upstream.once('error', () => refuse(socket, 502, 'Bad Gateway'));
+    // An error is followed by 'close', which ends the connection (see pipe); unheard, it would end dev.
+    upstream.on('error', () => undefined);
+    // The instance ended before the connection was made: the debugger asks /json/list again.
+    const unreachable = () => refuse(socket, 502, 'Bad Gateway');
+    upstream.once('error', unreachable);
     upstream.once('open', () => {
+      upstream.off('error', unreachable);
+      if (socket.destroyed) return void upstream.terminate();
       this.sockets.handleUpgrade(req, socket, head, (client) => this.pipe(instance, client, upstream));
     });
   }
@@ -160,7 +166,6 @@ export class InspectorProxy extends EventEmitter<InspectorProxyEvents> {
     client.once('close', end);
     upstream.once('close', end);
     client.on('error', end);
-    upstream.on('error', end);
     client.once('close', () => this.emit('detach'));
   }
 
