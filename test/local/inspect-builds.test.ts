@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LocalApp } from '../../lib/local';
-import { RELOAD_PROJECT_FUNCTIONS as FUNCTIONS, copyReloadProject } from './helpers';
+import { WebSocket } from 'ws';
+import { RELOAD_PROJECT_FUNCTIONS as FUNCTIONS, copyReloadProject, inspectorTargets } from './helpers';
 
 let project: string;
 let app: LocalApp;
@@ -64,4 +65,24 @@ test('each function runs one instance at a time: concurrent calls wait for it ra
   expect(app.host.instanceCount(names.Beta)).toBe(1);
   // Every function has its instance started, for a debugger to attach to before a call.
   for (const id of FUNCTIONS) expect(app.host.instanceCount(names[id])).toBe(1);
+});
+
+test('new code (a reload) is a debug build too, in a new instance on the same debugger port; a debugger attached to the old one is disconnected', async () => {
+  const port = app.host.inspectors.find((p) => p.functionName === app.host.find(names.Alpha)!.displayName)!.port;
+  const [before] = await inspectorTargets(port);
+  const socket = new WebSocket(before.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+
+  fs.writeFileSync(path.join(project, 'src', 'own-alpha.ts'), "export const own: string = 'alpha v2';\n");
+  // What a save does under --watch.
+  expect(await app.reloader!.rebuild(app.host.find(names.Alpha)!)).not.toHaveProperty('error');
+  await closed;
+  expect(await get('Alpha')).toMatchObject({ fn: 'alpha', own: 'alpha v2' });
+  const taskRoot = app.host.find(names.Alpha)!.codeDir;
+  expect(fs.readFileSync(path.join(taskRoot, 'index.mjs'), 'utf8')).toContain('// src/own-alpha.ts');
+  expect(fs.existsSync(path.join(taskRoot, 'index.mjs.map'))).toBe(true);
+  const [after] = await inspectorTargets(port);
+  expect(after.webSocketDebuggerUrl).not.toBe(before.webSocketDebuggerUrl);
+  expect(app.host.instanceCount(names.Alpha)).toBe(1);
 });
