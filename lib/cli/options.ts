@@ -2,6 +2,7 @@
  * Values of the CLI's flags, checked: a bad value is an {@link ArgumentError} naming the flag,
  * the value and what it takes, never a silent default.
  */
+import { DEFAULT_INSPECT_PORT } from '../local/local-app';
 import { ArgumentError } from './errors';
 
 /** The ports `dev` listens on and the client commands look for, with the variables that set them. */
@@ -55,9 +56,6 @@ export function nodeBinariesOf(values: readonly string[] | undefined): Record<st
   }
   return out;
 }
-
-/** The first debugger port when `--inspect` is given without one: node's own. */
-export const DEFAULT_INSPECT_PORT = 9229;
 
 /**
  * `--inspect[=[127.0.0.1:]PORT]` (node's own form; a bare `--inspect` arrives as `''`): the first

@@ -1,9 +1,10 @@
 /**
  * The local runtime: runs a synthesized app on this machine. See docs/ARCHITECTURE.md, "The local runtime".
  */
-export { LocalApp, type LocalAppOptions } from './local-app';
+export { LocalApp, DEFAULT_INSPECT_PORT, type LocalAppOptions } from './local-app';
 export { FunctionHost, type FunctionHostOptions, type InvokeRequest, type InvokeResult, type FunctionLogRecord, type CodeUpdate } from './host/function-host';
-export { FunctionNotFoundError, ThrottledError, HostStoppedError, type ThrottleReason } from './host/errors';
+export { FunctionNotFoundError, ThrottledError, HostStoppedError, InspectPortInUseError, type ThrottleReason } from './host/errors';
+export { InspectorProxy, type InspectorProxyEvents } from './host/inspector-proxy';
 export { NodeBinaryError, LAMBDA_NODE_RUNTIMES, runtimeNotices, type LambdaNodeRuntime, type NodeBinary } from './host/runtimes';
 export { HostCapacity, defaultMaxInstances } from './host/capacity';
 export type { LambdaErrorPayload } from './host/protocol';
