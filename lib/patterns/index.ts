@@ -16,11 +16,14 @@
 import { compileSubRules } from './compile';
 import { MAX_WILDCARD_COMPLEXITY, wildcardComplexity } from './complexity';
 import { InvalidEventPatternError, Reasons } from './errors';
+import { explainSubRules, type EventPatternExplanation } from './explain';
 import { SubRuleMatcher } from './match';
 
 // Reason texts (`Reasons`) stay internal: callers read them from `InvalidEventPatternError.reason`.
 export { AWS_REASON_PREFIX, InvalidEventPatternError } from './errors';
 export { NUMERIC_LIMIT } from './numeric';
+export { formatExplanation } from './explain';
+export type { EventPatternExplanation, FieldMiss, NearMiss, NearMissKind } from './explain';
 
 /**
  * Hard maximum length of an event pattern's JSON text: the `PutRule` API refuses longer ones.
@@ -79,6 +82,24 @@ export function compileEventPattern(
     pattern: parsed as object,
     matches: (event) => matcher.matches(typeof event === 'string' ? parseEvent(event) : event),
   };
+}
+
+/**
+ * Explains why an event matches a pattern or not ("why didn't my rule fire"): `matched` is the
+ * engine's verdict, and for a miss, each failing condition with what the event holds there and
+ * the near misses behind it (a case difference, a number sent as a string, an exact value where
+ * a prefix was meant, a field absent or elsewhere, an object or array where a value was
+ * expected). Throws InvalidEventPatternError for a pattern EventBridge would reject.
+ *
+ * @example
+ * const why = explainEventPattern({ 'detail-type': ['OrderPlaced'] }, { 'detail-type': 'orderPlaced' });
+ * why.matched;                  // false
+ * why.misses[0].reason;         // 'detail-type is "orderPlaced"; the pattern wants ["OrderPlaced"]'
+ * why.misses[0].nearMisses[0];  // { kind: 'case', hint: '"orderPlaced" differs from "OrderPlaced" only in case; ...' }
+ */
+export function explainEventPattern(pattern: string | object, event: unknown): EventPatternExplanation {
+  const compiled = compileEventPattern(pattern);
+  return explainSubRules(compileSubRules(compiled.pattern), compiled.pattern as Record<string, unknown>, event);
 }
 
 /** Validates a pattern; returns the error instead of throwing, or undefined when valid. */

@@ -15,7 +15,7 @@ import type { FieldCondition, SubRule } from './compile';
 import type { Leaf, LeafTest } from './values';
 
 /** One leaf of the flattened event. */
-interface Field {
+export interface Field {
   readonly value: Leaf;
   /**
    * The arrays enclosing the leaf, as [arrayId, index, arrayId, index, ...] from the root;
@@ -24,7 +24,8 @@ interface Field {
   readonly chain: readonly number[] | undefined;
 }
 
-interface Flattened {
+/** An event flattened into the leaf fields some condition could reach. */
+export interface Flattened {
   readonly fields: Map<string, Field[]>;
   /** False when no array was crossed: every condition can then be checked on its own. */
   readonly crossedArray: boolean;
@@ -64,14 +65,13 @@ export class SubRuleMatcher {
       // without flattening anything.
       if (failsAtRoot(this.rootConditions[r], object)) continue;
       flat ??= this.flatten(object);
-      if (flat.crossedArray ? matchConsistently(rule, flat.fields) : matchIndependently(rule, flat.fields)) {
-        return true;
-      }
+      if (matchesSubRule(rule, flat)) return true;
     }
     return false;
   }
 
-  private flatten(event: Record<string, unknown>): Flattened {
+  /** The event's leaf fields that some condition names (what `matches` tests sub-rules against). */
+  flatten(event: Record<string, unknown>): Flattened {
     const state: FlattenState = { names: this.names, prefixes: this.prefixes, fields: new Map(), nextArrayId: 0 };
     for (const key in event) {
       if (this.prefixes.has(key) && Object.hasOwn(event, key)) visit(state, event[key], key, undefined);
@@ -125,7 +125,13 @@ function failsAtRoot(conditions: readonly FieldCondition[], event: Record<string
   return false;
 }
 
-function isLeaf(value: unknown): value is Leaf {
+/** True when one sub-rule matches the flattened event, with EventBridge's array consistency. */
+export function matchesSubRule(rule: SubRule, flat: Flattened): boolean {
+  return flat.crossedArray ? matchConsistently(rule, flat.fields) : matchIndependently(rule, flat.fields);
+}
+
+/** A JSON leaf: what a pattern condition tests. */
+export function isLeaf(value: unknown): value is Leaf {
   return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
