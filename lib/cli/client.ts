@@ -1,9 +1,9 @@
 /**
  * The client of a running `switchyard dev`, through its AWS endpoint: Lambda Invoke, EventBridge
- * PutEvents, and the admin endpoints (ledger, trigger, app description). Plain HTTP in the AWS
+ * PutEvents, and the admin endpoints (ledger, trigger, app description, why). Plain HTTP in the AWS
  * wire protocols, so the CLI needs no SDK.
  */
-import type { AppDescription, DeliveryRecord } from '../local';
+import type { AppDescription, DeliveryRecord, UnmatchedAnswer, WhyAnswer } from '../local';
 import { EndpointError } from './errors';
 
 /** One page of the delivery ledger. */
@@ -47,6 +47,16 @@ export class LocalEndpointClient {
     const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined));
     const res = await this.request(`/_switchyard/ledger${params.size ? `?${params}` : ''}`, {}, undefined);
     return (await res.json()) as LedgerPage;
+  }
+
+  /** Every rule of the event's bus, matched or not, and why: for an event of the ledger (by id) or one given. */
+  async why(query: { eventId: string; bus?: string } | { event: object; bus?: string }): Promise<WhyAnswer> {
+    return (await (await this.request('/_switchyard/why', {}, JSON.stringify(query))).json()) as WhyAnswer;
+  }
+
+  /** The events that matched no rule, as the ledger keeps them. */
+  async unmatched(): Promise<UnmatchedAnswer> {
+    return (await (await this.request('/_switchyard/unmatched', {}, undefined)).json()) as UnmatchedAnswer;
   }
 
   /** What the app serves, by the names `dev` prints, and its outputs' local values. */

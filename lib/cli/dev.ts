@@ -11,6 +11,7 @@ import { deliveryLine, invocationLine, logLine, requestLine, summary } from './f
 import { stateDir } from './state-dir';
 import { keptLine, restoredLines } from './state-lines';
 import { synthesizeApp } from './synth';
+import { unmatchedLine } from './why';
 
 /** Options of `switchyard dev`. */
 export interface DevOptions {
@@ -81,6 +82,10 @@ export async function dev(options: DevOptions): Promise<number> {
   app.ledger.on('change', (d, changed) => {
     const line = deliveryLine(d, changed);
     if (line) print(line);
+  });
+  app.ledger.events.on('unmatched', (logged) => {
+    const bus = app.router.bus(logged.bus);
+    print(unmatchedLine(logged, bus?.displayName ?? logged.bus, app.router.explain(logged.bus, logged.event)));
   });
   app.scheduler.on('fire', (rule, event) => print(`schedule ${rule.displayName ?? rule.name} fired event ${event.id}`));
   app.scheduler.on('fireSchedule', (schedule, firing) => print(`schedule ${shownName(schedule)} fired execution ${firing.id} (scheduled ${firing.scheduledTime})`));

@@ -13,6 +13,7 @@ import { ArgumentError, asCliError, errorLine } from './errors';
 import { countOf, inspectPortOf, nodeBinariesOf, portOf, secondsOf, timeScaleOf } from './options';
 import { synthesizeApp } from './synth';
 import { devToken } from './token';
+import { unmatchedCommand, whyCommand } from './why';
 
 /** What `switchyard --help` prints. */
 export const USAGE = `Usage: switchyard <command> [options]
@@ -38,6 +39,10 @@ Commands:
   trigger S   Fire a schedule now and wait for its targets' first attempt   --no-wait
   ledger      List async deliveries and event source batches, a page at a time
                 --state pending|retrying|delivered|dead-lettered|dropped  --limit N (default 100)  --next-token T
+                --unmatched         the events that matched no rule instead (kept across restarts)
+  why EVENT   For every rule of the event's bus: matches, or the first field that failed, why, and near misses
+                EVENT: a JSON file, inline JSON (an event or a PutEvents entry), or an event id from the ledger
+                --bus NAME          the bus whose rules to ask (default: the event's, else the app's only bus with rules)
   outputs [K] The stacks' outputs with their local values; with a key, that value alone
   cost        Estimate the monthly AWS cost          --usage FILE  --region R  --assembly DIR  --json
   diagram     Mermaid flowchart of the app           --out FILE (.md gets a fenced block)  --assembly DIR
@@ -84,6 +89,7 @@ const OPTIONS = {
   state: { type: 'string' },
   limit: { type: 'string' },
   'next-token': { type: 'string' },
+  unmatched: { type: 'boolean', default: false },
   usage: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -158,9 +164,12 @@ async function run(command: string, args: Args, io: CliIo, outputClosed: Promise
     case 'trigger':
       return triggerCommand(client(), lines, positional, v.wait && !v['no-wait']);
     case 'ledger':
+      if (v.unmatched) return unmatchedCommand(client(), lines);
       return ledgerCommand(client(), lines, { state: v.state, limit: v.limit, nextToken: v['next-token'] });
     case 'outputs':
       return outputsCommand(client(), lines, positional);
+    case 'why':
+      return whyCommand(client(), lines, { event: positional, bus: v.bus, cwd: io.cwd });
     case 'cost':
     case 'diagram': {
       // Synthesized the same way `dev` does unless an assembly is given.
@@ -180,7 +189,7 @@ async function run(command: string, args: Args, io: CliIo, outputClosed: Promise
       lines.out(listApiKeys(io.cwd, v.assembly));
       return 0;
     default:
-      throw new ArgumentError(`unknown command '${command}'. Commands: dev, invoke, put-events, trigger, ledger, outputs, cost, diagram, token, api-keys (switchyard --help)`);
+      throw new ArgumentError(`unknown command '${command}'. Commands: dev, invoke, put-events, trigger, ledger, why, outputs, cost, diagram, token, api-keys (switchyard --help)`);
   }
 }
 

@@ -12,7 +12,9 @@ export { HttpGateway, type ServedApi, type HttpRequestRecord } from './http/gate
 export { RestGateway, type ServedRestApi } from './http/rest-gateway';
 export type { LocalApiKey } from './auth/api-keys';
 export { AwsEndpoint } from './aws/server';
-export { EventRouter, envelope, type EventEnvelope, type PutEventsRequestEntry, type PutEventsResultEntry } from './events/event-router';
+export { EventRouter, envelope, type EventEnvelope, type PutEventsRequestEntry, type PutEventsResultEntry, type RuleVerdict } from './events/event-router';
+export { EventLog, type LoggedEvent, type EventLogOptions } from './events/event-log';
+export type { WhyAnswer, UnmatchedAnswer } from './aws/why-api';
 export { DeliveryLedger, DELIVERY_STATES, type DeliveryRecord, type DeliveryState, type DeliveryKind, type LedgerFilter } from './events/ledger';
 export { Deliverer, DeliveryBacklogFullError, DEFAULT_MAX_BACKLOG } from './events/delivery';
 export { targetInput, jsonPath } from './events/input';

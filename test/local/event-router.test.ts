@@ -1,4 +1,4 @@
-import type { Deliverer } from '../../lib/local';
+import { DeliveryLedger, type Deliverer } from '../../lib/local';
 import { EventRouter } from '../../lib/local';
 import type { AppModel, RuleModel } from '../../lib/model';
 
@@ -36,7 +36,8 @@ const model: AppModel = {
 };
 
 const delivered: string[] = [];
-const deliverer = { admit: () => undefined, deliverToRuleTarget: async (r: RuleModel) => void delivered.push(r.name) } as unknown as Deliverer;
+const ledger = new DeliveryLedger();
+const deliverer = { admit: () => undefined, ledger, deliverToRuleTarget: async (r: RuleModel) => void delivered.push(r.name) } as unknown as Deliverer;
 const router = new EventRouter(model, deliverer);
 
 beforeEach(() => (delivered.length = 0));
@@ -45,6 +46,22 @@ test('an event reaches every enabled matching rule of its bus, in rule order, wh
   const out = router.putEvents([{ EventBusName: 'bus', Source: 'shop', DetailType: 'Placed', Detail: '{}' }]);
   expect(out.FailedEntryCount).toBe(0);
   expect(delivered).toEqual(['exact', 'prefix', 'no-source', 'or']);
+  // The ledger's event log has it, with the rules it matched.
+  const logged = ledger.events.get(out.Entries[0].EventId!);
+  expect(logged?.matchedRules.map((arn) => model.rules.find((r) => r.arn === arn)?.name)).toEqual(['exact', 'prefix', 'no-source', 'or']);
+});
+
+test('an event no rule matches is kept in the ledger as unmatched; explain says why for every rule', () => {
+  const out = router.putEvents([{ EventBusName: 'bus', Source: 'Shop', DetailType: 'placed', Detail: '{}' }]);
+  const id = out.Entries[0].EventId!;
+  expect(delivered).toEqual([]);
+  expect(ledger.events.unmatched().map((e) => e.event.id)).toContain(id);
+  const verdicts = router.explain('bus', ledger.events.get(id)!.event);
+  expect(verdicts.map((v) => [v.name, v.matched])).toEqual(['exact', 'prefix', 'no-source', 'or', 'elsewhere', 'disabled'].map((n) => [n, false]));
+  expect(verdicts.find((v) => v.name === 'exact')?.explanation?.misses[0].nearMisses[0].kind).toBe('case');
+  // A disabled rule whose pattern matches says so.
+  const disabled = router.explain('bus', { source: 'shop' }).find((v) => v.name === 'disabled');
+  expect(disabled).toMatchObject({ matched: false, explanation: { matched: true }, note: 'the rule is DISABLED: its pattern matches, but it delivers nothing' });
 });
 
 test.each([
@@ -63,7 +80,7 @@ test.each([
 
 test('the envelope: version 0, account, region, second-precision time, resources', () => {
   const seen: Record<string, unknown>[] = [];
-  const r = new EventRouter(model, { admit: () => undefined, deliverToRuleTarget: async (_r: RuleModel, _t: unknown, e: Record<string, unknown>) => void seen.push(e) } as unknown as Deliverer);
+  const r = new EventRouter(model, { admit: () => undefined, ledger: new DeliveryLedger(), deliverToRuleTarget: async (_r: RuleModel, _t: unknown, e: Record<string, unknown>) => void seen.push(e) } as unknown as Deliverer);
   r.putEvents([{ EventBusName: 'arn:aws:events:us-east-1:000000000000:event-bus/bus', Source: 'shop', DetailType: 'Placed', Detail: '{"a":1}', Resources: ['arn:x'], Time: 1704067200.5 }]);
   expect(seen[0]).toMatchObject({ version: '0', source: 'shop', 'detail-type': 'Placed', account: '000000000000', region: 'us-east-1', time: '2024-01-01T00:00:00Z', resources: ['arn:x'], detail: { a: 1 } });
 });

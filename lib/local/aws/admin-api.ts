@@ -6,14 +6,20 @@
  *   GET  /_switchyard/ledger[?state=&limit=&nextToken=]   {counts, deliveries, nextToken?}
  *   POST /_switchyard/schedules/<rule>/trigger[?wait=true] {event, deliveries?}
  *   GET  /_switchyard/app                                  AppDescription
+ *   POST /_switchyard/why, GET /_switchyard/unmatched       see why-api.ts
  */
 import type { AppDescription } from '../describe';
+import type { EventRouter } from '../events/event-router';
 import { DELIVERY_STATES, DeliveryLedger, type DeliveryRecord, type DeliveryState } from '../events/ledger';
 import { ScheduleNotFoundError, type Scheduler } from '../schedule/scheduler';
 import { AwsServiceError, jsonResponse, validationError, type AwsResponse } from './protocol';
+import { unmatched, why } from './why-api';
 
 /** Path prefix of the admin endpoints. */
 export const ADMIN_PREFIX = '/_switchyard/';
+
+/** The one admin endpoint whose body is an event, read against PutEvents' limit rather than the small one. */
+export const WHY_PATH = `${ADMIN_PREFIX}why`;
 
 /** Deliveries per ledger page unless `limit` says otherwise, and the most a page holds. */
 export const LEDGER_PAGE = { default: 100, max: 1000 } as const;
@@ -22,13 +28,17 @@ export const LEDGER_PAGE = { default: 100, max: 1000 } as const;
 export interface AdminServices {
   readonly ledger: DeliveryLedger;
   readonly scheduler: Scheduler;
+  /** The buses and rules `why` explains events against. */
+  readonly router: EventRouter;
   /** What the app serves, by display name, with the outputs' local values. */
   readonly describe?: () => AppDescription;
 }
 
 /** Handles one admin request. */
-export async function handleAdmin(services: AdminServices, method: string, path: string, query: URLSearchParams): Promise<AwsResponse> {
+export async function handleAdmin(services: AdminServices, method: string, path: string, query: URLSearchParams, body: Buffer): Promise<AwsResponse> {
   if (method === 'GET' && path === `${ADMIN_PREFIX}ledger`) return ledgerPage(services.ledger, query);
+  if (method === 'POST' && path === WHY_PATH) return why(services.router, services.ledger, body);
+  if (method === 'GET' && path === `${ADMIN_PREFIX}unmatched`) return unmatched(services.ledger);
   if (method === 'GET' && path === `${ADMIN_PREFIX}app` && services.describe) return jsonResponse(services.describe(), 'application/json');
   const trigger = new RegExp(`^${ADMIN_PREFIX}schedules/([^/]+)/trigger$`).exec(path);
   if (method === 'POST' && trigger) return triggerSchedule(services, decodeURIComponent(trigger[1]), query.get('wait') === 'true');

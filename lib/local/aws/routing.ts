@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { SECRETS_OPERATIONS, handleSecretsApi, isSecretsApi } from '../auth/secrets-api';
 import { CFN_RESPONSE_PATH } from '../custom-resources';
-import { ADMIN_PREFIX, handleAdmin } from './admin-api';
+import { ADMIN_PREFIX, WHY_PATH, handleAdmin } from './admin-api';
 import { handleDynamoDb } from './dynamodb-api';
 import { EVENTBRIDGE_PAYLOAD_BYTES, handleEventBridge } from './eventbridge-api';
 import { handleLambdaInvoke, invokeBodyLimit, invokeTooLarge, isLambdaInvoke } from './lambda-api';
@@ -77,7 +77,11 @@ export function routeCall(services: AwsServices | undefined, req: IncomingMessag
     const customResources = services.customResources;
     return small((body) => customResources.receive(method, path, body));
   }
-  if (path.startsWith(ADMIN_PREFIX)) return small(() => handleAdmin(need(), method, path, url.searchParams));
+  if (path === WHY_PATH) {
+    // The event to explain may be as large as PutEvents takes.
+    return { protocol: 'json', bodyLimit: jsonBodyLimit(EVENTBRIDGE_PAYLOAD_BYTES), tooLarge: entityTooLarge, run: (body) => handleAdmin(need(), method, path, url.searchParams, body) };
+  }
+  if (path.startsWith(ADMIN_PREFIX)) return small((body) => handleAdmin(need(), method, path, url.searchParams, body));
   if (isLambdaInvoke(path)) {
     return {
       protocol: 'rest',

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppModel, EventBusModel, RuleModel } from '../../model';
 import { busNameOf } from '../../model';
-import { compileEventPattern, type CompiledEventPattern } from '../../patterns';
+import { compileEventPattern, explainEventPattern, type CompiledEventPattern, type EventPatternExplanation } from '../../patterns';
 import type { Deliverer } from './delivery';
 import { RuleIndex, type IndexedRule } from './rule-index';
 
@@ -39,6 +39,20 @@ export interface EventEnvelope extends Record<string, unknown> {
   readonly region: string;
   readonly resources: readonly string[];
   readonly detail: unknown;
+}
+
+/** Whether an event matches one rule of its bus, and why not (see {@link EventRouter.explain}). */
+export interface RuleVerdict {
+  /** The rule's name, and the name `dev` prints for it. */
+  readonly name: string;
+  readonly displayName: string;
+  readonly arn: string;
+  /** True when the rule would deliver the event: enabled, and its pattern matches. */
+  readonly matched: boolean;
+  /** The pattern's explanation; absent for a rule without a pattern (a schedule) or with an invalid one. */
+  readonly explanation?: EventPatternExplanation;
+  /** What else decides: a disabled rule, a schedule, an invalid pattern. */
+  readonly note?: string;
 }
 
 /** A rule ready to match. */
@@ -96,23 +110,46 @@ export class EventRouter {
     const results = entries.map((entry) => {
       const checked = this.envelopeOf(entry);
       if (!('event' in checked)) return checked;
-      this.route(checked.bus, checked.event);
+      // The entry's own size stands for the event's in the log's budget: no second serialization.
+      this.route(checked.bus, checked.event, entry.Detail!.length + entry.Source!.length + entry.DetailType!.length + 256);
       return { EventId: checked.event.id };
     });
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   }
 
-  /** Sends an event to every matching enabled rule of a bus; returns the rules it matched. */
-  route(busName: string, event: EventEnvelope): RuleModel[] {
+  /**
+   * Sends an event to every matching enabled rule of a bus; returns the rules it matched. The
+   * event goes into the ledger's event log (an unmatched one is kept there); `bytes` is its size
+   * when the caller knows it.
+   */
+  route(busName: string, event: EventEnvelope, bytes?: number): RuleModel[] {
     const matched: RuleModel[] = [];
     const index = this.rulesByBus.get(busName);
-    if (!index) return matched;
-    for (const live of index.candidates(event)) {
+    for (const live of index?.candidates(event) ?? []) {
       if (live.rule.state !== 'ENABLED' || !live.pattern || !live.pattern.matches(event)) continue;
       matched.push(live.rule);
       for (const target of live.rule.targets) void this.deliverer.deliverToRuleTarget(live.rule, target, event, 'rule');
     }
+    this.deliverer.ledger.events.record(busName, event, matched.map((r) => r.arn), bytes);
     return matched;
+  }
+
+  /**
+   * For every rule of a bus, in the template's order: whether the event would be delivered by
+   * it, and, when not, why (the pattern's first failing field and its near misses, a disabled
+   * rule, a schedule, an invalid pattern). Nothing is delivered.
+   */
+  explain(busName: string, event: Readonly<Record<string, unknown>>): RuleVerdict[] {
+    return this.rules(busName).map((rule) => {
+      const named = { name: rule.name, displayName: rule.displayName ?? rule.name, arn: rule.arn };
+      const invalid = this.invalidRules.get(rule.arn);
+      if (invalid) return { ...named, matched: false, note: `its pattern is invalid, so it never matches: ${invalid}` };
+      if (!rule.eventPattern) return { ...named, matched: false, note: `a scheduled rule (${rule.scheduleExpression ?? 'no pattern'}): it fires on its schedule and matches no event` };
+      const explanation = explainEventPattern(rule.eventPattern, event);
+      const disabled = rule.state !== 'ENABLED';
+      const note = disabled ? `the rule is ${rule.state}${explanation.matched ? ': its pattern matches, but it delivers nothing' : ''}` : undefined;
+      return { ...named, matched: explanation.matched && !disabled, explanation, note };
+    });
   }
 
   /** Fires a schedule rule's targets with a "Scheduled Event", as EventBridge does. */
@@ -122,7 +159,16 @@ export class EventRouter {
     return event;
   }
 
-  private envelopeOf(entry: PutEventsRequestEntry): { bus: string; event: EventEnvelope } | PutEventsResultEntry {
+  /** Every bus of the app (its own name; the display name `dev` prints when it has one). */
+  busList(): readonly EventBusModel[] {
+    return this.model.eventBuses;
+  }
+
+  /**
+   * Validates an entry as `PutEvents` does and builds its event, without routing it: the bus
+   * and the event, or the entry's error code and message.
+   */
+  envelopeOf(entry: PutEventsRequestEntry): { bus: string; event: EventEnvelope } | PutEventsResultEntry {
     for (const field of ['Source', 'DetailType', 'Detail'] as const) {
       if (typeof entry[field] !== 'string' || entry[field] === '') {
         return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.` };

@@ -7,6 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { LambdaErrorPayload } from '../host/protocol';
+import { EventLog, type EventLogOptions } from './event-log';
 
 /**
  * Where a delivery is. `dropped` means it ended without delivery or DLQ (AWS would lose it);
@@ -123,10 +124,14 @@ export interface DeliveryLedgerOptions {
    * @default 100000
    */
   readonly maxEnded?: number;
+  /** Bounds of the event log (recent events, unmatched events). @default - see EventLogOptions */
+  readonly events?: EventLogOptions;
 }
 
 /** The list of deliveries. */
 export class DeliveryLedger extends EventEmitter<LedgerEvents> {
+  /** The events put on the buses: the recent ones by id, and those no rule matched (kept). */
+  readonly events: EventLog;
   private readonly records = new Map<string, DeliveryRecord>();
   private readonly payloads = new Map<string, DeliveryPayload>();
   private readonly ended: string[] = [];
@@ -140,6 +145,7 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
   constructor(options: DeliveryLedgerOptions = {}) {
     super();
     this.maxEnded = options.maxEnded ?? 100_000;
+    this.events = new EventLog(options.events);
   }
 
   /**

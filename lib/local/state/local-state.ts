@@ -21,7 +21,7 @@ import type { DeliveryLedger, DeliveryRecord } from '../events/ledger';
 import type { ScheduleStore } from '../schedule/store';
 import type { QueueStore } from '../sqs/queue-store';
 import { appStateKey } from './app-key';
-import { keepLedger, loadLedger } from './deliveries';
+import { keepLedger, loadLedger, loadUnmatched } from './deliveries';
 import { QueueKeeper } from './queues';
 import { ScheduleKeeper } from './schedules';
 import { LocalStateError, StateStore } from './store';
@@ -127,6 +127,7 @@ export class LocalState {
     const { kept, forgotten } = await loadLedger(this.store);
     const interrupted = kept.filter((k) => k.record.inFlightSince !== undefined).map((k) => ({ ...k.record }));
     parts.ledger.restore(kept, forgotten);
+    await loadUnmatched(this.store, parts.ledger);
     keepLedger(parts.ledger, this.store);
     const { notes } = await new QueueKeeper(this.store).restore(parts.queues);
     notes.push(...(await new ScheduleKeeper(this.store).restore(parts.schedules)));

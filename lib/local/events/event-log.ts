@@ -1,0 +1,110 @@
+/**
+ * The events put on the app's buses, for `switchyard why <event-id>` and for the events that
+ * matched no rule.
+ *
+ * EventBridge drops an event no rule matches without a trace; locally it is kept (the last
+ * `maxUnmatched` of them, across restarts when the app keeps state) so that "my handler never
+ * ran" has an answer. The most recent events, matched or not, are kept in memory only, bounded
+ * by count and by size, so that `why` can explain an event by its id.
+ */
+import { EventEmitter } from 'node:events';
+
+/** An event as put on a bus, with the rules it matched. */
+export interface LoggedEvent {
+  /** The event as targets receive it (the EventBridge envelope). */
+  readonly event: Readonly<Record<string, unknown>> & { readonly id: string };
+  /** The bus it was put on. */
+  readonly bus: string;
+  /** ARNs of the enabled rules it matched; empty for an unmatched event. */
+  readonly matchedRules: readonly string[];
+  /** When it was put (epoch milliseconds). */
+  readonly at: number;
+}
+
+/** Typed events of the log. */
+export interface EventLogEvents {
+  /** An event matched no rule of its bus. */
+  unmatched: [logged: LoggedEvent];
+  /** An unmatched event is no longer kept (past `maxUnmatched`). */
+  forgetUnmatched: [id: string];
+}
+
+/** Options for {@link EventLog}. */
+export interface EventLogOptions {
+  /** How many recent events (matched or not) `get` finds. @default 1000 */
+  readonly maxRecent?: number;
+  /** How many bytes of recent events (their JSON) to hold at most. @default 16 MiB */
+  readonly maxRecentBytes?: number;
+  /** How many unmatched events to keep. @default 1000 */
+  readonly maxUnmatched?: number;
+}
+
+/** The log of recent events and of unmatched ones. */
+export class EventLog extends EventEmitter<EventLogEvents> {
+  private readonly recent = new Map<string, { logged: LoggedEvent; bytes: number }>();
+  private readonly unmatchedEvents = new Map<string, LoggedEvent>();
+  private recentBytes = 0;
+  private unmatchedTotal = 0;
+  private readonly maxRecent: number;
+  private readonly maxRecentBytes: number;
+  private readonly maxUnmatched: number;
+
+  constructor(options: EventLogOptions = {}) {
+    super();
+    this.maxRecent = options.maxRecent ?? 1000;
+    this.maxRecentBytes = options.maxRecentBytes ?? 16 * 1024 * 1024;
+    this.maxUnmatched = options.maxUnmatched ?? 1000;
+  }
+
+  /**
+   * Records an event put on `bus` and the rules it matched. `bytes` is its size when the caller
+   * knows it (the PutEvents entry's), else it is measured.
+   */
+  record(bus: string, event: LoggedEvent['event'], matchedRules: readonly string[], bytes?: number): LoggedEvent {
+    const logged: LoggedEvent = { event, bus, matchedRules, at: Date.now() };
+    const size = bytes ?? JSON.stringify(event).length;
+    this.recent.set(event.id, { logged, bytes: size });
+    this.recentBytes += size;
+    for (const [id, entry] of this.recent) {
+      if (this.recent.size <= this.maxRecent && this.recentBytes <= this.maxRecentBytes) break;
+      this.recent.delete(id);
+      this.recentBytes -= entry.bytes;
+    }
+    if (matchedRules.length === 0) this.keepUnmatched(logged, true);
+    return logged;
+  }
+
+  /** A recent event, or a kept unmatched one, by id. */
+  get(id: string): LoggedEvent | undefined {
+    return this.recent.get(id)?.logged ?? this.unmatchedEvents.get(id);
+  }
+
+  /** The kept unmatched events, oldest first. */
+  unmatched(): LoggedEvent[] {
+    return [...this.unmatchedEvents.values()];
+  }
+
+  /** How many events matched no rule, since the state began (including those no longer kept). */
+  get unmatchedCount(): number {
+    return this.unmatchedTotal;
+  }
+
+  /** Puts back unmatched events kept by an earlier run, and their count. Emits nothing. */
+  restore(kept: readonly LoggedEvent[], total: number): void {
+    for (const logged of kept) this.keepUnmatched(logged, false);
+    this.unmatchedTotal = Math.max(total, this.unmatchedTotal);
+  }
+
+  private keepUnmatched(logged: LoggedEvent, fresh: boolean): void {
+    this.unmatchedEvents.set(logged.event.id, logged);
+    if (fresh) {
+      this.unmatchedTotal++;
+      this.emit('unmatched', logged);
+    }
+    while (this.unmatchedEvents.size > this.maxUnmatched) {
+      const [oldest] = this.unmatchedEvents.keys();
+      this.unmatchedEvents.delete(oldest);
+      this.emit('forgetUnmatched', oldest);
+    }
+  }
+}
