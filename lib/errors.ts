@@ -54,6 +54,24 @@ export enum ErrorCode {
   VISIBILITY_TIMEOUT_TOO_SHORT = 'SY191',
 }
 
+/**
+ * Stable codes of Switchyard's synth-time warnings: `Annotations` warnings whose message starts
+ * with `[SYxxx]`, added under the id `switchyard:SYxxx` (see each code for its exact id), so
+ * that each can be acknowledged with `Annotations.of(scope).acknowledgeWarning(id, reason)`.
+ */
+export enum WarningCode {
+  /**
+   * A subscription's pattern matches none of the app's defined events (by `source` and
+   * `detail-type`). Id `switchyard:SY121`, on the subscription's rule.
+   */
+  PATTERN_MATCHES_NO_EVENT = 'SY121',
+  /**
+   * A defined event (given in `events` or to `registerEvent`) that no subscription of the app
+   * matches. Id `switchyard:SY122:<source>@<detailType>`, on the EventApp.
+   */
+  EVENT_WITHOUT_SUBSCRIBER = 'SY122',
+}
+
 /** What a {@link SwitchyardError} is about: enough to act on without reading the source. */
 export interface SwitchyardErrorDetails {
   /** The stable error code. */

@@ -29,5 +29,5 @@ export type { DeliveryOptions, RuleScheduleOptions, RuleTargetOptions, ScheduleO
 export type { AppTableProps, IdempotencyOptions } from './constructs/tables';
 export { BUNDLE_MANIFEST_FILE, BundledCode, BundlingSession, formatBundleTable, readBundleManifest } from './bundling';
 export type { BuildStats, BundleManifest, BundleReport, BundlingEvent, BundlingListener, BundlingOptions, EsbuildPluginReference, JsonValue } from './bundling';
-export { ErrorCode, SwitchyardError } from './errors';
+export { ErrorCode, SwitchyardError, WarningCode } from './errors';
 export type { SwitchyardErrorDetails } from './errors';

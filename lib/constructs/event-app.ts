@@ -27,7 +27,8 @@ import { allowServicesToUseKey } from './private/encryption';
 import { FunctionRegistry } from './private/function-registry';
 import { AppHttpApi } from './private/http-api';
 import { IdempotencyStore } from './private/idempotency';
-import { checkEventPattern } from './private/pattern';
+import { PublisherSubscriberCheck } from './private/event-checks';
+import { checkEventPattern, renderEventPattern } from './private/pattern';
 import { routeFunctionName } from './private/resolve';
 import { RuleTargets, isQueueRouteTarget } from './private/rule-targets';
 import { scheduleFrom, subscriptionPattern } from './private/rules';
@@ -183,6 +184,7 @@ export class EventApp extends Construct {
   private readonly targets: RuleTargets;
   private readonly idempotencyStore: IdempotencyStore;
   private group?: scheduler.ScheduleGroup;
+  private readonly eventChecks: PublisherSubscriberCheck;
 
   constructor(scope: Construct, id: string, props: EventAppProps = {}) {
     super(scope, id);
@@ -207,6 +209,7 @@ export class EventApp extends Construct {
     this.tables = this.sources.tables;
     this.streams = this.sources.streams;
     this.targets = new RuleTargets(this.fns, this.sources);
+    this.eventChecks = new PublisherSubscriberCheck(this);
     this.declareAll(props);
   }
 
@@ -236,6 +239,7 @@ export class EventApp extends Construct {
    * event does this already; call it for events the app only publishes.
    */
   public registerEvent(event: AnyEventDefinition): void {
+    this.eventChecks.addEvent(event);
     if (this.registryProps === false) return;
     this.registry ??= new EventSchemaRegistry(this, 'Schemas', this.registryProps);
     this.registry.add(event);
@@ -336,12 +340,15 @@ export class EventApp extends Construct {
   }
 
   private subscribe(name: string, options: SubscriptionOptions): events.Rule {
-    return this.addRule(name, options, (scope) => {
-      const pattern = subscriptionPattern(scope, options);
+    let pattern!: events.EventPattern;
+    const rule = this.addRule(name, options, (scope) => {
+      pattern = subscriptionPattern(scope, options);
       if (options.event) this.registerEvent(options.event);
       checkEventPattern(scope, pattern);
       return { eventBus: this.bus, eventPattern: pattern };
     });
+    this.eventChecks.addSubscription({ name, scope: rule, pattern: renderEventPattern(rule, pattern) });
+    return rule;
   }
 
   /** Invokes a function (or sends to a queue) on a scheduled EventBridge rule (rate or cron in UTC), with bounded retries and a dead-letter queue. */

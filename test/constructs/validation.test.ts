@@ -5,7 +5,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AppFunctionProps, BundledCode, ErrorCode, EventApp } from '../../lib';
+import { AppFunctionProps, BundledCode, ErrorCode, EventApp, WarningCode } from '../../lib';
 import { thrown } from '../support/thrown';
 
 const HELLO = 'test/fixtures/handlers/hello.ts';
@@ -303,11 +303,12 @@ describe('synth-time validation', () => {
     expect(missing).toEqual([]);
   });
 
-  test("every error code is in README's table", () => {
+  test("every error and warning code is in README's table", () => {
     const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
     const listed = new Set([...readme.matchAll(/^\| (SY\d{3}) \|/gm)].map((m) => m[1]));
-    expect(Object.values(ErrorCode).filter((code) => !listed.has(code))).toEqual([]);
-    expect([...listed].filter((code) => !(Object.values(ErrorCode) as string[]).includes(code))).toEqual([]);
+    const codes: string[] = [...Object.values(ErrorCode), ...Object.values(WarningCode)];
+    expect(codes.filter((code) => !listed.has(code))).toEqual([]);
+    expect([...listed].filter((code) => !codes.includes(code))).toEqual([]);
   });
 
   test('more routes than the API quota is refused at synth', () => {

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, CfnElement, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { ShopStack } from '../../bin/shop-stack';
 import { normalizeTemplate, templateSerializer } from '../../lib/testing';
@@ -100,6 +100,10 @@ describe('example shop', () => {
         [['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'], queueArn],
       ]);
     });
+  });
+
+  test('publishers and subscribers agree: no unacknowledged SY121 or SY122 warning', () => {
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^\\[SY12[12]\\]'))).toEqual([]);
   });
 
   test('cdk-nag AwsSolutions and Serverless packs report no unacknowledged error', () => {
