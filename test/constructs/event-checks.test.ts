@@ -5,6 +5,7 @@
  */
 import { Annotations as CdkAnnotations, App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
 import { z } from 'zod';
 import { EventApp, WarningCode } from '../../lib';
 import { defineEvent } from '../../lib/runtime';
@@ -96,7 +97,7 @@ describe('SY122: a defined event no subscription matches', () => {
       events: [OrderShipped],
       subscriptions: {
         Placed: { event: OrderPlaced, handler: HELLO },
-        Shipped: { pattern: { detailType: [{ prefix: 'Order' }] }, handler: HELLO },
+        Shipped: { pattern: { detailType: events.Match.prefix('Order') }, handler: HELLO },
       },
     });
     expect(Annotations.fromStack(stack).findWarning('*', sy122)).toEqual([]);
