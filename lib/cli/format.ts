@@ -216,9 +216,10 @@ function levelOf(l: FunctionLogRecord): string {
   }
 }
 
-/** An HTTP request through the gateway. */
+/** An HTTP request through a gateway, with its request id (its event's and its response header's) and, when the gateway answered a failure of its own, why. */
 export function requestLine(r: HttpRequestRecord): string {
-  return `${time()} ${r.method} ${r.path} -> ${r.statusCode} ${r.routeKey ?? '(no route)'} ${r.durationMs.toFixed(1)} ms`;
+  const line = `${time()} ${r.method} ${r.path} -> ${r.statusCode} ${r.routeKey ?? '(no route)'} ${r.durationMs.toFixed(1)} ms`;
+  return `${line}${r.requestId ? ` request ${r.requestId}` : ''}${r.error ? `: ${r.error}` : ''}`;
 }
 
 /** A delivery that ended badly or has a retry scheduled; undefined for the uneventful changes. */

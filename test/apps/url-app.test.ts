@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { summary } from '../../lib/cli/format';
-import { LocalApp } from '../../lib/local';
+import { LocalApp, type HttpRequestRecord } from '../../lib/local';
 import { clientConfig, synthProject } from '../local/helpers';
 import { printedOutputs } from './support';
 
@@ -181,3 +181,23 @@ test('RESPONSE_STREAM: the prelude is the status and headers, and the first writ
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value, { stream: true });
   expect(text).toBe('waiting for a signal\nsignal: go\n');
 }, 60_000);
+
+test("one id: the event's requestId, the x-amzn-requestid header, the invocation and the request log line", async () => {
+  const logged: HttpRequestRecord[] = [];
+  const invoked: string[] = [];
+  const onRequest = (r: HttpRequestRecord) => logged.push(r);
+  const onInvocation = (r: { requestId: string }) => invoked.push(r.requestId);
+  app.functionUrlGateway.on('request', onRequest);
+  app.host.on('invocation', onInvocation);
+  try {
+    const res = await fetch(`${outputs.EchoUrl}one-id`);
+    const event = (await res.json()) as { requestContext: { requestId: string } };
+    const id = res.headers.get('x-amzn-requestid')!;
+    expect(event.requestContext.requestId).toBe(id);
+    expect(invoked).toContain(id);
+    expect(logged.filter((r) => r.requestId === id)).toEqual([expect.objectContaining({ path: '/one-id', statusCode: 200, error: undefined })]);
+  } finally {
+    app.functionUrlGateway.off('request', onRequest);
+    app.host.off('invocation', onInvocation);
+  }
+});

@@ -4,7 +4,8 @@
  * fetch would join).
  */
 import * as http from 'node:http';
-import { LocalApp } from '../../lib/local';
+import { requestLine } from '../../lib/cli/format';
+import { LocalApp, type HttpRequestRecord } from '../../lib/local';
 import { synthRestApp } from './helpers';
 
 let app: LocalApp;
@@ -27,6 +28,19 @@ function request(method: string, path: string, headers: http.OutgoingHttpHeaders
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** A request, and the gateway's log record of it (found by the request id it answered with). */
+async function requestLogged(method: string, path: string) {
+  const records: HttpRequestRecord[] = [];
+  const listen = (rec: HttpRequestRecord) => records.push(rec);
+  app.restGateway.on('request', listen);
+  try {
+    const r = await request(method, path);
+    return { r, logged: records.find((rec) => rec.requestId === r.headers['x-amzn-requestid']) };
+  } finally {
+    app.restGateway.off('request', listen);
+  }
 }
 
 const json = (b: Buffer) => JSON.parse(b.toString()) as any;
@@ -108,10 +122,18 @@ describe('responses', () => {
     expect(r.body.toString()).toBe('{"message": "Internal server error"}');
   });
 
-  test('a function error: 502 Internal server error', async () => {
-    const r = await request('GET', '/echo?mode=throw');
+  test('a function error: 502 Internal server error; the log line has the request id and why', async () => {
+    const { r, logged } = await requestLogged('GET', '/echo?mode=throw');
     expect(r.status).toBe(502);
     expect(json(r.body)).toEqual({ message: 'Internal server error' });
+    expect(logged?.error).toMatch(/^\S+ \(request [0-9a-f-]{36}\) failed: Error: handler failed$/);
+    expect(requestLine(logged!)).toMatch(new RegExp(` request ${r.headers['x-amzn-requestid']}: \\S+ \\(request`));
+  });
+
+  test('a malformed proxy response: 502, and the log line says what the function answered', async () => {
+    const { r, logged } = await requestLogged('GET', '/echo?mode=malformed');
+    expect(r.status).toBe(502);
+    expect(logged?.error).toBe(`the function's response is not a Lambda proxy response: {"statusCode":200,"body":{"not":"a string"}}`);
   });
 
   test("past the method's integration timeout: 504 Endpoint request timed out", async () => {

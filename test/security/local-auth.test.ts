@@ -3,13 +3,15 @@
  * real HTTP requests to the gateway, tokens from the development issuer, requests signed with
  * the SDK's SigV4 signer, handlers reading secrets with the real SDK clients.
  */
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { main } from '../../lib/cli/main';
-import { LocalApp } from '../../lib/local';
+import { requestLine } from '../../lib/cli/format';
+import { LocalApp, type HttpRequestRecord } from '../../lib/local';
 import { DevIssuer, NodeSha256 } from '../../lib/local/auth';
 import { synthSecureApp } from './helpers';
 
@@ -139,6 +141,46 @@ describe('Lambda authorizer', () => {
     expect([denied.status, deniedAgain.status]).toEqual([403, 403]);
     expect(denied.body).toEqual({ message: 'Forbidden' });
     expect(authorizerCalls.length - before).toBe(2);
+  });
+
+  test('one request, one id: the event, the authorizer\'s event, the apigw-requestid header and the log line agree', async () => {
+    const records: HttpRequestRecord[] = [];
+    const listen = (r: HttpRequestRecord) => records.push(r);
+    app.gateway.on('request', listen);
+    try {
+      // Keys the authorizer has not seen: each request runs it (no cached answer from another request).
+      const first = await call('GET', '/tenant', { 'x-api-key': `let-me-in-${randomUUID()}` });
+      const second = await call('GET', '/tenant', { 'x-api-key': `let-me-in-${randomUUID()}` });
+      for (const r of [first, second]) {
+        expect(r.status).toBe(200);
+        const id = r.headers.get('apigw-requestid')!;
+        expect(id).toMatch(/^[A-Za-z0-9+/]{14}[A-Za-z0-9+/=]{2}$/);
+        expect(r.body.requestId).toBe(id);
+        expect(r.body.authorizer.lambda.requestId).toBe(id);
+        const logged = records.filter((rec) => rec.requestId === id);
+        expect(logged).toHaveLength(1);
+        expect(requestLine(logged[0])).toMatch(new RegExp(`GET /tenant -> 200 GET /tenant [\\d.]+ ms request ${id.replace(/[+/=]/g, '\\$&')}$`));
+      }
+      expect(first.headers.get('apigw-requestid')).not.toBe(second.headers.get('apigw-requestid'));
+    } finally {
+      app.gateway.off('request', listen);
+    }
+  });
+
+  test('an authorizer that fails: 500, and the log line says why', async () => {
+    const records: HttpRequestRecord[] = [];
+    const listen = (r: HttpRequestRecord) => records.push(r);
+    app.gateway.on('request', listen);
+    try {
+      const r = await call('GET', '/tenant', { 'x-api-key': 'explode' });
+      expect(r.status).toBe(500);
+      expect(r.body).toEqual({ message: 'Internal Server Error' });
+      const logged = records.find((rec) => rec.requestId === r.headers.get('apigw-requestid'))!;
+      expect(logged.error).toMatch(/^the Lambda authorizer \S+ \(request [0-9a-f-]{36}\) failed: Error: authorizer exploded$/);
+      expect(requestLine(logged)).toContain(`: ${logged.error}`);
+    } finally {
+      app.gateway.off('request', listen);
+    }
   });
 });
 

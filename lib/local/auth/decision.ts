@@ -18,7 +18,8 @@ export interface RequestParts {
 /** An authorizer's verdict: allowed with what the integration sees in `requestContext.authorizer`, or the response to send. */
 export type AuthDecision =
   | { readonly allowed: true; readonly context: Readonly<Record<string, unknown>> }
-  | { readonly allowed: false; readonly response: GatewayResponse };
+  /** `reason`: why, for the request log, when the answer does not say (an authorizer that failed). */
+  | { readonly allowed: false; readonly response: GatewayResponse; readonly reason?: string };
 
 /** A denial with API Gateway's JSON body (`{"message":"Unauthorized"}`) and extra headers. */
 export function deny(statusCode: number, message: string, headers: Readonly<Record<string, string>> = {}): AuthDecision {
@@ -26,6 +27,11 @@ export function deny(statusCode: number, message: string, headers: Readonly<Reco
     allowed: false,
     response: { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: Buffer.from(JSON.stringify({ message })) },
   };
+}
+
+/** API Gateway's 500 for an authorizer it could not use, with the reason the request log gives. */
+export function authorizerFailure(reason: string): AuthDecision {
+  return { ...deny(500, 'Internal Server Error'), reason } as AuthDecision;
 }
 
 /**

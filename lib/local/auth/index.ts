@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { RouteModel } from '../../model';
 import type { FunctionHost } from '../host/function-host';
-import { type AuthDecision, type RequestParts, deny } from './decision';
+import { type AuthDecision, type RequestParts, authorizerFailure } from './decision';
 import { DevIssuer } from './dev-issuer';
 import { verifySigV4 } from './iam';
 import { JwtVerifier } from './jwt';
@@ -79,7 +79,7 @@ export class LocalAuth {
       case 'CUSTOM':
         return this.lambdas.authorize(auth, request, request.eventFor(auth.payloadFormatVersion), request.routeArn);
       default:
-        return deny(500, 'Internal Server Error');
+        return authorizerFailure(`the route's authorization type ${(auth as { type: string }).type} is not served locally`);
     }
   }
 

@@ -7,7 +7,7 @@
  */
 import type { LambdaAuthModel } from '../../model';
 import type { FunctionHost } from '../host/function-host';
-import { type AuthDecision, type RequestParts, deny, identityValues } from './decision';
+import { type AuthDecision, type RequestParts, authorizerFailure, deny, identityValues } from './decision';
 import { evaluatePolicy } from './policy';
 
 interface Cached {
@@ -48,23 +48,24 @@ export class LambdaAuthorizers {
 
   private async invoke(auth: LambdaAuthModel, event: Record<string, unknown>, routeArn: string): Promise<AuthDecision> {
     const fn = auth.functionLogicalId ? this.host.find(auth.functionLogicalId) : undefined;
-    if (!fn) return deny(500, 'Internal Server Error');
+    if (!fn) return authorizerFailure(`the Lambda authorizer ${auth.authorizerLogicalId}'s function is not served locally`);
+    const fail = (why: string) => authorizerFailure(`the Lambda authorizer ${fn.name} ${why}`);
     let result: unknown;
     try {
       const r = await this.host.invoke(fn.name, { payload: JSON.stringify(event), overflow: 'throttle' });
-      if (r.error) return deny(500, 'Internal Server Error');
+      if (r.error) return fail(`(request ${r.requestId}) failed: ${r.error.errorType}: ${r.error.errorMessage}`);
       result = JSON.parse(r.payload);
-    } catch {
-      return deny(500, 'Internal Server Error');
+    } catch (err) {
+      return fail(`could not be used: ${(err as Error).message}`);
     }
-    if (result === null || typeof result !== 'object') return deny(500, 'Internal Server Error');
+    if (result === null || typeof result !== 'object') return fail(`answered ${JSON.stringify(result)}, not an object`);
     const answer = result as Record<string, unknown>;
     if (auth.simpleResponses && auth.payloadFormatVersion === '2.0') {
-      if (typeof answer.isAuthorized !== 'boolean') return deny(500, 'Internal Server Error');
+      if (typeof answer.isAuthorized !== 'boolean') return fail('answered without a boolean isAuthorized (it has simple responses)');
       return answer.isAuthorized ? { allowed: true, context: { lambda: contextOf(answer.context) } } : deny(403, 'Forbidden');
     }
     const verdict = evaluatePolicy(answer.policyDocument, routeArn);
-    if (verdict === undefined) return deny(500, 'Internal Server Error');
+    if (verdict === undefined) return fail('answered without a valid policyDocument');
     if (verdict !== 'allow') return deny(403, 'Forbidden');
     const context = contextOf(answer.context);
     return { allowed: true, context: auth.payloadFormatVersion === '2.0' ? { lambda: context } : { ...context, principalId: answer.principalId } };

@@ -58,7 +58,10 @@ interface CachedAnswer {
 }
 
 const UNAUTHORIZED: RestAuthResult = { allowed: false, failure: { type: 'UNAUTHORIZED', message: 'Unauthorized' } };
-const CONFIGURATION_ERROR: RestAuthResult = { allowed: false, failure: { type: 'AUTHORIZER_CONFIGURATION_ERROR', message: null } };
+/** API Gateway's answer to an authorizer it could not use (500, no message); `reason` is for the request log. */
+function configurationError(reason: string): RestAuthResult {
+  return { allowed: false, failure: { type: 'AUTHORIZER_CONFIGURATION_ERROR', message: null, reason } };
+}
 
 /** The REST APIs' authorizers, with the Lambda authorizers' cache. */
 export class RestAuthorizers {
@@ -132,21 +135,21 @@ export class RestAuthorizers {
 
   private async invoke(auth: RestLambdaAuthModel, event: Record<string, unknown>): Promise<{ answer: Record<string, unknown> } | { refused: RestAuthResult }> {
     const fn = auth.functionLogicalId ? this.host.find(auth.functionLogicalId) : undefined;
-    if (!fn) return { refused: CONFIGURATION_ERROR };
+    if (!fn) return { refused: configurationError(`the Lambda authorizer ${auth.authorizerLogicalId}'s function is not served locally`) };
     try {
       const r = await this.host.invoke(fn.name, { payload: JSON.stringify(event), overflow: 'throttle' });
-      if (r.error) return { refused: r.error.errorMessage === 'Unauthorized' ? UNAUTHORIZED : CONFIGURATION_ERROR };
+      if (r.error) return { refused: r.error.errorMessage === 'Unauthorized' ? UNAUTHORIZED : configurationError(`the Lambda authorizer ${fn.name} (request ${r.requestId}) failed: ${r.error.errorType}: ${r.error.errorMessage}`) };
       const answer = JSON.parse(r.payload) as unknown;
-      return isValidAnswer(answer) ? { answer } : { refused: CONFIGURATION_ERROR };
-    } catch {
-      return { refused: CONFIGURATION_ERROR };
+      return isValidAnswer(answer) ? { answer } : { refused: configurationError(`the Lambda authorizer ${fn.name} answered without a principalId and a policyDocument: ${r.payload.slice(0, 200)}`) };
+    } catch (err) {
+      return { refused: configurationError(`the Lambda authorizer ${fn.name} could not be used: ${(err as Error).message}`) };
     }
   }
 }
 
 function verdictOf(answer: Record<string, unknown>, methodArn: string, latencyMs: number): RestAuthResult {
   const verdict = evaluatePolicy(answer.policyDocument, methodArn);
-  if (verdict === undefined) return CONFIGURATION_ERROR;
+  if (verdict === undefined) return configurationError('the Lambda authorizer answered a policyDocument that is not valid');
   if (verdict === 'explicit-deny') return { allowed: false, failure: { type: 'ACCESS_DENIED', message: 'User is not authorized to access this resource with an explicit deny' } };
   if (verdict === 'implicit-deny') return { allowed: false, failure: { type: 'ACCESS_DENIED', message: 'User is not authorized to access this resource' } };
   const context = (answer.context ?? {}) as Record<string, unknown>;

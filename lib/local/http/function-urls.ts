@@ -108,22 +108,26 @@ export class FunctionUrlGateway extends EventEmitter<FunctionUrlGatewayEvents> {
   private async handle(url: FunctionUrlModel, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = performance.now();
     const { method, rawPath, rawQueryString } = requestTarget(req);
-    const requestId = randomUUID();
+    // Lambda's request id: the event's `requestContext.requestId`, the response header, the invocation's, the log line's.
+    const trace: UrlTrace = { requestId: randomUUID(), time: new Date() };
+    const { requestId } = trace;
     let statusCode: number;
     try {
       const body = await readBody(req, { limit: SYNC_REQUEST_MAX_BYTES, res });
-      const gwReq = gatewayRequest(url, req, method, rawPath, rawQueryString, body);
-      statusCode = await this.respond(url, gwReq, requestId, res);
+      const gwReq = gatewayRequest(url, req, { method, rawPath, rawQueryString, body, requestId, time: trace.time });
+      statusCode = await this.respond(url, gwReq, trace, res);
     } catch (err) {
       const answer = err instanceof BodyTooLargeError ? ANSWERS.tooLarge : ANSWERS.functionError;
+      if (!(err instanceof BodyTooLargeError)) trace.error = `the local function URL failed: ${(err as Error).stack ?? String(err)}`;
       statusCode = res.headersSent ? res.statusCode : write(res, this.decorated(url, req, answer, requestId));
       if (err instanceof BodyTooLargeError) endRefusedUpload(req, res);
     }
-    this.emit('request', { api: url.displayName, method, path: rawPath, routeKey: '$default', statusCode, durationMs: performance.now() - started });
+    this.emit('request', { api: url.displayName, method, path: rawPath, routeKey: '$default', statusCode, durationMs: performance.now() - started, requestId, error: trace.error });
   }
 
   /** Preflight, authorization, the event, then the function; resolves with the status sent. */
-  private async respond(url: FunctionUrlModel, req: GatewayRequest, requestId: string, res: http.ServerResponse): Promise<number> {
+  private async respond(url: FunctionUrlModel, req: GatewayRequest, trace: UrlTrace, res: http.ServerResponse): Promise<number> {
+    const { requestId } = trace;
     const answer = (r: GatewayResponse) => write(res, this.decorated(url, req, r, requestId));
     // Lambda answers the preflight only when the URL configures CORS; otherwise the function gets it.
     if (url.cors && isPreflight(req.method, req.headers)) return write(res, preflightResponse(url.cors, req.headers));
@@ -132,29 +136,29 @@ export class FunctionUrlGateway extends EventEmitter<FunctionUrlGatewayEvents> {
     // The caller's account for IAM (with the caller under `authorizer.iam`), `anonymous` otherwise.
     const iam = (auth.context as { iam?: { accountId: string } }).iam;
     const event = eventV2({ ...req, accountId: iam?.accountId ?? 'anonymous' }, DEFAULT_ROUTE);
-    Object.assign(event.requestContext as Record<string, unknown>, { requestId }, iam ? { authorizer: auth.context } : {});
+    if (iam) Object.assign(event.requestContext as Record<string, unknown>, { authorizer: auth.context });
     const payload = JSON.stringify(event);
     if (Buffer.byteLength(payload) > SYNC_REQUEST_MAX_BYTES) return answer(ANSWERS.tooLarge);
-    if (url.invokeMode === 'RESPONSE_STREAM') return this.stream(url, req, requestId, payload, res);
-    const result = await this.invoke(url, requestId, payload);
+    if (url.invokeMode === 'RESPONSE_STREAM') return this.stream(url, req, trace, payload, res);
+    const result = await this.invoke(url, trace, payload);
     return answer(result ?? ANSWERS.functionError);
   }
 
   /** A buffered invocation's response; undefined for a function error. */
-  private async invoke(url: FunctionUrlModel, requestId: string, payload: string): Promise<GatewayResponse | undefined> {
+  private async invoke(url: FunctionUrlModel, trace: UrlTrace, payload: string): Promise<GatewayResponse | undefined> {
     let result: InvokeResult;
     try {
-      result = await this.host.invoke(url.functionLogicalId, { payload, requestId, overflow: 'throttle' });
+      result = await this.host.invoke(url.functionLogicalId, { payload, requestId: trace.requestId, overflow: 'throttle' });
     } catch (err) {
       if (err instanceof ThrottledError) return ANSWERS.throttled;
       throw err;
     }
-    if (result.error || isResponseTooLarge(result.payload)) return undefined;
-    return responseFromLambda(result.payload, '2.0', () => ANSWERS.functionError);
+    return usable(result, trace);
   }
 
   /** A `RESPONSE_STREAM` invocation: a streaming handler's chunks go out as they come; any other handler's result is read as buffered. */
-  private async stream(url: FunctionUrlModel, req: GatewayRequest, requestId: string, payload: string, res: http.ServerResponse): Promise<number> {
+  private async stream(url: FunctionUrlModel, req: GatewayRequest, trace: UrlTrace, payload: string, res: http.ServerResponse): Promise<number> {
+    const { requestId } = trace;
     const sink = new StreamedUrlResponse(res, (headers) => this.decorated(url, req, { statusCode: 200, headers, body: Buffer.alloc(0) }, requestId).headers);
     let result: InvokeResult;
     try {
@@ -164,7 +168,8 @@ export class FunctionUrlGateway extends EventEmitter<FunctionUrlGatewayEvents> {
       throw err;
     }
     if (result.streamed && sink.finish(!result.error)) return res.statusCode;
-    const answer = result.error || result.streamed || isResponseTooLarge(result.payload) ? ANSWERS.functionError : responseFromLambda(result.payload, '2.0', () => ANSWERS.functionError);
+    if (result.streamed && !result.error) trace.error = 'the stream could not be finished';
+    const answer = result.streamed && !result.error ? ANSWERS.functionError : (usable(result, trace) ?? ANSWERS.functionError);
     return write(res, this.decorated(url, req, answer, requestId));
   }
 
@@ -183,14 +188,29 @@ export class FunctionUrlGateway extends EventEmitter<FunctionUrlGatewayEvents> {
   }
 }
 
-function gatewayRequest(url: FunctionUrlModel, req: http.IncomingMessage, method: string, rawPath: string, rawQueryString: string, body: Buffer): GatewayRequest {
+/** The request id of a function URL request, when it arrived, and why it failed if it did. */
+interface UrlTrace {
+  readonly requestId: string;
+  readonly time: Date;
+  error?: string;
+}
+
+/** A buffered result as the URL's response; undefined (a 502) for a failure, whose reason goes in `trace`. */
+function usable(result: InvokeResult, trace: UrlTrace): GatewayResponse | undefined {
+  if (result.error) trace.error = `${result.functionName} failed: ${result.error.errorType}: ${result.error.errorMessage}`;
+  else if (isResponseTooLarge(result.payload)) trace.error = `${result.functionName}'s response is over Lambda's response size limit (Function.ResponseSizeTooLarge)`;
+  if (trace.error) return undefined;
+  return responseFromLambda(result.payload, '2.0', () => {
+    trace.error = `${result.functionName}'s response is not one a function URL can use: ${result.payload.slice(0, 200)}`;
+    return ANSWERS.functionError;
+  });
+}
+
+function gatewayRequest(url: FunctionUrlModel, req: http.IncomingMessage, parts: Pick<GatewayRequest, 'method' | 'rawPath' | 'rawQueryString' | 'body' | 'requestId' | 'time'>): GatewayRequest {
   return {
-    method,
-    rawPath,
-    rawQueryString,
+    ...parts,
     headers: req.headers,
     rawHeaders: req.rawHeaders,
-    body,
     sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
     localPort: req.socket.localPort ?? 0,
     stage: '$default',

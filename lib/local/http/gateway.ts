@@ -8,10 +8,11 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { HttpApiModel } from '../../model';
 import type { LocalAuth } from '../auth';
+import { authorizerFailure, type AuthDecision } from '../auth/decision';
 import type { FunctionHost } from '../host/function-host';
 import { BodyTooLargeError, deferContinue, endRefusedUpload, readBody } from '../read-body';
 import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
-import { eventV1, eventV2, type GatewayRequest } from './request-event';
+import { eventV1, eventV2, requestIdOf, type GatewayRequest } from './request-event';
 import { errorResponse, responseFromLambda, type GatewayResponse } from './response';
 import { compileRoutes, selectRoute, type CompiledRoute, type RouteMatch } from './routes';
 import { closeAll, invokeIntegration, listen, requestTarget } from './serve';
@@ -54,6 +55,10 @@ export interface HttpRequestRecord {
   readonly routeKey?: string;
   readonly statusCode: number;
   readonly durationMs: number;
+  /** The request's id: its event's `requestContext.requestId` and its response's request id header. */
+  readonly requestId?: string;
+  /** Why the gateway answered an error of its own (a 5xx): what failed, for the log. */
+  readonly error?: string;
 }
 
 /** Typed events of the gateway. */
@@ -106,6 +111,8 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
 
   private async handle(api: HttpApiModel, routes: CompiledRoute[], req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = performance.now();
+    // One id per request, made as it arrives: its events, its answer and its log line share it.
+    const trace: RequestTrace = { requestId: requestIdOf(), time: new Date() };
     const { method, rawPath, rawQueryString } = requestTarget(req);
     let outcome: Outcome;
     let refused = false;
@@ -115,19 +122,20 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
         outcome = { path: rawPath, response: tooLarge() };
       } else {
         const body = await readBody(req, { limit: MAX_PAYLOAD_BYTES, res });
-        outcome = await this.respond(api, routes, { req, method, rawPath, rawQueryString, body });
+        outcome = await this.respond(api, routes, { req, method, rawPath, rawQueryString, body }, trace);
       }
     } catch (err) {
       refused = err instanceof BodyTooLargeError;
+      if (!refused) trace.error = `the local gateway failed: ${(err as Error).stack ?? String(err)}`;
       outcome = { path: rawPath, response: refused ? tooLarge() : errorResponse(500) };
     }
-    write(res, outcome.response);
+    write(res, outcome.response, trace.requestId);
     if (refused) endRefusedUpload(req, res);
-    this.emit('request', { api: api.name, method, path: outcome.path, routeKey: outcome.routeKey, statusCode: outcome.response.statusCode, durationMs: performance.now() - started });
+    this.emit('request', { api: api.name, method, path: outcome.path, routeKey: outcome.routeKey, statusCode: outcome.response.statusCode, durationMs: performance.now() - started, requestId: trace.requestId, error: trace.error });
   }
 
   /** Stage, CORS preflight, route, then the route's authorization and integration. */
-  private async respond(api: HttpApiModel, routes: CompiledRoute[], r: ReadRequest): Promise<Outcome> {
+  private async respond(api: HttpApiModel, routes: CompiledRoute[], r: ReadRequest, trace: RequestTrace): Promise<Outcome> {
     const stage = stageOf(api, r.rawPath);
     if (stage === undefined) return { path: r.rawPath, response: errorResponse(404) };
     const rawPath = stage === '$default' ? r.rawPath : r.rawPath.slice(stage.length + 1) || '/';
@@ -149,25 +157,33 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
         stage,
         apiId: api.apiId,
         accountId: this.options.accountId,
+        requestId: trace.requestId,
+        time: trace.time,
       };
-      response = await this.integrate(api, match, gwReq);
+      response = await this.integrate(api, match, gwReq, trace);
     }
     if (api.cors) response = withCorsHeaders(api.cors, r.req.headers, response);
     return { path: rawPath, routeKey: match?.route.route.routeKey, response };
   }
 
-  private async integrate(api: HttpApiModel, match: RouteMatch, gwReq: GatewayRequest): Promise<GatewayResponse> {
-    const eventFor = (v: '1.0' | '2.0') => (v === '1.0' ? eventV1(gwReq, match) : eventV2(gwReq, match));
+  private async integrate(api: HttpApiModel, match: RouteMatch, gwReq: GatewayRequest, trace: RequestTrace): Promise<GatewayResponse> {
+    // Built once per payload version: the authorizer's event and the integration's are the same request's.
+    const built = new Map<'1.0' | '2.0', Record<string, unknown>>();
+    const eventFor = (v: '1.0' | '2.0') => built.get(v) ?? built.set(v, v === '1.0' ? eventV1(gwReq, match) : eventV2(gwReq, match)).get(v)!;
     const decision = await this.authorize(api, match.route, gwReq, eventFor);
-    if (!decision.allowed) return decision.response;
-    const event = eventFor(match.route.route.payloadFormatVersion);
-    if (match.route.route.auth) (event.requestContext as Record<string, unknown>).authorizer = decision.context;
-    return this.invoke(match.route, event);
+    if (!decision.allowed) {
+      trace.error = decision.reason;
+      return decision.response;
+    }
+    // A copy: the authorizer's event (already sent) keeps no integration-only field.
+    const event = { ...eventFor(match.route.route.payloadFormatVersion) };
+    if (match.route.route.auth) event.requestContext = { ...(event.requestContext as object), authorizer: decision.context };
+    return this.invoke(match.route, event, trace);
   }
 
-  private async authorize(api: HttpApiModel, route: CompiledRoute, req: GatewayRequest, eventFor: (v: '1.0' | '2.0') => Record<string, unknown>) {
-    if (!route.route.auth) return { allowed: true, context: {} } as const;
-    if (!this.options.auth) return { allowed: false, response: errorResponse(500) } as const;
+  private async authorize(api: HttpApiModel, route: CompiledRoute, req: GatewayRequest, eventFor: (v: '1.0' | '2.0') => Record<string, unknown>): Promise<AuthDecision> {
+    if (!route.route.auth) return { allowed: true, context: {} };
+    if (!this.options.auth) return authorizerFailure(`route ${route.route.routeKey} has authorization, and the gateway was started without authorizers`);
     const routeArn = `arn:aws:execute-api:${this.options.region ?? 'us-east-1'}:${this.options.accountId}:${api.apiId}/${req.stage}/${req.method}${req.rawPath}`;
     return this.options.auth.authorize(route.route, {
       method: req.method,
@@ -175,19 +191,32 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
       rawQueryString: req.rawQueryString,
       headers: req.headers,
       body: req.body,
-      context: { 'identity.sourceIp': req.sourceIp },
+      context: { 'identity.sourceIp': req.sourceIp, requestId: req.requestId },
       routeArn,
       eventFor,
     });
   }
 
-  private async invoke(route: CompiledRoute, event: Record<string, unknown>): Promise<GatewayResponse> {
+  private async invoke(route: CompiledRoute, event: Record<string, unknown>, trace: RequestTrace): Promise<GatewayResponse> {
     const outcome = await invokeIntegration(this.host, route.route.functionLogicalId, event, route.route.timeoutMs);
-    if (outcome.kind === 'result') return responseFromLambda(outcome.payload, route.route.payloadFormatVersion);
+    if (outcome.kind === 'result') {
+      return responseFromLambda(outcome.payload, route.route.payloadFormatVersion, () => {
+        trace.error = `the function's response is not one API Gateway can use (payload format ${route.route.payloadFormatVersion}): ${outcome.payload.slice(0, 200)}`;
+        return errorResponse(502);
+      });
+    }
+    trace.error = outcome.reason;
     // A response over Lambda's limit is answered 502, as a malformed one is.
     if (outcome.kind === 'function-error' && outcome.responseTooLarge) return errorResponse(502);
     return errorResponse(outcome.kind === 'timeout' ? 503 : outcome.kind === 'throttled' ? 429 : 500);
   }
+}
+
+/** The one id of a request, when it arrived, and why it failed if it did. */
+interface RequestTrace {
+  readonly requestId: string;
+  readonly time: Date;
+  error?: string;
 }
 
 function stageOf(api: HttpApiModel, rawPath: string): string | undefined {
@@ -239,10 +268,10 @@ function tooLarge(): GatewayResponse {
   return { statusCode: 413, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ message: 'Request Entity Too Large' })) };
 }
 
-function write(res: http.ServerResponse, r: GatewayResponse): void {
+function write(res: http.ServerResponse, r: GatewayResponse, requestId: string): void {
   res.statusCode = r.statusCode;
   for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
   res.setHeader('content-length', r.body.length);
-  res.setHeader('apigw-requestid', Math.random().toString(36).slice(2, 14));
+  res.setHeader('apigw-requestid', requestId);
   res.end(r.body);
 }

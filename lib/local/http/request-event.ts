@@ -20,6 +20,13 @@ export interface GatewayRequest {
   readonly stage: string;
   readonly apiId: string;
   readonly accountId: string;
+  /**
+   * The request's one id: `requestContext.requestId` of its event and its authorizer's event,
+   * the `apigw-requestid` response header, the request log line.
+   */
+  readonly requestId: string;
+  /** When the request arrived (`requestContext.time`). */
+  readonly time: Date;
 }
 
 /** Content types API Gateway passes as text; every other body is base64-encoded. */
@@ -29,7 +36,7 @@ const TEXT_TYPE = /^(text\/|application\/(json|javascript|xml|[\w.+-]+\+(json|xm
 export function eventV2(req: GatewayRequest, match: RouteMatch<Routable>): Record<string, unknown> {
   const { headers, cookies } = joinedHeaders(req);
   const query = parseQuery(req.rawQueryString);
-  const now = new Date();
+  const now = req.time;
   const body = bodyOf(req);
   const event: Record<string, unknown> = {
     version: '2.0',
@@ -46,7 +53,7 @@ export function eventV2(req: GatewayRequest, match: RouteMatch<Routable>): Recor
     domainName: headers.host ?? `localhost:${req.localPort}`,
     domainPrefix: (headers.host ?? 'localhost').split('.')[0],
     http: { method: req.method, path: event.rawPath, protocol: 'HTTP/1.1', sourceIp: req.sourceIp, userAgent: headers['user-agent'] ?? '' },
-    requestId: requestIdOf(),
+    requestId: req.requestId,
     routeKey: match.route.route.routeKey,
     stage: req.stage,
     time: clfTime(now),
@@ -62,7 +69,7 @@ export function eventV2(req: GatewayRequest, match: RouteMatch<Routable>): Recor
 export function eventV1(req: GatewayRequest, match: RouteMatch): Record<string, unknown> {
   const multiValueHeaders = Object.fromEntries(headerValues(req));
   const query = parseQuery(req.rawQueryString);
-  const now = new Date();
+  const now = req.time;
   const body = bodyOf(req);
   const path = req.stage === '$default' ? req.rawPath : `/${req.stage}${req.rawPath}`;
   const resource = match.route.path === '$default' ? '$default' : match.route.path;
@@ -80,12 +87,13 @@ export function eventV1(req: GatewayRequest, match: RouteMatch): Record<string, 
       apiId: req.apiId,
       domainName: req.headers.host ?? `localhost:${req.localPort}`,
       domainPrefix: (req.headers.host ?? 'localhost').split('.')[0],
-      extendedRequestId: requestIdOf(),
+      // API Gateway's payload 1.0 examples carry the one id in both fields.
+      extendedRequestId: req.requestId,
       httpMethod: req.method,
       identity: { sourceIp: req.sourceIp, userAgent: req.headers['user-agent'] ?? '', accessKey: null, accountId: null, caller: null, cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null, principalOrgId: null, user: null, userArn: null },
       path,
       protocol: 'HTTP/1.1',
-      requestId: requestIdOf(),
+      requestId: req.requestId,
       requestTime: clfTime(now),
       requestTimeEpoch: now.getTime(),
       resourceId: match.route.route.routeKey,

@@ -37,6 +37,8 @@ export interface RestFailure {
   /** The status when it is not the type's default (a Lambda function error is a 502 `DEFAULT_5XX`). */
   readonly status?: number;
   readonly validationErrorString?: string;
+  /** Why, for the request log, when the answer does not say (an authorizer or integration that failed). */
+  readonly reason?: string;
 }
 
 const DEFAULT_STATUS: Record<GatewayResponseType, number> = {

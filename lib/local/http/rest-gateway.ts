@@ -99,6 +99,8 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
     let routeKey: string | undefined;
     let response: GatewayResponse;
     let tooLarge = false;
+    // Why the gateway answered a 5xx of its own, for the request log.
+    let error: string | undefined;
     try {
       // Refused as it arrives (declared or chunked); the rest of the upload is discarded.
       const body = await readBody(req, { limit: MAX_PAYLOAD_BYTES, res }).catch((err: unknown) => {
@@ -135,10 +137,11 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
         } else if (!match) {
           response = gatewayResponse(state.api, { type: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' }, scope);
         } else {
-          response = await this.run(state, match, rreq, scope);
+          ({ response, error } = await this.run(state, match, rreq, scope));
         }
       }
-    } catch {
+    } catch (err) {
+      error = `the local gateway failed: ${(err as Error).stack ?? String(err)}`;
       response = plain(500, { message: 'Internal server error' });
     }
     res.statusCode = response.statusCode;
@@ -148,18 +151,27 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
     res.setHeader('x-amz-apigw-id', ids.extendedRequestId);
     res.end(response.body);
     if (tooLarge) endRefusedUpload(req, res);
-    this.emit('request', { api: state.api.name, method, path: fullPath, routeKey, statusCode: response.statusCode, durationMs: performance.now() - started });
+    this.emit('request', { api: state.api.name, method, path: fullPath, routeKey, statusCode: response.statusCode, durationMs: performance.now() - started, requestId: ids.requestId, error });
   }
 
-  /** Authorizer, API key, validator, integration: the first that refuses answers. */
-  private async run(state: ApiState, match: RouteMatch<RestMethodModel>, req: RestRequest, scope: TemplateScope): Promise<GatewayResponse> {
+  /** Authorizer, API key, validator, integration: the first that refuses answers, with the reason of a failure. */
+  private async run(state: ApiState, match: RouteMatch<RestMethodModel>, req: RestRequest, scope: TemplateScope): Promise<{ response: GatewayResponse; error?: string }> {
+    let error: string | undefined;
+    const response = await this.answer(state, match, req, scope, (reason) => (error = reason));
+    return { response, error };
+  }
+
+  private async answer(state: ApiState, match: RouteMatch<RestMethodModel>, req: RestRequest, scope: TemplateScope, failed: (reason: string) => void): Promise<GatewayResponse> {
     const { api } = state;
     const method = match.route.route;
     const binaryBody = isBinary(api.binaryMediaTypes, firstMediaType(String(req.headers['content-type'] ?? '')));
     const eventParts = { method, pathParameters: match.pathParameters, binaryBody };
     const auth = await this.authorize(method, req, () => restEvent(req, eventParts));
     const authorizer = auth.allowed ? auth.authorizer : undefined;
-    const fail = (failure: RestFailure) => gatewayResponse(api, failure, { ...scope, authorizer });
+    const fail = (failure: RestFailure) => {
+      if (failure.reason) failed(failure.reason);
+      return gatewayResponse(api, failure, { ...scope, authorizer });
+    };
     if (!auth.allowed) return fail(auth.failure);
 
     let identity = auth.identity;
@@ -184,15 +196,17 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
     const event = restEvent(req, { ...eventParts, authorizer, identity });
     const outcome = await invokeIntegration(this.host, integration.functionLogicalId, event, integration.timeoutMs);
     switch (outcome.kind) {
-      case 'result':
-        return restProxyResponse(outcome.payload, api.binaryMediaTypes, headerOf(req, 'accept')) ?? fail({ type: 'DEFAULT_5XX', message: 'Internal server error', status: 502 });
+      case 'result': {
+        const reason = `the function's response is not a Lambda proxy response: ${outcome.payload.slice(0, 200)}`;
+        return restProxyResponse(outcome.payload, api.binaryMediaTypes, headerOf(req, 'accept')) ?? fail({ type: 'DEFAULT_5XX', message: 'Internal server error', status: 502, reason });
+      }
       case 'function-error':
-        return fail({ type: 'DEFAULT_5XX', message: 'Internal server error', status: 502 });
+        return fail({ type: 'DEFAULT_5XX', message: 'Internal server error', status: 502, reason: outcome.reason });
       case 'timeout':
-        return fail({ type: 'INTEGRATION_TIMEOUT', message: 'Endpoint request timed out' });
+        return fail({ type: 'INTEGRATION_TIMEOUT', message: 'Endpoint request timed out', reason: outcome.reason });
       default:
         // Lambda refused the invocation (throttled, or no such function): API Gateway answers 500.
-        return fail({ type: 'DEFAULT_5XX', message: 'Internal server error', status: 500 });
+        return fail({ type: 'DEFAULT_5XX', message: 'Internal server error', status: 500, reason: outcome.reason });
     }
   }
 
@@ -200,7 +214,7 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
     const auth = method.auth;
     if (!auth) return { allowed: true };
     const authorizers = this.options.authorizers;
-    if (!authorizers) return { allowed: false, failure: { type: 'AUTHORIZER_CONFIGURATION_ERROR', message: null } };
+    if (!authorizers) return { allowed: false, failure: { type: 'AUTHORIZER_CONFIGURATION_ERROR', message: null, reason: `${method.httpMethod} ${method.resourcePath} has an authorizer, and the gateway was started without authorizers` } };
     const request: RestAuthRequest = {
       methodArn: `arn:aws:execute-api:${this.options.region ?? 'us-east-1'}:${req.accountId}:${req.apiId}/${req.stage}/${req.method}${req.path}`,
       headers: req.headers,

@@ -55,14 +55,17 @@ export async function closeAll(servers: readonly http.Server[]): Promise<void> {
   );
 }
 
-/** How an integration's invocation ended, for the gateway to answer in its own words. */
+/**
+ * How an integration's invocation ended, for the gateway to answer in its own words; every
+ * failure carries `reason`, what the request log says about it (the answer itself says little).
+ */
 export type IntegrationOutcome =
   | { readonly kind: 'result'; readonly payload: string }
   /** `responseTooLarge`: the function answered more than Lambda returns (`Function.ResponseSizeTooLarge`). */
-  | { readonly kind: 'function-error'; readonly responseTooLarge?: boolean }
-  | { readonly kind: 'timeout' }
-  | { readonly kind: 'throttled' }
-  | { readonly kind: 'failed' };
+  | { readonly kind: 'function-error'; readonly reason: string; readonly responseTooLarge?: boolean }
+  | { readonly kind: 'timeout'; readonly reason: string }
+  | { readonly kind: 'throttled'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly reason: string };
 
 /**
  * Invokes a function for an integration. The integration timeout cuts the request short; the
@@ -72,19 +75,22 @@ export type IntegrationOutcome =
  */
 export async function invokeIntegration(host: FunctionHost, functionLogicalId: string, event: unknown, timeoutMs: number): Promise<IntegrationOutcome> {
   const fn = host.find(functionLogicalId);
-  if (!fn) return { kind: 'failed' };
+  if (!fn) return { kind: 'failed', reason: `the integration's function ${functionLogicalId} is not served locally` };
   const payload = JSON.stringify(event);
-  if (Buffer.byteLength(payload) > SYNC_REQUEST_MAX_BYTES) return { kind: 'failed' };
+  const size = Buffer.byteLength(payload);
+  if (size > SYNC_REQUEST_MAX_BYTES) return { kind: 'failed', reason: `the event is ${size} bytes, over Lambda's ${SYNC_REQUEST_MAX_BYTES}-byte request limit (Lambda refuses it: RequestEntityTooLargeException)` };
   let cancel: (() => void) | undefined;
   // Under `dev --inspect` it stands still while a debugger holds the function paused.
   const timedOut = new Promise<'timeout'>((resolve) => (cancel = host.callerTimer(fn.name, timeoutMs, () => resolve('timeout'))));
   try {
     const result = await Promise.race([host.invoke(fn.name, { payload, overflow: 'throttle' }), timedOut]);
-    if (result === 'timeout') return { kind: 'timeout' };
-    if (result.error) return { kind: 'function-error' };
-    return isResponseTooLarge(result.payload) ? { kind: 'function-error', responseTooLarge: true } : { kind: 'result', payload: result.payload };
+    if (result === 'timeout') return { kind: 'timeout', reason: `${fn.name} did not answer within the integration timeout (${timeoutMs} ms)` };
+    if (result.error) return { kind: 'function-error', reason: `${fn.name} (request ${result.requestId}) failed: ${result.error.errorType}: ${result.error.errorMessage}` };
+    if (isResponseTooLarge(result.payload)) return { kind: 'function-error', responseTooLarge: true, reason: `${fn.name}'s response is over Lambda's response size limit (Function.ResponseSizeTooLarge)` };
+    return { kind: 'result', payload: result.payload };
   } catch (err) {
-    return { kind: err instanceof ThrottledError ? 'throttled' : 'failed' };
+    const reason = `Lambda refused to invoke ${fn.name}: ${(err as Error).message}`;
+    return { kind: err instanceof ThrottledError ? 'throttled' : 'failed', reason };
   } finally {
     cancel?.();
   }
