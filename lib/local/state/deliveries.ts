@@ -10,7 +10,7 @@ import { KEY_PREFIX, type StateStore } from './store';
 
 const DELIVERIES = KEY_PREFIX.deliveries;
 const FORGOTTEN = 'm!forgotten';
-const UNMATCHED = 'u!';
+const UNMATCHED = KEY_PREFIX.unmatchedEvents;
 const UNMATCHED_COUNT = 'm!unmatched';
 
 /** Zero-padded, so that keys sort in acceptance order. */

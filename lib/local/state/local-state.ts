@@ -3,8 +3,9 @@
  * times and payloads), the ledger's history, the SQS queues' messages and the DynamoDB tables,
  * kept in `<stateDir>/<app key>/` (see app-key.ts) and restored at the next start.
  *
- *   store/      LevelDB (see store.ts): deliveries `d!`, messages `q!`, stream records `s!`,
- *               stream mappings' positions `c!`, run and ledger meta `m!`
+ *   store/      LevelDB (see store.ts, whose KEY_PREFIX gives each kind its key prefix):
+ *               deliveries, unmatched events, queue messages, Scheduler API schedules and
+ *               groups, stream records and mappings' positions; run and ledger meta under `m!`
  *   dynamodb/   LevelDB of dynalite's tables
  *
  * A start after a run that did not stop (killed, crashed) is recognized by the run record

@@ -25,6 +25,7 @@ import { ClassicLevel } from 'classic-level';
  */
 export const KEY_PREFIX = {
   deliveries: 'd!',
+  unmatchedEvents: 'u!',
   queueMessages: 'q!',
   schedules: 'sch!',
   scheduleGroups: 'sg!',
