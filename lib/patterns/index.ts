@@ -13,7 +13,7 @@
  * const rule = compileEventPattern({ source: ['shop'], detail: { total: [{ numeric: ['>', 100] }] } });
  * rule.matches({ source: 'shop', detail: { total: 250 } }); // true
  */
-import { compileSubRules } from './compile';
+import { compileSubRules, type SubRule } from './compile';
 import { MAX_WILDCARD_COMPLEXITY, wildcardComplexity } from './complexity';
 import { InvalidEventPatternError, Reasons } from './errors';
 import { explainSubRules, type EventPatternExplanation } from './explain';
@@ -98,9 +98,18 @@ export function compileEventPattern(
  * why.misses[0].nearMisses[0];  // { kind: 'case', hint: '"orderPlaced" differs from "OrderPlaced" only in case; ...' }
  */
 export function explainEventPattern(pattern: string | object, event: unknown): EventPatternExplanation {
-  const compiled = compileEventPattern(pattern);
-  return explainSubRules(compileSubRules(compiled.pattern), compiled.pattern as Record<string, unknown>, event);
+  // `dev` explains each unmatched event against every rule of its bus: an object pattern (a
+  // rule's, the same object each time) is compiled once. Do not mutate it between calls.
+  let prepared = typeof pattern === 'object' ? explainable.get(pattern) : undefined;
+  if (!prepared) {
+    const compiled = compileEventPattern(pattern);
+    prepared = { subRules: compileSubRules(compiled.pattern), pattern: compiled.pattern as Record<string, unknown> };
+    if (typeof pattern === 'object') explainable.set(pattern, prepared);
+  }
+  return explainSubRules(prepared.subRules, prepared.pattern, event);
 }
+
+const explainable = new WeakMap<object, { readonly subRules: SubRule[]; readonly pattern: Record<string, unknown> }>();
 
 /** Validates a pattern; returns the error instead of throwing, or undefined when valid. */
 export function validateEventPattern(
