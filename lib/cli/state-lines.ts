@@ -27,6 +27,7 @@ export function stateParts(s: StateSummary, when: 'kept' | 'restored'): string {
     s.messages.messages && `${count(s.messages.messages, 'message', 'messages')} in ${count(s.messages.queues, 'queue', 'queues')}`,
     s.tables.tables && `${count(s.tables.tables, 'table', 'tables')} (${count(s.tables.items, 'item', 'items')})`,
     s.history && `the ledger's ${count(s.history, 'ended delivery', 'ended deliveries')}`,
+    s.unmatched && `${count(s.unmatched, 'event', 'events')} that matched no rule`,
   ].filter((p): p is string => Boolean(p));
   return parts.length ? parts.join(', ') : 'nothing';
 }

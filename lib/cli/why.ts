@@ -40,6 +40,7 @@ export function formatWhy(answer: WhyAnswer): string {
   const id = typeof answer.event.id === 'string' ? ` ${answer.event.id}` : '';
   const lines = [`Event${id} (source ${show(answer.event.source)}, detail-type ${show(answer.event['detail-type'])}) on bus ${answer.bus}: ${answer.rules.length === 0 ? 'the bus has no rules' : `${matched.length} of ${answer.rules.length} rules match`}`];
   if (answer.matchedWhenPut) lines.push(`  when put, it matched: ${answer.matchedWhenPut.join(', ') || 'no rule'}`);
+  if (answer.note) lines.push(`  ${answer.note}`);
   for (const rule of answer.rules) lines.push(...ruleLines(rule));
   if (matched.length === 0 && answer.rules.length > 0) lines.push("No rule matches: EventBridge would drop this event. Fix the first failing field of the rule you meant, or the publisher.");
   return lines.join('\n');

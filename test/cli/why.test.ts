@@ -67,6 +67,10 @@ describe('switchyard why (the built command against a running app)', () => {
     expect(r.out).toMatch(/^Event [0-9a-f-]{36} \(source "shop", detail-type "OrderPlaced"\) on bus shop-bus: 1 of 3 rules match\n/);
     expect(r.out).toContain('\n  OrderPlaced: matches\n');
     expect(r.out).not.toContain('when put');
+    // Without EventBusName the entry goes where PutEvents puts it, the default bus, which says so.
+    const defaulted = await switchyard(app, 'why', JSON.stringify({ Source: 'shop', DetailType: 'OrderPlaced', Detail: '{}' }));
+    expect(defaulted.code).toBe(2);
+    expect(defaulted.out).toContain('on bus default: 0 of 2 rules match\n  The entry has no EventBusName, so PutEvents puts it on the default bus, where no rule matches events. Buses with rules: shop-bus (--bus NAME asks one)\n');
     // An entry PutEvents would refuse: that is why no rule fires.
     const refused = await switchyard(app, 'why', JSON.stringify({ Source: 'aws.s3', DetailType: 'X', Detail: '{}', EventBusName: 'shop-bus' }));
     expect(refused).toMatchObject({ code: 1, err: 'switchyard: [NotAuthorizedForSourceException] PutEvents would refuse this entry, so no rule sees it: Not authorized for the source.\n' });
@@ -126,7 +130,8 @@ test('dev prints an unmatched event with the closest rule and its near miss, and
     while (!out().includes(`event ${id} `)) await new Promise((r) => setTimeout(r, 20));
     expect(out()).toContain(line);
   });
-  await run(async (port) => {
+  await run(async (port, out) => {
+    expect(out()).toMatch(/Restored from \S+: [^\n]*1 event that matched no rule\./);
     let text = '';
     const o = new PassThrough().on('data', (c: Buffer) => (text += c.toString()));
     expect(await main(['ledger', '--unmatched', '--aws-port', port], { out: o, err: o, cwd })).toBe(0);

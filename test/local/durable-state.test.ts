@@ -94,6 +94,7 @@ test('a stop and a start keep retrying deliveries, dead letters, queue messages 
     messages: { messages: 1, queues: 1 },
     tables: { tables: 1, items: 3 },
     history: 1,
+    unmatched: 0,
   });
 
   app = await start(stateDir, { timeScale: 1 / 60 });

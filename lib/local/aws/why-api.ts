@@ -24,6 +24,8 @@ export interface WhyAnswer {
   readonly matchedWhenPut?: readonly string[];
   /** Every rule of the bus, matched or not, and why. */
   readonly rules: readonly RuleVerdict[];
+  /** When the bus has no rule with a pattern: which buses have some (and why this bus was taken). */
+  readonly note?: string;
 }
 
 /** What `GET /_switchyard/unmatched` answers. */
@@ -55,13 +57,23 @@ export function why(router: EventRouter, ledger: DeliveryLedger, body: Buffer): 
   }
   const bus = busFor(router, requestedBus ?? logged?.bus ?? entryBus);
   const names = new Map(router.rules().map((r) => [r.arn, r.displayName ?? r.name]));
+  const defaulted = requestedBus === undefined && isObject(input.event) && 'Source' in input.event && input.event.EventBusName === undefined;
   const answer: WhyAnswer = {
     bus: bus.displayName ?? bus.name,
     event,
     matchedWhenPut: logged?.matchedRules.map((arn) => names.get(arn) ?? arn),
     rules: router.explain(bus.name, event),
+    note: noRulesNote(router, bus, defaulted),
   };
   return jsonResponse(answer, 'application/json');
+}
+
+/** For a bus without pattern rules: the buses that have some, and why this one was asked. */
+function noRulesNote(router: EventRouter, bus: EventBusModel, defaulted: boolean): string | undefined {
+  if (router.rules(bus.name).some((r) => r.eventPattern)) return undefined;
+  const withRules = router.busList().filter((b) => router.rules(b.name).some((r) => r.eventPattern)).map((b) => b.displayName ?? b.name);
+  const why = defaulted ? 'The entry has no EventBusName, so PutEvents puts it on the default bus, where no rule matches events. ' : '';
+  return `${why}Buses with rules: ${withRules.join(', ') || 'none'}${withRules.length ? ' (--bus NAME asks one)' : ''}`;
 }
 
 /** Answers `GET /_switchyard/unmatched`. */

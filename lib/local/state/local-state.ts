@@ -54,6 +54,8 @@ export interface StateSummary {
   readonly tables: { readonly tables: number; readonly items: number };
   /** Ended deliveries the ledger lists. */
   readonly history: number;
+  /** Events that matched no rule, kept in the ledger for `switchyard why`. */
+  readonly unmatched: number;
 }
 
 /** What a start restored. */
@@ -187,7 +189,7 @@ export class LocalState {
       kind.queues++;
     }
     const items = [...(await parts.tables.itemCounts()).values()];
-    return { dir: this.dir, deliveries: { pending, retrying, inFlight }, deadLetters, messages, tables: { tables: items.length, items: items.reduce((a, b) => a + b, 0) }, history };
+    return { dir: this.dir, deliveries: { pending, retrying, inFlight }, deadLetters, messages, tables: { tables: items.length, items: items.reduce((a, b) => a + b, 0) }, history, unmatched: parts.ledger.events.unmatched().length };
   }
 
   /** Records a clean stop and closes the store. Call once nothing changes any more. */
