@@ -66,7 +66,7 @@ export function formatUnmatched(answer: UnmatchedAnswer): string {
  * What `dev` prints for an event that matched no rule: the event, the closest rule's first
  * failing field with its likeliest near miss, and the command that explains every rule.
  */
-export function unmatchedLine(logged: LoggedEvent, bus: string, verdicts: readonly RuleVerdict[]): string {
+export function unmatchedLine(logged: LoggedEvent, bus: string, verdicts: readonly RuleVerdict[], busesWithRules: readonly string[] = []): string {
   const { id, source } = logged.event;
   const head = `event ${id} (source ${show(source)}, detail-type ${show(logged.event['detail-type'])}) on bus ${bus} matched no rule`;
   // Closest: fewest failing fields, then one with a near miss (the likelier intended rule).
@@ -78,7 +78,7 @@ export function unmatchedLine(logged: LoggedEvent, bus: string, verdicts: readon
   const miss = closest?.explanation?.misses[0];
   const hint = miss
     ? `; closest: ${closest!.displayName}, ${miss.reason}${miss.nearMisses[0] ? ` (${miss.nearMisses[0].hint})` : ''}`
-    : verdicts.length === 0 ? ' (the bus has no rules)' : '';
+    : verdicts.every((v) => !v.explanation) ? ` (no rule on this bus matches events${busesWithRules.length ? `; buses with rules: ${busesWithRules.join(', ')}` : ''})` : '';
   return `${head}${hint}. 'switchyard why ${id}' explains every rule`;
 }
 

@@ -94,6 +94,17 @@ describe('switchyard why (the built command against a running app)', () => {
     expect(await switchyard(app, 'why')).toMatchObject({ code: 1, err: expect.stringMatching(/^switchyard: \[InvalidArgument\] why needs an event/) });
   });
 
+  test('the endpoint answers a malformed why request with a 4xx and the reason', async () => {
+    const post = async (body: string) => {
+      const res = await fetch(`${app.awsEndpoint}/_switchyard/why`, { method: 'POST', body });
+      return { status: res.status, body: (await res.json()) as { __type: string; message: string } };
+    };
+    expect(await post('{')).toMatchObject({ status: 400, body: { __type: 'SerializationException', message: expect.stringMatching(/^The body is not JSON: /) } });
+    expect(await post('[]')).toMatchObject({ status: 400, body: { __type: 'SerializationException', message: 'The body must be a JSON object' } });
+    expect(await post('{"event": "text"}')).toMatchObject({ status: 400, body: { __type: 'ValidationException', message: expect.stringContaining("Give 'eventId'") } });
+    expect(await post('{"eventId": 5}')).toMatchObject({ status: 400, body: { __type: 'ValidationException', message: "'eventId' must be a non-empty string" } });
+  });
+
   test('ledger --unmatched lists the events no rule matched, and only those', async () => {
     const unmatched = await put(app, 'Nobody', { n: 1 });
     const matched = await put(app, 'OrderPlaced', { n: 2 });
@@ -124,18 +135,23 @@ test('dev prints an unmatched event with the closest rule and its near miss, and
   await run(async (port, out) => {
     const eb = new EventBridgeClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const r = await eb.send(new PutEventsCommand({ Entries: [{ EventBusName: 'shop-bus', Source: 'shop', DetailType: 'transform', Detail: '{}' }] }));
+    // Without EventBusName: the default bus, whose rules are schedules only.
+    const stray = await eb.send(new PutEventsCommand({ Entries: [{ Source: 'shop', DetailType: 'OrderPlaced', Detail: '{}' }] }));
     eb.destroy();
     id = r.Entries![0].EventId!;
+    const strayId = stray.Entries![0].EventId!;
+    while (!out().includes(`event ${strayId} `)) await new Promise((r) => setTimeout(r, 20));
+    expect(out()).toContain(`event ${strayId} (source "shop", detail-type "OrderPlaced") on bus default matched no rule (no rule on this bus matches events; buses with rules: shop-bus). 'switchyard why ${strayId}' explains every rule\n`);
     const line = `event ${id} (source "shop", detail-type "transform") on bus shop-bus matched no rule; closest: Transformed, detail-type is "transform"; the pattern wants ["Transform"] ("transform" differs from "Transform" only in case; match any case with {"equals-ignore-case": "Transform"}). 'switchyard why ${id}' explains every rule\n`;
     while (!out().includes(`event ${id} `)) await new Promise((r) => setTimeout(r, 20));
     expect(out()).toContain(line);
   });
   await run(async (port, out) => {
-    expect(out()).toMatch(/Restored from \S+: [^\n]*1 event that matched no rule\./);
+    expect(out()).toMatch(/Restored from \S+: [^\n]*2 events that matched no rule\./);
     let text = '';
     const o = new PassThrough().on('data', (c: Buffer) => (text += c.toString()));
     expect(await main(['ledger', '--unmatched', '--aws-port', port], { out: o, err: o, cwd })).toBe(0);
     expect(text).toContain(`  ${id}  bus shop-bus  source "shop"  detail-type "transform"\n`);
-    expect(text).toContain('\n1 event(s) matched no rule.');
+    expect(text).toContain('\n2 event(s) matched no rule.');
   });
 });
