@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { assetDirOf, numberProp, resourcesOfType, type StackContext } from './context';
 import type { CfnResource } from './intrinsics';
 import { functionLayers, type LayerIndex } from './read-layers';
+import { readRole } from './read-permissions';
 import type { AsyncInvokeConfig, FunctionModel, FunctionSource } from './types';
 
 /** Lambda's async invocation defaults. */
@@ -46,6 +47,7 @@ export function readFunctions(ctx: StackContext, layers: LayerIndex = new Map())
       asyncConfig: asyncConfigOf(ctx, p, invokeConfigs.get(name) ?? invokeConfigs.get(arn)),
       source: sourceOf(ctx, r),
       layers: p.Layers === undefined ? undefined : functionLayers(ctx.resolver.resolve(p.Layers), layers),
+      role: readRole(ctx, p.Role),
     });
   }
   return functions;

@@ -13,6 +13,7 @@ import { readFunctions } from './read-functions';
 import { readFunctionUrls } from './read-function-urls';
 import { layerIndex, layerNotes } from './read-layers';
 import { readParameters, readSecrets } from './read-parameters';
+import { readResourcePolicies } from './read-permissions';
 import { readHttpApis } from './read-http';
 import { readRestApis } from './read-rest';
 import { readScheduleGroups, readSchedules } from './read-scheduler';
@@ -121,6 +122,7 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
     functionUrls: contexts.flatMap((ctx) => readFunctionUrls(ctx, functionOf)),
     parameters: contexts.flatMap((ctx) => readParameters(ctx, skipped)),
     secrets: contexts.flatMap((ctx) => readSecrets(ctx, skipped)),
+    resourcePolicies: contexts.flatMap(readResourcePolicies),
     unserved: readUnserved(contexts, unserved, printedNames(namedFunctions, rules)),
     nothingToRun: countNothingToRun(contexts),
   };

@@ -65,9 +65,9 @@ export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
 
   // Nothing to run locally.
   { types: ['AWS::Lambda::Version', 'AWS::Lambda::Alias'], treatment: 'nothing-to-run', locally: "a version's or alias's ARN invokes the function's current code" },
-  { types: ['AWS::Lambda::Permission'], treatment: 'nothing-to-run', locally: 'resource policies are not evaluated: any local caller may invoke' },
-  { types: ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'], treatment: 'nothing-to-run', locally: 'permissions are not evaluated: every call a function makes is allowed' },
-  { types: ['AWS::SQS::QueuePolicy', 'AWS::SNS::TopicPolicy', 'AWS::Events::EventBusPolicy', 'AWS::S3::BucketPolicy', 'AWS::Logs::ResourcePolicy', 'AWS::Lambda::LayerVersionPermission'], treatment: 'nothing-to-run', locally: 'resource policies are not evaluated' },
+  { types: ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::RolePolicy', 'AWS::IAM::ManagedPolicy'], treatment: 'nothing-to-run', locally: 'every call a function makes to the local AWS endpoint is evaluated against its role (`dev --iam warn`, the default, or `enforce`; see Permissions locally)' },
+  { types: ['AWS::SQS::QueuePolicy', 'AWS::SQS::QueueInlinePolicy', 'AWS::SecretsManager::ResourcePolicy', 'AWS::Events::EventBusPolicy', 'AWS::Lambda::Permission'], treatment: 'nothing-to-run', locally: "resource policies, evaluated with the role's policies for the calls functions make; service principals' statements (a rule's delivery to a queue) do not apply to them" },
+  { types: ['AWS::SNS::TopicPolicy', 'AWS::S3::BucketPolicy', 'AWS::Logs::ResourcePolicy', 'AWS::Lambda::LayerVersionPermission'], treatment: 'nothing-to-run', locally: 'resource policies of services not served: not evaluated' },
   { types: ['AWS::Logs::LogGroup', 'AWS::Logs::MetricFilter'], treatment: 'nothing-to-run', locally: 'function logs are printed by `dev`, not stored; no metrics' },
   { types: ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm', 'AWS::CloudWatch::Dashboard'], treatment: 'nothing-to-run', locally: 'no metrics are kept locally, so alarms never change state' },
   { types: ['AWS::KMS::Key', 'AWS::KMS::Alias'], treatment: 'nothing-to-run', locally: 'nothing is encrypted locally' },

@@ -3,11 +3,13 @@
  * deploys, with the intrinsics that matter already resolved. Everything that is not a
  * construct (the local runtime, diagrams, cost, guardrails) reads this, never the construct tree.
  */
+import type { RoleModel, ResourcePolicyModel } from './types-iam';
 import type { CustomResourceModel, UnservedResourceModel } from './types-inventory';
 import type { FunctionLayerModel, FunctionUrlModel } from './types-lambda';
 import type { ScheduleGroupModel, ScheduleModel } from './types-scheduler';
 import type { ParameterModel, SecretModel } from './types-secrets';
 
+export type { PolicyModel, ResourcePolicyModel, RoleModel } from './types-iam';
 export type { CustomResourceModel, UnservedResourceModel } from './types-inventory';
 export type { FunctionLayerModel, FunctionUrlModel } from './types-lambda';
 export { SCHEDULER_RETRY_DEFAULTS, type ScheduleGroupModel, type ScheduleModel, type ScheduleTargetModel } from './types-scheduler';
@@ -76,6 +78,8 @@ export interface FunctionModel extends ResourceRef {
   readonly source?: FunctionSource;
   /** The function's layers (`Layers`), in the order Lambda extracts them into /opt. */
   readonly layers?: readonly FunctionLayerModel[];
+  /** The execution role with its policies, which the local endpoint evaluates the function's calls against. */
+  readonly role?: RoleModel;
 }
 
 /** CORS configuration of an HTTP API (`CorsConfiguration`). */
@@ -506,6 +510,8 @@ export interface AppModel {
   readonly parameters?: readonly ParameterModel[];
   /** Secrets Manager secrets the templates declare, served by the local Secrets Manager API. */
   readonly secrets?: readonly SecretModel[];
+  /** Resource-based policies (queue policies, secrets' resource policies, bus policies, function permissions). */
+  readonly resourcePolicies?: readonly ResourcePolicyModel[];
   /** Every resource `dev` does not serve, with what that means for the app, by type then name. */
   readonly unserved?: readonly UnservedResourceModel[];
   /** How many resources of each type have nothing to run locally (IAM roles, log groups, alarms...). */
