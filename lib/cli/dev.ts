@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LocalApp } from '../local';
+import { LocalApp, gapLine, type IamMode } from '../local';
 import { DurationRecorder } from '../local/durations';
 import { shownName } from '../local/schedule/scheduler';
 import { deliveryLine, invocationLine, logLine, requestLine, summary } from './format';
@@ -35,6 +35,8 @@ export interface DevOptions {
   readonly maxBacklog?: number;
   /** The first debugger port (see `LocalAppOptions.inspect`). @default no debugger ports */
   readonly inspect?: number;
+  /** How functions' calls are checked against their roles (see `LocalAppOptions.iam`). @default 'warn' */
+  readonly iam?: IamMode;
   readonly out: NodeJS.WritableStream;
   /** Resolves to stop the app. @default SIGINT or SIGTERM ({@link stopSignal}) */
   readonly until?: Promise<unknown>;
@@ -68,6 +70,7 @@ export async function dev(options: DevOptions): Promise<number> {
     fresh: options.fresh,
     maxBacklog: options.maxBacklog,
     inspect: options.inspect === undefined ? undefined : { port: options.inspect },
+    iam: options.iam,
   });
   print('');
   print(summary(app));
@@ -89,6 +92,7 @@ export async function dev(options: DevOptions): Promise<number> {
     const bus = app.router.bus(logged.bus);
     print(unmatchedLine(logged, bus?.displayName ?? logged.bus, app.router.explain(logged.bus, logged.event), busesWithRules));
   });
+  app.iam.on('gap', (gap) => print(gapLine(gap)));
   app.scheduler.on('fire', (rule, event) => print(`schedule ${rule.displayName ?? rule.name} fired event ${event.id}`));
   app.scheduler.on('fireSchedule', (schedule, firing) => print(`schedule ${shownName(schedule)} fired execution ${firing.id} (scheduled ${firing.scheduledTime})`));
   app.reloader?.on('reload', (r) => print(r.error ? `reload of ${r.entry} failed: ${r.error}` : `reloaded ${r.entry} in ${r.durationMs.toFixed(0)} ms`));

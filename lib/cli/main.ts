@@ -10,7 +10,7 @@ import { LocalEndpointClient } from './client';
 import { invokeCommand, ledgerCommand, outputsCommand, putEventsCommand, triggerCommand, type CommandIo } from './commands';
 import { dev, stopSignal } from './dev';
 import { ArgumentError, asCliError, errorLine } from './errors';
-import { countOf, inspectPortOf, nodeBinariesOf, portOf, secondsOf, timeScaleOf } from './options';
+import { countOf, iamModeOf, inspectPortOf, nodeBinariesOf, portOf, secondsOf, timeScaleOf } from './options';
 import { synthesizeApp } from './synth';
 import { devToken } from './token';
 import { unmatchedCommand, whyCommand } from './why';
@@ -34,6 +34,8 @@ Commands:
                 --max-backlog N     deliveries pending or retrying past which PutEvents is throttled (ThrottlingException; default 10000)
                 --inspect[=PORT]    let a debugger attach: a port per function on 127.0.0.1 from PORT (default 9229), one instance
                                     each, debug builds with source maps, timeouts stand still while paused (README: Debugging handlers)
+                --iam MODE          check functions' calls to the AWS endpoint against their roles: warn (default: log each gap
+                                    once with its CDK fix), enforce (AccessDeniedException as in AWS) or off
   invoke FN   Invoke a function of a running 'dev'   --payload JSON  --event (async)
   put-events  Publish one event                      --source S --detail-type T --detail JSON --bus NAME
   trigger S   Fire a schedule now and wait for its targets' first attempt   --no-wait
@@ -80,6 +82,7 @@ const OPTIONS = {
   fresh: { type: 'boolean', default: false },
   'max-backlog': { type: 'string' },
   inspect: { type: 'string' },
+  iam: { type: 'string' },
   payload: { type: 'string' },
   event: { type: 'boolean', default: false },
   source: { type: 'string' },
@@ -153,6 +156,7 @@ async function run(command: string, args: Args, io: CliIo, outputClosed: Promise
         fresh: v.fresh,
         maxBacklog: countOf('max-backlog', v['max-backlog'], 1),
         inspect: inspectPortOf(v.inspect),
+        iam: iamModeOf(v.iam),
         out: io.out,
         // A reader that went away (`switchyard dev | head`) stops dev as Ctrl-C would.
         until: Promise.race([io.until ?? stopSignal(), outputClosed]),

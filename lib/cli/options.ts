@@ -3,6 +3,7 @@
  * the value and what it takes, never a silent default.
  */
 import { DEFAULT_INSPECT_PORT } from '../local/local-app';
+import { IAM_MODES, type IamMode } from '../local/iam';
 import { ArgumentError } from './errors';
 
 /** The ports `dev` listens on and the client commands look for, with the variables that set them. */
@@ -69,4 +70,11 @@ export function inspectPortOf(value: string | undefined): number | undefined {
   const port = Number(m?.[2]);
   if (!m || port > 65535) throw new ArgumentError(`--inspect takes the first debugger port, from 0 to 65535 (--inspect=9229; 0: free ports), got '${value}'`);
   return port;
+}
+
+/** `--iam enforce|warn|off`. */
+export function iamModeOf(value: string | undefined): IamMode | undefined {
+  if (value === undefined) return undefined;
+  if (!(IAM_MODES as readonly string[]).includes(value)) throw new ArgumentError(`--iam must be one of ${IAM_MODES.join(', ')}, got '${value}'`);
+  return value as IamMode;
 }

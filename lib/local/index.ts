@@ -30,3 +30,4 @@ export { LocalStateError } from './state/store';
 export type { StateSummary, RestoredState } from './state/local-state';
 export { DurationRecorder } from './durations';
 export { describeApp, localOutputs, type AppDescription, type DescribedResource, type ServedApiOrigin } from './describe';
+export { IAM_MODES, IamGate, gapLine, functionAccessKeyId, type IamMode, type PermissionGap } from './iam';

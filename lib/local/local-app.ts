@@ -30,6 +30,8 @@ import { TableStore } from './dynamodb/table-store';
 import { QueueStore } from './sqs/queue-store';
 import { LocalState, type RestoredState, type StateSummary } from './state/local-state';
 import { HotReloader } from './watch/hot-reload';
+import { localArns } from './iam/arns';
+import { IamGate, type IamMode } from './iam/gate';
 
 /** The first debugger port of `inspect`, node's own default. */
 export const DEFAULT_INSPECT_PORT = 9229;
@@ -109,6 +111,14 @@ export interface LocalAppOptions {
    * @default 10000
    */
   readonly maxBacklog?: number;
+  /**
+   * How the calls functions make to the AWS endpoint are checked against their synthesized
+   * roles: `enforce` answers `AccessDeniedException` where AWS would, `warn` lets the call through
+   * and reports it once (`app.iam.on('gap')`), `off` checks nothing. Calls signed with other
+   * credentials (a test's, a script's) are never checked.
+   * @default 'warn'
+   */
+  readonly iam?: IamMode;
 }
 
 /** A running local app. */
@@ -174,6 +184,8 @@ export class LocalApp {
   readonly secrets: SecretStore;
   /** The custom resources, created once at start-up through their providers, with what each answered. */
   readonly customResources: CustomResources;
+  /** The permission check of functions' calls to the AWS endpoint, and the gaps it found (see `LocalAppOptions.iam`). */
+  readonly iam: IamGate;
   private state?: LocalState;
   private eventSources?: EventSourceMappings;
   private restoredState?: RestoredState;
@@ -229,6 +241,7 @@ export class LocalApp {
     this.customResources = new CustomResources(model, this.host, awsEndpoint);
     this.auth = new LocalAuth(this.host, model.accountId, { projectDir, ...options.auth });
     this.secrets = SecretStore.forProject(projectDir, model.region, model.accountId, { parameters: model.parameters, secrets: model.secrets });
+    this.iam = new IamGate(model, options.iam ?? 'warn', localArns({ region: model.region, accountId: model.accountId, queues: this.queues, host: this.host, secrets: this.secrets }));
     this.gateway = new HttpGateway(model.httpApis, this.host, { port: options.httpPort ?? 3000, host: options.hostname, accountId: model.accountId, region: model.region, auth: this.auth });
     this.apiKeyStore = ApiKeyStore.load(model.restApis, path.join(projectDir || os.tmpdir(), '.switchyard'));
     const authorizers = new RestAuthorizers(this.host, () => this.auth.jwtVerifier(), { accountId: model.accountId, credentials: options.auth?.iamCredentials });
@@ -354,6 +367,7 @@ export class LocalApp {
       auth: this.auth,
       describe: () => this.describe(),
       customResources: this.customResources,
+      iam: this.iam,
       kept: this.state ? () => this.state!.kept() : undefined,
     });
     // Created as a deployment creates them, before the app is handed over.

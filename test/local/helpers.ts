@@ -49,6 +49,14 @@ export function synthEventSourcesApp(): string {
   return synthCached('event-sources', [app, ...fs.readdirSync(handlers).sort().map((f) => path.join(handlers, f))], [app]);
 }
 
+/** Synthesizes the permissions fixture (plain aws-cdk-lib grants, a Deny, conditions, a queue policy); cached likewise. */
+export function synthIamApp(): string {
+  const fixtures = path.join(__dirname, 'fixtures');
+  const handlers = path.join(fixtures, 'iam-handlers');
+  const app = path.join(fixtures, 'iam-app.ts');
+  return synthCached('iam', [app, ...fs.readdirSync(handlers).sort().map((f) => path.join(handlers, f))], [app]);
+}
+
 /** Synthesizes the REST API fixture (plain aws-cdk-lib `RestApi`, handlers not bundled); cached likewise. */
 export function synthRestApp(): string {
   const fixtures = path.join(__dirname, 'fixtures');

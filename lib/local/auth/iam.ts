@@ -7,15 +7,16 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { FUNCTION_SECRET_ACCESS_KEY, isFunctionAccessKeyId } from '../iam/credentials';
 import { type AuthDecision, type RequestParts, deny } from './decision';
 
 /**
- * Credentials the local runtime hands out and therefore accepts: the functions' (see the host's
- * environment) and the test helpers' and CLI's `local`/`local`. Real AWS credentials are never
- * known here, so a request signed with them is refused, as it should be off AWS.
+ * Credentials the local runtime hands out and therefore accepts: the test helpers' and CLI's
+ * `local`/`local`, and each function's own key (see lib/local/iam/credentials.ts), accepted by
+ * its shape. Real AWS credentials are never known here, so a request signed with them is refused,
+ * as it should be off AWS.
  */
 export const LOCAL_CREDENTIALS: Readonly<Record<string, string>> = {
-  ASIALOCALSWITCHYARD0: 'local-secret-access-key',
   local: 'local',
 };
 
@@ -41,7 +42,7 @@ export class NodeSha256 {
 export interface SigV4Options {
   /** Account id reported in `requestContext.authorizer.iam`. */
   readonly accountId: string;
-  /** Known access key id -> secret. @default LOCAL_CREDENTIALS */
+  /** Known access key id -> secret. @default LOCAL_CREDENTIALS and the functions' keys */
   readonly credentials?: Readonly<Record<string, string>>;
   /** The current time in ms (injectable for tests). @default Date.now() */
   readonly now?: number;
@@ -53,7 +54,7 @@ export async function verifySigV4(request: RequestParts, options: SigV4Options):
   const match = typeof header === 'string' ? AUTH_HEADER.exec(header) : null;
   if (!match) return deny(403, 'Forbidden');
   const [, accessKeyId, , region, service, signedHeaderList, signature] = match;
-  const secret = (options.credentials ?? LOCAL_CREDENTIALS)[accessKeyId];
+  const secret = options.credentials ? options.credentials[accessKeyId] : (LOCAL_CREDENTIALS[accessKeyId] ?? (isFunctionAccessKeyId(accessKeyId) ? FUNCTION_SECRET_ACCESS_KEY : undefined));
   if (secret === undefined) return deny(403, 'The security token included in the request is invalid.');
   const amzDate = String(request.headers['x-amz-date'] ?? '');
   const signingDate = parseAmzDate(amzDate);

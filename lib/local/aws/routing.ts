@@ -17,6 +17,7 @@ import { handleSchedulerApi, isSchedulerApi } from './scheduler-api';
 import { handleSqs } from './sqs-api';
 import { MESSAGE_MAX_BYTES, tooLong } from './sqs-shapes';
 import { parseInput } from './shapes';
+import type { IamService } from '../iam/actions';
 import type { AwsServices } from './server';
 
 /** Where the development issuer's public keys are served (what an issuer's `jwks_uri` serves). */
@@ -65,6 +66,9 @@ export function routeCall(services: AwsServices | undefined, req: IncomingMessag
     if (!services) throw new AwsServiceError(503, 'ServiceUnavailableException', 'The local app is still starting');
     return services;
   };
+  // Checked against the caller's role once the input names the resource, before the call runs (see lib/local/iam).
+  const authorize = (service: IamService, op: string, input: Record<string, unknown>, query?: URLSearchParams) =>
+    services?.iam?.authorize(req.headers, { service, operation: op, input, query });
   if (path === DEV_JWKS_PATH) {
     return small(async () => {
       const auth = need().auth;
@@ -87,34 +91,50 @@ export function routeCall(services: AwsServices | undefined, req: IncomingMessag
       protocol: 'rest',
       bodyLimit: invokeBodyLimit(req.headers),
       tooLarge: () => invokeTooLarge(req.headers),
-      run: (body) => handleLambdaInvoke(need().host, need().deliverer, path, url.searchParams, req.headers as Record<string, string | undefined>, body),
+      run: (body) => {
+        authorize('lambda', 'Invoke', { FunctionName: invokedName(path), Qualifier: url.searchParams.get('Qualifier') ?? undefined });
+        return handleLambdaInvoke(need().host, need().deliverer, path, url.searchParams, req.headers as Record<string, string | undefined>, body);
+      },
     };
   }
   if (isSchedulerApi(path) && !target) {
-    return { protocol: 'rest', bodyLimit: SMALL_BODY_BYTES, tooLarge: entityTooLarge, run: (body) => handleSchedulerApi(need().scheduler.runner!.store, method, path, url.searchParams, body) };
+    const run = (body: Buffer) => {
+      authorize('scheduler', `${method} ${path}`, lenientJson(body), url.searchParams);
+      return handleSchedulerApi(need().scheduler.runner!.store, method, path, url.searchParams, body);
+    };
+    return { protocol: 'rest', bodyLimit: SMALL_BODY_BYTES, tooLarge: entityTooLarge, run };
   }
   const dot = target.indexOf('.');
   const service = dot < 0 ? target : target.slice(0, dot);
   const operation = dot < 0 ? '' : target.slice(dot + 1);
   const unknown = () => new AwsServiceError(400, 'UnknownOperationException', `No local service answers ${method} ${path} (X-Amz-Target: ${target || 'none'}). Served: ${SERVED}.`);
   if (service === 'AWSEvents') {
-    return json(jsonBodyLimit(EVENTBRIDGE_PAYLOAD_BYTES), (n) => (operation === 'PutEvents' ? validationError('Total size of the entries in the request is over the limit.') : entityTooLarge(n)), (input) =>
-      handleEventBridge(need().router, operation, input),
-    );
+    return json(jsonBodyLimit(EVENTBRIDGE_PAYLOAD_BYTES), (n) => (operation === 'PutEvents' ? validationError('Total size of the entries in the request is over the limit.') : entityTooLarge(n)), (input) => {
+      authorize('events', operation, input);
+      return handleEventBridge(need().router, operation, input);
+    });
   }
   if (service === 'DynamoDB_20120810') {
-    return json(DYNAMODB_REQUEST_BYTES, entityTooLarge, (input) => handleDynamoDb(need().tables, operation, input), DYNAMODB_MAX_JSON_DEPTH);
+    const handle = (input: Record<string, unknown>) => {
+      authorize('dynamodb', operation, input);
+      return handleDynamoDb(need().tables, operation, input);
+    };
+    return json(DYNAMODB_REQUEST_BYTES, entityTooLarge, handle, DYNAMODB_MAX_JSON_DEPTH);
   }
   if (isSecretsApi(target)) {
     return json(SMALL_BODY_BYTES, entityTooLarge, (input) => {
       const secrets = need().secrets;
       if (!secrets) throw unknown();
+      authorize(service === 'secretsmanager' ? 'secretsmanager' : 'ssm', operation, input);
       return handleSecretsApi(secrets, target, parseInput(secretsInput(target), input));
     });
   }
   if (service === 'AmazonSQS') {
     const tooLarge = (n: number | undefined) => (operation === 'SendMessageBatch' ? tooLong(n, true) : operation === 'SendMessage' ? tooLong(n, false) : entityTooLarge(n));
-    return json(jsonBodyLimit(MESSAGE_MAX_BYTES), tooLarge, (input, signal) => handleSqs(need().queues, operation, input, signal));
+    return json(jsonBodyLimit(MESSAGE_MAX_BYTES), tooLarge, (input, signal) => {
+      authorize('sqs', operation, input);
+      return handleSqs(need().queues, operation, input, signal);
+    });
   }
   // Anything else (SNS, Step Functions, S3, ...) is answered in its own protocol, naming it.
   return small((body) => notServedResponse({ method, path, headers: req.headers, body, served: SERVED }));
@@ -127,6 +147,25 @@ function json(
   maxDepth = Infinity,
 ): EndpointCall {
   return { protocol: 'json', bodyLimit, tooLarge, run: (body, signal) => handle(parseJsonObject(body, maxDepth), signal) };
+}
+
+/** The function an Invoke path names, percent-decoded; undefined when it does not decode (Invoke refuses it). */
+function invokedName(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path.split('/')[3] ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A REST API's JSON body for the permission check: `{}` when it is not a JSON object (the API refuses it itself). */
+function lenientJson(body: Buffer): Record<string, unknown> {
+  try {
+    const v: unknown = body.length ? JSON.parse(body.toString('utf8')) : {};
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 function small(run: (body: Buffer) => Promise<AwsResponse> | AwsResponse): EndpointCall {

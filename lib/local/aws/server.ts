@@ -11,6 +11,7 @@ import type { CustomResources } from '../custom-resources';
 import type { Deliverer } from '../events/delivery';
 import type { EventRouter } from '../events/event-router';
 import type { FunctionHost } from '../host/function-host';
+import type { IamGate } from '../iam/gate';
 import { BodyTooLargeError, deferContinue, endRefusedUpload, readBody } from '../read-body';
 import type { DeliveryLedger } from '../events/ledger';
 import type { Scheduler } from '../schedule/scheduler';
@@ -38,6 +39,8 @@ export interface AwsServices {
   readonly describe?: () => AppDescription;
   /** Takes custom resource providers' answers to CloudFormation requests. */
   readonly customResources?: CustomResources;
+  /** Checks the calls functions make against their roles (`--iam`); absent: nothing is checked. */
+  readonly iam?: IamGate;
   /** Resolves once the state a call changed is kept (on disk, when the app keeps state); awaited before each answer. */
   readonly kept?: () => Promise<void>;
 }

@@ -18,6 +18,7 @@ import { ResponseStreams, type ResponseStreamSink } from './response-stream';
 import { resolveNodeBinaries, runtimeNotices, type NodeBinary } from './runtimes';
 import { layerEnvironment } from './layers';
 import { TaskRoots, type StagedFile, type StagedFunction } from './task-root';
+import { FUNCTION_SECRET_ACCESS_KEY, FUNCTION_SESSION_TOKEN, functionAccessKeyId } from '../iam/credentials';
 
 /** Options for {@link FunctionHost}. */
 export interface FunctionHostOptions {
@@ -355,9 +356,10 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       AWS_REGION: this.options.region,
       AWS_DEFAULT_REGION: this.options.region,
-      AWS_ACCESS_KEY_ID: 'ASIALOCALSWITCHYARD0',
-      AWS_SECRET_ACCESS_KEY: 'local-secret-access-key',
-      AWS_SESSION_TOKEN: 'local-session-token',
+      // Its own key, so that the endpoint tells its calls from others' and checks them against its role.
+      AWS_ACCESS_KEY_ID: functionAccessKeyId(fn.name),
+      AWS_SECRET_ACCESS_KEY: FUNCTION_SECRET_ACCESS_KEY,
+      AWS_SESSION_TOKEN: FUNCTION_SESSION_TOKEN,
       AWS_ENDPOINT_URL: endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
       AWS_ENDPOINT_URL_LAMBDA: endpoint,

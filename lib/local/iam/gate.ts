@@ -1,0 +1,194 @@
+/**
+ * The permission check of the local AWS endpoint: each call a function makes (told by its
+ * credentials, see credentials.ts) is evaluated against the function's synthesized role and the
+ * resource's resource-based policies. `enforce` answers what AWS would not allow with
+ * `AccessDeniedException` in the service's error shape; `warn` lets it through and reports each
+ * distinct gap once, with the fix in CDK terms; `off` checks nothing. Calls signed with any other
+ * key (a developer's script, a test's `local` credentials) are not evaluated.
+ */
+import { EventEmitter } from 'node:events';
+import type { AppModel, FunctionModel, ResourcePolicyModel } from '../../model';
+import { RequestContext, accessDeniedMessage, evaluate, fixFor, isUndecidable, type ApplicablePolicies, type AuthorizationRequest, type Decision, type NamedPolicy, type Principal } from '../../iam';
+import type { AwsServiceError } from '../aws/protocol';
+import { requiredPermissions, type ArnResolver, type EndpointRequest, type RequiredPermission } from './actions';
+import { callerAccessKeyId, functionAccessKeyId } from './credentials';
+import { accessDenied } from './denied';
+import { awsManagedPolicy } from './managed-policies';
+
+/** How calls are checked: `enforce` denies as AWS would, `warn` reports and lets through, `off` checks nothing. */
+export type IamMode = 'enforce' | 'warn' | 'off';
+/** The modes, for flag parsing. */
+export const IAM_MODES: readonly IamMode[] = ['enforce', 'warn', 'off'];
+
+/** A call AWS would not allow (or that cannot be decided here), reported once per function, action, resource and outcome. */
+export interface PermissionGap {
+  /** The function's printed name. */
+  readonly functionName: string;
+  readonly action: string;
+  readonly resource: string;
+  /** `deny` (implicit or explicit) or `undecidable`. */
+  readonly decision: Decision;
+  /** AWS's `AccessDeniedException` message for the call. */
+  readonly message: string;
+  /** The fix, in CDK terms (`table.grantWriteData(fn)`). */
+  readonly fix: string;
+  /** What the local endpoint did: denied it (`enforce`) or let it through (`warn`). */
+  readonly mode: Exclude<IamMode, 'off'>;
+}
+
+interface Caller {
+  readonly fn: FunctionModel;
+  readonly principal: Principal;
+  readonly policies: ApplicablePolicies;
+  readonly context: RequestContext;
+}
+
+/** Events of {@link IamGate}. */
+export interface IamGateEvents {
+  gap: [PermissionGap];
+}
+
+/** Evaluates the calls functions make to the endpoint. */
+export class IamGate extends EventEmitter<IamGateEvents> {
+  private readonly callers = new Map<string, Caller>();
+  private readonly reported = new Set<string>();
+  private readonly gapList: PermissionGap[] = [];
+
+  constructor(
+    model: AppModel,
+    /** How calls are checked. */
+    readonly mode: IamMode,
+    private readonly arns: ArnResolver,
+  ) {
+    super();
+    for (const fn of model.functions) this.callers.set(functionAccessKeyId(fn.name), callerOf(fn, model));
+    this.resourcePolicies = model.resourcePolicies ?? [];
+  }
+
+  private readonly resourcePolicies: readonly ResourcePolicyModel[];
+
+  /** Every distinct gap reported so far, in order. */
+  get gaps(): readonly PermissionGap[] {
+    return this.gapList;
+  }
+
+  /**
+   * Checks one call; in `enforce`, throws the service's `AccessDeniedException` when AWS would
+   * not allow it (or when it cannot be decided here).
+   */
+  authorize(headers: Readonly<Record<string, string | string[] | undefined>>, request: EndpointRequest): void {
+    if (this.mode === 'off') return;
+    const key = callerAccessKeyId(headers, request.query);
+    const caller = key === undefined ? undefined : this.callers.get(key);
+    if (!caller) return;
+    const required = requiredPermissions(request, this.arns);
+    const checks: Array<{ need: Pick<RequiredPermission, 'action' | 'resource'>; decision: Decision }> = isUndecidable(required)
+      ? [{ need: { action: `${request.service}:${request.operation}`, resource: '*' }, decision: { effect: 'undecidable', reasons: [required.undecidable] } }]
+      : required.map((need) => ({ need, decision: this.decide(caller, need) }));
+    for (const { need, decision } of checks) {
+      if (decision.effect === 'allow') continue;
+      const gap = this.report(caller, need, decision);
+      if (this.mode === 'enforce') throw this.denied(request, gap);
+    }
+  }
+
+  private decide(caller: Caller, need: RequiredPermission): Decision {
+    const request: AuthorizationRequest = {
+      principal: caller.principal,
+      action: need.action,
+      resource: need.resource,
+      context: caller.context.with({ 'aws:CurrentTime': new Date().toISOString(), 'aws:EpochTime': String(Math.floor(Date.now() / 1000)), ...need.context }),
+    };
+    const resource = this.resourcePolicies.filter((p) => p.resourceArns.includes(need.resource)).map(named);
+    return evaluate(request, { ...caller.policies, resource });
+  }
+
+  private report(caller: Caller, need: Pick<RequiredPermission, 'action' | 'resource'>, decision: Decision): PermissionGap {
+    const gap: PermissionGap = {
+      functionName: caller.fn.displayName ?? caller.fn.name,
+      action: need.action,
+      resource: need.resource,
+      decision,
+      message: accessDeniedMessage({ principal: caller.principal, ...need }, decision),
+      fix: fixFor(need, decision),
+      mode: this.mode as Exclude<IamMode, 'off'>,
+    };
+    const key = JSON.stringify([gap.functionName, gap.action, gap.resource, decision.effect]);
+    if (!this.reported.has(key)) {
+      this.reported.add(key);
+      this.gapList.push(gap);
+      this.emit('gap', gap);
+    }
+    return gap;
+  }
+
+  private denied(request: EndpointRequest, gap: PermissionGap): AwsServiceError {
+    // SQS words its actions in lowercase in this message (`sqs:sendmessage`).
+    return accessDenied(request.service, request.service === 'sqs' ? gap.message.replaceAll(gap.action, gap.action.toLowerCase()) : gap.message);
+  }
+}
+
+/** The one line `dev` prints for a gap. */
+export function gapLine(gap: PermissionGap): string {
+  const what = `${gap.functionName} calls ${gap.action}${gap.resource === '*' ? '' : ` on ${gap.resource}`}`;
+  const outcome = gap.mode === 'enforce' ? 'denied (--iam enforce)' : 'allowed locally (--iam warn)';
+  if (gap.decision.effect === 'undecidable') return `iam: ${what}: cannot be decided locally (${gap.decision.reasons.join('; ')}); ${outcome}`;
+  const why = gap.decision.effect === 'deny' && gap.decision.reason !== 'implicit' ? `an explicit Deny in ${gap.decision.source}` : 'no policy of its role allows it';
+  return `iam: ${what}: AWS denies it (${why}); ${outcome}. Fix: ${gap.fix}`;
+}
+
+/** A function's principal, policies and the condition keys every call of it carries. */
+function callerOf(fn: FunctionModel, model: AppModel): Caller {
+  const role = fn.role;
+  const name = role?.name ?? `${fn.name}-role`;
+  const roleArn = role?.arn ?? `arn:aws:iam::${model.accountId}:role/${name}`;
+  const principal: Principal = { accountId: model.accountId, roleArn, sessionArn: `arn:aws:sts::${model.accountId}:assumed-role/${name}/${fn.name}` };
+  const identity: NamedPolicy[] = (role?.policies ?? []).map(named);
+  const unknownIdentity: string[] = role ? [] : [`the role of ${fn.displayName ?? fn.name} (not in the template)`];
+  for (const arn of role?.managedPolicyArns ?? []) {
+    const document = awsManagedPolicy(arn);
+    if (document) identity.push({ source: arn, document });
+    else unknownIdentity.push(arn);
+  }
+  return { fn, principal, policies: { identity, unknownIdentity }, context: principalContext(principal, model, role?.tags ?? {}) };
+}
+
+/**
+ * The global condition keys of a call from a function, as AWS sets them for a role session
+ * calling a service directly (IAM User Guide, "AWS global condition context keys"). Keys that
+ * depend on what this machine cannot know (the caller's public IP, its VPC, the account's
+ * organization, the role's unique id, resource tags) are left unknown.
+ */
+function principalContext(principal: Principal, model: AppModel, tags: Readonly<Record<string, string>>): RequestContext {
+  const ctx = new RequestContext({
+    'aws:PrincipalArn': principal.roleArn,
+    'aws:PrincipalAccount': principal.accountId,
+    'aws:PrincipalType': 'AssumedRole',
+    'aws:PrincipalIsAWSService': 'false',
+    'aws:PrincipalServiceName': null,
+    'aws:ResourceAccount': model.accountId,
+    'aws:RequestedRegion': model.region,
+    'aws:SecureTransport': 'true',
+    'aws:ViaAWSService': 'false',
+    'aws:CalledVia': null,
+    'aws:CalledViaFirst': null,
+    'aws:CalledViaLast': null,
+    'aws:SourceArn': null,
+    'aws:SourceAccount': null,
+    'aws:SourceOwner': null,
+    'aws:SourceIdentity': null,
+    'aws:username': null,
+    'aws:FederatedProvider': null,
+    'aws:MultiFactorAuthPresent': null,
+    'aws:MultiFactorAuthAge': null,
+    'aws:RequestTag/*': null,
+    'aws:TagKeys': null,
+    'aws:PrincipalTag/*': null,
+  });
+  for (const [k, v] of Object.entries(tags)) ctx.set(`aws:PrincipalTag/${k}`, v);
+  return ctx;
+}
+
+function named(p: { source: string; document?: unknown; unresolved?: string }): NamedPolicy {
+  return { source: p.source, document: p.document, unresolved: p.unresolved };
+}

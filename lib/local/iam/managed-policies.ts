@@ -1,0 +1,28 @@
+/**
+ * The AWS managed policies that CDK attaches to Lambda execution roles, with the statements AWS
+ * publishes for them (IAM console, "AWS managed policies"), so that a call they allow is allowed
+ * locally too. A managed policy not listed here is not known: a call only it could allow is
+ * reported as undecidable, never guessed.
+ */
+
+const LOGS = { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' };
+
+/** Statements by policy name (the last segment of `arn:aws:iam::aws:policy/...`). */
+const KNOWN: Readonly<Record<string, readonly object[]>> = {
+  // Only CloudWatch Logs (and X-Ray): nothing the local endpoint serves.
+  AWSLambdaBasicExecutionRole: [LOGS],
+  AWSXRayDaemonWriteAccess: [{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:GetSamplingStatisticSummaries'], Resource: '*' }],
+  AWSLambdaVPCAccessExecutionRole: [
+    LOGS,
+    { Effect: 'Allow', Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], Resource: '*' },
+  ],
+  AWSLambdaSQSQueueExecutionRole: [LOGS, { Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: '*' }],
+  AWSLambdaDynamoDBExecutionRole: [LOGS, { Effect: 'Allow', Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'], Resource: '*' }],
+};
+
+/** The document of an AWS managed policy by its ARN, when known here. */
+export function awsManagedPolicy(arn: string): { Statement: readonly object[] } | undefined {
+  const m = /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
+  const statements = m ? KNOWN[m[1]] : undefined;
+  return statements ? { Statement: statements } : undefined;
+}

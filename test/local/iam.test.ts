@@ -1,0 +1,133 @@
+/**
+ * Permissions from the template, end to end: a plain aws-cdk-lib app's function calls the local
+ * endpoint with the real AWS SDK clients and its own credentials; the endpoint evaluates each call
+ * against the function's synthesized role (and the queue's resource policy). Under `enforce` the
+ * SDK raises AWS's AccessDeniedException; under `warn` the call goes through and the gap is
+ * reported once, with the fix in CDK terms.
+ */
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { startLocalApp, type RunningLocalApp } from '../../lib/testing/local-app';
+import { gapLine, type PermissionGap } from '../../lib/local';
+import { synthIamApp } from './helpers';
+
+interface Outcome {
+  readonly ok: boolean;
+  readonly name?: string;
+  readonly message?: string;
+  readonly status?: number;
+}
+
+const fnOf = (local: RunningLocalApp, id: string) => local.app.model.functions.find((f) => f.logicalId.startsWith(id))!;
+const tableOf = (local: RunningLocalApp, id: string) => local.app.model.tables.find((t) => t.logicalId.startsWith(id))!;
+const queueOf = (local: RunningLocalApp, id: string) => local.app.queues.list().find((q) => q.model.logicalId.startsWith(id))!;
+
+async function call(local: RunningLocalApp, event: Record<string, unknown>): Promise<Outcome> {
+  const result = await local.app.invoke(fnOf(local, 'Caller').name, event);
+  return JSON.parse(result.payload) as Outcome;
+}
+
+/** AWS's message for an implicit deny, from the names the template gives the role, the function and the resource. */
+function implicitDeny(local: RunningLocalApp, action: string, resource: string): string {
+  const fn = fnOf(local, 'Caller');
+  return `User: arn:aws:sts::${local.app.model.accountId}:assumed-role/${fn.role!.name}/${fn.name} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
+}
+
+describe('--iam enforce', () => {
+  let local: RunningLocalApp;
+  beforeAll(async () => {
+    local = await startLocalApp({ assembly: synthIamApp() }, { iam: 'enforce' });
+  }, 120_000);
+  afterAll(() => local.stop());
+
+  test('what the role grants goes through', async () => {
+    expect(await call(local, { op: 'getItem', table: tableOf(local, 'Readable').name })).toEqual({ ok: true });
+    expect(await call(local, { op: 'putItem', table: tableOf(local, 'Guarded').name })).toEqual({ ok: true });
+    expect(await call(local, { op: 'sendMessage', queueUrl: queueOf(local, 'Jobs').url })).toEqual({ ok: true });
+    expect(await call(local, { op: 'getSecretValue', secretId: 'iam/api-key' })).toEqual({ ok: true });
+  });
+
+  test('a write to a table granted read only: DynamoDB AccessDeniedException with AWS wording', async () => {
+    const table = tableOf(local, 'Readable');
+    const out = await call(local, { op: 'putItem', table: table.name });
+    expect(out).toEqual({ ok: false, name: 'AccessDeniedException', status: 400, message: implicitDeny(local, 'dynamodb:PutItem', table.arn) });
+  });
+
+  test('a table the function was granted nothing on', async () => {
+    const table = tableOf(local, 'Forbidden');
+    expect(await call(local, { op: 'getItem', table: table.name })).toMatchObject({ ok: false, name: 'AccessDeniedException', message: implicitDeny(local, 'dynamodb:GetItem', table.arn) });
+  });
+
+  test('an explicit Deny wins over grantReadWriteData', async () => {
+    const out = await call(local, { op: 'deleteItem', table: tableOf(local, 'Guarded').name });
+    expect(out).toMatchObject({ ok: false, name: 'AccessDeniedException' });
+    expect(out.message).toMatch(/ is not authorized to perform: dynamodb:DeleteItem on resource: \S+ with an explicit deny in an identity-based policy$/);
+  });
+
+  test('SQS: grantSendMessages does not allow receiving; the SDK names the query error', async () => {
+    const queue = queueOf(local, 'Jobs');
+    const out = await call(local, { op: 'receiveMessage', queueUrl: queue.url });
+    expect(out).toMatchObject({ ok: false, name: 'AccessDenied', status: 403 });
+    expect(out.message).toBe(implicitDeny(local, 'sqs:receivemessage', queue.model.arn));
+  });
+
+  test("a queue's resource policy naming the role allows what no identity policy does", async () => {
+    expect(await call(local, { op: 'sendMessage', queueUrl: queueOf(local, 'Inbox').url })).toEqual({ ok: true });
+  });
+
+  test('a condition: events:PutEvents only for the source the policy names', async () => {
+    expect(await call(local, { op: 'putEvents', bus: 'iam-bus', source: 'app.orders' })).toEqual({ ok: true });
+    const bus = local.app.model.eventBuses.find((b) => b.name === 'iam-bus')!;
+    expect(await call(local, { op: 'putEvents', bus: 'iam-bus', source: 'app.other' })).toMatchObject({ ok: false, name: 'AccessDeniedException', message: implicitDeny(local, 'events:PutEvents', bus.arn) });
+  });
+
+  test('a condition on a key not known locally is denied as undecidable, and says why', async () => {
+    const out = await call(local, { op: 'sendMessage', queueUrl: queueOf(local, 'VpcOnly').url });
+    expect(out).toMatchObject({ ok: false, name: 'AccessDenied' });
+    expect(out.message).toContain('cannot decide');
+    expect(out.message).toContain('aws:SourceVpc');
+  });
+
+  test('Lambda Invoke of a function it was not granted: 403 AccessDeniedException', async () => {
+    const other = fnOf(local, 'Other');
+    expect(await call(local, { op: 'invoke', functionName: other.name })).toEqual({ ok: false, name: 'AccessDeniedException', status: 403, message: implicitDeny(local, 'lambda:InvokeFunction', other.arn) });
+  });
+
+  test("calls not made by a function (a test's own credentials) are not evaluated", async () => {
+    const db = new DynamoDBClient(local.clientConfig);
+    await expect(db.send(new PutItemCommand({ TableName: tableOf(local, 'Forbidden').name, Item: { id: { S: 'from-test' } } }))).resolves.toBeDefined();
+  });
+});
+
+describe('--iam warn', () => {
+  let local: RunningLocalApp;
+  const gaps: PermissionGap[] = [];
+  beforeAll(async () => {
+    local = await startLocalApp({ assembly: synthIamApp() }, { iam: 'warn' });
+    local.app.iam.on('gap', (g) => gaps.push(g));
+  }, 120_000);
+  afterAll(() => local.stop());
+
+  test('the call goes through, and the gap is reported once with the CDK fix', async () => {
+    const table = tableOf(local, 'Readable');
+    expect(await call(local, { op: 'putItem', table: table.name })).toEqual({ ok: true });
+    expect(await call(local, { op: 'putItem', table: table.name })).toEqual({ ok: true });
+    const mine = gaps.filter((g) => g.action === 'dynamodb:PutItem');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ functionName: 'Caller', resource: table.arn, fix: 'table.grantWriteData(fn)', mode: 'warn', message: implicitDeny(local, 'dynamodb:PutItem', table.arn) });
+    expect(gapLine(mine[0])).toBe(`iam: Caller calls dynamodb:PutItem on ${table.arn}: AWS denies it (no policy of its role allows it); allowed locally (--iam warn). Fix: table.grantWriteData(fn)`);
+  });
+
+  test('each distinct gap is its own line: a receive on a send-only queue names grantConsumeMessages', async () => {
+    expect(await call(local, { op: 'receiveMessage', queueUrl: queueOf(local, 'Jobs').url })).toEqual({ ok: true });
+    expect(await call(local, { op: 'invoke', functionName: fnOf(local, 'Other').name })).toEqual({ ok: true });
+    expect(gaps.find((g) => g.action === 'sqs:ReceiveMessage')?.fix).toBe('queue.grantConsumeMessages(fn)');
+    expect(gaps.find((g) => g.action === 'lambda:InvokeFunction')?.fix).toBe('otherFn.grantInvoke(fn)');
+    expect(local.app.iam.gaps).toEqual(gaps);
+  });
+
+  test('allowed calls report nothing', async () => {
+    const before = gaps.length;
+    expect(await call(local, { op: 'getItem', table: tableOf(local, 'Readable').name })).toEqual({ ok: true });
+    expect(gaps).toHaveLength(before);
+  });
+});
