@@ -74,6 +74,7 @@ export async function dev(options: DevOptions): Promise<number> {
   });
   print('');
   print(summary(app));
+  print(permissionsLine(app.iam.mode));
   print('');
   for (const line of restoredLines(app, options.projectDir, options.fresh)) print(line);
   for (const r of app.reloader?.failedDebugBuilds ?? []) print(`debug build of ${r.entry} failed (the function runs its deployed code, without source maps, until an edit builds it): ${r.error}`);
@@ -127,6 +128,13 @@ function batchCounts(app: LocalApp): string | undefined {
   const count = (state: string) => batches.filter((d) => d.state === state).length;
   const redriven = listed.filter((d) => d.kind === 'redrive').length;
   return `Event source batches: ${count('delivered')} succeeded, ${count('failed')} failed (records returned or retried), ${count('dead-lettered')} sent to an on-failure destination, ${count('dropped')} discarded; ${redriven} message(s) redriven to dead-letter queues.`;
+}
+
+/** What `--iam` does, said once at start. */
+function permissionsLine(mode: IamMode): string {
+  if (mode === 'off') return 'Permissions (--iam off): not checked.';
+  const outcome = mode === 'enforce' ? 'answered AccessDeniedException, as in AWS' : 'let through and logged once with its fix (--iam enforce denies it)';
+  return `Permissions (--iam ${mode}): each call a function makes to the AWS endpoint is checked against its role; what AWS would deny is ${outcome}.`;
 }
 
 /** Resolves on the first SIGINT (Ctrl-C) or SIGTERM. */

@@ -8,4 +8,4 @@ export { normalizeTemplate, templateSerializer } from './snapshot';
 export type { NormalizeOptions } from './snapshot';
 export { startLocalApp } from './local-app';
 export type { LocalAppSource, RunningLocalApp } from './local-app';
-export type { LocalAppOptions } from '../local';
+export type { IamMode, LocalAppOptions, PermissionGap } from '../local';

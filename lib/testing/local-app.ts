@@ -29,13 +29,21 @@ export interface RunningLocalApp {
 /**
  * Starts an app on ephemeral ports (unless ports are given). Its state (deliveries, queues,
  * tables) lives in memory and ends with it, so a test run leaves nothing in the project;
- * pass `stateDir` to keep it across a stop and a start, as `switchyard dev` does.
+ * pass `stateDir` to keep it across a stop and a start, as `switchyard dev` does. Pass
+ * `iam: 'enforce'` to have every call a function makes answered as its synthesized role allows it
+ * in AWS (`AccessDeniedException` otherwise); the default `warn` lets such calls through and lists
+ * them in `app.iam.gaps`.
  *
  * @example
  * const local = await startLocalApp({ stack: new ShopStack(new App(), 'Shop') });
  * const res = await fetch(`${local.urls[0]}/orders`, { method: 'POST', body: '{}' });
  * const eb = new EventBridgeClient(local.clientConfig);
  * await local.stop();
+ *
+ * @example
+ * const local = await startLocalApp({ stack }, { iam: 'enforce' });
+ * // ...drive the app...
+ * expect(local.app.iam.gaps).toEqual([]); // every call its handlers made is allowed in AWS
  */
 export async function startLocalApp(source: LocalAppSource, options: LocalAppOptions = {}): Promise<RunningLocalApp> {
   const assembly = 'stack' in source ? synthesize(source.stack) : source.assembly;

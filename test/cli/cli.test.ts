@@ -112,6 +112,7 @@ describe('switchyard CLI', () => {
     [['dev', '--time-scale', 'Infinity'], /--time-scale must be a positive number .*got 'Infinity'/],
     [['dev', '--time-scale', '0'], /--time-scale must be a positive number .*got '0'/],
     [['dev', '--time-scale', ''], /--time-scale must be a positive number .*got ''/],
+    [['dev', '--iam', 'strict'], /^switchyard: \[InvalidArgument\] --iam must be one of enforce, warn, off, got 'strict'\n$/],
     [['dev', '--max-backlog', '0'], /^switchyard: \[InvalidArgument\] --max-backlog must be a whole number of at least 1, got '0'\n$/],
     [['dev', '--http-port', '70000'], /^switchyard: \[InvalidArgument\] --http-port must be a port number from 0 to 65535 \(0: any free port\), got '70000'\n$/],
     [['ledger', '--aws-port', 'x'], /--aws-port must be a port number .*got 'x'/],

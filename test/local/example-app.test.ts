@@ -29,7 +29,8 @@ beforeAll(async () => {
   const claims = { subject: 'alice', issuer: 'https://auth.example.com/', audience: 'shop-api' };
   writer = `Bearer ${await issuer.sign({ ...claims, scopes: ['orders:write'] })}`;
   reader = `Bearer ${await issuer.sign(claims)}`;
-  local = await startLocalApp({ assembly: await synthExampleApp() }, { timeScale: 0.001, projectDir: `${__dirname}/../..` });
+  // Under enforce: every call a handler makes must be one its synthesized role allows, as in AWS.
+  local = await startLocalApp({ assembly: await synthExampleApp() }, { timeScale: 0.001, projectDir: `${__dirname}/../..`, iam: 'enforce' });
   app = local.app;
 }, 180_000);
 afterAll(() => local.stop());
@@ -218,4 +219,12 @@ test("dev prints the stacks' outputs with local values: the API URL is the local
   expect(summary(app)).toContain(`Outputs\nSwitchyardShop.ApiUrl = ${outputs.ApiUrl}\n`);
   // The printed URL answers as the API does.
   expect((await fetch(`${outputs.ApiUrl}/orders/00000000-0000-4000-8000-000000000000`, { headers: { authorization: reader } })).status).toBe(404);
+});
+
+test("every call the shop's handlers made in these tests was allowed by their roles", () => {
+  // Runs last: the flows above (orders, subscribers, retries, dead letters, schedules) have made their calls.
+  expect(app.iam.mode).toBe('enforce');
+  // The handlers' calls (DynamoDB, EventBridge, Secrets Manager) were evaluated, not skipped.
+  expect(app.iam.evaluated).toBeGreaterThan(5);
+  expect(app.iam.gaps).toEqual([]);
 });

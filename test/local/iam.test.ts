@@ -94,7 +94,9 @@ describe('--iam enforce', () => {
 
   test("calls not made by a function (a test's own credentials) are not evaluated", async () => {
     const db = new DynamoDBClient(local.clientConfig);
+    const evaluated = local.app.iam.evaluated;
     await expect(db.send(new PutItemCommand({ TableName: tableOf(local, 'Forbidden').name, Item: { id: { S: 'from-test' } } }))).resolves.toBeDefined();
+    expect(local.app.iam.evaluated).toBe(evaluated);
   });
 });
 

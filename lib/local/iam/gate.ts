@@ -53,6 +53,7 @@ export class IamGate extends EventEmitter<IamGateEvents> {
   private readonly callers = new Map<string, Caller>();
   private readonly reported = new Set<string>();
   private readonly gapList: PermissionGap[] = [];
+  private evaluatedCalls = 0;
 
   constructor(
     model: AppModel,
@@ -66,6 +67,11 @@ export class IamGate extends EventEmitter<IamGateEvents> {
   }
 
   private readonly resourcePolicies: readonly ResourcePolicyModel[];
+
+  /** How many calls made by functions were evaluated (allowed or not) since the app started. */
+  get evaluated(): number {
+    return this.evaluatedCalls;
+  }
 
   /** Every distinct gap reported so far, in order. */
   get gaps(): readonly PermissionGap[] {
@@ -81,6 +87,7 @@ export class IamGate extends EventEmitter<IamGateEvents> {
     const key = callerAccessKeyId(headers, request.query);
     const caller = key === undefined ? undefined : this.callers.get(key);
     if (!caller) return;
+    this.evaluatedCalls++;
     const required = requiredPermissions(request, this.arns);
     const checks: Array<{ need: Pick<RequiredPermission, 'action' | 'resource'>; decision: Decision }> = isUndecidable(required)
       ? [{ need: { action: `${request.service}:${request.operation}`, resource: '*' }, decision: { effect: 'undecidable', reasons: [required.undecidable] } }]
