@@ -13,6 +13,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   patterns: [],
   runtime: [],
   model: [],
+  iam: [],
   bundling: ['errors'],
   constructs: ['bundling', 'errors', 'patterns', 'runtime'],
 };
