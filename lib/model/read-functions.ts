@@ -48,6 +48,7 @@ export function readFunctions(ctx: StackContext, layers: LayerIndex = new Map())
       source: sourceOf(ctx, r),
       layers: p.Layers === undefined ? undefined : functionLayers(ctx.resolver.resolve(p.Layers), layers),
       role: readRole(ctx, p.Role),
+      inVpc: inVpc(p.VpcConfig) || undefined,
     });
   }
   return functions;
@@ -83,6 +84,12 @@ function asyncConfigOf(ctx: StackContext, fnProps: Record<string, unknown>, cfg:
     onSuccessArn: dest?.OnSuccess?.Destination === undefined ? undefined : ctx.resolver.resolveString(dest.OnSuccess.Destination),
     deadLetterArn: dlq === undefined ? undefined : ctx.resolver.resolveString(dlq),
   };
+}
+
+/** True for a `VpcConfig` with subnets (an empty one, which CDK never writes, detaches the function). */
+function inVpc(vpcConfig: unknown): boolean {
+  const subnets = (vpcConfig as { SubnetIds?: unknown } | undefined)?.SubnetIds;
+  return subnets !== undefined && !(Array.isArray(subnets) && subnets.length === 0);
 }
 
 /** The source entry the Switchyard constructs record in `switchyard:entry` metadata. */

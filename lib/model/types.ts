@@ -80,6 +80,8 @@ export interface FunctionModel extends ResourceRef {
   readonly layers?: readonly FunctionLayerModel[];
   /** The execution role with its policies, which the local endpoint evaluates the function's calls against. */
   readonly role?: RoleModel;
+  /** True when `VpcConfig` attaches the function to subnets: its calls may then carry `aws:SourceVpc` (through VPC endpoints). */
+  readonly inVpc?: boolean;
 }
 
 /** CORS configuration of an HTTP API (`CorsConfiguration`). */

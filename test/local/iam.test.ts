@@ -80,11 +80,16 @@ describe('--iam enforce', () => {
     expect(await call(local, { op: 'putEvents', bus: 'iam-bus', source: 'app.other' })).toMatchObject({ ok: false, name: 'AccessDeniedException', message: implicitDeny(local, 'events:PutEvents', bus.arn) });
   });
 
+  test('a condition on the VPC of a function in none: the key is absent, so the Allow does not apply', async () => {
+    const queue = queueOf(local, 'VpcOnly');
+    expect(await call(local, { op: 'sendMessage', queueUrl: queue.url })).toMatchObject({ ok: false, name: 'AccessDenied', message: implicitDeny(local, 'sqs:sendmessage', queue.model.arn) });
+  });
+
   test('a condition on a key not known locally is denied as undecidable, and says why', async () => {
-    const out = await call(local, { op: 'sendMessage', queueUrl: queueOf(local, 'VpcOnly').url });
+    const out = await call(local, { op: 'sendMessage', queueUrl: queueOf(local, 'OrgOnly').url });
     expect(out).toMatchObject({ ok: false, name: 'AccessDenied' });
-    expect(out.message).toContain('cannot decide');
-    expect(out.message).toContain('aws:SourceVpc');
+    expect(out.message).toContain('switchyard cannot decide this call locally');
+    expect(out.message).toContain('aws:PrincipalOrgID');
   });
 
   test('Lambda Invoke of a function it was not granted: 403 AccessDeniedException', async () => {
@@ -125,6 +130,12 @@ describe('--iam warn', () => {
     expect(gaps.find((g) => g.action === 'sqs:ReceiveMessage')?.fix).toBe('queue.grantConsumeMessages(fn)');
     expect(gaps.find((g) => g.action === 'lambda:InvokeFunction')?.fix).toBe('otherFn.grantInvoke(fn)');
     expect(local.app.iam.gaps).toEqual(gaps);
+  });
+
+  test('an undecidable call goes through and is reported as such', async () => {
+    expect(await call(local, { op: 'sendMessage', queueUrl: queueOf(local, 'OrgOnly').url })).toEqual({ ok: true });
+    const gap = gaps.find((g) => g.decision.effect === 'undecidable')!;
+    expect(gapLine(gap)).toMatch(/^iam: Caller calls sqs:SendMessage on \S+OrgOnly\S*: cannot be decided locally \(.*aws:PrincipalOrgID.*\); allowed locally \(--iam warn\)$/);
   });
 
   test('allowed calls report nothing', async () => {

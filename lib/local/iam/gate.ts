@@ -157,7 +157,10 @@ function callerOf(fn: FunctionModel, model: AppModel): Caller {
     if (document) identity.push({ source: arn, document });
     else unknownIdentity.push(arn);
   }
-  return { fn, principal, policies: { identity, unknownIdentity }, context: principalContext(principal, model, role?.tags ?? {}) };
+  const context = principalContext(principal, model, role?.tags ?? {});
+  // Outside a VPC, calls reach AWS over the public endpoints: no VPC keys. Inside one, a VPC endpoint may add them.
+  if (!fn.inVpc) for (const key of ['aws:SourceVpc', 'aws:SourceVpce', 'aws:VpcSourceIp', 'aws:SourceVpcArn']) context.set(key, null);
+  return { fn, principal, policies: { identity, unknownIdentity }, context };
 }
 
 /**
