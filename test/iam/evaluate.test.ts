@@ -85,6 +85,33 @@ describe('identity policies', () => {
   });
 });
 
+describe('properties of the Not forms', () => {
+  const ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'sqs:SendMessage', 'events:PutEvents'];
+  const PATTERNS = [...ACTIONS, 'dynamodb:*', 'dynamodb:*Item', '*', 'sqs:Send?essage'];
+
+  test('Allow with NotAction allows exactly the actions that Allow with Action (same list) does not', () => {
+    fc.assert(
+      fc.property(fc.subarray(PATTERNS), fc.constantFrom(...ACTIONS), (patterns, action) => {
+        const byAction = evaluate(request(action, '*'), { identity: [policy({ Effect: 'Allow', Action: patterns, Resource: '*' })] }).effect;
+        const byNotAction = evaluate(request(action, '*'), { identity: [policy({ Effect: 'Allow', NotAction: patterns, Resource: '*' })] }).effect;
+        return (byAction === 'allow') !== (byNotAction === 'allow');
+      }),
+    );
+  });
+
+  test('a negated string operator is the opposite of its positive form for a present single-valued key', () => {
+    const values = ['a', 'b', 'A', 'ab', 'b*'];
+    const pairs: Array<[string, string]> = [['StringEquals', 'StringNotEquals'], ['StringLike', 'StringNotLike'], ['StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase']];
+    fc.assert(
+      fc.property(fc.constantFrom(...pairs), fc.subarray(values, { minLength: 1 }), fc.constantFrom(...values), ([positive, negated], policyValues, requestValue) => {
+        const decide = (operator: string) =>
+          evaluate(request('dynamodb:GetItem', TABLE, { 'test:k': requestValue }), { identity: [policy(allow('dynamodb:GetItem', TABLE, { Condition: { [operator]: { 'test:k': policyValues } } }))] }).effect;
+        return (decide(positive) === 'allow') !== (decide(negated) === 'allow');
+      }),
+    );
+  });
+});
+
 describe('ARN matching', () => {
   test('a wildcard does not cross the segments of an ARN', () => {
     expect(arnMatch('arn:aws:sqs:*:111122223333:jobs', 'arn:aws:sqs:us-east-1:111122223333:jobs')).toBe(true);
