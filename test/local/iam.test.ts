@@ -97,6 +97,18 @@ describe('--iam enforce', () => {
     expect(await call(local, { op: 'invoke', functionName: other.name })).toEqual({ ok: false, name: 'AccessDeniedException', status: 403, message: implicitDeny(local, 'lambda:InvokeFunction', other.arn) });
   });
 
+  test('SSM: a parameter granted with grantRead, and one not granted', async () => {
+    expect(await call(local, { op: 'getParameter', name: '/iam/greeting' })).toEqual({ ok: true });
+    const arn = `arn:aws:ssm:${local.app.model.region}:${local.app.model.accountId}:parameter/iam/hidden`;
+    expect(await call(local, { op: 'getParameter', name: '/iam/hidden' })).toEqual({ ok: false, name: 'AccessDeniedException', status: 400, message: implicitDeny(local, 'ssm:GetParameter', arn) });
+  });
+
+  test('Scheduler (REST-JSON): CreateSchedule without a grant is a 403 AccessDeniedException', async () => {
+    const { region, accountId } = local.app.model;
+    const out = await call(local, { op: 'createSchedule', name: 'hourly', targetArn: fnOf(local, 'Other').arn, roleArn: `arn:aws:iam::${accountId}:role/scheduler` });
+    expect(out).toEqual({ ok: false, name: 'AccessDeniedException', status: 403, message: implicitDeny(local, 'scheduler:CreateSchedule', `arn:aws:scheduler:${region}:${accountId}:schedule/default/hourly`) });
+  });
+
   test("calls not made by a function (a test's own credentials) are not evaluated", async () => {
     const db = new DynamoDBClient(local.clientConfig);
     const evaluated = local.app.iam.evaluated;

@@ -7,7 +7,7 @@
  * key (a developer's script, a test's `local` credentials) are not evaluated.
  */
 import { EventEmitter } from 'node:events';
-import type { AppModel, FunctionModel, ResourcePolicyModel } from '../../model';
+import type { AppModel, FunctionModel } from '../../model';
 import { RequestContext, accessDeniedMessage, evaluate, fixFor, isUndecidable, type ApplicablePolicies, type AuthorizationRequest, type Decision, type NamedPolicy, type Principal } from '../../iam';
 import type { AwsServiceError } from '../aws/protocol';
 import { requiredPermissions, type ArnResolver, type EndpointRequest, type RequiredPermission } from './actions';
@@ -51,6 +51,8 @@ export interface IamGateEvents {
 /** Evaluates the calls functions make to the endpoint. */
 export class IamGate extends EventEmitter<IamGateEvents> {
   private readonly callers = new Map<string, Caller>();
+  /** Resource policies by the ARN of each resource they are attached to. */
+  private readonly resourcePolicies = new Map<string, NamedPolicy[]>();
   private readonly reported = new Set<string>();
   private readonly gapList: PermissionGap[] = [];
   private evaluatedCalls = 0;
@@ -63,10 +65,10 @@ export class IamGate extends EventEmitter<IamGateEvents> {
   ) {
     super();
     for (const fn of model.functions) this.callers.set(functionAccessKeyId(fn.name), callerOf(fn, model));
-    this.resourcePolicies = model.resourcePolicies ?? [];
+    for (const policy of model.resourcePolicies ?? []) {
+      for (const arn of policy.resourceArns) this.resourcePolicies.set(arn, [...(this.resourcePolicies.get(arn) ?? []), named(policy)]);
+    }
   }
-
-  private readonly resourcePolicies: readonly ResourcePolicyModel[];
 
   /** How many calls made by functions were evaluated (allowed or not) since the app started. */
   get evaluated(): number {
@@ -106,8 +108,7 @@ export class IamGate extends EventEmitter<IamGateEvents> {
       resource: need.resource,
       context: caller.context.with({ 'aws:CurrentTime': new Date().toISOString(), 'aws:EpochTime': String(Math.floor(Date.now() / 1000)), ...need.context }),
     };
-    const resource = this.resourcePolicies.filter((p) => p.resourceArns.includes(need.resource)).map(named);
-    return evaluate(request, { ...caller.policies, resource });
+    return evaluate(request, { ...caller.policies, resource: this.resourcePolicies.get(need.resource) ?? [] });
   }
 
   private report(caller: Caller, need: Pick<RequiredPermission, 'action' | 'resource'>, decision: Decision): PermissionGap {
