@@ -17,6 +17,9 @@ import { awsManagedPolicy } from './managed-policies';
 
 /** How calls are checked: `enforce` denies as AWS would, `warn` reports and lets through, `off` checks nothing. */
 export type IamMode = 'enforce' | 'warn' | 'off';
+/** Distinct gaps kept and reported; past it, calls are still checked, and denied under `enforce`. */
+const MAX_GAPS = 10_000;
+
 /** The modes, for flag parsing. */
 export const IAM_MODES: readonly IamMode[] = ['enforce', 'warn', 'off'];
 
@@ -122,7 +125,8 @@ export class IamGate extends EventEmitter<IamGateEvents> {
       mode: this.mode as Exclude<IamMode, 'off'>,
     };
     const key = JSON.stringify([gap.functionName, gap.action, gap.resource, decision.effect]);
-    if (!this.reported.has(key)) {
+    // Bounded: a handler calling ever-new resource names must not grow memory without end (its calls are still checked).
+    if (!this.reported.has(key) && this.reported.size < MAX_GAPS) {
       this.reported.add(key);
       this.gapList.push(gap);
       this.emit('gap', gap);
