@@ -35,6 +35,11 @@ function writeAssembly(): string {
       Worker: { Type: 'AWS::Lambda::Function', Properties: { Code: fnCode, Handler: 'index.handler', Runtime: 'nodejs24.x', Role: { 'Fn::GetAtt': ['Role', 'Arn'] } } },
       Imported: { Type: 'AWS::Lambda::Function', Properties: { Code: fnCode, Handler: 'index.handler', Runtime: 'nodejs24.x', Role: 'arn:aws:iam::000000000000:role/made-elsewhere' } },
       JobsPolicy: { Type: 'AWS::SQS::QueueInlinePolicy', Properties: { Queue: { Ref: 'Jobs' }, PolicyDocument: allow('sqs:SendMessage', { 'Fn::GetAtt': ['Jobs', 'Arn'] }) } },
+      Key: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'api-key' } },
+      KeyPolicy: { Type: 'AWS::SecretsManager::ResourcePolicy', Properties: { SecretId: { Ref: 'Key' }, ResourcePolicy: { Statement: [{ Effect: 'Deny', Principal: '*', Action: 'secretsmanager:DeleteSecret', Resource: '*' }] } } },
+      Bus: { Type: 'AWS::Events::EventBus', Properties: { Name: 'orders' } },
+      BusPolicy: { Type: 'AWS::Events::EventBusPolicy', Properties: { EventBusName: { Ref: 'Bus' }, StatementId: 's', Statement: { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::000000000000:role/service/worker' }, Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': ['Bus', 'Arn'] } } } },
+      InvokeWorker: { Type: 'AWS::Lambda::Permission', Properties: { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': ['Worker', 'Arn'] }, Principal: 'events.amazonaws.com', SourceArn: 'arn:aws:events:us-east-1:000000000000:rule/r' } },
     },
   }));
   return dir;
@@ -65,8 +70,22 @@ test('a role with inline, attached, role and managed policies, its path and tags
     managedPolicyArns: ['arn:aws:iam::000000000000:role/made-elsewhere'],
     tags: {},
   });
+  const secretArn = model.secrets!.find((x) => x.name === 'api-key')!.arn;
+  const workerArn = 'arn:aws:lambda:us-east-1:000000000000:function:app-Worker';
   expect(model.resourcePolicies).toEqual([
     { source: 'queue policy App/JobsPolicy', resourceArns: [queueArn], document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn }] } },
+    { source: 'secret resource policy App/KeyPolicy', resourceArns: [secretArn], document: { Statement: [{ Effect: 'Deny', Principal: '*', Action: 'secretsmanager:DeleteSecret', Resource: '*' }] } },
+    {
+      source: 'event bus policy App/BusPolicy',
+      resourceArns: ['arn:aws:events:us-east-1:000000000000:event-bus/orders'],
+      document: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::000000000000:role/service/worker' }, Action: 'events:PutEvents', Resource: 'arn:aws:events:us-east-1:000000000000:event-bus/orders' }] },
+    },
+    // A function permission as the statement Lambda adds to the function's policy.
+    {
+      source: 'function permission App/InvokeWorker',
+      resourceArns: [workerArn],
+      document: { Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'lambda:InvokeFunction', Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:events:us-east-1:000000000000:rule/r' } } }] },
+    },
   ]);
 });
 
