@@ -112,6 +112,27 @@ describe('properties of the Not forms', () => {
   });
 });
 
+describe('fixes in CDK terms', () => {
+  const implicit = { effect: 'deny', reason: 'implicit' } as const;
+  test.each([
+    ['dynamodb:Query', TABLE, 'table.grantReadData(fn)'],
+    ['sqs:SendMessage', 'arn:aws:sqs:us-east-1:111122223333:jobs', 'queue.grantSendMessages(fn)'],
+    ['sqs:DeleteMessage', 'arn:aws:sqs:us-east-1:111122223333:jobs', 'queue.grantConsumeMessages(fn)'],
+    ['events:PutEvents', 'arn:aws:events:us-east-1:111122223333:event-bus/orders', "bus.grantPutEventsTo(fn), or Switchyard's `publishes: true` on the function"],
+    ['lambda:InvokeFunction', 'arn:aws:lambda:us-east-1:111122223333:function:other', 'otherFn.grantInvoke(fn)'],
+    ['secretsmanager:GetSecretValue', 'arn:aws:secretsmanager:us-east-1:111122223333:secret:k-AbCdEf', 'secret.grantRead(fn)'],
+    // No grant method covers it: the statement to add, with the exact action and ARN.
+    ['ssm:GetParametersByPath', 'arn:aws:ssm:us-east-1:111122223333:parameter/app', "fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParametersByPath'], resources: ['arn:aws:ssm:us-east-1:111122223333:parameter/app'] }))"],
+    ['sqs:ListQueues', '*', "fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:ListQueues'], resources: ['*'] }))"],
+  ])('%s', (action, resource, fix) => {
+    expect(fixFor({ action, resource }, implicit)).toBe(fix);
+  });
+
+  test('a call on no particular resource is worded without "on resource"', () => {
+    expect(accessDeniedMessage(request('sqs:ListQueues', '*'), implicit)).toBe(`User: ${principal.sessionArn} is not authorized to perform: sqs:ListQueues because no identity-based policy allows the sqs:ListQueues action`);
+  });
+});
+
 describe('ARN matching', () => {
   test('a wildcard does not cross the segments of an ARN', () => {
     expect(arnMatch('arn:aws:sqs:*:111122223333:jobs', 'arn:aws:sqs:us-east-1:111122223333:jobs')).toBe(true);
