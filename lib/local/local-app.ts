@@ -241,7 +241,7 @@ export class LocalApp {
     this.customResources = new CustomResources(model, this.host, awsEndpoint);
     this.auth = new LocalAuth(this.host, model.accountId, { projectDir, ...options.auth });
     this.secrets = SecretStore.forProject(projectDir, model.region, model.accountId, { parameters: model.parameters, secrets: model.secrets });
-    this.iam = new IamGate(model, options.iam ?? 'warn', localArns({ region: model.region, accountId: model.accountId, queues: this.queues, host: this.host, secrets: this.secrets }));
+    this.iam = new IamGate(model, options.iam ?? 'warn', localArns({ region: model.region, accountId: model.accountId, queues: this.queues, host: this.host, secrets: this.secrets, tables: model.tables }));
     this.gateway = new HttpGateway(model.httpApis, this.host, { port: options.httpPort ?? 3000, host: options.hostname, accountId: model.accountId, region: model.region, auth: this.auth });
     this.apiKeyStore = ApiKeyStore.load(model.restApis, path.join(projectDir || os.tmpdir(), '.switchyard'));
     const authorizers = new RestAuthorizers(this.host, () => this.auth.jwtVerifier(), { accountId: model.accountId, credentials: options.auth?.iamCredentials });

@@ -8,18 +8,31 @@ const arns: ArnResolver = {
   functionArn: (name) => (name.startsWith('arn:') ? name : `arn:aws:lambda:eu-west-1:111122223333:function:${name}`),
   secretArn: (id) => `arn:aws:secretsmanager:eu-west-1:111122223333:secret:${id}-AbCdEf`,
   parameterArn: (name) => `arn:aws:ssm:eu-west-1:111122223333:parameter/${name.replace(/^\//, '')}`,
+  partitionKey: (table) => (table === 'Orders' || table.endsWith('/Orders') ? 'tenant' : undefined),
 };
+/** DynamoDB's request keys when the request sets none of them. */
+const NO_KEYS = { 'dynamodb:Select': null, 'dynamodb:ReturnValues': null, 'dynamodb:ReturnConsumedCapacity': null };
 const TABLE = 'arn:aws:dynamodb:eu-west-1:111122223333:table/Orders';
 const QUEUE_URL = 'http://127.0.0.1:4010/111122223333/jobs';
 const QUEUE = 'arn:aws:sqs:eu-west-1:111122223333:jobs';
 
 test.each<[string, EndpointRequest, unknown]>([
-  ['DynamoDB item operations act on the table', { service: 'dynamodb', operation: 'PutItem', input: { TableName: 'Orders' } }, [{ action: 'dynamodb:PutItem', resource: TABLE }]],
-  ['a table given by ARN', { service: 'dynamodb', operation: 'GetItem', input: { TableName: TABLE } }, [{ action: 'dynamodb:GetItem', resource: TABLE }]],
-  ['Query on an index acts on the index', { service: 'dynamodb', operation: 'Query', input: { TableName: 'Orders', IndexName: 'byCustomer' } }, [{ action: 'dynamodb:Query', resource: `${TABLE}/index/byCustomer` }]],
-  ['BatchWriteItem: one check per table', { service: 'dynamodb', operation: 'BatchWriteItem', input: { RequestItems: { Orders: [], Other: [] } } }, [
-    { action: 'dynamodb:BatchWriteItem', resource: TABLE },
-    { action: 'dynamodb:BatchWriteItem', resource: 'arn:aws:dynamodb:eu-west-1:111122223333:table/Other' },
+  ['DynamoDB item operations act on the table, the partition key value its leading key', { service: 'dynamodb', operation: 'PutItem', input: { TableName: 'Orders', Item: { tenant: { S: 't1' }, n: { N: '1' } }, ReturnValues: 'ALL_OLD' } }, [
+    { action: 'dynamodb:PutItem', resource: TABLE, context: { ...NO_KEYS, 'dynamodb:ReturnValues': 'ALL_OLD', 'dynamodb:LeadingKeys': ['t1'] } },
+  ]],
+  ['a table given by ARN', { service: 'dynamodb', operation: 'GetItem', input: { TableName: TABLE, Key: { tenant: { N: '7' } } } }, [{ action: 'dynamodb:GetItem', resource: TABLE, context: { ...NO_KEYS, 'dynamodb:LeadingKeys': ['7'] } }]],
+  ['Query: the leading key from `#pk = :v`', { service: 'dynamodb', operation: 'Query', input: { TableName: 'Orders', KeyConditionExpression: '#t = :t AND begins_with(sk, :p)', ExpressionAttributeNames: { '#t': 'tenant' }, ExpressionAttributeValues: { ':t': { S: 't2' }, ':p': { S: 'o' } } } }, [
+    { action: 'dynamodb:Query', resource: TABLE, context: { ...NO_KEYS, 'dynamodb:LeadingKeys': ['t2'] } },
+  ]],
+  ['Query on an index acts on the index; its leading key is not the table\'s', { service: 'dynamodb', operation: 'Query', input: { TableName: 'Orders', IndexName: 'byCustomer', KeyConditionExpression: 'customer = :c' } }, [
+    { action: 'dynamodb:Query', resource: `${TABLE}/index/byCustomer`, context: NO_KEYS },
+  ]],
+  ['a table the app does not have: no leading key', { service: 'dynamodb', operation: 'GetItem', input: { TableName: 'Other', Key: { id: { S: 'x' } } } }, [
+    { action: 'dynamodb:GetItem', resource: 'arn:aws:dynamodb:eu-west-1:111122223333:table/Other', context: NO_KEYS },
+  ]],
+  ['BatchWriteItem: one check per table, with the leading keys of its writes', { service: 'dynamodb', operation: 'BatchWriteItem', input: { RequestItems: { Orders: [{ PutRequest: { Item: { tenant: { S: 'a' } } } }, { DeleteRequest: { Key: { tenant: { S: 'b' } } } }], Other: [] } } }, [
+    { action: 'dynamodb:BatchWriteItem', resource: TABLE, context: { ...NO_KEYS, 'dynamodb:LeadingKeys': ['a', 'b'] } },
+    { action: 'dynamodb:BatchWriteItem', resource: 'arn:aws:dynamodb:eu-west-1:111122223333:table/Other', context: NO_KEYS },
   ]],
   ['TransactWriteItems needs each item\'s own action', { service: 'dynamodb', operation: 'TransactWriteItems', input: { TransactItems: [{ Put: { TableName: 'Orders' } }, { ConditionCheck: { TableName: 'Orders' } }] } }, [
     { action: 'dynamodb:PutItem', resource: TABLE },

@@ -63,6 +63,13 @@ describe('--iam enforce', () => {
     expect(out.message).toMatch(/ is not authorized to perform: dynamodb:DeleteItem on resource: \S+ with an explicit deny in an identity-based policy$/);
   });
 
+  test("fine-grained access: a tenant's own items only (dynamodb:LeadingKeys)", async () => {
+    const table = tableOf(local, 'Tenants');
+    expect(await call(local, { op: 'putItem', table: table.name, key: 'tenant-a' })).toEqual({ ok: true });
+    expect(await call(local, { op: 'getItem', table: table.name, key: 'tenant-a' })).toEqual({ ok: true });
+    expect(await call(local, { op: 'putItem', table: table.name, key: 'tenant-b' })).toMatchObject({ ok: false, name: 'AccessDeniedException', message: implicitDeny(local, 'dynamodb:PutItem', table.arn) });
+  });
+
   test('SQS: grantSendMessages does not allow receiving; the SDK names the query error', async () => {
     const queue = queueOf(local, 'Jobs');
     const out = await call(local, { op: 'receiveMessage', queueUrl: queue.url });

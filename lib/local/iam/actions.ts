@@ -7,6 +7,7 @@
  * validation error anyway. An operation not mapped here is undecidable, never allowed silently.
  */
 import type { Undecidable } from '../../iam';
+import { dynamodbKeys } from './dynamodb-keys';
 
 /** The services the endpoint serves, by their IAM prefixes. */
 export type IamService = 'dynamodb' | 'sqs' | 'events' | 'lambda' | 'secretsmanager' | 'ssm' | 'scheduler';
@@ -27,6 +28,8 @@ export interface ArnResolver {
   functionArn(nameOrArn: string): string;
   secretArn(id: string): string;
   parameterArn(name: string): string;
+  /** The partition key attribute of a table (by name or ARN), when the app has the table. */
+  partitionKey?(table: string): string | undefined;
 }
 
 /** One call as the endpoint routed it. */
@@ -92,10 +95,11 @@ function dynamodb(operation: string, input: Readonly<Record<string, unknown>>, a
     const table = text(input.TableName);
     if (!table) return [];
     const index = text(input.IndexName);
-    return [{ action, resource: index ? `${tableArn(arns, table)}/index/${index}` : tableArn(arns, table) }];
+    const context = dynamodbKeys(operation, input, arns.partitionKey?.(table));
+    return [{ action, resource: index ? `${tableArn(arns, table)}/index/${index}` : tableArn(arns, table), context }];
   }
   if (operation === 'BatchGetItem' || operation === 'BatchWriteItem') {
-    return Object.keys(record(input.RequestItems)).map((t) => ({ action, resource: tableArn(arns, t) }));
+    return Object.entries(record(input.RequestItems)).map(([t, items]) => ({ action, resource: tableArn(arns, t), context: dynamodbKeys(operation, input, arns.partitionKey?.(t), items) }));
   }
   if (operation === 'TagResource' || operation === 'UntagResource' || operation === 'ListTagsOfResource') {
     const resource = text(input.ResourceArn);

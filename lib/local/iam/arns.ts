@@ -1,4 +1,5 @@
 /** ARNs of the running app's resources, as the permission check names them (see actions.ts). */
+import type { TableModel } from '../../model';
 import type { SecretStore } from '../auth/secret-store';
 import type { FunctionHost } from '../host/function-host';
 import type { QueueStore } from '../sqs/queue-store';
@@ -11,6 +12,7 @@ export interface ArnSources {
   readonly queues: QueueStore;
   readonly host: FunctionHost;
   readonly secrets: SecretStore;
+  readonly tables: readonly TableModel[];
 }
 
 /** Resolves names, URLs and partial ARNs to the ARNs the app's policies name. */
@@ -41,5 +43,6 @@ export function localArns(s: ArnSources): ArnResolver {
       return id.startsWith('arn:') ? id : arn('secretsmanager', `secret:${id}`);
     },
     parameterArn: (name) => (name.startsWith('arn:') ? name : s.secrets.parameterArn(name)),
+    partitionKey: (table) => s.tables.find((t) => t.name === table || t.arn === table)?.partitionKey,
   };
 }
