@@ -84,7 +84,8 @@ export function evaluateOne(operatorName: string, key: string, rawValues: unknow
   const substituted = policyValues.map((v) => substitute(v, ctx));
   const problem = substituted.find(isUndecidable);
   if (problem) return problem;
-  const values = substituted as string[];
+  // A value whose variable is absent from the request matches nothing.
+  const values = substituted.filter((v): v is string => typeof v === 'string');
   const absent = requestValues === null || requestValues.length === 0;
   if (set === 'ForAllValues') return absent || requestValues!.every((r) => matchesValue(op, values, r));
   if (set === 'ForAnyValue') return !absent && requestValues!.some((r) => matchesValue(op, values, r));

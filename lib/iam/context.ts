@@ -62,12 +62,14 @@ export class RequestContext {
 
 /**
  * Replaces IAM policy variables (`${aws:PrincipalAccount}`, and the literals `${*}`, `${?}`,
- * `${$}`) in a policy's resource or condition value. A variable whose key is absent or unknown
- * makes the value undecidable; `${key, 'default'}` supplies a default for an absent key.
+ * `${$}`) in a policy's resource or condition value. A variable whose key is absent from the
+ * request makes the value match nothing (`null`), as IAM treats it, unless `${key, 'default'}`
+ * gives a default; one whose key is not known locally makes it undecidable.
  */
-export function substitute(text: string, ctx: RequestContext): string | Undecidable {
+export function substitute(text: string, ctx: RequestContext): string | null | Undecidable {
   if (!text.includes('${')) return text;
   let problem: Undecidable | undefined;
+  let absent = false;
   const out = text.replace(/\$\{([^}]*)\}/g, (_whole, expr: string) => {
     if (expr === '*' || expr === '?' || expr === '$') return `\u0000${expr}`;
     const m = /^\s*([^,\s]+)\s*(?:,\s*'([^']*)'\s*)?$/.exec(expr);
@@ -77,11 +79,12 @@ export function substitute(text: string, ctx: RequestContext): string | Undecida
     }
     const values = ctx.get(m[1]);
     if (isUndecidable(values)) problem ??= values;
-    else if (values === null || values.length !== 1) {
+    else if (values === null || values.length === 0) {
       if (m[2] !== undefined) return m[2];
-      problem ??= { undecidable: `the policy variable \${${m[1]}} has no single value in this request` };
-    } else return values[0];
+      absent = true;
+    } else if (values.length > 1) problem ??= { undecidable: `the policy variable \${${m[1]}} has several values in this request` };
+    else return values[0];
     return '';
   });
-  return problem ?? out;
+  return problem ?? (absent ? null : out);
 }

@@ -153,6 +153,7 @@ function resourceMatch(statement: Record<string, unknown>, request: Authorizatio
   for (const raw of patterns) {
     const pattern = substitute(raw, request.context);
     if (isUndecidable(pattern)) undecided ??= pattern;
+    else if (pattern === null) continue; // a variable absent from the request: the pattern matches nothing
     else if (request.resource === '*' ? pattern === '*' : arnMatch(pattern, request.resource)) matched = true;
   }
   if (matched) return not ? 'no' : 'yes';

@@ -189,6 +189,17 @@ describe('conditions', () => {
     expect(evaluate(request('dynamodb:GetItem', TABLE, { 'aws:PrincipalAccount': '111122223333' }), { identity: [policy(s)] }).effect).toBe('allow');
     expect(evaluate(request('dynamodb:GetItem', TABLE, { 'aws:PrincipalAccount': '999999999999' }), { identity: [policy(s)] }).effect).toBe('deny');
   });
+
+  test('a variable whose key is absent matches nothing, unless it has a default; one not known locally is undecidable', () => {
+    const s = allow('dynamodb:GetItem', 'arn:aws:dynamodb:*:*:table/${aws:username}');
+    expect(evaluate(request('dynamodb:GetItem', TABLE, { 'aws:username': null }), { identity: [policy(s)] }).effect).toBe('deny');
+    const withDefault = allow('dynamodb:GetItem', "arn:aws:dynamodb:*:*:table/${aws:username, 'Orders'}");
+    expect(evaluate(request('dynamodb:GetItem', TABLE, { 'aws:username': null }), { identity: [policy(withDefault)] }).effect).toBe('allow');
+    expect(evaluate(request('dynamodb:GetItem', TABLE), { identity: [policy(s)] }).effect).toBe('undecidable');
+    const literal = allow('dynamodb:GetItem', 'arn:aws:dynamodb:*:*:table/Ord${*}');
+    expect(evaluate(request('dynamodb:GetItem', TABLE), { identity: [policy(literal)] }).effect).toBe('deny');
+    expect(evaluate(request('dynamodb:GetItem', 'arn:aws:dynamodb:us-east-1:111122223333:table/Ord*'), { identity: [policy(literal)] }).effect).toBe('allow');
+  });
 });
 
 describe('what cannot be decided is said, never guessed', () => {
