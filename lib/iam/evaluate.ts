@@ -111,7 +111,9 @@ function scan(policy: NamedPolicy, kind: 'identity' | 'resource', request: Autho
     } else if (applies === 'yes') {
       // A resource policy naming only the account delegates to identity policies (see above).
       if (kind === 'identity' || principalMatch(statement, request.principal, true) === 'yes') tally.allowed ??= { by: kind, source: policy.source };
-    } else tally.maybeAllow.push(`${policy.source}: ${applies.undecidable}`);
+    } else if (kind === 'identity' || principalMatch(statement, request.principal, true) === 'yes') {
+      tally.maybeAllow.push(`${policy.source}: ${applies.undecidable}`);
+    }
   }
 }
 
@@ -130,10 +132,12 @@ function statementApplies(statement: Record<string, unknown>, kind: 'identity' |
   }
   if (!listMatch(statement, 'Action', 'NotAction', (p) => actionMatch(p, request.action))) return 'no';
   const resource = resourceMatch(statement, request);
-  if (resource !== 'yes') return resource;
+  if (resource === 'no') return 'no';
+  // A condition that is false decides, even when the resource could not be.
   const condition = evaluateConditions(statement.Condition, request.context);
-  if (isUndecidable(condition)) return condition;
-  return condition ? 'yes' : 'no';
+  if (condition === false) return 'no';
+  if (resource !== 'yes') return resource;
+  return isUndecidable(condition) ? condition : 'yes';
 }
 
 /** `Action`/`NotAction` (and `Principal` lists): true when the element matches, or when its `Not` form does not. */

@@ -224,6 +224,12 @@ describe('what cannot be decided is said, never guessed', () => {
     expect(evaluate(request('dynamodb:GetItem'), { identity: [policy(deny('dynamodb:GetItem', TABLE, maybe))] })).toEqual({ effect: 'deny', reason: 'implicit' });
   });
 
+  test('a false condition decides a statement whose resource could not be', () => {
+    const s = allow('dynamodb:GetItem', 'arn:aws:dynamodb:*:*:table/${aws:userid}', { Condition: { StringEquals: { 'test:k': 'x' } } });
+    expect(evaluate(request('dynamodb:GetItem', TABLE, { 'test:k': 'y' }), { identity: [policy(s)] })).toEqual({ effect: 'deny', reason: 'implicit' });
+    expect(evaluate(request('dynamodb:GetItem', TABLE, { 'test:k': 'x' }), { identity: [policy(s)] }).effect).toBe('undecidable');
+  });
+
   test('an AWS managed policy not known locally leaves an otherwise denied call undecidable', () => {
     const d = evaluate(request('dynamodb:GetItem'), { identity: [], unknownIdentity: ['arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess'] });
     expect(d.effect).toBe('undecidable');
@@ -252,6 +258,11 @@ describe('resource policies', () => {
     const d = evaluate(r, { identity: [policy(allow('sqs:SendMessage', QUEUE))], resource: [rp] });
     expect(d).toEqual({ effect: 'deny', reason: 'explicit-resource', source: 'queue policy Stack/JobsPolicy' });
     expect(accessDeniedMessage(r, d)).toMatch(/with an explicit deny in a resource-based policy$/);
+  });
+
+  test('an undecidable Allow naming only the account cannot allow, so the call stays denied', () => {
+    const rp = queuePolicy({ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'sqs:SendMessage', Resource: QUEUE, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } });
+    expect(evaluate(request('sqs:SendMessage', QUEUE), { identity: [], resource: [rp] })).toEqual({ effect: 'deny', reason: 'implicit' });
   });
 
   test('statements for a service principal do not apply to a function', () => {
