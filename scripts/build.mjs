@@ -24,7 +24,7 @@ const dist = path.join(root, 'dist');
 const require = createRequire(import.meta.url);
 
 /** Non-TypeScript files loaded at run time by path, relative to lib/. */
-const ASSETS = ['local/host/worker.mjs', 'local/host/streaming.mjs', 'ops/prices.json'];
+const ASSETS = ['local/host/worker.mjs', 'local/host/streaming.mjs', 'local/host/bootstrap.py', 'ops/prices.json'];
 
 const started = Date.now();
 fs.rmSync(dist, { recursive: true, force: true });

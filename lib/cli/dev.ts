@@ -29,6 +29,8 @@ export interface DevOptions {
   readonly accountConcurrency?: number;
   /** A node binary per runtime (see `LocalAppOptions.nodeBinaries`). */
   readonly nodeBinaries?: Readonly<Record<string, string>>;
+  /** The Python interpreter for every Python function (see `LocalAppOptions.python`). */
+  readonly python?: string;
   /** Start with empty state (see `LocalAppOptions.fresh`). @default false */
   readonly fresh?: boolean;
   /** Deliveries in progress past which events are throttled (see `LocalAppOptions.maxBacklog`). */
@@ -65,6 +67,7 @@ export async function dev(options: DevOptions): Promise<number> {
     maxInstances: options.maxInstances,
     accountConcurrency: options.accountConcurrency,
     nodeBinaries: options.nodeBinaries,
+    python: options.python,
     projectDir: options.projectDir,
     stateDir: path.join(localDir, 'state'),
     fresh: options.fresh,

@@ -30,6 +30,7 @@ Commands:
                 --max-instances N   function instances alive at once; calls over it wait (default: from cores, functions and memory)
                 --account-concurrency N  throttle (429) functions without reserved concurrency over this account limit (default: none)
                 --node RUNTIME=PATH run a runtime's functions on that node binary, e.g. --node nodejs22.x=/opt/node22/bin/node (repeatable)
+                --python PATH       run every Python function on this interpreter (default: python3.X on PATH for a python3.X function, else python3)
                 --fresh             start with empty state: forget the deliveries, queue messages and table items kept in .switchyard/state
                 --max-backlog N     deliveries pending or retrying past which PutEvents is throttled (ThrottlingException; default 10000)
                 --inspect[=PORT]    let a debugger attach: a port per function on 127.0.0.1 from PORT (default 9229), one instance
@@ -79,6 +80,7 @@ const OPTIONS = {
   'max-instances': { type: 'string' },
   'account-concurrency': { type: 'string' },
   node: { type: 'string', multiple: true },
+  python: { type: 'string' },
   fresh: { type: 'boolean', default: false },
   'max-backlog': { type: 'string' },
   inspect: { type: 'string' },
@@ -153,6 +155,7 @@ async function run(command: string, args: Args, io: CliIo, outputClosed: Promise
         maxInstances: countOf('max-instances', v['max-instances'], 1),
         accountConcurrency: countOf('account-concurrency', v['account-concurrency'], 0),
         nodeBinaries: nodeBinariesOf(v.node),
+        python: v.python,
         fresh: v.fresh,
         maxBacklog: countOf('max-backlog', v['max-backlog'], 1),
         inspect: inspectPortOf(v.inspect),

@@ -67,6 +67,11 @@ export interface LocalAppOptions {
    */
   readonly nodeBinaries?: Readonly<Record<string, string>>;
   /**
+   * The Python interpreter for every Python function (`/usr/bin/python3.12`).
+   * @default for each runtime its own interpreter on PATH (`python3.12`), else `python3`
+   */
+  readonly python?: string;
+  /**
    * Multiplies retry delays and event ages, and the waits of EventBridge Scheduler schedules:
    * 0.001 makes a minute 60 ms. (Schedule rules keep the real clock.)
    * @default 1
@@ -214,6 +219,7 @@ export class LocalApp {
       accountConcurrency: options.accountConcurrency,
       nodeBinaries: options.nodeBinaries,
       inspect: options.inspect ? { port: options.inspect.port ?? DEFAULT_INSPECT_PORT } : undefined,
+      python: options.python,
     });
     this.queues = new QueueStore(model.queues, awsEndpoint, model.accountId);
     this.streams = new StreamStore(model.tables);

@@ -13,7 +13,7 @@ const ASYNC_DEFAULTS = { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21_6
 
 /**
  * Reads the functions of one stack, with asset or inline code. Functions that cannot run locally
- * (container images, runtimes other than Node.js, code missing from the assembly) are left out;
+ * (container images, runtimes other than Node.js and Python, code missing from the assembly) are left out;
  * the model lists them among the resources it does not serve, with {@link notRunReason}.
  */
 export function readFunctions(ctx: StackContext, layers: LayerIndex = new Map()): FunctionModel[] {
@@ -63,7 +63,7 @@ export function notRunReason(ctx: StackContext, r: CfnResource): string | undefi
   const code = (p.Code ?? {}) as Record<string, unknown>;
   if (code.ImageUri !== undefined || p.PackageType === 'Image') return 'its code is a container image, which switchyard dev does not run';
   const runtime = p.Runtime === undefined ? 'nodejs24.x' : ctx.resolver.resolveString(p.Runtime);
-  if (!runtime.startsWith('nodejs')) return `its runtime ${runtime} is not run: switchyard dev runs Node.js functions only`;
+  if (!/^(nodejs\d+\.x|python\d+\.\d+)$/.test(runtime)) return `its runtime ${runtime} is not run: switchyard dev runs Node.js and Python functions only`;
   return undefined;
 }
 

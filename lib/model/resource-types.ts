@@ -30,7 +30,7 @@ export interface ResourceTypeEntry {
 /** Every known type, grouped by treatment, in the order the README lists them. */
 export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
   // Served.
-  { types: ['AWS::Lambda::Function'], treatment: 'served', locally: 'Node.js functions from their asset (a folder, or a `.zip` file extracted) or inline (`ZipFile`) code, each instance its own process; container images and other runtimes are listed as not run' },
+  { types: ['AWS::Lambda::Function'], treatment: 'served', locally: 'Node.js and Python functions from their asset (a folder, or a `.zip` file extracted) or inline (`ZipFile`) code, each instance its own process (Python ones on this machine\'s python3, see Python handlers); container images and other runtimes are listed as not run' },
   { types: ['AWS::Lambda::EventInvokeConfig'], treatment: 'served', locally: "asynchronous invokes retry and go to their on-failure destination or DLQ as configured" },
   { types: ['AWS::Lambda::Url'], treatment: 'served', locally: 'function URLs, each on its own local port: payload 2.0 events, `NONE` and `AWS_IAM` (SigV4) auth, CORS, buffered and streamed responses (see Function URLs locally)' },
   { types: ['AWS::Lambda::LayerVersion'], treatment: 'served', locally: "the layer's content is the /opt of the functions using it: its packages load with `require` and `import`; a layer from outside the app (by ARN) has no content here and is listed at start-up" },

@@ -57,6 +57,18 @@ export function synthIamApp(): string {
   return synthCached('iam', [app, ...fs.readdirSync(handlers).sort().map((f) => path.join(handlers, f))], [app]);
 }
 
+/**
+ * Synthesizes the Python fixture (plain aws-cdk-lib `lambda.Function`s on PYTHON_3_12); cached
+ * likewise. `codeDir`: the handlers' folder (a copy the test may edit). @default fixtures/python-fn
+ */
+export function synthPythonApp(codeDir?: string): string {
+  const fixtures = path.join(__dirname, 'fixtures');
+  const dir = codeDir ?? path.join(fixtures, 'python-fn');
+  const app = path.join(fixtures, 'python-app.ts');
+  const sources = [app, ...fs.readdirSync(dir).filter((f) => f.endsWith('.py')).sort().map((f) => path.join(dir, f))];
+  return synthCached(codeDir ? 'python-copy' : 'python', sources, codeDir ? [app, codeDir] : [app]);
+}
+
 /** Synthesizes the REST API fixture (plain aws-cdk-lib `RestApi`, handlers not bundled); cached likewise. */
 export function synthRestApp(): string {
   const fixtures = path.join(__dirname, 'fixtures');

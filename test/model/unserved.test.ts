@@ -37,7 +37,7 @@ const template: CfnTemplate = {
     WorkerRole: role,
     Legacy: { Type: 'AWS::Lambda::Function', Metadata: { 'aws:cdk:path': 'App/Legacy/Resource' }, Properties: { Code: { ImageUri: '111111111111.dkr.ecr.us-east-1.amazonaws.com/legacy:1' }, PackageType: 'Image' } },
     Inline: { Type: 'AWS::Lambda::Function', Metadata: { 'aws:cdk:path': 'App/Inline/Resource' }, Properties: { Code: { ZipFile: { 'Fn::Sub': 'exports.handler = async () => "${AWS::Region}"' } }, Handler: 'index.handler', Runtime: 'nodejs24.x' } },
-    PyFn: { Type: 'AWS::Lambda::Function', Metadata: at('App/PyFn/Resource'), Properties: { Handler: 'index.handler', Runtime: 'python3.13', Code: { S3Key: 'x.zip' } } },
+    JavaFn: { Type: 'AWS::Lambda::Function', Metadata: at('App/JavaFn/Resource'), Properties: { Handler: 'example.Handler::handleRequest', Runtime: 'java21', Code: { S3Key: 'x.zip' } } },
     Alerts: { Type: 'AWS::SNS::Topic', Metadata: { 'aws:cdk:path': 'App/Alerts/Resource' } },
     AlertsToWorker: { Type: 'AWS::SNS::Subscription', Metadata: { 'aws:cdk:path': 'App/Alerts/Worker/Resource' }, Properties: { TopicArn: { Ref: 'Alerts' }, Protocol: 'lambda', Endpoint: { 'Fn::GetAtt': ['Worker', 'Arn'] } } },
     Errors: { Type: 'AWS::CloudWatch::Alarm', Metadata: { 'aws:cdk:path': 'App/Errors/Resource' }, Properties: { AlarmActions: [{ Ref: 'Alerts' }] } },
@@ -124,7 +124,7 @@ test('functions that cannot run: container images and other runtimes, with rules
     reason: 'its code is a container image, which switchyard dev does not run',
     consequences: ['the rule ShipOrder targeting it will not deliver (its events are recorded in the ledger as undeliverable)'],
   });
-  expect(unserved('PyFn')?.reason).toBe('its runtime python3.13 is not run: switchyard dev runs Node.js functions only');
+  expect(unserved('JavaFn')?.reason).toBe('its runtime java21 is not run: switchyard dev runs Node.js and Python functions only');
 });
 
 test('a type the list does not know is not served, with nothing depending on it', () => {

@@ -61,7 +61,7 @@ test('the tarball holds the built library, README, LICENSE and CHANGELOG, and no
     'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/switchyard.js',
     'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map',
     'dist/runtime/index.js', 'dist/runtime/index.mjs', 'dist/testing/index.js', 'dist/patterns/index.js',
-    'dist/cli/main.js', 'dist/local/host/worker.mjs', 'dist/ops/prices.json',
+    'dist/cli/main.js', 'dist/local/host/worker.mjs', 'dist/local/host/bootstrap.py', 'dist/ops/prices.json',
   ]));
   const stray = files.filter((f) => /^(test|bench|\.ci|scripts|lib|lambdas)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
   expect(stray).toEqual([]);

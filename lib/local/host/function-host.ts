@@ -15,7 +15,7 @@ import { FunctionPool, type OverflowMode, type PoolOptions } from './pool';
 import type { LambdaErrorPayload } from './protocol';
 import { isProvided, missingPackageHint, missingPackageOf } from './provided-modules';
 import { ResponseStreams, type ResponseStreamSink } from './response-stream';
-import { resolveNodeBinaries, runtimeNotices, type NodeBinary } from './runtimes';
+import { isPythonRuntime, resolveNodeBinaries, resolvePythonInterpreters, runtimeNotices, type NodeBinary, type PythonInterpreter } from './runtimes';
 import { layerEnvironment } from './layers';
 import { TaskRoots, type StagedFile, type StagedFunction } from './task-root';
 import { FUNCTION_SECRET_ACCESS_KEY, FUNCTION_SESSION_TOKEN, functionAccessKeyId } from '../iam/credentials';
@@ -48,6 +48,11 @@ export interface FunctionHostOptions {
    * @default no debugger ports
    */
   readonly inspect?: { readonly port: number };
+  /**
+   * The interpreter for every Python function.
+   * @default for each runtime its own interpreter on PATH (`python3.12`), else `python3`
+   */
+  readonly python?: string;
 }
 
 /** One invocation to run. */
@@ -113,7 +118,8 @@ export interface FunctionHostEvents {
 }
 
 /**
- * Runs the app's functions, each instance a Node.js process (see instance.ts).
+ * Runs the app's functions, each instance a process (see instance.ts): node for Node.js
+ * runtimes, python3 for Python runtimes.
  *
  * @example
  * const host = new FunctionHost(model.functions, { awsEndpointUrl, region: model.region });
@@ -122,13 +128,17 @@ export interface FunctionHostEvents {
 export class FunctionHost extends EventEmitter<FunctionHostEvents> {
   /** The instance cap and account concurrency the functions share. */
   readonly capacity: HostCapacity;
-  /** One line per runtime whose node differs from Lambda's or that Lambda deprecated (for `dev`'s start-up). */
+  /**
+   * One line per runtime whose node or Python differs from Lambda's, that Lambda deprecated, or
+   * that cannot run here (no python3), for `dev`'s start-up.
+   */
   readonly runtimeNotices: readonly string[];
   private readonly pools = new Map<string, FunctionPool>();
   private readonly byRef = new Map<string, FunctionModel>();
   private readonly memory = new MemoryWatch();
   private readonly taskRoots: TaskRoots;
   private readonly nodeBinaries: ReadonlyMap<string, NodeBinary>;
+  private readonly pythons: ReadonlyMap<string, PythonInterpreter>;
   private readonly shownOnce = new Set<string>();
   private readonly streams = new ResponseStreams();
   private readonly proxies: InspectorProxy[] = [];
@@ -140,7 +150,10 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
   constructor(functions: readonly FunctionModel[], private readonly options: FunctionHostOptions) {
     super();
     this.nodeBinaries = resolveNodeBinaries(options.nodeBinaries);
-    this.runtimeNotices = runtimeNotices(countBy(functions.map((f) => f.runtime)), this.nodeBinaries);
+    const runtimes = countBy(functions.map((f) => f.runtime));
+    const pythons = resolvePythonInterpreters(runtimes, options.python);
+    this.pythons = pythons.byRuntime;
+    this.runtimeNotices = [...runtimeNotices(runtimes, this.nodeBinaries), ...pythons.notices];
     const reservedTotal = functions.reduce((n, f) => n + (f.reservedConcurrency ?? 0), 0);
     this.capacity = new HostCapacity({ maxInstances: options.maxInstances ?? defaultMaxInstances(functions.length), accountConcurrency: options.accountConcurrency, reservedTotal });
     this.taskRoots = new TaskRoots({ projectDir: options.projectDir ?? process.cwd(), assemblyDir: options.assemblyDir, baseDir: options.stagingDir });
@@ -273,11 +286,26 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
    * do. An SDK package installed since start-up is linked for the next instance.
    */
   private explainMissingPackage(fn: FunctionModel, requestId: string, error: LambdaErrorPayload): void {
+    if (isPythonRuntime(fn.runtime)) return this.explainMissingBoto3(fn, requestId, error);
     const pkg = missingPackageOf(error);
     if (!pkg) return;
     const layer = fn.layers?.find((l) => l.providedScopes?.some((scope) => pkg.startsWith(`${scope}/`)));
     if (isProvided(pkg) || layer) this.taskRoots.linkProvided(stagedOf(fn));
     this.emit('log', { functionName: fn.name, requestId, level: 'WARN', text: missingPackageHint(pkg, layer && `The layer ${layer.arn}`) });
+  }
+
+  /** boto3 (or botocore) missing from this machine's Python: said once per run, as the fix is the machine's, not the function's. */
+  private explainMissingBoto3(fn: FunctionModel, requestId: string, error: LambdaErrorPayload): void {
+    const missing = error.errorType === 'Runtime.ImportModuleError' && /No module named '(boto3|botocore)'/.exec(error.errorMessage)?.[1];
+    if (!missing || !this.firstOf('', 'boto3')) return;
+    const python = this.pythonOf(fn);
+    const text = `${missing}, which Lambda's Python runtime provides, is not installed for ${python} on this machine: install it (pip install boto3, or apt-get install python3-boto3); new instances load it.`;
+    this.emit('log', { functionName: fn.name, requestId, level: 'WARN', text });
+  }
+
+  /** The interpreter a Python function runs on (the fallback when none was found, which fails to start). */
+  private pythonOf(fn: FunctionModel): string {
+    return this.pythons.get(fn.runtime)?.executable ?? this.options.python ?? 'python3';
   }
 
   /** True the first time a function logs this `once` line (a process warning every cold start repeats). */
@@ -326,6 +354,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
       timeoutMs: fn.timeoutSeconds * 1000,
       reservedConcurrency: fn.reservedConcurrency,
       nodeBinary: this.nodeBinaries.get(fn.runtime)?.path,
+      python: isPythonRuntime(fn.runtime) ? this.pythonOf(fn) : undefined,
       capacity: this.capacity,
       memory: this.memory,
       onLog: (log) => {
@@ -339,11 +368,12 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
   /** Only the function's own variables plus what the Lambda runtime sets; nothing of the host's environment leaks in but PATH. */
   private environmentOf(fn: FunctionModel, taskDir: string, logStreamName: string): Record<string, string> {
     const endpoint = this.options.awsEndpointUrl;
+    // NODE_PATH (not for Python, whose bootstrap puts /opt/python on sys.path), PATH and the staged /opt (see layers.ts).
+    const { NODE_PATH, ...layerEnv } = layerEnvironment(this.taskRoots.optDir(stagedOf(fn)), fn.runtime, process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin');
     return {
       LANG: 'en_US.UTF-8',
       TZ: ':UTC',
-      // NODE_PATH, PATH and the staged /opt (see layers.ts).
-      ...layerEnvironment(this.taskRoots.optDir(stagedOf(fn)), fn.runtime, process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'),
+      ...(isPythonRuntime(fn.runtime) ? layerEnv : { NODE_PATH, ...layerEnv }),
       LAMBDA_TASK_ROOT: taskDir,
       LAMBDA_RUNTIME_DIR: '/var/runtime',
       _HANDLER: fn.handler,

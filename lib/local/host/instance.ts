@@ -1,6 +1,9 @@
 /**
- * One function instance: a Node.js process that loads the handler once and then runs one
- * invocation at a time, like a Lambda execution environment.
+ * One function instance: a process that loads the handler once and then runs one invocation at
+ * a time, like a Lambda execution environment. For a Node.js runtime it is node running
+ * worker.mjs; for a Python runtime, python3 running bootstrap.py (see python-process.ts). Both
+ * speak the messages of protocol.ts, and everything below (queueing, timeouts, memory, exits)
+ * is the same for both.
  *
  * Why a process per instance rather than a worker thread: Lambda holds an environment to its
  * memory size, heap and Buffers alike, and a worker's `resourceLimits` bound only the V8 heap
@@ -22,6 +25,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { InvocationClock } from './clock';
 import type { InstanceInit, InstanceMessage, InvokeMessage, InvokeRequest, LambdaErrorPayload, ResumedMessage, StreamMessage } from './protocol';
+import { startPythonProcess, type InstanceChannel, type RuntimeProcess } from './python-process';
 
 const WORKER_FILE = path.join(__dirname, 'worker.mjs');
 
@@ -63,6 +67,8 @@ export interface WorkerProcessOptions {
   readonly env: Readonly<Record<string, string>>;
   /** The node binary that runs the instance. @default process.execPath */
   readonly nodeBinary?: string;
+  /** The Python interpreter, for a Python function: the instance runs bootstrap.py on it. @default a Node.js instance */
+  readonly python?: string;
   readonly memoryMb: number;
   /** The working directory: the task root (the worker moves to the one its init names). */
   readonly cwd: string;
@@ -77,28 +83,28 @@ export interface WorkerProcessOptions {
  * makes its working directory and LAMBDA_TASK_ROOT before loading the handler).
  */
 export class SpareProcess {
-  private child?: ChildProcess;
+  private process?: RuntimeProcess;
 
   constructor(options: WorkerProcessOptions) {
-    const child = forkWorker(options);
-    this.child = child;
+    const started = startProcess(options);
+    this.process = started;
     // A spare that cannot start, or dies, is simply not used.
-    child.on('error', () => undefined);
-    child.once('exit', () => {
-      if (this.child === child) this.child = undefined;
+    started.child.on('error', () => undefined);
+    started.child.once('exit', () => {
+      if (this.process === started) this.process = undefined;
     });
   }
 
   /** The process, once, if it is still running. */
-  take(): ChildProcess | undefined {
-    const child = this.child;
-    this.child = undefined;
-    return child;
+  take(): RuntimeProcess | undefined {
+    const started = this.process;
+    this.process = undefined;
+    return started;
   }
 
   /** Ends the process if no instance took it. */
   dispose(): void {
-    this.take()?.kill('SIGKILL');
+    this.take()?.child.kill('SIGKILL');
   }
 }
 
@@ -110,6 +116,8 @@ export interface FunctionInstanceOptions {
   readonly timeoutMs: number;
   /** The node binary that runs the instance. @default process.execPath */
   readonly nodeBinary?: string;
+  /** The Python interpreter, for a Python function. @default a Node.js instance */
+  readonly python?: string;
   readonly onLog: (log: InstanceLog) => void;
   /** Part of a streaming handler's response. */
   readonly onStream?: (msg: StreamMessage) => void;
@@ -130,6 +138,8 @@ export class FunctionInstance {
   /** The inspector's WebSocket URL, once the handler is loaded, when the init asked for one (`dev --inspect`). */
   inspectorUrl?: string;
   private readonly child: ChildProcess;
+  /** Messages to and from the runtime in the process. */
+  private readonly channel: InstanceChannel;
   /** Invocations sent and not answered, in order: the first is running. */
   private readonly queue: Pending[] = [];
   /** Invocations to send with the next write. */
@@ -147,11 +157,13 @@ export class FunctionInstance {
     const { init } = options;
     this.clock = new InvocationClock(options.timeoutMs, () => this.onTimeout());
     // A spare started for this code (while it was built) takes the code with its init message.
-    this.child = options.spare?.take() ?? forkWorker({ env: options.env, nodeBinary: options.nodeBinary, memoryMb: init.memoryMb, cwd: init.codeDir, inspect: init.inspect });
+    const started = options.spare?.take() ?? startProcess({ env: options.env, nodeBinary: options.nodeBinary, python: options.python, memoryMb: init.memoryMb, cwd: init.codeDir, inspect: init.inspect });
+    this.child = started.child;
+    this.channel = started.channel;
     this.forwardLines(this.child.stdout!, 'INFO');
     this.forwardLines(this.child.stderr!, 'ERROR');
     this.ready = new Promise<void>((resolve, reject) => {
-      this.child.on('message', (msg: InstanceMessage) => {
+      this.channel.on('message', (msg: InstanceMessage) => {
         if (msg.type === 'ready') {
           this.loaded = true;
           this.inspectorUrl = msg.inspectorUrl;
@@ -236,7 +248,7 @@ export class FunctionInstance {
   }
 
   private send(msg: object): void {
-    if (this.child.connected) this.child.send(msg, (err) => err && undefined);
+    if (this.channel.connected) this.channel.send(msg, (err) => err && undefined);
   }
 
   private flush(): void {
@@ -306,8 +318,8 @@ export class FunctionInstance {
     this.alive = false;
     // Named after the call running when the answers are in, which the error message names.
     const drained = () => this.onDeath(this.exitError(code, signal), rejectReady);
-    if (!this.child.connected) return drained();
-    this.child.once('disconnect', drained);
+    if (!this.channel.connected) return drained();
+    this.channel.once('disconnect', drained);
     // A channel held open by another process (a handler's own child) must not hold the calls.
     setTimeout(drained, 1000).unref();
   }
@@ -362,6 +374,13 @@ const SIGNAL_TEXT: Partial<Record<NodeJS.Signals, string>> = {
   SIGILL: 'illegal instruction (core dumped)',
   SIGFPE: 'floating point exception (core dumped)',
 };
+
+/** Starts the process of an instance: bootstrap.py for a Python function, worker.mjs on node otherwise. */
+function startProcess(options: WorkerProcessOptions): RuntimeProcess {
+  if (options.python) return startPythonProcess({ python: options.python, env: options.env, cwd: options.cwd });
+  const child = forkWorker(options);
+  return { child, channel: child };
+}
 
 function forkWorker(options: WorkerProcessOptions): ChildProcess {
   return fork(WORKER_FILE, [], {

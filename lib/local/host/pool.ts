@@ -48,6 +48,8 @@ export interface PoolOptions {
   readonly reservedConcurrency?: number;
   /** The node binary for the function's runtime. @default process.execPath */
   readonly nodeBinary?: string;
+  /** The Python interpreter, for a Python function (its instances run bootstrap.py). @default Node.js instances */
+  readonly python?: string;
   readonly capacity: HostCapacity;
   readonly memory: MemoryWatch;
   readonly onLog: (log: InstanceLog) => void;
@@ -168,8 +170,8 @@ export class FunctionPool implements CapacityClient {
    */
   prepare(): void {
     if (this.spare || this.stopped || this.all.size === 0 || this.options.env.NODE_OPTIONS !== undefined) return;
-    const { env, nodeBinary, init } = this.options;
-    this.spare = new SpareProcess({ env, nodeBinary, memoryMb: init.memoryMb, cwd: path.dirname(init.codeDir), inspect: init.inspect });
+    const { env, nodeBinary, python, init } = this.options;
+    this.spare = new SpareProcess({ env, nodeBinary, python, memoryMb: init.memoryMb, cwd: path.dirname(init.codeDir), inspect: init.inspect });
     // A build that never succeeds leaves no process behind for long.
     const spare = this.spare;
     setTimeout(() => this.dropSpare(spare), SPARE_TTL_MS).unref();
@@ -374,9 +376,9 @@ export class FunctionPool implements CapacityClient {
   }
 
   private start(spare?: SpareProcess): FunctionInstance {
-    const { init, env, nodeBinary, onLog, onStream, memory } = this.options;
+    const { init, env, nodeBinary, python, onLog, onStream, memory } = this.options;
     // A crash while idle (a timer throwing after the handler returned) removes it at once.
-    const instance = new FunctionInstance({ init, env, timeoutMs: this.options.timeoutMs, nodeBinary, onLog, onStream, spare, onExit: (dead) => this.discard(dead) });
+    const instance = new FunctionInstance({ init, env, timeoutMs: this.options.timeoutMs, nodeBinary, python, onLog, onStream, spare, onExit: (dead) => this.discard(dead) });
     this.all.add(instance);
     memory.add(instance, init.memoryMb);
     return instance;

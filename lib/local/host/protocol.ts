@@ -1,13 +1,24 @@
 /**
  * Messages between the host and a function instance (a child process). The instance side is
- * `worker.mjs`, plain JavaScript because it runs outside any TypeScript loader.
+ * `worker.mjs` for Node.js runtimes, plain JavaScript because it runs outside any TypeScript
+ * loader, over Node's IPC channel; `bootstrap.py` for Python runtimes, the same messages as
+ * newline-delimited JSON over two pipes (see python-process.ts).
  */
 
-/** The error payload Lambda returns for a failed invocation. */
+/**
+ * The error payload Lambda returns for a failed invocation. Its shape is the runtime's: Node.js
+ * gives `errorType`, `errorMessage`, `trace`; Python gives `errorMessage`, `errorType`,
+ * `requestId` and `stackTrace` (one string per frame), in that order.
+ */
 export interface LambdaErrorPayload {
   readonly errorType: string;
   readonly errorMessage: string;
+  /** Node.js runtimes: the stack, one line per entry. */
   readonly trace?: readonly string[];
+  /** Python runtimes: the request id (empty for an init error). */
+  readonly requestId?: string;
+  /** Python runtimes: the traceback, one formatted frame per entry. */
+  readonly stackTrace?: readonly string[];
 }
 
 /** Sent once to a new instance, in its first message. */

@@ -94,3 +94,81 @@ export function runtimeNotices(runtimes: ReadonlyMap<string, number>, binaries: 
 function majorOf(version: string): number {
   return Number(/^v?(\d+)/.exec(version)?.[1]);
 }
+
+/** True for Lambda's Python runtimes (`python3.12`). */
+export function isPythonRuntime(runtime: string): boolean {
+  return /^python\d+\.\d+$/.test(runtime);
+}
+
+/** A Python interpreter that runs a runtime's functions, as probed at start-up. */
+export interface PythonInterpreter {
+  /** The command it was found as (`python3`, `python3.12`). */
+  readonly command: string;
+  /**
+   * The interpreter's own executable (`sys.executable`), which instances run: not a wrapper
+   * such as pyenv's shims, which would add their start-up to every cold start and their
+   * variables to the function's environment.
+   */
+  readonly executable: string;
+  /** Its version, e.g. `3.11.7`. */
+  readonly version: string;
+}
+
+/**
+ * Runs an interpreter once and reads its version and executable; undefined when it does not
+ * run. (Whether it has boto3 is said when a handler fails to import it: see FunctionHost.)
+ */
+export function probePython(command: string): PythonInterpreter | undefined {
+  const script = 'import sys; print("%d.%d.%d" % sys.version_info[:3]); print(sys.executable)';
+  try {
+    const [version, executable] = execFileSync(command, ['-c', script], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
+    return /^\d+\.\d+\.\d+$/.test(version) ? { command, executable: executable || command, version } : undefined;
+  } catch {
+    // Not installed (ENOENT), or a shim for a version that is not (pyenv exits 127).
+    return undefined;
+  }
+}
+
+/** The interpreters for the app's Python runtimes, and a line for each runtime worth a word. */
+export interface PythonInterpreters {
+  /** By runtime; a runtime without one has no python3 on this machine. */
+  readonly byRuntime: ReadonlyMap<string, PythonInterpreter>;
+  readonly notices: readonly string[];
+}
+
+/**
+ * Finds an interpreter for each Python runtime: the `configured` one if given, else one of the
+ * runtime's own version on PATH (`python3.12`), else the host's `python3` (Lambda's version is
+ * not always installed); says once per runtime when its functions run on another version or
+ * cannot run at all.
+ */
+export function resolvePythonInterpreters(runtimes: ReadonlyMap<string, number>, configured?: string, probe: (command: string) => PythonInterpreter | undefined = probePython): PythonInterpreters {
+  const fallback = configured ?? 'python3';
+  const byRuntime = new Map<string, PythonInterpreter>();
+  const notices: string[] = [];
+  const probed = new Map<string, PythonInterpreter | undefined>();
+  const probeOnce = (command: string) => {
+    if (!probed.has(command)) probed.set(command, probe(command));
+    return probed.get(command);
+  };
+  for (const [runtime, count] of [...runtimes].filter(([r]) => isPythonRuntime(r)).sort(([a], [b]) => a.localeCompare(b))) {
+    const wanted = runtime.slice('python'.length);
+    const own = configured ? undefined : probeOnce(runtime);
+    const interpreter = own && minorOf(own.version) === wanted ? own : probeOnce(fallback);
+    const which = `${runtime} (${count} function${count === 1 ? '' : 's'})`;
+    if (!interpreter) {
+      const missing = configured ? `the Python interpreter ${configured} does not run` : 'no python3 on this machine';
+      notices.push(`${which}: ${missing}, so these functions fail with Runtime.ExitError (the other functions run): install Python 3 (e.g. apt-get install python3 python3-boto3).`);
+      continue;
+    }
+    byRuntime.set(runtime, interpreter);
+    if (minorOf(interpreter.version) !== wanted) {
+      notices.push(`${which}: runs on this machine's Python ${interpreter.version} (${interpreter.command}), not Python ${wanted} (to match Lambda: install ${runtime} on PATH).`);
+    }
+  }
+  return { byRuntime, notices };
+}
+
+function minorOf(version: string): string {
+  return version.split('.').slice(0, 2).join('.');
+}

@@ -10,6 +10,9 @@
  * what changed (the most recently built keep their context, see MAX_CONTEXTS); the bundle goes
  * straight from memory into a new task root. Meanwhile the host has started the next
  * instance's process (`prepareReplace`), and it initializes the new code before any call asks.
+ *
+ * Python functions are not built: an edit in the folder their asset was copied from (see
+ * python-sources.ts) stages that folder again, and their instances restart on it.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,7 +20,9 @@ import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { FunctionModel } from '../../model';
 import type { FunctionHost } from '../host/function-host';
+import { isPythonRuntime } from '../host/runtimes';
 import { FunctionBuild, type BuildOutcome } from './function-build';
+import { findPythonSources, handlerModuleFile, ignoredPythonChange } from './python-sources';
 
 /** A finished rebuild of one function, for logs. */
 export interface ReloadRecord {
@@ -83,6 +88,8 @@ const RESOLUTION_FILES = /^(package\.json|tsconfig(\..+)?\.json|jsconfig\.json)$
 /** Watches function sources and hot-reloads the functions that hold a changed file. */
 export class HotReloader extends EventEmitter<HotReloadEvents> {
   private readonly builds = new Map<string, FunctionBuild>();
+  /** The source folder of each watched Python function, by function name. */
+  private readonly pythonSources: Map<string, string>;
   /** Builds whose context is alive, most recent first (see MAX_CONTEXTS). */
   private readonly recent: FunctionBuild[] = [];
   private readonly watchers = new Map<string, { readonly watcher: fs.FSWatcher; readonly recursive: boolean }>();
@@ -103,6 +110,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     this.settleMs = options.settleMs ?? 20;
     this.watchSources = options.watch ?? true;
     this.debug = options.debug ?? false;
+    this.pythonSources = findPythonSources(functions.filter((f) => isPythonRuntime(f.runtime)), this.projectDir);
   }
 
   /** True when sources are watched (`watch`), false when the builds were made once (`debug` only). */
@@ -112,12 +120,13 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
 
   /** The functions that are hot-reloaded (none without `watch`). */
   get watched(): FunctionModel[] {
-    return this.watching ? this.buildable : [];
+    const buildable = new Set(this.buildable);
+    return this.watching ? this.functions.filter((f) => this.pythonSources.has(f.name) || buildable.has(f)) : [];
   }
 
-  /** The functions whose source entry is known and present: they can be built here. */
+  /** The bundled functions (Node.js) whose source entry is known and present: they can be built here. */
   private get buildable(): FunctionModel[] {
-    return this.functions.filter((f) => f.source && fs.existsSync(f.source.entry));
+    return this.functions.filter((f) => !this.pythonSources.has(f.name) && !isPythonRuntime(f.runtime) && f.source && fs.existsSync(f.source.entry));
   }
 
   /**
@@ -125,6 +134,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
    * once the first builds have said what each bundle holds, the folders of those files too.
    */
   start(): void {
+    if (this.watching) for (const dir of new Set(this.pythonSources.values())) this.watch(dir, true);
     for (const fn of this.buildable) {
       this.builds.set(fn.name, new FunctionBuild(fn, this.projectDir, { debug: this.debug }));
       if (!this.watching) continue;
@@ -162,6 +172,22 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     const build = this.builds.get(fn.name) ?? new FunctionBuild(fn, this.projectDir, { debug: this.debug });
     this.builds.set(fn.name, build);
     const record = await this.buildAndServe(build);
+    this.emit('reload', record);
+    return record;
+  }
+
+  /** Stages a Python function's source folder again; its instances restart on it. */
+  reloadPython(fn: FunctionModel): ReloadRecord {
+    const started = performance.now();
+    const codeDir = this.pythonSources.get(fn.name)!;
+    let error: string | undefined;
+    try {
+      if (!this.stopped) this.host.replaceCode(fn.name, { codeDir, prewarm: true });
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    const entry = path.join(codeDir, handlerModuleFile(fn.handler) ?? '');
+    const record: ReloadRecord = { functionName: fn.name, entry, durationMs: performance.now() - started, ...(error ? { error } : {}) };
     this.emit('reload', record);
     return record;
   }
@@ -241,8 +267,9 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   }
 
   private onChange(file: string): void {
-    if (this.ignored(file)) return;
+    if (this.ignored(file) || ignoredPythonChange(file)) return;
     this.changed.add(file);
+    for (const fn of this.pythonChanged([file])) this.host.prepareReplace(fn.name);
     // The functions that hold the file will get new code: their next processes start now.
     for (const b of this.builds.values()) if (b.inputs.has(file)) this.host.prepareReplace(b.fn.name);
     clearTimeout(this.timer);
@@ -265,9 +292,20 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     const changed = [...this.changed].sort();
     this.changed.clear();
     const targets = [...this.builds.values()].filter((b) => concerns(b, changed));
+    const python = this.pythonChanged(changed);
+    for (const fn of python) this.reloadPython(fn);
     await eachLimited(targets, BUILD_CONCURRENCY, (b) => this.rebuild(b.fn));
     if (this.watchers.size) this.watchInputFolders();
-    this.emit('batch', { changed, functions: targets.map((b) => b.fn.name).sort(), durationMs: performance.now() - started });
+    const functions = [...targets.map((b) => b.fn.name), ...python.map((f) => f.name)].sort();
+    this.emit('batch', { changed, functions, durationMs: performance.now() - started });
+  }
+
+  /** The Python functions whose source folder holds one of the files. */
+  private pythonChanged(files: readonly string[]): FunctionModel[] {
+    return this.functions.filter((fn) => {
+      const dir = this.pythonSources.get(fn.name);
+      return dir !== undefined && files.some((f) => f.startsWith(dir + path.sep));
+    });
   }
 }
 
