@@ -26,6 +26,9 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
+/** A route's JSON answer. */
+const getJson = async (route: string): Promise<any> => (await fetch(`${app.urls[0]}${route}`)).json();
+
 const fn = (id: string) => app.model.functions.find((f) => f.logicalId.startsWith(id))!;
 
 /** Invokes a function with the real Lambda client; the payload parsed. */
@@ -48,7 +51,7 @@ test('the Python runtimes are served; the host says once which Python runs pytho
 test('an HTTP API route calls the handler with a payload 2.0 event and a Lambda context; boto3 reaches the local DynamoDB', async () => {
   const res = await fetch(`${app.urls[0]}/py/ada?x=1`, { method: 'POST', body: 'hi there' });
   expect(res.status).toBe(200);
-  const body = await res.json();
+  const body: any = await res.json();
   const http = fn('Http');
   expect(body.event).toEqual({ version: '2.0', routeKey: 'POST /py/{name}', rawPath: '/py/ada', rawQueryString: 'x=1', pathParameters: { name: 'ada' }, body: 'hi there', isBase64Encoded: false });
   const invocation = invocations.find((r) => r.functionName === http.name)!;
@@ -71,7 +74,7 @@ test('an HTTP API route calls the handler with a payload 2.0 event and a Lambda 
 });
 
 test("the handler runs in its task root with only its function's environment, the endpoint and dummy credentials", async () => {
-  const body = await (await fetch(`${app.urls[0]}/py/env`)).json();
+  const body = await getJson('/py/env');
   const env = body.env as Record<string, string>;
   expect(env).toMatchObject({ GREETING: 'hello', AWS_ENDPOINT_URL: app.awsEndpoint, AWS_EXECUTION_ENV: 'AWS_Lambda_python3.12', AWS_REGION: app.model.region, _HANDLER: 'app.lambda_handler' });
   expect(env.LAMBDA_TASK_ROOT).toBe(body.cwd);
@@ -82,8 +85,8 @@ test("the handler runs in its task root with only its function's environment, th
 });
 
 test('print() and logging lines belong to the request that wrote them; a second call is warm, on the same process', async () => {
-  const first = await (await fetch(`${app.urls[0]}/py/warm`)).json();
-  const second = await (await fetch(`${app.urls[0]}/py/warm`)).json();
+  const first = await getJson('/py/warm');
+  const second = await getJson('/py/warm');
   expect(second.pid).toBe(first.pid);
   const ids = [first.context.aws_request_id, second.context.aws_request_id];
   expect(invocations.filter((r) => ids.includes(r.requestId)).map((r) => r.cold)).toEqual([false, false]);
@@ -116,12 +119,12 @@ test.each([
 });
 
 test('a handler that exits ends its instance with Runtime.ExitError; the next call starts a new one', async () => {
-  const before = await (await fetch(`${app.urls[0]}/py/exit`)).json();
+  const before = await getJson('/py/exit');
   const { functionError, payload } = await invoke('Http', { exit: 3 });
   expect(functionError).toBe('Unhandled');
   expect(payload.errorType).toBe('Runtime.ExitError');
   expect(payload.errorMessage).toMatch(/^RequestId: [0-9a-f-]{36} Error: Runtime exited with error: exit status 3$/);
-  const after = await (await fetch(`${app.urls[0]}/py/exit`)).json();
+  const after = await getJson('/py/exit');
   expect(after.pid).not.toBe(before.pid);
 });
 

@@ -45,13 +45,24 @@ export function findPythonSources(functions: readonly FunctionModel[], projectDi
       sources.set(fn.name, path.dirname(fn.source.entry));
       continue;
     }
-    const moduleFile = handlerModuleFile(fn.handler);
-    if (!moduleFile || fn.inlineCode !== undefined || !isFile(path.join(fn.codeDir, moduleFile))) continue;
+    const anchor = fn.inlineCode === undefined ? anchorFile(fn) : undefined;
+    if (!anchor) continue;
     folders ??= projectFolders(projectDir);
-    const matches = folders.filter((dir) => sameContent(path.join(dir, moduleFile), path.join(fn.codeDir, moduleFile)) && holdsAll(dir, fn.codeDir));
+    const matches = folders.filter((dir) => sameContent(path.join(dir, anchor), path.join(fn.codeDir, anchor)) && holdsAll(dir, fn.codeDir));
     if (matches.length === 1) sources.set(fn.name, matches[0]);
   }
   return sources;
+}
+
+/**
+ * The file of the asset the search looks for first: the handler's module, or when the asset
+ * lacks it (a handler naming a module not written yet) its first file.
+ */
+function anchorFile(fn: FunctionModel): string | undefined {
+  const moduleFile = handlerModuleFile(fn.handler);
+  if (moduleFile && isFile(path.join(fn.codeDir, moduleFile))) return moduleFile;
+  if (!isDirectory(fn.codeDir)) return undefined;
+  return assetFiles(fn.codeDir).sort()[0];
 }
 
 /** The project's folders, breadth first, within the bounds. */
@@ -78,11 +89,16 @@ function subfolders(dir: string): string[] {
 
 /** True when every file of the asset (bytecode aside) is in `dir` with the same bytes. */
 function holdsAll(dir: string, assetDir: string): boolean {
-  const files = fs.readdirSync(assetDir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile());
-  return files.every((e) => {
-    const rel = path.relative(assetDir, path.join(e.parentPath, e.name));
-    return ignoredPythonChange(rel) || sameContent(path.join(dir, rel), path.join(assetDir, rel));
-  });
+  return assetFiles(assetDir).every((rel) => sameContent(path.join(dir, rel), path.join(assetDir, rel)));
+}
+
+/** The asset's files (bytecode aside), relative to it. */
+function assetFiles(assetDir: string): string[] {
+  return fs
+    .readdirSync(assetDir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(assetDir, path.join(e.parentPath, e.name)))
+    .filter((rel) => !ignoredPythonChange(rel));
 }
 
 function sameContent(a: string, b: string): boolean {
@@ -98,6 +114,14 @@ function sameContent(a: string, b: string): boolean {
 function isFile(file: string): boolean {
   try {
     return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
   } catch {
     return false;
   }
