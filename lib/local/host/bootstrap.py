@@ -120,6 +120,57 @@ def _setup_output():
     logging.getLogger().addHandler(handler)
 
 
+def _version_tuple(version):
+    return tuple(int(part) for part in version.split(".")[:3] if part.isdigit())
+
+
+def _endpoint_from_environment(session_module):
+    """Clients of a botocore session created without endpoint_url get AWS_ENDPOINT_URL[_<SERVICE>]."""
+    original = session_module.Session.create_client
+
+    def create_client(self, service_name, *args, **kwargs):
+        # endpoint_url is the fifth parameter after service_name; boto3 passes it by keyword.
+        if len(args) < 5 and kwargs.get("endpoint_url") is None:
+            service = service_name.upper().replace("-", "_")
+            url = os.environ.get("AWS_ENDPOINT_URL_" + service) or os.environ.get("AWS_ENDPOINT_URL")
+            if url:
+                kwargs["endpoint_url"] = url
+        return original(self, service_name, *args, **kwargs)
+
+    session_module.Session.create_client = create_client
+
+
+class _OldBotocoreEndpoints(object):
+    """
+    botocore reads AWS_ENDPOINT_URL from 1.31 (boto3 1.28, July 2023) on, as Lambda's does; an
+    older one (Debian 12's python3-boto3 is 1.26) would call AWS itself. For those versions only,
+    botocore.session is patched as it is imported, so that boto3 reaches the local endpoint
+    unmodified. A meta path finder rather than an import here: botocore costs a cold start
+    ~100 ms, which handlers that never import it must not pay.
+    """
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "botocore.session":
+            return None
+        spec = None
+        for finder in sys.meta_path:
+            if finder is not self and hasattr(finder, "find_spec"):
+                spec = finder.find_spec(fullname, path, target)
+                if spec is not None:
+                    break
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module):
+            exec_module(module)
+            if _version_tuple(getattr(sys.modules.get("botocore"), "__version__", "0")) < (1, 31, 0):
+                _endpoint_from_environment(module)
+
+        spec.loader.exec_module = exec_and_patch
+        return spec
+
+
 class FaultException(Exception):
     """A failure the runtime reports with its own error type (awslambdaric's FaultException)."""
 
@@ -279,6 +330,8 @@ def _messages():
 
 def main():
     _setup_output()
+    if os.environ.get("AWS_ENDPOINT_URL"):
+        sys.meta_path.insert(0, _OldBotocoreEndpoints())
     messages = _messages()
     # The first message is the instance's init (it may wait: a process started ahead of its code).
     first = next(messages, None)
