@@ -10,6 +10,8 @@ export interface BenchFunction {
   readonly id: string;
   readonly handler: string;
   readonly reservedConcurrency?: number;
+  /** @default 'nodejs20.x' */
+  readonly runtime?: string;
 }
 
 /** What to put in the assembly. */
@@ -32,7 +34,7 @@ export function writeAssembly(outdir: string, spec: BenchAssembly): string {
   for (const f of spec.functions) {
     resources[f.id] = {
       Type: 'AWS::Lambda::Function',
-      Properties: { Code: { S3Bucket: 'b', S3Key: `${hash}.zip` }, Handler: f.handler, Runtime: 'nodejs20.x', Timeout: 10, ReservedConcurrentExecutions: f.reservedConcurrency },
+      Properties: { Code: { S3Bucket: 'b', S3Key: `${hash}.zip` }, Handler: f.handler, Runtime: f.runtime ?? 'nodejs20.x', Timeout: 10, ReservedConcurrentExecutions: f.reservedConcurrency },
     };
   }
   if (spec.routes) {

@@ -1,7 +1,8 @@
 /**
  * HTTP -> Lambda throughput and latency: Switchyard's local runtime against serverless-offline
  * 14 (serverless v3), default worker mode and `--useInProcess`, on the same handler, in the
- * same run, with the same load (autocannon, 10 connections). Prints the ratios.
+ * same run, with the same load (autocannon, 10 connections). Prints the ratios. A Python row
+ * runs the same handler in Python (handler.py) on Switchyard, against its Node.js row.
  *
  *   npx tsx bench/local-http/run.ts [--duration 10] [--connections 10] [--skip-peer]
  *
@@ -35,17 +36,18 @@ async function main(): Promise<void> {
 
   const assembly = writeAssembly(path.join(ROOT, 'bench', '.out', 'local-http'), {
     handlerDir: path.join(HERE, 'handler'),
-    functions: [{ id: 'Hello', handler: 'handler.hello' }],
-    routes: { 'GET /hello': 'Hello' },
+    functions: [{ id: 'Hello', handler: 'handler.hello' }, { id: 'HelloPy', handler: 'handler.hello', runtime: 'python3.12' }],
+    routes: { 'GET /hello': 'Hello', 'GET /hello-py': 'HelloPy' },
   });
   results.push(await measure('switchyard', spawnSwitchyard(assembly, 3451), 'http://127.0.0.1:3451/hello', duration, connections));
+  const python = await measure('switchyard (python3.12 handler)', spawnSwitchyard(assembly, 3451), 'http://127.0.0.1:3451/hello-py', duration, connections);
 
   if (!values['skip-peer']) {
     installPeer();
     results.push(await measure('serverless-offline (default)', spawnOffline(3452, false), 'http://127.0.0.1:3452/hello', duration, connections));
     results.push(await measure('serverless-offline (useInProcess)', spawnOffline(3453, true), 'http://127.0.0.1:3453/hello', duration, connections));
   }
-  report(results);
+  report(results, python);
 }
 
 /** Warms up, then measures one server; always stops it. */
@@ -109,13 +111,14 @@ function stop(server: ChildProcess): Promise<void> {
   });
 }
 
-function report(results: readonly Result[]): void {
+function report(results: readonly Result[], python: Result): void {
   const [ours, ...peers] = results;
-  const rows = results.map((r) => [r.name, r.rps.toFixed(0), `${r.p50} ms`, `${r.p99} ms`, String(r.errors + r.non2xx)]);
+  const rows = [...results, python].map((r) => [r.name, r.rps.toFixed(0), `${r.p50} ms`, `${r.p99} ms`, String(r.errors + r.non2xx)]);
   const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...[['runtime', 'req/s', 'p50', 'p99', 'errors'], ...rows].map((r) => r[i].length)));
   for (const row of [['runtime', 'req/s', 'p50', 'p99', 'errors'], ...rows]) console.log(row.map((c, i) => c.padEnd(widths[i])).join('  '));
   for (const p of peers) console.log(`switchyard / ${p.name}: ${(ours.rps / p.rps).toFixed(2)}x requests/s`);
-  const bad = results.filter((r) => r.errors + r.non2xx > 0);
+  console.log(`python / node handler on switchyard: ${(python.rps / ours.rps).toFixed(2)}x requests/s, p99 ${python.p99} ms vs ${ours.p99} ms`);
+  const bad = [...results, python].filter((r) => r.errors + r.non2xx > 0);
   if (bad.length) console.log(`WARNING: errors in ${bad.map((r) => r.name).join(', ')}`);
 }
 
