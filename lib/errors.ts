@@ -16,6 +16,10 @@ export enum ErrorCode {
   DUPLICATE_NAME = 'SY111',
   /** A route or target names a function that was never declared. */
   UNKNOWN_FUNCTION = 'SY112',
+  /** A Python entry's module cannot be imported by that name, or does not define the handler function. */
+  PYTHON_HANDLER_NOT_FOUND = 'SY113',
+  /** A function's runtime cannot run its entry: another language's runtime, or a Python version Lambda no longer offers. */
+  UNSUPPORTED_RUNTIME = 'SY114',
   /** An event pattern (or a queue's or stream's filter criteria) is rejected by EventBridge's or Lambda's rules. */
   INVALID_EVENT_PATTERN = 'SY120',
   /** A schedule expression is neither a valid `rate(...)` nor `cron(...)` (nor, on EventBridge Scheduler, `at(...)`). */
@@ -42,6 +46,8 @@ export enum ErrorCode {
   BUNDLED_CODE_MISUSE = 'SY173',
   /** The bundle cache folder cannot be written. */
   BUNDLE_CACHE_UNWRITABLE = 'SY174',
+  /** A Python function's package could not be made: pip missing, or failing to install `requirements.txt` for Lambda's platform. */
+  PYTHON_PACKAGING_FAILED = 'SY175',
   /** An HTTP authorization setting is invalid: issuer, audience, scopes, identity source, cache TTL, or a route left open by omission. */
   INVALID_AUTH = 'SY180',
   /** A CORS setting is invalid: a wildcard origin with credentials, an origin that is not a URL, a bad method or max age. */

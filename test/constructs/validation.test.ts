@@ -10,6 +10,7 @@ import { thrown } from '../support/thrown';
 
 const HELLO = 'test/fixtures/handlers/hello.ts';
 const OTHER = 'test/fixtures/handlers/other.ts';
+const PY_REPORT = 'test/fixtures/python/report/app.py';
 const KEY = { name: 'id', type: dynamodb.AttributeType.STRING };
 
 interface Case {
@@ -47,6 +48,13 @@ const cases: Case[] = [
     },
   },
   { name: 'missing entry file', code: ErrorCode.ENTRY_NOT_FOUND, mentions: 'lambdas/nope.ts', build: (a) => a.addFunction('Nope', 'lambdas/nope.ts') },
+  { name: 'missing Python entry file', code: ErrorCode.ENTRY_NOT_FOUND, mentions: 'lambdas/report/app.py', build: (a) => a.addFunction('Report', 'lambdas/report/app.py') },
+  { name: 'Python handler function not defined', code: ErrorCode.PYTHON_HANDLER_NOT_FOUND, mentions: 'does not define the handler function', build: (a) => a.addFunction('Report', { entry: PY_REPORT, handler: 'monthly' }) },
+  { name: 'Python handler in Node.js export form', code: ErrorCode.INVALID_PROPS, mentions: '"app.lambda_handler"', build: (a) => a.addFunction('Report', { entry: PY_REPORT, handler: 'app.lambda_handler' }) },
+  { name: 'Node.js runtime for a Python entry', code: ErrorCode.UNSUPPORTED_RUNTIME, mentions: 'not a Python runtime', build: (a) => a.addFunction('Report', { entry: PY_REPORT, runtime: lambda.Runtime.NODEJS_22_X }) },
+  { name: 'retired Python runtime', code: ErrorCode.UNSUPPORTED_RUNTIME, mentions: 'Lambda no longer offers', build: (a) => a.addFunction('Report', { entry: PY_REPORT, runtime: lambda.Runtime.PYTHON_3_8 }) },
+  { name: 'Python runtime for a TypeScript entry', code: ErrorCode.UNSUPPORTED_RUNTIME, mentions: 'not a Python module', build: (a) => a.addFunction('Hello', { entry: HELLO, runtime: lambda.Runtime.PYTHON_3_13 }) },
+  { name: 'a requirement pip cannot install', code: ErrorCode.PYTHON_PACKAGING_FAILED, mentions: 'pip could not install requirements.txt', build: (a) => a.addFunction('Bad', 'test/fixtures/python/bad-deps/app.py') },
   {
     name: 'duplicate function name',
     code: ErrorCode.DUPLICATE_NAME,

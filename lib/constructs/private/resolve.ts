@@ -6,5 +6,5 @@ export function routeFunctionName(method: string, routePath: string): string {
 
 /** True when a handler given as a string is an entry path rather than a declared function's name. */
 export function looksLikePath(value: string): boolean {
-  return value.includes('/') || /\.[cm]?[jt]sx?$/.test(value);
+  return value.includes('/') || /\.([cm]?[jt]sx?|py)$/.test(value);
 }

@@ -11,8 +11,9 @@
  * straight from memory into a new task root. Meanwhile the host has started the next
  * instance's process (`prepareReplace`), and it initializes the new code before any call asks.
  *
- * Python functions are not built: an edit in the folder their asset was copied from (see
- * python-sources.ts) stages that folder again, and their instances restart on it.
+ * Python functions are not built: an edit in the folder their asset was made from (see
+ * python-sources.ts) stages the asset again with that folder's files over it, and their
+ * instances restart on it.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,6 +21,7 @@ import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { FunctionModel } from '../../model';
 import type { FunctionHost } from '../host/function-host';
+import { packagedFiles } from '../../bundling/python';
 import { isPythonRuntime } from '../host/runtimes';
 import { FunctionBuild, type BuildOutcome } from './function-build';
 import { findPythonSources, handlerModuleFile, ignoredPythonChange } from './python-sources';
@@ -176,13 +178,18 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     return record;
   }
 
-  /** Stages a Python function's source folder again; its instances restart on it. */
+  /**
+   * Stages a Python function again: its deployed asset (which may hold the packages its
+   * requirements.txt installed at synth) with the source folder's files written over it; its
+   * instances restart on it.
+   */
   reloadPython(fn: FunctionModel): ReloadRecord {
     const started = performance.now();
     const codeDir = this.pythonSources.get(fn.name)!;
     let error: string | undefined;
     try {
-      if (!this.stopped) this.host.replaceCode(fn.name, { codeDir, prewarm: true });
+      const files = packagedFiles(codeDir).map((file) => ({ path: file, contents: fs.readFileSync(path.join(codeDir, file)) }));
+      if (!this.stopped) this.host.replaceCode(fn.name, { codeDir: fn.codeDir, files, prewarm: true });
     } catch (err) {
       error = (err as Error).message;
     }
