@@ -29,8 +29,9 @@ import type { SecretSource } from './secrets';
  */
 export interface FunctionDefaults extends Omit<lambda.FunctionOptions, OwnedFunctionOption | PerFunctionOption | 'logRetention'> {
   /**
-   * Lambda runtime.
-   * @default lambda.Runtime.NODEJS_24_X (current Node.js LTS)
+   * Lambda runtime. An app-wide Node.js runtime given in `functionDefaults` applies to
+   * TypeScript and JavaScript entries only.
+   * @default lambda.Runtime.NODEJS_24_X (current Node.js LTS); lambda.Runtime.PYTHON_3_13 for a `.py` entry
    */
   readonly runtime?: lambda.Runtime;
   /**
@@ -111,12 +112,16 @@ export interface FunctionDefaults extends Omit<lambda.FunctionOptions, OwnedFunc
  * });
  */
 export interface AppFunctionProps extends FunctionDefaults, Pick<lambda.FunctionOptions, PerFunctionOption> {
-  /** Path of the handler file (TypeScript or JavaScript), relative to the working directory. */
+  /**
+   * Path of the handler file, relative to the working directory: TypeScript or JavaScript
+   * (bundled by esbuild), or a Python module (`lambdas/report/app.py`: its folder is the
+   * package, with the packages of a `requirements.txt` beside it installed at synth).
+   */
   readonly entry: string;
   /**
-   * Name of the exported handler function (not Lambda's `file.export` form: the file is
-   * `entry`).
-   * @default 'handler'
+   * Name of the exported handler function, or of the Python function (not Lambda's
+   * `file.export` form: the file is `entry`).
+   * @default 'handler'; 'lambda_handler' for a Python entry
    */
   readonly handler?: string;
   /**
