@@ -160,7 +160,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     for (const fn of functions) {
       for (const ref of refsOf(fn)) this.byRef.set(ref, fn);
       this.pools.set(fn.name, new FunctionPool(this.poolOptions(fn, this.taskRoots.stage(stagedOf(fn)))));
-      if (options.inspect) this.proxies.push(this.inspectorOf(fn));
+      if (this.debugged(fn)) this.proxies.push(this.inspectorOf(fn));
     }
   }
 
@@ -335,6 +335,11 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     return proxy;
   }
 
+  /** True when the function gets a debugger port (`inspect`): Node.js ones (node's inspector); Python functions run as usual. */
+  private debugged(fn: FunctionModel): boolean {
+    return this.options.inspect !== undefined && !isPythonRuntime(fn.runtime);
+  }
+
   private poolOptions(fn: FunctionModel, taskDir: string): PoolOptions {
     const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
     return {
@@ -346,10 +351,10 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
         memoryMb: fn.memoryMb,
         logGroupName: `/aws/lambda/${fn.name}`,
         logStreamName,
-        inspect: this.options.inspect !== undefined,
+        inspect: this.debugged(fn),
       },
       // One instance, kept started: the one the debugger is attached to runs every call.
-      ...(this.options.inspect ? { maxInstances: 1, keepWarm: true } : {}),
+      ...(this.debugged(fn) ? { maxInstances: 1, keepWarm: true } : {}),
       env: this.environmentOf(fn, taskDir, logStreamName),
       timeoutMs: fn.timeoutSeconds * 1000,
       reservedConcurrency: fn.reservedConcurrency,
