@@ -20,7 +20,7 @@ let outputs: Record<string, string>;
 
 beforeAll(async () => {
   assembly = await synthProject(PROJECT);
-  app = await LocalApp.start(assembly, { httpPort: 0, awsPort: 0, projectDir: PROJECT });
+  app = await LocalApp.start(assembly, { httpPort: 0, awsPort: 0, projectDir: PROJECT, iam: 'enforce' });
   printed = summary(app);
   outputs = printedOutputs(printed);
 }, 180_000);
@@ -74,7 +74,7 @@ test('the real clients: GetParameters with an unknown name, GetParametersByPath 
 test('a generated secret keeps its value across restarts, in a file only its owner reads', async () => {
   const before = (await readConfig()).db.password;
   await app.stop();
-  app = await LocalApp.start(assembly, { httpPort: 0, awsPort: 0, projectDir: PROJECT });
+  app = await LocalApp.start(assembly, { httpPort: 0, awsPort: 0, projectDir: PROJECT, iam: 'enforce' });
   outputs = printedOutputs(summary(app));
   expect((await readConfig()).db.password).toBe(before);
   const file = path.join(PROJECT, '.switchyard', 'generated-secrets.json');

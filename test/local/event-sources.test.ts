@@ -27,7 +27,7 @@ const sinkUntil = (done: (all: any[]) => boolean) => sink.until(done);
 const drain = (id: string, expected: number) => sink.drain(id, expected);
 
 beforeAll(async () => {
-  app = await App.start(synthEventSourcesApp(), { httpPort: 0, awsPort: 0, schedules: false, timeScale: 0.01 });
+  app = await App.start(synthEventSourcesApp(), { httpPort: 0, awsPort: 0, schedules: false, timeScale: 0.01, iam: 'enforce' });
   sink = new Sink(app);
   sqs = sink.sqs;
   dynamodb = new DynamoDBClient(clientConfig(app));
