@@ -116,6 +116,15 @@ describe('--iam enforce', () => {
     expect(out).toEqual({ ok: false, name: 'AccessDeniedException', status: 403, message: implicitDeny(local, 'scheduler:CreateSchedule', `arn:aws:scheduler:${region}:${accountId}:schedule/default/hourly`) });
   });
 
+  test('a send to a queue, PutEvents to another bus and a secret read it was granted nothing on', async () => {
+    const closed = queueOf(local, 'Closed');
+    expect(await call(local, { op: 'sendMessage', queueUrl: closed.url })).toEqual({ ok: false, name: 'AccessDenied', status: 403, message: implicitDeny(local, 'sqs:sendmessage', closed.model.arn) });
+    const bus = local.app.model.eventBuses.find((b) => b.name === 'other-bus')!;
+    expect(await call(local, { op: 'putEvents', bus: 'other-bus', source: 'app.orders' })).toEqual({ ok: false, name: 'AccessDeniedException', status: 400, message: implicitDeny(local, 'events:PutEvents', bus.arn) });
+    const secret = local.app.model.secrets!.find((s) => s.name === 'iam/other-secret')!;
+    expect(await call(local, { op: 'getSecretValue', secretId: 'iam/other-secret' })).toEqual({ ok: false, name: 'AccessDeniedException', status: 400, message: implicitDeny(local, 'secretsmanager:GetSecretValue', secret.arn) });
+  });
+
   test("calls not made by a function (a test's own credentials) are not evaluated", async () => {
     const db = new DynamoDBClient(local.clientConfig);
     const evaluated = local.app.iam.evaluated;
@@ -149,6 +158,16 @@ describe('--iam warn', () => {
     expect(gaps.find((g) => g.action === 'sqs:ReceiveMessage')?.fix).toBe('queue.grantConsumeMessages(fn)');
     expect(gaps.find((g) => g.action === 'lambda:InvokeFunction')?.fix).toBe('otherFn.grantInvoke(fn)');
     expect(local.app.iam.gaps).toEqual(gaps);
+  });
+
+  test('a send, PutEvents to another bus and a secret read go through, each reported with its fix', async () => {
+    expect(await call(local, { op: 'sendMessage', queueUrl: queueOf(local, 'Closed').url })).toEqual({ ok: true });
+    expect(await call(local, { op: 'putEvents', bus: 'other-bus', source: 'app.orders' })).toEqual({ ok: true });
+    expect(await call(local, { op: 'getSecretValue', secretId: 'iam/other-secret' })).toEqual({ ok: true });
+    const fixOf = (action: string, resource: RegExp) => gaps.find((g) => g.action === action && resource.test(g.resource))?.fix;
+    expect(fixOf('sqs:SendMessage', /Closed/)).toBe('queue.grantSendMessages(fn)');
+    expect(fixOf('events:PutEvents', /event-bus\/other-bus$/)).toMatch(/grantPutEventsTo\(fn\)/);
+    expect(fixOf('secretsmanager:GetSecretValue', /iam\/other-secret/)).toMatch(/grantRead\(fn\)/);
   });
 
   test('an undecidable call goes through and is reported as such', async () => {
