@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { EventApp } from '../lib';
@@ -94,8 +94,14 @@ export class ShopStack extends Stack {
       event: StockReserved,
       handler: 'PrepareShipment',
     });
-    const report = app.addFunction('NightlyReport', { entry: 'lambdas/nightly-report.ts', publishes: true, timeout: Duration.minutes(5) });
+    // The reporting code is Python, as a shop's often is: boto3 scans the orders and publishes.
+    const report = app.addFunction('NightlyReport', { entry: 'lambdas/nightly-report/app.py', publishes: true, timeout: Duration.minutes(5) });
     this.orders.grantReadData(report);
+    const runtimeReason = `${report.runtime.name} is Lambda's current Python runtime; aws-cdk-lib also lists newer names, which cdk-nag takes as the latest`;
+    Validations.of(report).acknowledge(
+      { id: 'AwsSolutions::AwsSolutions-L1', reason: runtimeReason },
+      { id: 'Serverless::Serverless-LambdaLatestVersion', reason: runtimeReason },
+    );
     app.addSchedule('Nightly', { schedule: 'cron(0 2 * * ? *)', handler: 'NightlyReport' });
 
     // What a user of the deployed shop needs; `switchyard dev` prints them with their local values.

@@ -25,7 +25,7 @@ const EXCLUDED_FILES = /(\.py[co]$|^test_.*\.py$|_test\.py$|^conftest\.py$|^\.DS
 export interface PythonPackageOptions {
   /** Absolute path of the handler module (`.../lambdas/report/app.py`): its folder is packaged. */
   readonly entry: string;
-  /** Lambda's runtime name (`python3.13`): the version pip picks wheels for. */
+  /** Lambda's runtime name (`python3.14`): the version pip picks wheels for. */
   readonly runtime: string;
   /** Lambda's architecture name: `arm64` or `x86_64`. */
   readonly architecture: string;

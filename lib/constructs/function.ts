@@ -31,7 +31,7 @@ export interface FunctionDefaults extends Omit<lambda.FunctionOptions, OwnedFunc
   /**
    * Lambda runtime. An app-wide Node.js runtime given in `functionDefaults` applies to
    * TypeScript and JavaScript entries only.
-   * @default lambda.Runtime.NODEJS_24_X (current Node.js LTS); lambda.Runtime.PYTHON_3_13 for a `.py` entry
+   * @default lambda.Runtime.NODEJS_24_X (current Node.js LTS); lambda.Runtime.PYTHON_3_14 for a `.py` entry
    */
   readonly runtime?: lambda.Runtime;
   /**

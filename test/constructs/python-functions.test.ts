@@ -43,10 +43,10 @@ function synth(props: AppFunctionProps) {
   return { template, resource: resource as { Properties: Record<string, unknown>; Metadata: Record<string, unknown> }, assetDir, files };
 }
 
-test('a .py entry makes a Python function on python3.13, arm64, with the defaults Node.js functions get', () => {
+test('a .py entry makes a Python function on python3.14, arm64, with the defaults Node.js functions get', () => {
   const { template, resource } = synth({ entry: REPORT });
   expect(resource.Properties).toMatchObject({
-    Runtime: 'python3.13',
+    Runtime: 'python3.14',
     Architectures: ['arm64'],
     Handler: 'app.lambda_handler',
     MemorySize: 256,
@@ -71,7 +71,7 @@ test("an app-wide Node.js runtime in functionDefaults does not apply to a Python
   shop.addFunction('Report', REPORT);
   shop.addFunction('Hello', 'test/fixtures/handlers/hello.ts');
   const runtimes = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).map((r) => (r as { Properties: { Runtime: string } }).Properties.Runtime).sort();
-  expect(runtimes).toEqual(['nodejs22.x', 'python3.13']);
+  expect(runtimes).toEqual(['nodejs22.x', 'python3.14']);
 });
 
 test('the package is the entry folder without tests and caches', () => {
@@ -108,5 +108,5 @@ test('a Python entry can be given wherever a handler is: a route by its path', (
   const app = new App({ outdir: fs.mkdtempSync(path.join(outRoot, 'out-')) });
   const stack = new Stack(app, 'Test');
   new EventApp(stack, 'Shop').addRoute('GET /report', REPORT);
-  Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Runtime: 'python3.13', Handler: 'app.lambda_handler' });
+  Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Runtime: 'python3.14', Handler: 'app.lambda_handler' });
 });

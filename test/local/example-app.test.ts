@@ -151,14 +151,21 @@ test('an event the consumer rejects is retried by Lambda, then lands in the dead
   sqs.destroy();
 });
 
-test('the nightly report, triggered by the name dev prints, runs without error and counts the orders placed', async () => {
+test('the nightly report (Python), triggered by the name dev prints, counts the orders placed and publishes DailyOrderReport with boto3', async () => {
+  const reports = () => local.ledger.events.unmatched().filter((e) => e.event['detail-type'] === 'DailyOrderReport');
+  const before = reports().length;
   const event = app.triggerSchedule(printed('Schedules')[0]);
   await local.ledger.whenIdle();
   expect(local.ledger.list({ eventId: event.id }).map((d) => [d.state, d.attempts])).toEqual([['delivered', 1]]);
   const direct = await app.invoke('NightlyReport', { ...event, time: new Date().toISOString() });
   expect(direct.error).toBeUndefined();
-  expect(JSON.parse(direct.payload)).toMatchObject({ orders: expect.any(Number), revenue: expect.any(Number) });
-  expect(JSON.parse(direct.payload).orders).toBeGreaterThanOrEqual(1);
+  const counted = JSON.parse(direct.payload) as { orders: number; revenue: number };
+  expect(counted.orders).toBeGreaterThanOrEqual(1);
+  expect(counted.revenue).toBeGreaterThan(0);
+  // No rule of the shop subscribes to the report (it is for consumers outside): it is kept as unmatched.
+  const published = reports().slice(before);
+  expect(published).toHaveLength(2);
+  expect(published[1].event).toMatchObject({ source: 'shop.orders', detail: { orders: counted.orders, revenue: counted.revenue, byStatus: expect.any(Object) } });
 });
 
 /** The first column of one of the tables `switchyard dev` prints. */

@@ -14,11 +14,13 @@ import { PythonPackagingError, packagePython } from '../../bundling/python';
 import { ErrorCode, SwitchyardError } from '../../errors';
 
 /**
- * The Python runtime of new functions. Not the newest aws-cdk-lib names: pip installs only
- * wheels built for the runtime's version, and 3.13 is the newest for which the packages
- * handlers use (numpy, pydantic-core, cryptography) publish manylinux arm64 wheels widely.
+ * The Python runtime of new functions: python3.14, Lambda's current Python runtime (GA since
+ * November 2025). Not simply the newest name aws-cdk-lib knows: pip installs only wheels built
+ * for the runtime's version, and a Python release needs months before the packages handlers use
+ * (numpy, pydantic-core, cryptography) publish manylinux arm64 wheels for it; 3.14's have been out
+ * for a year.
  */
-export const DEFAULT_PYTHON_RUNTIME = lambda.Runtime.PYTHON_3_13;
+export const DEFAULT_PYTHON_RUNTIME = lambda.Runtime.PYTHON_3_14;
 
 /** Python runtimes Lambda no longer lets functions be created on. */
 const RETIRED = new Set(['python2.7', 'python3.6', 'python3.7', 'python3.8', 'python3.9']);
