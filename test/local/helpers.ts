@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { synthesizeApp } from '../../lib/cli/synth';
 import { LocalApp, type LocalAppOptions } from '../../lib/local';
+import type { DeliveryRecord } from '../../lib/local/events/ledger';
 import { writeAssembly } from './fixtures/cloud-assembly';
 import type { PlainAppOptions } from './fixtures/plain-app';
 
@@ -152,6 +153,21 @@ function synthCached(name: string, sources: readonly string[], [script, ...args]
 export async function startPlainApp(options: LocalAppOptions & { app?: Omit<PlainAppOptions, 'outdir'> } = {}): Promise<LocalApp> {
   const { app, ...rest } = options;
   return LocalApp.start(synthPlainApp(app), { httpPort: 0, awsPort: 0, schedules: false, ...rest });
+}
+
+/** The delivery of an event once it has ended (delivered, dead-lettered, dropped: no longer pending or retrying). */
+export function deliveryEnded(app: LocalApp, eventId: string): Promise<DeliveryRecord> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const [d] = app.ledger.list({ eventId });
+      if (d && !['pending', 'retrying'].includes(d.state)) {
+        app.ledger.off('change', check);
+        resolve(d);
+      }
+    };
+    app.ledger.on('change', check);
+    check();
+  });
 }
 
 /** Dummy credentials and the endpoint for SDK clients. */

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand, GetScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { LocalApp, type DeliveryRecord, type LocalAppOptions } from '../../lib/local';
-import { clientConfig, synthSchedulerApp } from './helpers';
+import { LocalApp, type LocalAppOptions } from '../../lib/local';
+import { clientConfig, deliveryEnded, synthSchedulerApp } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -21,19 +21,6 @@ function start(options: LocalAppOptions): Promise<LocalApp> {
   return LocalApp.start(assembly, { httpPort: 0, awsPort: 0, schedules: false, stateDir, projectDir: `${__dirname}/../..`, ...options });
 }
 
-function ended(app: LocalApp, eventId: string): Promise<DeliveryRecord> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const [d] = app.ledger.list({ eventId });
-      if (d && !['pending', 'retrying'].includes(d.state)) {
-        app.ledger.off('change', check);
-        resolve(d);
-      }
-    };
-    app.ledger.on('change', check);
-    check();
-  });
-}
 
 test('API-created schedules and a retrying firing survive a restart; the firing ends in its DLQ', async () => {
   // Retries three times slower than AWS (seconds apart): the firing is still retrying when the app stops.
@@ -63,7 +50,7 @@ test('API-created schedules and a retrying firing survive a restart; the firing 
     });
     expect(app.scheduler.schedules().map((e) => e.stored.schedule.name)).toContain('later');
     // The firing carries on from its second attempt, and dead-letters after the third.
-    const d = await ended(app, firing.id);
+    const d = await deliveryEnded(app, firing.id);
     expect(d).toMatchObject({ kind: 'schedule', state: 'dead-lettered', attempts: 3, ruleArn: 'arn:aws:scheduler:us-east-1:000000000000:schedule/default/broken' });
   } finally {
     client.destroy();

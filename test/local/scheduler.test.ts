@@ -10,9 +10,9 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { summary } from '../../lib/cli/format';
-import { LocalApp, type DeliveryRecord } from '../../lib/local';
+import { LocalApp } from '../../lib/local';
 import { wallOf } from '../../lib/local/schedule/zone';
-import { clientConfig, synthSchedulerApp } from './helpers';
+import { clientConfig, deliveryEnded, synthSchedulerApp } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -46,20 +46,6 @@ async function inboxMessage(match: (m: any) => boolean): Promise<any> {
   }
 }
 
-/** The delivery of an event once it has ended. */
-function ended(eventId: string): Promise<DeliveryRecord> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const [d] = app.ledger.list({ eventId });
-      if (d && !['pending', 'retrying'].includes(d.state)) {
-        app.ledger.off('change', check);
-        resolve(d);
-      }
-    };
-    app.ledger.on('change', check);
-    check();
-  });
-}
 
 const arn = (group: string, name: string) => `arn:aws:scheduler:us-east-1:000000000000:schedule/${group}/${name}`;
 
@@ -90,8 +76,8 @@ test("a FIFO queue target's messages are in the message group its rule or schedu
   const bus = app.model.eventBuses.find((b) => b.logicalId?.startsWith('Bus'))!.name;
   const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: bus, Source: 'shop.fifo', DetailType: 'Ordered', Detail: '{"kind":"rule"}' }] }));
   events.destroy();
-  await ended(put.Entries![0].EventId!);
-  await ended(app.triggerSchedule('to-fifo').id);
+  await deliveryEnded(app, put.Entries![0].EventId!);
+  await deliveryEnded(app, app.triggerSchedule('to-fifo').id);
   const url = app.queues.list().find((q) => q.model.logicalId.startsWith('Ordered'))!.url;
   const groups: Record<string, string | undefined> = {};
   while (Object.keys(groups).length < 2) {
@@ -106,7 +92,7 @@ test("a FIFO queue target's messages are in the message group its rule or schedu
 
 test('an unreachable target is retried per its retry policy, then dead-lettered with what failed', async () => {
   const firing = app.triggerSchedule('broken');
-  const d = await ended(firing.id);
+  const d = await deliveryEnded(app, firing.id);
   expect(d).toMatchObject({ kind: 'schedule', state: 'dead-lettered', attempts: 3, ruleArn: arn('default', 'broken') });
   const dlq = app.queues.list().find((q) => q.model.logicalId.startsWith('ScheduleDeadLetters'))!;
   const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }));

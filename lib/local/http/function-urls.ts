@@ -21,14 +21,14 @@ import { verifySigV4 } from '../auth/iam';
 import { SYNC_REQUEST_MAX_BYTES, isResponseTooLarge } from '../aws/lambda-limits';
 import { ThrottledError } from '../host/errors';
 import type { FunctionHost, InvokeResult } from '../host/function-host';
-import { BodyTooLargeError, deferContinue, endRefusedUpload, readBody } from '../read-body';
+import { BodyTooLargeError, endRefusedUpload, readBody } from '../read-body';
 import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
 import { StreamedUrlResponse } from './function-url-stream';
 import type { HttpRequestRecord } from './gateway';
 import { eventV2, type GatewayRequest } from './request-event';
 import { responseFromLambda, type GatewayResponse } from './response';
 import { compileRoutes, type RouteMatch, type Routable } from './routes';
-import { closeAll, listenFrom, requestTarget } from './serve';
+import { PortServers, requestTarget } from './serve';
 
 /** Options for {@link FunctionUrlGateway}. */
 export interface FunctionUrlGatewayOptions {
@@ -69,40 +69,34 @@ const ANSWERS = {
 
 /** Serves an app's function URLs. */
 export class FunctionUrlGateway extends EventEmitter<FunctionUrlGatewayEvents> {
-  private readonly servers: http.Server[] = [];
-  private served: ServedFunctionUrl[] = [];
+  private readonly servers: PortServers<ServedFunctionUrl>;
 
   constructor(private readonly urls: readonly FunctionUrlModel[], private readonly host: FunctionHost, private readonly options: FunctionUrlGatewayOptions) {
     super();
+    this.servers = new PortServers(options.host ?? '127.0.0.1');
   }
 
   /** The URLs being served, with their local URLs. */
   get urlsServed(): readonly ServedFunctionUrl[] {
-    return this.served;
+    return this.servers.served;
   }
 
   /** Starts one server per URL, from `port` up (0: free ports). */
-  async start(port: number): Promise<readonly ServedFunctionUrl[]> {
-    const hostname = this.options.host ?? '127.0.0.1';
-    for (const url of this.urls) {
-      const server = http.createServer((req, res) => void this.handle(url, req, res));
-      deferContinue(server);
-      server.keepAliveTimeout = 60_000;
-      // A function runs up to 15 minutes: the request may take as long.
-      server.requestTimeout = 0;
-      const actual = await listenFrom(server, port, hostname);
-      this.servers.push(server);
-      this.served.push({ url, port: actual, localUrl: `http://${hostname}:${actual}/` });
-      if (port !== 0) port = actual + 1;
-    }
-    return this.served;
+  start(port: number): Promise<readonly ServedFunctionUrl[]> {
+    return this.servers.start(this.urls, port, {
+      create: (url) => {
+        const server = http.createServer((req, res) => void this.handle(url, req, res));
+        // A function runs up to 15 minutes: the request may take as long.
+        server.requestTimeout = 0;
+        return server;
+      },
+      describe: (url, port, hostname) => ({ url, port, localUrl: `http://${hostname}:${port}/` }),
+    });
   }
 
   /** Stops every server and closes open connections. */
-  async stop(): Promise<void> {
-    await closeAll(this.servers);
-    this.servers.length = 0;
-    this.served = [];
+  stop(): Promise<void> {
+    return this.servers.stop();
   }
 
   private async handle(url: FunctionUrlModel, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -4,18 +4,17 @@
  */
 import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { HttpApiModel } from '../../model';
 import type { LocalAuth } from '../auth';
 import { authorizerFailure, type AuthDecision } from '../auth/decision';
 import type { FunctionHost } from '../host/function-host';
-import { BodyTooLargeError, deferContinue, endRefusedUpload, readBody } from '../read-body';
+import { BodyTooLargeError, endRefusedUpload, readBody } from '../read-body';
 import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
 import { eventV1, eventV2, requestIdOf, type GatewayRequest } from './request-event';
 import { errorResponse, responseFromLambda, type GatewayResponse } from './response';
 import { compileRoutes, selectRoute, type CompiledRoute, type RouteMatch } from './routes';
-import { closeAll, invokeIntegration, listen, requestTarget } from './serve';
+import { PortServers, invokeIntegration, requestTarget } from './serve';
 
 /** Options for {@link HttpGateway}. */
 export interface HttpGatewayOptions {
@@ -68,45 +67,37 @@ export interface HttpGatewayEvents {
 
 /** Serves the HTTP APIs of an app. */
 export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
-  private readonly servers: http.Server[] = [];
-  private served: ServedApi[] = [];
+  private readonly servers: PortServers<ServedApi>;
 
   constructor(private readonly apis: readonly HttpApiModel[], private readonly host: FunctionHost, private readonly options: HttpGatewayOptions) {
     super();
+    this.servers = new PortServers(options.host ?? '127.0.0.1');
   }
 
   /** The APIs being served, with their URLs. */
   get apisServed(): readonly ServedApi[] {
-    return this.served;
+    return this.servers.served;
   }
 
-  /** Starts one server per API. */
-  async start(): Promise<readonly ServedApi[]> {
-    const hostname = this.options.host ?? '127.0.0.1';
-    let port = this.options.port ?? 3000;
-    for (const api of this.apis) {
-      const routes = compileRoutes(api.routes);
-      // Node's own header limit sits above API Gateway's, which handle() applies; past it, the
-      // client error handler answers as API Gateway does.
-      const server = http.createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, (req, res) => void this.handle(api, routes, req, res));
-      server.on('clientError', answerClientError);
-      deferContinue(server);
-      server.keepAliveTimeout = 60_000;
-      await listen(server, port, hostname);
-      this.servers.push(server);
-      const actual = (server.address() as AddressInfo).port;
-      const stagePrefix = api.stages.includes('$default') ? '' : `/${api.stages[0]}`;
-      this.served.push({ api, port: actual, url: `http://${hostname}:${actual}${stagePrefix}` });
-      if (port !== 0) port = actual + 1;
-    }
-    return this.served;
+  /** Starts one server per API, the first on the port asked for (taken: the start fails). */
+  start(): Promise<readonly ServedApi[]> {
+    return this.servers.start(this.apis, this.options.port ?? 3000, {
+      exactPort: true,
+      create: (api) => {
+        const routes = compileRoutes(api.routes);
+        // Node's own header limit sits above API Gateway's, which handle() applies; past it, the
+        // client error handler answers as API Gateway does.
+        const server = http.createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, (req, res) => void this.handle(api, routes, req, res));
+        server.on('clientError', answerClientError);
+        return server;
+      },
+      describe: (api, port, hostname) => ({ api, port, url: `http://${hostname}:${port}${api.stages.includes('$default') ? '' : `/${api.stages[0]}`}` }),
+    });
   }
 
   /** Stops every server and closes open connections. */
-  async stop(): Promise<void> {
-    await closeAll(this.servers);
-    this.servers.length = 0;
-    this.served = [];
+  stop(): Promise<void> {
+    return this.servers.stop();
   }
 
   private async handle(api: HttpApiModel, routes: CompiledRoute[], req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -11,7 +11,7 @@ import * as http from 'node:http';
 import type { RestApiModel, RestMethodModel } from '../../model';
 import type { RestAuthorizers, RestAuthRequest, RestAuthResult } from '../auth/rest-authorizers';
 import type { FunctionHost } from '../host/function-host';
-import { BodyTooLargeError, deferContinue, endRefusedUpload, readBody } from '../read-body';
+import { BodyTooLargeError, endRefusedUpload, readBody } from '../read-body';
 import { MAX_PAYLOAD_BYTES, type HttpGatewayEvents } from './gateway';
 import { gatewayResponse, type RestFailure } from './rest-errors';
 import { newRequestIds, restEvent, type RestRequest } from './rest-event';
@@ -22,7 +22,7 @@ import type { UsagePlanLimiter } from './rest-usage';
 import { RestValidator } from './rest-validate';
 import type { GatewayResponse } from './response';
 import { compileRoutes, selectRoute, type CompiledRoute, type RouteMatch } from './routes';
-import { closeAll, invokeIntegration, listenFrom, requestTarget } from './serve';
+import { PortServers, invokeIntegration, requestTarget } from './serve';
 
 /** Options for {@link RestGateway}. */
 export interface RestGatewayOptions {
@@ -56,40 +56,35 @@ interface ApiState {
 
 /** Serves the REST APIs of an app. */
 export class RestGateway extends EventEmitter<HttpGatewayEvents> {
-  private readonly servers: http.Server[] = [];
-  private served: ServedRestApi[] = [];
+  private readonly servers: PortServers<ServedRestApi>;
 
   constructor(private readonly apis: readonly RestApiModel[], private readonly host: FunctionHost, private readonly options: RestGatewayOptions) {
     super();
+    this.servers = new PortServers(options.host ?? '127.0.0.1');
   }
 
   /** The APIs being served, with their URLs. */
   get apisServed(): readonly ServedRestApi[] {
-    return this.served;
+    return this.servers.served;
   }
 
   /** Starts one server per API from `port` on (the next free ports; 0 picks any free port). */
-  async start(port: number): Promise<readonly ServedRestApi[]> {
-    const hostname = this.options.host ?? '127.0.0.1';
-    for (const api of this.apis) {
-      const state: ApiState = { api, routes: compileRoutes(api.methods), validator: new RestValidator(api) };
-      const server = http.createServer((req, res) => void this.handle(state, req, res));
-      deferContinue(server);
-      server.keepAliveTimeout = 60_000;
-      const actual = await listenFrom(server, port, hostname);
-      this.servers.push(server);
-      const stageUrls = Object.fromEntries(api.stages.map((s) => [s.name, `http://${hostname}:${actual}/${s.name}`]));
-      this.served.push({ api, port: actual, url: stageUrls[api.stages[0].name], stageUrls });
-      if (port !== 0) port = actual + 1;
-    }
-    return this.served;
+  start(port: number): Promise<readonly ServedRestApi[]> {
+    return this.servers.start(this.apis, port, {
+      create: (api) => {
+        const state: ApiState = { api, routes: compileRoutes(api.methods), validator: new RestValidator(api) };
+        return http.createServer((req, res) => void this.handle(state, req, res));
+      },
+      describe: (api, port, hostname) => {
+        const stageUrls = Object.fromEntries(api.stages.map((s) => [s.name, `http://${hostname}:${port}/${s.name}`]));
+        return { api, port, url: stageUrls[api.stages[0].name], stageUrls };
+      },
+    });
   }
 
   /** Stops every server and closes open connections. */
-  async stop(): Promise<void> {
-    await closeAll(this.servers);
-    this.servers.length = 0;
-    this.served = [];
+  stop(): Promise<void> {
+    return this.servers.stop();
   }
 
   private async handle(state: ApiState, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

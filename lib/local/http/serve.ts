@@ -1,11 +1,12 @@
 /**
- * Server plumbing shared by the HTTP API and REST API gateways: listening on a port, stopping,
- * and invoking an integration's function under the integration timeout.
+ * Server plumbing shared by the HTTP API, REST API and function URL gateways: listening on
+ * ports, stopping, and invoking an integration's function under the integration timeout.
  */
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SYNC_REQUEST_MAX_BYTES, isResponseTooLarge } from '../aws/lambda-limits';
 import { ThrottledError } from '../host/errors';
+import { deferContinue } from '../read-body';
 import type { FunctionHost } from '../host/function-host';
 
 /** A request's method (upper case), path and query string, both still percent-encoded. */
@@ -53,6 +54,57 @@ export async function closeAll(servers: readonly http.Server[]): Promise<void> {
         }),
     ),
   );
+}
+
+/**
+ * One HTTP server per served resource (an API, a function URL) on consecutive ports: what the
+ * three gateways share. Each server keeps connections alive for a minute, as API Gateway does,
+ * and answers `Expect: 100-continue` only once the body is wanted (see deferContinue).
+ */
+export class PortServers<T> {
+  private readonly servers: http.Server[] = [];
+  private list: T[] = [];
+
+  constructor(private readonly hostname: string) {}
+
+  /** What is served, as `start` described it. */
+  get served(): readonly T[] {
+    return this.list;
+  }
+
+  /**
+   * Starts a server for each item from `port` up (0: free ports). With `exactPort`, a taken port
+   * fails the start (a port the user asked for); otherwise the next free one is taken.
+   */
+  async start<I>(items: readonly I[], port: number, options: PortServersOptions<I, T>): Promise<readonly T[]> {
+    for (const item of items) {
+      const server = options.create(item);
+      deferContinue(server);
+      server.keepAliveTimeout = 60_000;
+      this.servers.push(server);
+      const actual = options.exactPort ? await listen(server, port, this.hostname).then(() => (server.address() as AddressInfo).port) : await listenFrom(server, port, this.hostname);
+      this.list.push(options.describe(item, actual, this.hostname));
+      if (port !== 0) port = actual + 1;
+    }
+    return this.list;
+  }
+
+  /** Stops every server and closes open connections. */
+  async stop(): Promise<void> {
+    await closeAll(this.servers);
+    this.servers.length = 0;
+    this.list = [];
+  }
+}
+
+/** How {@link PortServers.start} makes and names each server. */
+export interface PortServersOptions<I, T> {
+  /** The server of one item (its request handler and server options). */
+  readonly create: (item: I) => http.Server;
+  /** What is served for the item at the port it got. */
+  readonly describe: (item: I, port: number, hostname: string) => T;
+  /** Fail when the port is taken rather than take the next free one. @default false */
+  readonly exactPort?: boolean;
 }
 
 /**
