@@ -77,6 +77,7 @@ export function readQueues(ctx: StackContext): QueueModel[] {
       arn: ctx.attributes.getAtt(logicalId, 'Arn'),
       visibilityTimeoutSeconds: numberProp(ctx, p.VisibilityTimeout, 30),
       messageRetentionSeconds: numberProp(ctx, p.MessageRetentionPeriod, 345_600),
+      maximumMessageSizeBytes: numberProp(ctx, p.MaximumMessageSize, 1_048_576),
       fifo: p.FifoQueue === true || p.FifoQueue === 'true',
       contentBasedDeduplication: p.ContentBasedDeduplication === true || p.ContentBasedDeduplication === 'true',
       redrive: redriveOf(ctx, p.RedrivePolicy),

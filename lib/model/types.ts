@@ -376,6 +376,8 @@ export interface QueueModel extends ResourceRef {
   readonly visibilityTimeoutSeconds: number;
   /** Seconds (SQS default 345600). */
   readonly messageRetentionSeconds: number;
+  /** `MaximumMessageSize`: the largest message (body and attributes) the queue takes, in bytes. @default 1,048,576 (SQS's default and maximum) */
+  readonly maximumMessageSizeBytes?: number;
   readonly fifo: boolean;
   /** FIFO queues: `ContentBasedDeduplication` (a message's deduplication id is its body's SHA-256). */
   readonly contentBasedDeduplication?: boolean;

@@ -29,7 +29,7 @@ let url: string;
 const MiB = 1024 * 1024;
 
 beforeAll(async () => {
-  app = await startPlainApp({ timeScale: 0.0001 });
+  app = await startPlainApp({ timeScale: 0.0001, app: { smallQueue: true } });
   sqs = new SQSClient(clientConfig(app));
   const name = app.model.queues.find((q) => q.logicalId.startsWith('Sink'))!.name;
   url = (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
@@ -79,6 +79,21 @@ describe('SendMessage', () => {
     await expect(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(MiB - 9), MessageAttributes: attrs }))).rejects.toMatchObject(
       invalid('One or more parameters are invalid. Reason: Message must be shorter than 1048576 bytes.'),
     );
+  });
+
+  test("a queue's own MaximumMessageSize (2 KiB here) applies: to a message, to a batch entry alone, and GetQueueAttributes reports it", async () => {
+    const small = (await sqs.send(new GetQueueUrlCommand({ QueueName: app.model.queues.find((q) => q.logicalId.startsWith('Small'))!.name }))).QueueUrl!;
+    expect((await sqs.send(new SendMessageCommand({ QueueUrl: small, MessageBody: 'x'.repeat(2048) }))).MessageId).toBeDefined();
+    await expect(sqs.send(new SendMessageCommand({ QueueUrl: small, MessageBody: 'x'.repeat(2049) }))).rejects.toMatchObject(
+      invalid('One or more parameters are invalid. Reason: Message must be shorter than 2048 bytes.'),
+    );
+    const batch = await sqs.send(new SendMessageBatchCommand({ QueueUrl: small, Entries: [{ Id: 'fits', MessageBody: 'x'.repeat(2048) }, { Id: 'over', MessageBody: 'x'.repeat(2049) }] }));
+    expect(batch.Successful?.map((s) => s.Id)).toEqual(['fits']);
+    expect(batch.Failed).toEqual([{ Id: 'over', SenderFault: true, Code: 'InvalidParameterValue', Message: 'One or more parameters are invalid. Reason: Message must be shorter than 2048 bytes.' }]);
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: small, AttributeNames: ['MaximumMessageSize'] }));
+    expect(attrs.Attributes).toEqual({ MaximumMessageSize: '2048' });
+    const sinkAttrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['MaximumMessageSize'] }));
+    expect(sinkAttrs.Attributes).toEqual({ MaximumMessageSize: String(MiB) });
   });
 
   test('a body with a character outside the allowed set is InvalidMessageContents', async () => {

@@ -77,8 +77,10 @@ function listQueues(store: QueueStore, input: Record<string, unknown>) {
 function sendMessage(store: QueueStore, input: Record<string, unknown>) {
   const m = parseInput(SqsInput.SendMessage, input, 'sqs');
   const attributes = (m.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>;
-  if (checkMessage(m.MessageBody, attributes) > MESSAGE_MAX_BYTES) throw tooLong(undefined, false);
-  const options = sendOptions(store.get(m.QueueUrl), m);
+  const queue = store.get(m.QueueUrl);
+  const max = maximumMessageSize(queue);
+  if (checkMessage(m.MessageBody, attributes) > max) throw tooLong(undefined, false, max);
+  const options = sendOptions(queue, m);
   const sent = store.send(m.QueueUrl, m.MessageBody, attributes, options);
   return { MessageId: sent.messageId, MD5OfMessageBody: sent.md5OfBody, MD5OfMessageAttributes: sent.md5OfMessageAttributes, SequenceNumber: sent.sequenceNumber };
 }
@@ -90,7 +92,10 @@ function sendMessageBatch(store: QueueStore, input: Record<string, unknown>) {
   // Per entry: its size, or the error that fails it alone (as SQS reports bad entries in Failed).
   const checked = Entries.map((e) => {
     try {
-      return { entry: e, options: sendOptions(queue, e), size: checkMessage(e.MessageBody, (e.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>) };
+      const size = checkMessage(e.MessageBody, (e.MessageAttributes ?? {}) as Record<string, MessageAttributeValue>);
+      // An entry over the queue's own MaximumMessageSize fails alone; the batch's total is SQS's 1 MiB.
+      if (size > maximumMessageSize(queue)) throw tooLong(undefined, false, maximumMessageSize(queue));
+      return { entry: e, options: sendOptions(queue, e), size };
     } catch (err) {
       if (!(err instanceof AwsServiceError)) throw err;
       return { entry: e, error: err };
@@ -141,12 +146,18 @@ function getQueueAttributes(store: QueueStore, input: Record<string, unknown>) {
     ApproximateNumberOfMessagesDelayed: String(c.delayed),
     VisibilityTimeout: String(q.model.visibilityTimeoutSeconds),
     MessageRetentionPeriod: String(q.model.messageRetentionSeconds),
+    MaximumMessageSize: String(maximumMessageSize(q)),
     FifoQueue: String(q.model.fifo),
     ...(q.model.fifo ? { ContentBasedDeduplication: String(q.model.contentBasedDeduplication ?? false) } : {}),
     ...(q.model.redrive ? { RedrivePolicy: JSON.stringify(q.model.redrive) } : {}),
   };
   const pick = AttributeNames.includes('All') ? Object.keys(all) : AttributeNames.filter((n) => n in all);
   return { Attributes: Object.fromEntries(pick.map((k) => [k, all[k]])) };
+}
+
+/** The queue's `MaximumMessageSize`. */
+function maximumMessageSize(queue: LocalQueue): number {
+  return queue.model.maximumMessageSizeBytes ?? MESSAGE_MAX_BYTES;
 }
 
 function messageOut(m: StoredMessage, attributeNames: readonly string[], systemNames: readonly string[]) {

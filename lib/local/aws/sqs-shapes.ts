@@ -80,9 +80,12 @@ export function invalidParameter(message: string): AwsServiceError {
   return new AwsServiceError(400, 'com.amazon.coral.service#InvalidParameterValueException', message, {}, { 'x-amzn-query-error': 'InvalidParameterValue;Sender' });
 }
 
-/** The error for a message (or, with `batch`, a batch) over {@link MESSAGE_MAX_BYTES}. */
-export function tooLong(size: number | undefined, batch: boolean): AwsServiceError {
-  if (!batch) return invalidParameter(`One or more parameters are invalid. Reason: Message must be shorter than ${MESSAGE_MAX_BYTES} bytes.`);
+/**
+ * The error for a message over its queue's `MaximumMessageSize` (`max`, at most
+ * {@link MESSAGE_MAX_BYTES}), or, with `batch`, a batch over {@link MESSAGE_MAX_BYTES}.
+ */
+export function tooLong(size: number | undefined, batch: boolean, max = MESSAGE_MAX_BYTES): AwsServiceError {
+  if (!batch) return invalidParameter(`One or more parameters are invalid. Reason: Message must be shorter than ${max} bytes.`);
   const sent = size === undefined ? '' : ` You have sent ${size} bytes.`;
   return sqsError('BatchRequestTooLong', 'AWS.SimpleQueueService.BatchRequestTooLong', `Batch requests cannot be longer than ${MESSAGE_MAX_BYTES} bytes.${sent}`);
 }
