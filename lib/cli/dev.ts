@@ -20,6 +20,8 @@ export interface DevOptions {
   readonly assembly?: string;
   readonly httpPort: number;
   readonly awsPort: number;
+  /** The console's port (see `LocalAppOptions.consolePort`); no console when absent. */
+  readonly consolePort?: number;
   readonly watch: boolean;
   readonly region?: string;
   readonly timeScale?: number;
@@ -61,6 +63,7 @@ export async function dev(options: DevOptions): Promise<number> {
   const app = await LocalApp.start(assembly, {
     httpPort: options.httpPort,
     awsPort: options.awsPort,
+    consolePort: options.consolePort,
     watch: options.watch,
     region: options.region,
     timeScale: options.timeScale,

@@ -69,6 +69,7 @@ export function summary(app: LocalApp): string {
   const outputs = app.describe().outputs;
   if (outputs.length) out.push('Outputs', formatOutputs(outputs), '');
   out.push(`AWS endpoint  ${app.awsEndpoint}  (EventBridge, EventBridge Scheduler, Lambda, SQS, DynamoDB, Secrets Manager, SSM; set AWS_ENDPOINT_URL to use it)`);
+  if (app.console) out.push(`Console       ${app.console.url}  (activity, event stories, dead letters, send events; JSON API under /api/)`);
   out.push(...notServedReport(app.model, app.skipped));
   return out.join('\n');
 }

@@ -25,6 +25,8 @@ Commands:
                 --http-port N       first HTTP API port (default 3000, or SWITCHYARD_HTTP_PORT; further APIs on the next ports)
                 --aws-port N        AWS-compatible endpoint port (default 4010, or SWITCHYARD_AWS_PORT)
                 --no-watch          do not rebundle handlers when their source changes
+                --console-port N    the local console (browser UI and JSON API) port (default 4020, or SWITCHYARD_CONSOLE_PORT)
+                --no-console        serve no console
                 --region R          (default us-east-1)
                 --time-scale X      multiply retry delays and event ages, e.g. 0.01 (default 1)
                 --max-instances N   function instances alive at once; calls over it wait (default: from cores, functions and memory)
@@ -75,6 +77,9 @@ const OPTIONS = {
   'no-watch': { type: 'boolean', default: false },
   wait: { type: 'boolean', default: true },
   'no-wait': { type: 'boolean', default: false },
+  'console-port': { type: 'string' },
+  console: { type: 'boolean', default: true },
+  'no-console': { type: 'boolean', default: false },
   region: { type: 'string' },
   'time-scale': { type: 'string' },
   'max-instances': { type: 'string' },
@@ -149,6 +154,7 @@ async function run(command: string, args: Args, io: CliIo, outputClosed: Promise
         assembly: v.assembly,
         httpPort: portOf('http-port', v['http-port'], env),
         awsPort: portOf('aws-port', v['aws-port'], env),
+        consolePort: v.console && !v['no-console'] ? portOf('console-port', v['console-port'], env) : undefined,
         watch: v.watch && !v['no-watch'],
         region: v.region,
         timeScale: timeScaleOf(v['time-scale']),

@@ -2,6 +2,7 @@
  * Values of the CLI's flags, checked: a bad value is an {@link ArgumentError} naming the flag,
  * the value and what it takes, never a silent default.
  */
+import { DEFAULT_CONSOLE_PORT } from '../local/console/server';
 import { DEFAULT_INSPECT_PORT } from '../local/local-app';
 import { IAM_MODES, type IamMode } from '../local/iam';
 import { ArgumentError } from './errors';
@@ -10,6 +11,7 @@ import { ArgumentError } from './errors';
 export const PORTS = {
   'http-port': { env: 'SWITCHYARD_HTTP_PORT', default: 3000 },
   'aws-port': { env: 'SWITCHYARD_AWS_PORT', default: 4010 },
+  'console-port': { env: 'SWITCHYARD_CONSOLE_PORT', default: DEFAULT_CONSOLE_PORT },
 } as const;
 
 /** A port: the flag, else its environment variable, else the default. 0 picks a free port. */

@@ -31,3 +31,5 @@ export type { StateSummary, RestoredState } from './state/local-state';
 export { DurationRecorder } from './durations';
 export { describeApp, localOutputs, type AppDescription, type DescribedResource, type ServedApiOrigin } from './describe';
 export { IAM_MODES, IamGate, gapLine, functionAccessKeyId, type IamMode, type PermissionGap } from './iam';
+export { ConsoleServer, DEFAULT_CONSOLE_PORT, type ConsoleServerOptions } from './console/server';
+export { ActivityBuffer, DEFAULT_ACTIVITY_CAPACITY } from './console/activity-buffer';

@@ -32,6 +32,7 @@ import { LocalState, type RestoredState, type StateSummary } from './state/local
 import { HotReloader } from './watch/hot-reload';
 import { localArns } from './iam/arns';
 import { IamGate, type IamMode } from './iam/gate';
+import { ConsoleServer } from './console/server';
 
 /** The first debugger port of `inspect`, node's own default. */
 export const DEFAULT_INSPECT_PORT = 9229;
@@ -124,6 +125,15 @@ export interface LocalAppOptions {
    * @default 'warn'
    */
   readonly iam?: IamMode;
+  /**
+   * Serve the local console (the browser UI and its JSON API, see the README's "Local console")
+   * on this port of `hostname`, or the next free one; 0 picks a free port. `switchyard dev`
+   * serves it on 4020 unless `--no-console`.
+   * @default no console
+   */
+  readonly consolePort?: number;
+  /** `false` serves no console even when `consolePort` is set (what `dev --no-console` does). @default true */
+  readonly console?: boolean;
 }
 
 /** A running local app. */
@@ -191,6 +201,8 @@ export class LocalApp {
   readonly customResources: CustomResources;
   /** The permission check of functions' calls to the AWS endpoint, and the gaps it found (see `LocalAppOptions.iam`). */
   readonly iam: IamGate;
+  /** The local console, when served (`LocalAppOptions.consolePort`); its `url` once the app has started. */
+  readonly console?: ConsoleServer;
   private state?: LocalState;
   private eventSources?: EventSourceMappings;
   private restoredState?: RestoredState;
@@ -253,6 +265,8 @@ export class LocalApp {
     const authorizers = new RestAuthorizers(this.host, () => this.auth.jwtVerifier(), { accountId: model.accountId, credentials: options.auth?.iamCredentials });
     this.restGateway = new RestGateway(model.restApis, this.host, { host: options.hostname, accountId: model.accountId, region: model.region, authorizers, limiter: new UsagePlanLimiter(this.apiKeyStore) });
     this.functionUrlGateway = new FunctionUrlGateway(model.functionUrls ?? [], this.host, { host: options.hostname, accountId: model.accountId, iamCredentials: options.auth?.iamCredentials });
+    // Recording from the start, so that the console shows what start-up itself does.
+    if (options.consolePort !== undefined && options.console !== false) this.console = new ConsoleServer(this);
     // Under inspect, functions are served as debug builds (built here) even when not watched.
     if (options.watch || options.inspect) {
       this.reloader = new HotReloader(model.functions, this.host, { projectDir: projectDir || process.cwd(), watch: options.watch ?? false, debug: options.inspect !== undefined });
@@ -330,6 +344,7 @@ export class LocalApp {
     if (this.stopped) return;
     this.stopped = true;
     this.stopping.abort();
+    await this.console?.stop();
     this.deliverer.stop();
     const polling = this.eventSources?.stop();
     this.scheduler.stop();
@@ -361,6 +376,7 @@ export class LocalApp {
     const after = (ports: readonly number[]) => (first === 0 ? 0 : ports.length ? Math.max(...ports) + 1 : first);
     const rest = await this.restGateway.start(after(http.map((a) => a.port)));
     await this.functionUrlGateway.start(after([...http, ...rest].map((a) => a.port)));
+    await this.console?.listen(this.options.consolePort!, this.options.hostname ?? '127.0.0.1');
     this.endpoint.attach({
       host: this.host,
       router: this.router,

@@ -184,8 +184,10 @@ export interface RequestEntry extends EntryBase {
   readonly routeKey?: string;
   readonly statusCode: number;
   readonly durationMs: number;
-  /** The request id, which the invocation it caused shares. */
+  /** API Gateway's request id (`apigw-requestid`; the HTTP handler's correlation id). */
   readonly requestId?: string;
+  /** The Lambda request id of the invocation it caused (HTTP APIs and function URLs). */
+  readonly functionRequestId?: string;
   /** The function the route invokes (display name). */
   readonly function?: string;
   /** Why the gateway answered an error of its own. */
@@ -249,6 +251,8 @@ export interface DeliveryEntry extends EntryBase {
   readonly reason?: string;
   /** The delivery this one redrives from a dead-letter queue. */
   readonly redriveOf?: string;
+  /** The Lambda request id its invocations share (a function target). */
+  readonly requestId?: string;
 }
 
 /** One entry of the activity. */

@@ -50,6 +50,16 @@ export interface DelivererOptions {
   readonly kept?: () => Promise<void>;
 }
 
+/** The delivery a dead letter came from (its record, or what the message's attributes tell of it when the ledger forgot it). */
+export type RedriveOrigin = Pick<DeliveryRecord, 'eventId' | 'kind' | 'ruleArn' | 'targetArn'> & { readonly id?: string };
+
+/** Where {@link Deliverer.redrive} sends an event that EventBridge could not hand to a rule target. */
+export interface RedriveToRuleTarget {
+  readonly rule: RuleModel;
+  readonly target: RuleTargetModel;
+  readonly event: Record<string, unknown>;
+}
+
 /** Too many deliveries in progress to accept more events (PutEvents: ThrottlingException). */
 export class DeliveryBacklogFullError extends Error {
   /** Stable code. */
@@ -131,6 +141,25 @@ export class Deliverer {
   invokeAsync(fn: FunctionModel, payload: string, requestId: string): Promise<DeliveryRecord> {
     const record = this.ledger.accept({ eventId: requestId, kind: 'async-invoke', targetArn: fn.arn }, { payload, requestId });
     return this.runAsyncInvocation(record, fn, payload, requestId);
+  }
+
+  /**
+   * Sends a dead letter of `original` back to its target as a new delivery (its `redriveOf`),
+   * through the same path with the same retries and DLQ: a function gets `payload` as an
+   * asynchronous invoke; a rule target that EventBridge could not reach gets the event again.
+   * Returns the delivery once it is accepted (handed over), before its first attempt.
+   */
+  redrive(original: RedriveOrigin, to: { readonly fn: FunctionModel; readonly payload: string } | RedriveToRuleTarget): DeliveryRecord {
+    const requestId = randomUUID();
+    const init = { eventId: original.eventId, kind: original.kind, ruleArn: original.ruleArn, targetArn: original.targetArn, redriveOf: original.id };
+    if ('fn' in to) {
+      const record = this.ledger.accept(init, { payload: to.payload, requestId });
+      void this.runAsyncInvocation(record, to.fn, to.payload, requestId);
+      return record;
+    }
+    const record = this.ledger.accept(init, { event: to.event, requestId });
+    void this.runRuleTarget(record, to.rule, to.target, to.event, requestId);
+    return record;
   }
 
   /** Stops retrying: deliveries in progress stay `pending`/`retrying` in the ledger. */
@@ -218,8 +247,8 @@ export class Deliverer {
     } else if (!this.isQueue(dlqArn)) {
       this.ledger.update(record, { state: 'dropped', lastError: error, droppedReason: `dead-letter target ${dlqArn} is not a queue of this app` });
     } else {
-      this.queues.send(dlqArn, body, attributes);
-      this.ledger.update(record, { state: 'dead-lettered', lastError: error, deadLetterArn: dlqArn });
+      const sent = this.queues.send(dlqArn, body, attributes);
+      this.ledger.update(record, { state: 'dead-lettered', lastError: error, deadLetterArn: dlqArn, deadLetterMessageId: sent.messageId });
     }
   }
 

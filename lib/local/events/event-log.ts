@@ -23,6 +23,8 @@ export interface LoggedEvent {
 
 /** Typed events of the log. */
 export interface EventLogEvents {
+  /** An event was put on a bus (matched or not). */
+  recorded: [logged: LoggedEvent];
   /** An event matched no rule of its bus. */
   unmatched: [logged: LoggedEvent];
   /** An unmatched event is no longer kept (past `maxUnmatched`). */
@@ -71,6 +73,7 @@ export class EventLog extends EventEmitter<EventLogEvents> {
       this.recentBytes -= entry.bytes;
     }
     if (matchedRules.length === 0) this.keepUnmatched(logged, true);
+    this.emit('recorded', logged);
     return logged;
   }
 

@@ -68,6 +68,10 @@ export interface DeliveryRecord {
   lastError?: LambdaErrorPayload;
   /** ARN of the DLQ or failure destination it went to. */
   deadLetterArn?: string;
+  /** The message id it got in that queue, so that the message can be traced back to it (and redriven). */
+  deadLetterMessageId?: string;
+  /** The delivery this one redrives: a dead letter of it sent back to its target. */
+  readonly redriveOf?: string;
   /** Why it was dropped. */
   droppedReason?: string;
   /** Why its target is not served locally. */
@@ -152,7 +156,7 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
    * Records a new delivery, pending, with what it takes to resume it after a restart. A batch
    * of an event source mapping has no payload: its records stay in their queue or stream.
    */
-  accept(init: Pick<DeliveryRecord, 'eventId' | 'kind' | 'ruleArn' | 'targetArn' | 'sourceArn' | 'batch'>, payload?: DeliveryPayload): DeliveryRecord {
+  accept(init: Pick<DeliveryRecord, 'eventId' | 'kind' | 'ruleArn' | 'targetArn' | 'sourceArn' | 'batch' | 'redriveOf'>, payload?: DeliveryPayload): DeliveryRecord {
     const now = Date.now();
     const record: DeliveryRecord = { ...init, id: `d-${++this.seq}`, state: 'pending', attempts: 0, acceptedAt: now, updatedAt: now };
     this.records.set(record.id, record);

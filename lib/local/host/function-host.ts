@@ -274,6 +274,13 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     return fn ? this.pools.get(fn.name)!.size : 0;
   }
 
+  /** A function's instances now: alive in all, and of those idle (warm); zeros for an unknown function. */
+  instances(ref: string): { alive: number; idle: number } {
+    const fn = this.find(ref);
+    const pool = fn && this.pools.get(fn.name);
+    return pool ? { alive: pool.size, idle: pool.idleCount } : { alive: 0, idle: 0 };
+  }
+
   /** Stops every instance and removes the staged task roots. */
   async stop(): Promise<void> {
     await Promise.all([...this.proxies.map((p) => p.close()), ...[...this.pools.values()].map((p) => p.stop())]);

@@ -112,6 +112,11 @@ export class FunctionPool implements CapacityClient {
     return this.all.size;
   }
 
+  /** Instances alive and idle now (warm, waiting for a call). */
+  get idleCount(): number {
+    return this.idle.length;
+  }
+
   /** The instance a debugger attaches to: the newest one that opened an inspector and is alive. */
   get inspectable(): FunctionInstance | undefined {
     return [...this.all].reverse().find((i) => i.alive && i.inspectorUrl !== undefined);

@@ -2,6 +2,7 @@
  * The local HTTP gateway: one HTTP server per HTTP API of the app model, on 127.0.0.1, routing
  * requests to functions as API Gateway does.
  */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -56,6 +57,8 @@ export interface HttpRequestRecord {
   readonly durationMs: number;
   /** The request's id: its event's `requestContext.requestId` and its response's request id header. */
   readonly requestId?: string;
+  /** The Lambda request id of the invocation the request caused (HTTP APIs; a function URL's is `requestId`). */
+  readonly functionRequestId?: string;
   /** Why the gateway answered an error of its own (a 5xx): what failed, for the log. */
   readonly error?: string;
 }
@@ -122,7 +125,7 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
     }
     write(res, outcome.response, trace.requestId);
     if (refused) endRefusedUpload(req, res);
-    this.emit('request', { api: api.name, method, path: outcome.path, routeKey: outcome.routeKey, statusCode: outcome.response.statusCode, durationMs: performance.now() - started, requestId: trace.requestId, error: trace.error });
+    this.emit('request', { api: api.name, method, path: outcome.path, routeKey: outcome.routeKey, statusCode: outcome.response.statusCode, durationMs: performance.now() - started, requestId: trace.requestId, functionRequestId: trace.functionRequestId, error: trace.error });
   }
 
   /** Stage, CORS preflight, route, then the route's authorization and integration. */
@@ -189,7 +192,9 @@ export class HttpGateway extends EventEmitter<HttpGatewayEvents> {
   }
 
   private async invoke(route: CompiledRoute, event: Record<string, unknown>, trace: RequestTrace): Promise<GatewayResponse> {
-    const outcome = await invokeIntegration(this.host, route.route.functionLogicalId, event, route.route.timeoutMs);
+    // Lambda's request id differs from API Gateway's, as in AWS; the record links the two.
+    trace.functionRequestId = randomUUID();
+    const outcome = await invokeIntegration(this.host, route.route.functionLogicalId, event, route.route.timeoutMs, trace.functionRequestId);
     if (outcome.kind === 'result') {
       return responseFromLambda(outcome.payload, route.route.payloadFormatVersion, () => {
         trace.error = `the function's response is not one API Gateway can use (payload format ${route.route.payloadFormatVersion}): ${outcome.payload.slice(0, 200)}`;
@@ -208,6 +213,8 @@ interface RequestTrace {
   readonly requestId: string;
   readonly time: Date;
   error?: string;
+  /** The Lambda request id of the integration's invocation. */
+  functionRequestId?: string;
 }
 
 function stageOf(api: HttpApiModel, rawPath: string): string | undefined {

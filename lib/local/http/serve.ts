@@ -2,6 +2,7 @@
  * Server plumbing shared by the HTTP API, REST API and function URL gateways: listening on
  * ports, stopping, and invoking an integration's function under the integration timeout.
  */
+import { randomUUID } from 'node:crypto';
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SYNC_REQUEST_MAX_BYTES, isResponseTooLarge } from '../aws/lambda-limits';
@@ -125,7 +126,7 @@ export type IntegrationOutcome =
  * refused before the function runs (a 10 MB request fits the API, not Lambda), a response over
  * 6291556 bytes is a function error.
  */
-export async function invokeIntegration(host: FunctionHost, functionLogicalId: string, event: unknown, timeoutMs: number): Promise<IntegrationOutcome> {
+export async function invokeIntegration(host: FunctionHost, functionLogicalId: string, event: unknown, timeoutMs: number, requestId: string = randomUUID()): Promise<IntegrationOutcome> {
   const fn = host.find(functionLogicalId);
   if (!fn) return { kind: 'failed', reason: `the integration's function ${functionLogicalId} is not served locally` };
   const payload = JSON.stringify(event);
@@ -135,7 +136,7 @@ export async function invokeIntegration(host: FunctionHost, functionLogicalId: s
   // Under `dev --inspect` it stands still while a debugger holds the function paused.
   const timedOut = new Promise<'timeout'>((resolve) => (cancel = host.callerTimer(fn.name, timeoutMs, () => resolve('timeout'))));
   try {
-    const result = await Promise.race([host.invoke(fn.name, { payload, overflow: 'throttle' }), timedOut]);
+    const result = await Promise.race([host.invoke(fn.name, { payload, requestId, overflow: 'throttle' }), timedOut]);
     if (result === 'timeout') return { kind: 'timeout', reason: `${fn.name} did not answer within the integration timeout (${timeoutMs} ms)` };
     if (result.error) return { kind: 'function-error', reason: `${fn.name} (request ${result.requestId}) failed: ${result.error.errorType}: ${result.error.errorMessage}` };
     if (isResponseTooLarge(result.payload)) return { kind: 'function-error', responseTooLarge: true, reason: `${fn.name}'s response is over Lambda's response size limit (Function.ResponseSizeTooLarge)` };

@@ -192,12 +192,21 @@ export class QueueStore extends EventEmitter<QueueStoreEvents> {
 
   /** Deletes a received message; false when the receipt handle matches no message. */
   delete(ref: string, receiptHandle: string): boolean {
+    const m = messageOf(this.get(ref), receiptHandle);
+    // The next message of its FIFO group may be received now (remove wakes the waiters).
+    return m !== undefined && this.remove(ref, m.messageId);
+  }
+
+  /**
+   * Removes a message by its id, whether received or not (what the console's dead-letter actions
+   * do once a message is handed back, or asked to be deleted); false when it is not in the queue.
+   */
+  remove(ref: string, messageId: string): boolean {
     const q = this.get(ref);
-    const m = messageOf(q, receiptHandle);
+    const m = q.messages.get(messageId);
     if (!m) return false;
-    q.messages.delete(m.messageId);
+    q.messages.delete(messageId);
     this.journal?.removed(q, m);
-    // The next message of its FIFO group may be received now.
     if (q.model.fifo) wakeAll(q);
     return true;
   }

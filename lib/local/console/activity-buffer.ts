@@ -1,0 +1,151 @@
+/**
+ * The console's activity: a ring of the most recent entries (requests, invocations, events,
+ * deliveries) and the last log lines of each request id, filtered server-side.
+ *
+ * Appending is a few field writes: entries are plain objects kept as they are, serialized only
+ * when a client asks for a page or watches the stream, so a `dev` nobody looks at pays almost
+ * nothing. A ring (not an array that shifts) keeps appends O(1) at the bound.
+ */
+import { EventEmitter } from 'node:events';
+import type { ActivityEntry, ActivityStatus, ActivityType, LogLine } from './api-types';
+
+/** Entries kept unless the options say otherwise. */
+export const DEFAULT_ACTIVITY_CAPACITY = 10_000;
+
+/** Log lines kept per request id (the last ones), and the longest line kept (longer ones are cut). */
+export const LOG_LIMITS = { linesPerRequest: 200, lineChars: 8 * 1024 } as const;
+
+/** An entry before the buffer numbers it. */
+export type NewEntry = ActivityEntry extends infer E ? (E extends ActivityEntry ? Omit<E, 'id'> : never) : never;
+
+/** Server-side filters of a page or the stream; every given one must hold. */
+export interface ActivityFilter {
+  readonly types?: ReadonlySet<ActivityType>;
+  readonly statuses?: ReadonlySet<ActivityStatus>;
+  /** Names a function is known by (its display name, name, logical id): entries about it. */
+  readonly functionNames?: ReadonlySet<string>;
+}
+
+/** Typed events of the buffer. */
+export interface ActivityBufferEvents {
+  entry: [ActivityEntry];
+}
+
+/** The logs of one request id. */
+interface RequestLogs {
+  readonly lines: LogLine[];
+  truncated: boolean;
+}
+
+/** The ring of recent activity. */
+export class ActivityBuffer extends EventEmitter<ActivityBufferEvents> {
+  private readonly ring: Array<ActivityEntry | undefined>;
+  private nextId = 1;
+  /** Log lines by request id, in insertion order, at most as many request ids as entries. */
+  private readonly logs = new Map<string, RequestLogs>();
+
+  constructor(readonly capacity: number = DEFAULT_ACTIVITY_CAPACITY) {
+    super();
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a whole number of at least 1, got ${capacity}`);
+    this.ring = new Array(capacity);
+    // Every stream client listens; hundreds of tabs are not a leak.
+    this.setMaxListeners(0);
+  }
+
+  /** Numbers and keeps an entry (the oldest goes when full); tells the stream's listeners. */
+  append(entry: NewEntry): ActivityEntry {
+    const numbered = { ...entry, id: this.nextId++ } as ActivityEntry;
+    this.ring[(numbered.id - 1) % this.capacity] = numbered;
+    if (this.listenerCount('entry')) this.emit('entry', numbered);
+    return numbered;
+  }
+
+  /** Keeps a log line of a request id (the last {@link LOG_LIMITS.linesPerRequest}). */
+  log(requestId: string, level: string, text: string): void {
+    let logs = this.logs.get(requestId);
+    if (!logs) {
+      logs = { lines: [], truncated: false };
+      this.logs.set(requestId, logs);
+      // Bounded like the entries: the oldest request id's lines go first.
+      if (this.logs.size > this.capacity) this.logs.delete(this.logs.keys().next().value!);
+    }
+    const cut = text.length > LOG_LIMITS.lineChars ? `${text.slice(0, LOG_LIMITS.lineChars)}… (${text.length - LOG_LIMITS.lineChars} more characters)` : text;
+    logs.lines.push({ at: Date.now(), level, text: cut });
+    if (logs.lines.length > LOG_LIMITS.linesPerRequest) {
+      logs.lines.shift();
+      logs.truncated = true;
+    }
+  }
+
+  /** The kept log lines of a request id. */
+  logsOf(requestId: string): { lines: readonly LogLine[]; truncated: boolean } {
+    const logs = this.logs.get(requestId);
+    return logs ? { lines: logs.lines, truncated: logs.truncated } : { lines: [], truncated: false };
+  }
+
+  /** How many entries are kept now. */
+  get size(): number {
+    return Math.min(this.nextId - 1, this.capacity);
+  }
+
+  /** The id of the oldest entry kept (the next id when empty). */
+  get oldestId(): number {
+    return this.nextId - this.size;
+  }
+
+  /** The id the next entry will get. */
+  get nextEntryId(): number {
+    return this.nextId;
+  }
+
+  /** Newest first: at most `limit` entries older than `before` that pass `filter`, and the `before` of the next page. */
+  page(filter: ActivityFilter, limit: number, before?: number): { entries: ActivityEntry[]; next?: number } {
+    const entries: ActivityEntry[] = [];
+    const start = Math.min(before === undefined ? this.nextId - 1 : before - 1, this.nextId - 1);
+    for (let id = start; id >= this.oldestId; id--) {
+      const entry = this.get(id)!;
+      if (!matches(entry, filter)) continue;
+      if (entries.length === limit) return { entries, next: entries[entries.length - 1].id };
+      entries.push(entry);
+    }
+    return { entries };
+  }
+
+  /** Oldest first: the kept entries after `afterId` that pass `filter`, and how many after it are no longer kept. */
+  since(afterId: number, filter: ActivityFilter): { entries: ActivityEntry[]; missed: number } {
+    const from = Math.max(afterId + 1, this.oldestId);
+    const entries: ActivityEntry[] = [];
+    for (let id = from; id < this.nextId; id++) {
+      const entry = this.get(id)!;
+      if (matches(entry, filter)) entries.push(entry);
+    }
+    return { entries, missed: Math.max(0, this.oldestId - afterId - 1) };
+  }
+
+  /** Every kept entry for which `test` holds, oldest first (for the stories). */
+  find<E extends ActivityEntry>(test: (entry: ActivityEntry) => entry is E): E[];
+  find(test: (entry: ActivityEntry) => boolean): ActivityEntry[];
+  find(test: (entry: ActivityEntry) => boolean): ActivityEntry[] {
+    const found: ActivityEntry[] = [];
+    for (let id = this.oldestId; id < this.nextId; id++) {
+      const entry = this.get(id)!;
+      if (test(entry)) found.push(entry);
+    }
+    return found;
+  }
+
+  private get(id: number): ActivityEntry | undefined {
+    return id < this.oldestId || id >= this.nextId ? undefined : this.ring[(id - 1) % this.capacity];
+  }
+}
+
+/** True when the entry passes every filter given. */
+export function matches(entry: ActivityEntry, filter: ActivityFilter): boolean {
+  if (filter.types && !filter.types.has(entry.type)) return false;
+  if (filter.statuses && !filter.statuses.has(entry.status)) return false;
+  if (filter.functionNames) {
+    const about = entry.type === 'invocation' || entry.type === 'request' ? entry.function : entry.type === 'delivery' ? entry.target : undefined;
+    if (about === undefined || !filter.functionNames.has(about)) return false;
+  }
+  return true;
+}
