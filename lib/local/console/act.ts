@@ -48,21 +48,20 @@ export class Actions {
     this.names = new DisplayNames(app);
   }
 
-  /** `POST /api/events`: one PutEvents entry; the bus defaults as the preview's does. */
-  async putEvent(body: Buffer): Promise<PutEventResult> {
+  /** `POST /api/events`: one PutEvents entry, through the router PutEvents uses (the `default` bus when it names none, as PutEvents). */
+  putEvent(body: Buffer): PutEventResult {
     const entry = parseBody(EventEntrySchema, body);
-    const bus = entry.EventBusName ?? (await this.previewOf({ event: { ...entry, EventBusName: undefined } })).bus;
     const detail = typeof entry.Detail === 'string' ? entry.Detail : JSON.stringify(entry.Detail);
     let result;
     try {
-      result = this.app.router.putEvents([{ ...entry, Detail: detail, EventBusName: bus }]);
+      result = this.app.router.putEvents([{ ...entry, Detail: detail }]);
     } catch (err) {
       if (err instanceof DeliveryBacklogFullError) throw new ApiProblem(429, 'ThrottlingException', err.message);
       throw err;
     }
     const [answer] = result.Entries;
     if (!answer.EventId) throw new ApiProblem(400, answer.ErrorCode ?? 'InvalidArgument', answer.ErrorMessage ?? 'PutEvents refused the entry');
-    return { eventId: answer.EventId, bus: this.names.bus(bus) };
+    return { eventId: answer.EventId, bus: this.names.bus(entry.EventBusName ?? 'default') };
   }
 
   /** `POST /api/events/preview`: every rule of the bus, matched or not, and why (the engine delivery uses). */

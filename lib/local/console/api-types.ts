@@ -445,7 +445,7 @@ export interface EventEntryInput {
   readonly Source: string;
   readonly DetailType: string;
   readonly Detail: string | Readonly<Record<string, unknown>>;
-  /** @default the app's bus with rules when it has exactly one, else `default` */
+  /** @default `default`, as PutEvents (the preview says so when that bus has no rules) */
   readonly EventBusName?: string;
   readonly Resources?: readonly string[];
 }
@@ -464,7 +464,7 @@ export interface PutEventResult {
 export interface PreviewRequest {
   /** A PutEvents entry (as {@link EventEntryInput}) or an EventBridge event as targets receive it. */
   readonly event: Readonly<Record<string, unknown>>;
-  /** The bus (name or display name). @default the entry's bus, else as for PutEventRequest */
+  /** The bus (name or display name). @default the entry's bus (`default` when it names none); for an event as targets receive it, the app's one bus with rules, else `default` */
   readonly bus?: string;
 }
 
