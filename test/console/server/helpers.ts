@@ -4,6 +4,7 @@
  */
 import * as http from 'node:http';
 import type { LocalApp } from '../../../lib/local';
+import { ActivityBuffer } from '../../../lib/local/console/activity-buffer';
 import type { ActivityEntry } from '../../../lib/local/console/api-types';
 
 /** An answer of the console: its status and parsed JSON body. */
@@ -94,15 +95,16 @@ export function entriesOf(messages: readonly StreamMessage[]): ActivityEntry[] {
   return messages.filter((m) => m.event === 'message').map((m) => JSON.parse(m.data) as ActivityEntry);
 }
 
-/** Resolves once `test` holds, checking after each activity entry (bounded by the test's timeout). */
-export function until(app: LocalApp, test: () => boolean): Promise<void> {
+/** Resolves once `test` holds, checking after each entry of the app's console (or of `buffer`); bounded by the test's timeout. */
+export function until(source: LocalApp | ActivityBuffer, test: () => boolean): Promise<void> {
+  const buffer = source instanceof ActivityBuffer ? source : source.console!.activity;
   return new Promise((resolve) => {
     const check = () => {
       if (!test()) return;
-      app.console!.activity.off('entry', check);
+      buffer.off('entry', check);
       resolve();
     };
-    app.console!.activity.on('entry', check);
+    buffer.on('entry', check);
     check();
   });
 }
