@@ -162,7 +162,7 @@ describe('switchyard CLI', () => {
     const port = (server.address() as net.AddressInfo).port;
     const err = capture();
     try {
-      expect(await main(['dev', '--assembly', synthPlainApp(), '--no-watch', ...flags(port)], { out: capture().stream, err: err.stream, cwd: os.tmpdir() })).toBe(1);
+      expect(await main(['dev', '--console-port', '0', '--assembly', synthPlainApp(), '--no-watch', ...flags(port)], { out: capture().stream, err: err.stream, cwd: os.tmpdir() })).toBe(1);
     } finally {
       server.close();
     }
@@ -173,7 +173,7 @@ describe('switchyard CLI', () => {
     const err = capture();
     const out = capture();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-cli-'));
-    expect(await main(['dev', '--no-watch'], { out: out.stream, err: err.stream, cwd: dir })).toBe(1);
+    expect(await main(['dev', '--console-port', '0', '--no-watch'], { out: out.stream, err: err.stream, cwd: dir })).toBe(1);
     expect(err.text()).toMatch(/^switchyard: \[SynthFailed\] No cdk.json in .*pass --assembly/);
   });
 
@@ -183,7 +183,7 @@ describe('switchyard CLI', () => {
     let stop!: () => void;
     const until = new Promise<void>((r) => (stop = r));
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-dev-'));
-    const running = main(['dev', '--assembly', assembly, '--http-port', '0', '--aws-port', '0', '--no-watch', '--time-scale', '0.001'], { out: out.stream, err: out.stream, cwd, until });
+    const running = main(['dev', '--console-port', '0', '--assembly', assembly, '--http-port', '0', '--aws-port', '0', '--no-watch', '--time-scale', '0.001'], { out: out.stream, err: out.stream, cwd, until });
     const [, endpoint] = await out.waitFor(/AWS endpoint +(http:\/\/127\.0\.0\.1:\d+)/);
     await out.waitFor(/Ready\./);
     const text = out.text();
@@ -249,7 +249,7 @@ describe('switchyard CLI', () => {
     let stop!: () => void;
     const until = new Promise<void>((r) => (stop = r));
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-inspect-'));
-    const running = main(['dev', '--assembly', synthPlainApp(), '--http-port', '0', '--aws-port', '0', '--no-watch', '--inspect=0'], { out: out.stream, err: out.stream, cwd, until });
+    const running = main(['dev', '--console-port', '0', '--assembly', synthPlainApp(), '--http-port', '0', '--aws-port', '0', '--no-watch', '--inspect=0'], { out: out.stream, err: out.stream, cwd, until });
     try {
       await out.waitFor(/Ready\./);
       const text = out.text();
@@ -337,7 +337,7 @@ describe('switchyard CLI', () => {
     const out = capture();
     let stop!: () => void;
     const until = new Promise<void>((r) => (stop = r));
-    const running = main(['dev', '--http-port', '0', '--aws-port', '0', '--no-watch'], { out: out.stream, err: out.stream, cwd: project, until });
+    const running = main(['dev', '--console-port', '0', '--http-port', '0', '--aws-port', '0', '--no-watch'], { out: out.stream, err: out.stream, cwd: project, until });
     await out.waitFor(/Ready\./);
     expect(fs.existsSync(path.join(project, '.switchyard', 'cdk.out', 'manifest.json'))).toBe(true);
     stop();

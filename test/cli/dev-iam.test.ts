@@ -19,7 +19,7 @@ test('dev --iam warn prints each permission gap once, with the fix', async () =>
   let stop!: () => void;
   const until = new Promise<void>((r) => (stop = r));
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-dev-iam-'));
-  const running = main(['dev', '--assembly', assembly, '--http-port', '0', '--aws-port', '0', '--no-watch', '--iam', 'warn'], { out, err: out, cwd, until });
+  const running = main(['dev', '--console-port', '0', '--assembly', assembly, '--http-port', '0', '--aws-port', '0', '--no-watch', '--iam', 'warn'], { out, err: out, cwd, until });
   try {
     await waitFor(/Ready\./);
     expect(text).toContain("Permissions (--iam warn): each call a function makes to the AWS endpoint is checked against its role; what AWS would deny is let through and logged once with its fix (--iam enforce denies it).");

@@ -41,7 +41,7 @@ describe('one error base for the CLI', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sy-err-')), 'not-a-dir');
     fs.writeFileSync(file, '');
     const err = new PassThrough();
-    const failure = await main(['dev', '--http-port', '0', '--aws-port', '0'], { out: new PassThrough(), err, cwd: file, env: {} }).then(
+    const failure = await main(['dev', '--console-port', '0', '--http-port', '0', '--aws-port', '0'], { out: new PassThrough(), err, cwd: file, env: {} }).then(
       () => undefined,
       (e: NodeJS.ErrnoException) => e,
     );

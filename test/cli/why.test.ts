@@ -125,7 +125,7 @@ test('dev prints an unmatched event with the closest rule and its near miss, and
     const out = new PassThrough().on('data', (c: Buffer) => (text += c.toString()));
     let stop!: () => void;
     const until = new Promise<void>((r) => (stop = r));
-    const running = main(['dev', '--assembly', assembly, '--http-port', '0', '--aws-port', '0', '--no-watch'], { out, err: out, cwd, until });
+    const running = main(['dev', '--console-port', '0', '--assembly', assembly, '--http-port', '0', '--aws-port', '0', '--no-watch'], { out, err: out, cwd, until });
     while (!/Ready\./.test(text)) await new Promise((r) => setTimeout(r, 20));
     await body(/AWS endpoint +http:\/\/127\.0\.0\.1:(\d+)/.exec(text)![1], () => text);
     stop();

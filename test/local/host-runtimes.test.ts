@@ -57,7 +57,7 @@ describe('switchyard dev --node RUNTIME=PATH', () => {
     out.on('data', (c: Buffer) => (text += c.toString()));
     let stop!: () => void;
     const until = new Promise<void>((r) => (stop = r));
-    const running = main(['dev', '--assembly', assembly, '--http-port', '0', '--aws-port', '0', '--no-watch', '--node', `nodejs22.x=${wrapper}`], { out, err: out, cwd: root, until });
+    const running = main(['dev', '--console-port', '0', '--assembly', assembly, '--http-port', '0', '--aws-port', '0', '--no-watch', '--node', `nodejs22.x=${wrapper}`], { out, err: out, cwd: root, until });
     while (!/Ready\./.test(text)) await new Promise((r) => setTimeout(r, 20));
     const endpoint = /AWS endpoint\s+(\S+)/.exec(text)![1];
     const lambda = new LambdaClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -86,7 +86,7 @@ describe('switchyard dev --node RUNTIME=PATH', () => {
     const err = new PassThrough();
     let text = '';
     err.on('data', (c: Buffer) => (text += c.toString()));
-    expect(await main(['dev', '--assembly', assembly, '--http-port', '0', '--aws-port', '0', '--no-watch', ...args], { out: new PassThrough(), err, cwd: root, until: Promise.resolve() })).toBe(1);
+    expect(await main(['dev', '--console-port', '0', '--assembly', assembly, '--http-port', '0', '--aws-port', '0', '--no-watch', ...args], { out: new PassThrough(), err, cwd: root, until: Promise.resolve() })).toBe(1);
     expect(text).toMatch(message);
   });
 });
