@@ -14,17 +14,9 @@ import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { localModule } from './baseline';
+import { sample, stat, type ProcessSample } from './proc-stats';
 
-/** A process's memory and CPU, from /proc (Linux). */
-export interface ProcessSample {
-  readonly pid: number;
-  /** What it runs: `instance` (a function instance), `esbuild`, or `other`. */
-  readonly kind: 'instance' | 'esbuild' | 'other';
-  readonly rssBytes: number;
-  /** Its peak resident memory (VmHWM). */
-  readonly peakRssBytes: number;
-  readonly cpuMs: number;
-}
+export { sample, type ProcessSample } from './proc-stats';
 
 /** What `stats` answers. */
 export interface Stats {
@@ -37,28 +29,6 @@ export interface Stats {
   /** Function instances started (cold starts) so far. */
   readonly coldStarts: number;
   readonly invocations: number;
-}
-
-const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
-
-function stat(pid: number | 'self'): { cpuMs: number; childrenCpuMs: number } {
-  const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  // Fields 14-17 of proc(5), counted from `state` (field 3) at index 0.
-  return { cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS, childrenCpuMs: (Number(f[13]) + Number(f[14])) * TICK_MS };
-}
-
-/** Memory and CPU of one process; undefined when it has just exited. */
-export function sample(pid: number): ProcessSample | undefined {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0) * 1024;
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    const kind = cmdline.includes('worker.mjs') ? 'instance' : cmdline.includes('esbuild') ? 'esbuild' : 'other';
-    return { pid, kind, rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM'), cpuMs: stat(pid).cpuMs };
-  } catch {
-    return undefined;
-  }
 }
 
 function children(): ProcessSample[] {
