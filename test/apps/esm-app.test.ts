@@ -21,7 +21,7 @@ let sdk: { endpoint: string; region: string; credentials: { accessKeyId: string;
 
 beforeAll(async () => {
   // `detached`: its own process group, so that Ctrl-C (SIGINT to the group) reaches it as in a terminal.
-  dev = spawn(process.execPath, [CLI, 'dev', '--http-port', '0', '--aws-port', '0', '--no-watch'], { cwd: PROJECT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  dev = spawn(process.execPath, [CLI, 'dev', '--http-port', '0', '--aws-port', '0', '--console-port', '0', '--no-watch'], { cwd: PROJECT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   dev.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   dev.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   exited = new Promise((resolve) => dev.once('exit', resolve));

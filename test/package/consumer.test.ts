@@ -121,7 +121,7 @@ test('plain Node loads every entry point through require and through import', ()
 });
 
 test('npx switchyard dev serves the route, and the event its handler publishes reaches the subscriber', async () => {
-  const dev = spawn('npx', ['switchyard', 'dev', '--http-port', '0', '--aws-port', '0', '--no-watch'], { cwd: project, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const dev = spawn('npx', ['switchyard', 'dev', '--http-port', '0', '--aws-port', '0', '--console-port', '0', '--no-watch'], { cwd: project, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   dev.stdout.on('data', (c: Buffer) => (output += c.toString()));
   dev.stderr.on('data', (c: Buffer) => (output += c.toString()));

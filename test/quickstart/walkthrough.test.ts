@@ -5,7 +5,7 @@
  * command of the README's code block, read from the README, through bash, in order.
  *
  * What the test adds to the README's commands, only through documented flags and variables:
- * `npm start -- --http-port 0 --aws-port 0 --time-scale 0.01` (free ports; Lambda's retry
+ * `npm start -- --http-port 0 --aws-port 0 --console-port 0 --time-scale 0.01` (free ports; Lambda's retry
  * delays a hundredfold shorter) and `SWITCHYARD_AWS_PORT` for the other commands. `<orderId>`
  * is the id the POST answered, as the reader copies it. Each command has a check below; a
  * command added to the README without one fails the test.
@@ -19,7 +19,7 @@ import { shellCommands, withoutComment } from './support/readme';
 
 const repo = path.join(__dirname, '..', '..');
 const commands = shellCommands(fs.readFileSync(path.join(repo, 'README.md'), 'utf8'), 'A walk through the example');
-const DEV_FLAGS = '-- --http-port 0 --aws-port 0 --time-scale 0.01';
+const DEV_FLAGS = '-- --http-port 0 --aws-port 0 --console-port 0 --time-scale 0.01';
 
 let copy: CleanCopy;
 let dev: ChildProcess | undefined;
