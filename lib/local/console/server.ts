@@ -32,6 +32,8 @@ export interface ConsoleServerOptions {
   readonly activityCapacity?: number;
   /** The UI's built files. @default the package's `dist/console/` */
   readonly assetsDir?: string;
+  /** How often an idle stream gets a comment line. @default HEARTBEAT_MS */
+  readonly heartbeatMs?: number;
 }
 
 /** The console of a running app. */
@@ -43,6 +45,7 @@ export class ConsoleServer {
   private readonly server: http.Server;
   private readonly streams = new Set<() => void>();
   private readonly assetsDir: string | undefined;
+  private readonly heartbeatMs: number;
   private origins: readonly string[] = [];
   private hosts: readonly string[] = [];
   private address?: string;
@@ -52,6 +55,7 @@ export class ConsoleServer {
     this.recorder = new ActivityRecorder(app, this.activity);
     this.routes = new ApiRoutes(app, this.activity);
     this.assetsDir = options.assetsDir ?? findAssets();
+    this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
     this.server = http.createServer((req, res) => void this.handle(req, res));
   }
 
@@ -101,7 +105,7 @@ export class ConsoleServer {
 
   /**
    * Server-sent events: the entries after `Last-Event-ID` still kept (a `gap` event first when
-   * some are not), then each new entry as it comes, and a comment every {@link HEARTBEAT_MS}.
+   * some are not), then each new entry as it comes, and a comment every `heartbeatMs`.
    */
   private stream(req: http.IncomingMessage, res: http.ServerResponse, filter: ActivityFilter, query: URLSearchParams): void {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-content-type-options': 'nosniff' });
@@ -117,7 +121,7 @@ export class ConsoleServer {
       if (missed) res.write(`event: gap\ndata: ${JSON.stringify({ missed })}\n\n`);
       for (const entry of entries) write(entry);
     }
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS).unref();
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), this.heartbeatMs).unref();
     const end = () => {
       clearInterval(heartbeat);
       this.activity.off('entry', write);

@@ -32,8 +32,8 @@ export interface StreamMessage {
 export interface OpenStream {
   /** Resolves with the first `n` messages (waiting for those not yet received). */
   take(n: number): Promise<StreamMessage[]>;
-  /** Comment lines received so far (heartbeats). */
-  readonly comments: string[];
+  /** Resolves with the first comment line (a heartbeat), waiting for it. */
+  comment(): Promise<string>;
   close(): void;
 }
 
@@ -42,7 +42,18 @@ export function openStream(url: string, lastEventId?: number): Promise<OpenStrea
   return new Promise((resolve, reject) => {
     const messages: StreamMessage[] = [];
     const comments: string[] = [];
-    let waiter: (() => void) | undefined;
+    const waiters = new Set<() => void>();
+    const when = <T>(ready: () => T | undefined) =>
+      new Promise<T>((done) => {
+        const check = () => {
+          const value = ready();
+          if (value === undefined) return;
+          waiters.delete(check);
+          done(value);
+        };
+        waiters.add(check);
+        check();
+      });
     const req = http.get(url, { headers: { accept: 'text/event-stream', ...(lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) }) } }, (res) => {
       let pending = '';
       res.setEncoding('utf8');
@@ -55,21 +66,11 @@ export function openStream(url: string, lastEventId?: number): Promise<OpenStrea
           const fields = parseBlock(block, comments);
           if (fields) messages.push(fields);
         }
-        waiter?.();
+        for (const check of [...waiters]) check();
       });
       resolve({
-        comments,
-        take: (n) =>
-          new Promise((done) => {
-            const check = () => {
-              if (messages.length >= n) {
-                waiter = undefined;
-                done(messages.slice(0, n));
-              }
-            };
-            waiter = check;
-            check();
-          }),
+        take: (n) => when(() => (messages.length >= n ? messages.slice(0, n) : undefined)),
+        comment: () => when(() => comments[0]),
         close: () => req.destroy(),
       });
     });

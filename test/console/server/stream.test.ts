@@ -43,9 +43,9 @@ test('streams each new entry in order, and resumes after Last-Event-ID', async (
   }
 });
 
-test('tells a client that comes back too late how many entries it missed', async () => {
-  // A console of its own over the same app, with a ring of three entries.
-  const small = new ConsoleServer(app, { activityCapacity: 3 });
+test('tells a client that comes back too late how many entries it missed, and keeps an idle stream alive', async () => {
+  // A console of its own over the same app, with a ring of three entries and a quick heartbeat.
+  const small = new ConsoleServer(app, { activityCapacity: 3, heartbeatMs: 20 });
   const url = await small.listen(0, '127.0.0.1');
   try {
     await get('/items/a');
@@ -60,6 +60,7 @@ test('tells a client that comes back too late how many entries it missed', async
       expect(gap.event).toBe('gap');
       expect(JSON.parse(gap.data)).toEqual({ missed: 3 });
       expect(entriesOf(rest).map((e) => e.id)).toEqual([lastSeen + 4, lastSeen + 5, lastSeen + 6]);
+      expect(await stream.comment()).toBe(': keep-alive');
     } finally {
       stream.close();
     }
