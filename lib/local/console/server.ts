@@ -54,7 +54,7 @@ export class ConsoleServer {
     this.activity = new ActivityBuffer(options.activityCapacity);
     this.recorder = new ActivityRecorder(app, this.activity);
     this.routes = new ApiRoutes(app, this.activity);
-    this.assetsDir = options.assetsDir ?? findAssets();
+    this.assetsDir = findAssets(options.assetsDir);
     this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
     this.server = http.createServer((req, res) => void this.handle(req, res));
   }
@@ -144,7 +144,8 @@ export class ConsoleServer {
     const cache = file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600';
     res.writeHead(200, { 'content-type': type, 'cache-control': cache, 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
     if (method === 'HEAD') return void res.end();
-    fs.createReadStream(file).pipe(res);
+    // A file removed meanwhile (a rebuild) ends the answer short rather than the process.
+    fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
   }
 }
 
@@ -167,9 +168,13 @@ const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>S
 <p>The JSON API works without it: try <a href="/api/app">/api/app</a> or <a href="/api/activity">/api/activity</a> (the README's "Local console" section lists every route).</p></body></html>
 `;
 
-/** The package's `dist/console/` when it holds a build: beside the compiled code, or, running from sources, in the repository's `dist/`. */
-function findAssets(): string | undefined {
-  const candidates = [path.resolve(__dirname, '..', '..', 'console'), path.resolve(__dirname, '..', '..', '..', 'dist', 'console')];
+/**
+ * The folder of the UI's build when it holds one (its index.html): the one given, else the
+ * package's `dist/console/`, beside the compiled code or, running from sources, in the
+ * repository's `dist/`.
+ */
+function findAssets(given: string | undefined): string | undefined {
+  const candidates = given !== undefined ? [path.resolve(given)] : [path.resolve(__dirname, '..', '..', 'console'), path.resolve(__dirname, '..', '..', '..', 'dist', 'console')];
   return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html')));
 }
 
