@@ -27,7 +27,7 @@ export class ActivityRecorder {
 
   constructor(private readonly app: LocalApp, private readonly buffer: ActivityBuffer) {
     this.names = new DisplayNames(app);
-    for (const api of app.model.httpApis) for (const r of api.routes) this.routeFunctions.set(`${api.name} ${r.routeKey}`, this.names.fn(r.functionLogicalId));
+    this.mapRouteFunctions();
     const onInvocation = (r: InvokeResult) => this.invocation(r);
     const onLog = (l: FunctionLogRecord) => l.requestId !== undefined && buffer.log(l.requestId, l.level, l.text);
     const onRequest = (r: HttpRequestRecord) => this.request(r);
@@ -52,6 +52,16 @@ export class ActivityRecorder {
   /** Stops listening. */
   stop(): void {
     for (const off of this.detach.splice(0)) off();
+  }
+
+  /** The function behind each route of the HTTP and REST APIs and behind each function URL, as the gateways name them in their records. */
+  private mapRouteFunctions(): void {
+    const { model } = this.app;
+    for (const api of model.httpApis) for (const r of api.routes) this.routeFunctions.set(`${api.name} ${r.routeKey}`, this.names.fn(r.functionLogicalId));
+    for (const api of model.restApis) {
+      for (const m of api.methods) if (m.integration.type === 'AWS_PROXY') this.routeFunctions.set(`${api.name} ${m.routeKey}`, this.names.fn(m.integration.functionLogicalId));
+    }
+    for (const url of model.functionUrls ?? []) this.routeFunctions.set(`${url.displayName} $default`, this.names.fn(url.functionLogicalId));
   }
 
   private invocation(r: InvokeResult): void {
