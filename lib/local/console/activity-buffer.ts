@@ -12,8 +12,12 @@ import type { ActivityEntry, ActivityStatus, ActivityType, LogLine } from './api
 /** Entries kept unless the options say otherwise. */
 export const DEFAULT_ACTIVITY_CAPACITY = 10_000;
 
-/** Log lines kept per request id (the last ones), and the longest line kept (longer ones are cut). */
-export const LOG_LIMITS = { linesPerRequest: 200, lineChars: 8 * 1024 } as const;
+/**
+ * Log lines kept per request id (the last ones), the longest line kept (longer ones are cut),
+ * and the characters of all kept lines together (past it the oldest request ids' lines go), so
+ * that a chatty handler cannot grow `dev` without bound.
+ */
+export const LOG_LIMITS = { linesPerRequest: 200, lineChars: 8 * 1024, totalChars: 8 * 1024 * 1024 } as const;
 
 /** An entry before the buffer numbers it. */
 export type NewEntry = ActivityEntry extends infer E ? (E extends ActivityEntry ? Omit<E, 'id'> : never) : never;
@@ -35,6 +39,8 @@ export interface ActivityBufferEvents {
 interface RequestLogs {
   readonly lines: LogLine[];
   truncated: boolean;
+  /** Characters of its lines' text. */
+  chars: number;
 }
 
 /** The ring of recent activity. */
@@ -43,9 +49,15 @@ export class ActivityBuffer extends EventEmitter<ActivityBufferEvents> {
   private nextId = 1;
   /** Log lines by request id, in insertion order, at most as many request ids as entries. */
   private readonly logs = new Map<string, RequestLogs>();
+  private logChars = 0;
+  private readonly maxLogChars: number;
 
-  constructor(readonly capacity: number = DEFAULT_ACTIVITY_CAPACITY) {
+  constructor(
+    readonly capacity: number = DEFAULT_ACTIVITY_CAPACITY,
+    options: { readonly maxLogChars?: number } = {},
+  ) {
     super();
+    this.maxLogChars = options.maxLogChars ?? LOG_LIMITS.totalChars;
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a whole number of at least 1, got ${capacity}`);
     this.ring = new Array(capacity);
     // Every stream client listens; hundreds of tabs are not a leak.
@@ -64,17 +76,18 @@ export class ActivityBuffer extends EventEmitter<ActivityBufferEvents> {
   log(requestId: string, level: string, text: string): void {
     let logs = this.logs.get(requestId);
     if (!logs) {
-      logs = { lines: [], truncated: false };
+      logs = { lines: [], truncated: false, chars: 0 };
       this.logs.set(requestId, logs);
-      // Bounded like the entries: the oldest request id's lines go first.
-      if (this.logs.size > this.capacity) this.logs.delete(this.logs.keys().next().value!);
     }
     const cut = text.length > LOG_LIMITS.lineChars ? `${text.slice(0, LOG_LIMITS.lineChars)}… (${text.length - LOG_LIMITS.lineChars} more characters)` : text;
     logs.lines.push({ at: Date.now(), level, text: cut });
+    this.count(logs, cut.length);
     if (logs.lines.length > LOG_LIMITS.linesPerRequest) {
-      logs.lines.shift();
+      this.count(logs, -logs.lines.shift()!.text.length);
       logs.truncated = true;
     }
+    // Bounded like the entries, and in size: the oldest request ids' lines go first.
+    while (this.logs.size > this.capacity || (this.logChars > this.maxLogChars && this.logs.size > 1)) this.forgetOldestLogs();
   }
 
   /** The kept log lines of a request id. */
@@ -132,6 +145,17 @@ export class ActivityBuffer extends EventEmitter<ActivityBufferEvents> {
       if (test(entry)) found.push(entry);
     }
     return found;
+  }
+
+  private count(logs: RequestLogs, chars: number): void {
+    logs.chars += chars;
+    this.logChars += chars;
+  }
+
+  private forgetOldestLogs(): void {
+    const [oldest, logs] = this.logs.entries().next().value!;
+    this.logChars -= logs.chars;
+    this.logs.delete(oldest);
   }
 
   private get(id: number): ActivityEntry | undefined {

@@ -74,7 +74,7 @@ export class ActivityRecorder {
       cold: r.cold,
       durationMs: Math.round(r.durationMs * 10) / 10,
       outcome: r.error ? 'error' : 'success',
-      error: r.error ? { type: r.error.errorType, message: r.error.errorMessage } : undefined,
+      error: errorInfo(r.error),
     });
   }
 
@@ -152,7 +152,12 @@ function deliveryStatus(state: DeliveryRecord['state']): ActivityStatus {
   return state === 'delivered' ? 'ok' : 'error';
 }
 
-/** A Lambda error payload as the API shows it. */
+/** The longest error message an entry keeps (Lambda's own ErrorMessage attribute keeps 1 KiB; a few more are kept here). */
+export const MAX_ERROR_CHARS = 4096;
+
+/** A Lambda error payload as the API shows it, its message cut to {@link MAX_ERROR_CHARS}. */
 export function errorInfo(error: { errorType: string; errorMessage: string } | undefined): ErrorInfo | undefined {
-  return error ? { type: error.errorType, message: error.errorMessage } : undefined;
+  if (!error) return undefined;
+  const message = String(error.errorMessage ?? '');
+  return { type: String(error.errorType), message: message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS)}… (${message.length - MAX_ERROR_CHARS} more characters)` : message };
 }

@@ -78,3 +78,18 @@ describe('ActivityBuffer', () => {
     expect(() => new ActivityBuffer(0)).toThrow(RangeError);
   });
 });
+
+test('keeps the log lines of all request ids within a total size, forgetting the oldest first', () => {
+  const buffer = new ActivityBuffer(100, { maxLogChars: 25 });
+  buffer.log('a', 'INFO', '1234567890');
+  buffer.log('b', 'INFO', '1234567890');
+  expect(buffer.logsOf('a').lines).toHaveLength(1);
+  buffer.log('c', 'INFO', '1234567890');
+  expect(buffer.logsOf('a').lines).toEqual([]);
+  expect(buffer.logsOf('b').lines.map((l) => l.text)).toEqual(['1234567890']);
+  expect(buffer.logsOf('c').lines.map((l) => l.text)).toEqual(['1234567890']);
+  // One request id's own lines are always kept (its last ones, within linesPerRequest).
+  buffer.log('c', 'INFO', 'x'.repeat(40));
+  expect(buffer.logsOf('b').lines).toEqual([]);
+  expect(buffer.logsOf('c').lines).toHaveLength(2);
+});
