@@ -93,13 +93,13 @@ export class Actions {
     const method = input.method.toUpperCase();
     const { base, routes } = this.apiFor(input.api);
     const url = /^https?:\/\//.test(input.path) ? input.path : `${base}${input.path.startsWith('/') ? '' : '/'}${input.path}`;
-    if (!url.startsWith(new URL(base).origin)) throw new ApiProblem(400, 'ValidationError', `path must be a path on the API or a URL of it (${base}); got '${input.path}'`);
+    if (!URL.canParse(url) || new URL(url).origin !== new URL(base).origin) throw new ApiProblem(400, 'ValidationError', `path must be a path on the API or a URL of it (${base}); got '${input.path}'`);
     const headers: Record<string, string> = { ...input.headers };
     if (input.devToken) headers.authorization = `Bearer ${await this.devToken(routes, method, new URL(url).pathname, input.devToken)}`;
     const text = input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
     if (text !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = typeof input.body === 'string' ? 'text/plain' : 'application/json';
     const started = performance.now();
-    const res = await fetch(url, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : text });
+    const res = await send(url, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : text });
     const bytes = Buffer.from(await res.arrayBuffer());
     const utf8 = isText(res.headers.get('content-type'), bytes);
     return {
@@ -148,6 +148,17 @@ export class Actions {
     const given = asked === true ? {} : asked;
     const issuer = await this.app.auth.devIssuer();
     return issuer.sign({ subject: given.sub ?? 'local-user', issuer: auth.issuer, audience: auth.audience[0], scopes: given.scopes ?? auth.scopes });
+  }
+}
+
+/** `fetch`, with what it refuses (a header value it cannot send) a 400 and an API that does not answer a 502. */
+async function send(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    const cause = (err as { cause?: Error }).cause;
+    if (cause) throw new ApiProblem(502, 'RouteCallFailed', `${url} did not answer: ${cause.message}`);
+    throw new ApiProblem(400, 'ValidationError', `The request cannot be sent: ${(err as Error).message}`);
   }
 }
 
