@@ -6,15 +6,16 @@
  */
 import { z } from 'zod';
 import { handleAdmin, ADMIN_PREFIX } from '../aws/admin-api';
-import { handleLambdaInvoke } from '../aws/lambda-api';
+import { handleEventBridge } from '../aws/eventbridge-api';
+import { handleLambdaInvoke, invokeBodyLimit, invokeTooLarge } from '../aws/lambda-api';
+import type { PutEventsResultEntry } from '../events/event-router';
 import { why, type WhyAnswer } from '../aws/why-api';
-import { DeliveryBacklogFullError } from '../events/delivery';
 import type { DeliveryRecord } from '../events/ledger';
 import type { RouteModel } from '../../model';
 import { compileRoutes, selectRoute, type CompiledRoute } from '../http/routes';
 import type { LocalApp } from '../local-app';
 import type { InvokeResponseBody, PreviewResult, PutEventResult, RouteCallResult, TableItemsPage, TriggerResult } from './api-types';
-import { ApiProblem, fromAws, jsonOf, parseBody } from './http-util';
+import { ApiProblem, fromAws, fromAwsError, jsonOf, parseBody } from './http-util';
 import { DisplayNames } from './names';
 import type { Stories } from './stories';
 import { scanPage } from './table-scan';
@@ -48,18 +49,12 @@ export class Actions {
     this.names = new DisplayNames(app);
   }
 
-  /** `POST /api/events`: one PutEvents entry, through the router PutEvents uses (the `default` bus when it names none, as PutEvents). */
-  putEvent(body: Buffer): PutEventResult {
+  /** `POST /api/events`: one PutEvents entry, through the endpoint's PutEvents (its shapes, limits and throttling; the `default` bus when it names none). */
+  async putEvent(body: Buffer): Promise<PutEventResult> {
     const entry = parseBody(EventEntrySchema, body);
     const detail = typeof entry.Detail === 'string' ? entry.Detail : JSON.stringify(entry.Detail);
-    let result;
-    try {
-      result = this.app.router.putEvents([{ ...entry, Detail: detail }]);
-    } catch (err) {
-      if (err instanceof DeliveryBacklogFullError) throw new ApiProblem(429, 'ThrottlingException', err.message);
-      throw err;
-    }
-    const [answer] = result.Entries;
+    const r = await fromAws(() => handleEventBridge(this.app.router, 'PutEvents', { Entries: [{ ...entry, Detail: detail }] }));
+    const [answer] = jsonOf<{ Entries: PutEventsResultEntry[] }>(r.text).Entries;
     if (!answer.EventId) throw new ApiProblem(400, answer.ErrorCode ?? 'InvalidArgument', answer.ErrorMessage ?? 'PutEvents refused the entry');
     return { eventId: answer.EventId, bus: this.names.bus(entry.EventBusName ?? 'default') };
   }
@@ -74,6 +69,7 @@ export class Actions {
     const input = parseBody(InvokeSchema, body);
     const headers = { 'x-amz-invocation-type': input.invocationType ?? 'RequestResponse' };
     const payload = Buffer.from(JSON.stringify(input.payload ?? {}));
+    if (payload.length > invokeBodyLimit(headers)) throw fromAwsError(invokeTooLarge(headers));
     const r = await fromAws(() => handleLambdaInvoke(this.app.host, this.app.deliverer, `/2015-03-31/functions/${encodeURIComponent(name)}/invocations`, new URLSearchParams(), headers, payload));
     return { requestId: r.headers['x-amzn-requestid'], statusCode: r.status, functionError: r.headers['x-amz-function-error'], payload: r.status === 202 ? undefined : parseJson(r.text) };
   }

@@ -76,9 +76,13 @@ export async function fromAws(run: () => AwsResponse | Promise<AwsResponse>): Pr
     const r = await run();
     return { status: r.status, headers: r.headers ?? {}, text: r.body.toString() };
   } catch (err) {
-    if (err instanceof AwsServiceError) throw new ApiProblem(err.status, err.code, err.message);
-    throw err;
+    throw err instanceof AwsServiceError ? fromAwsError(err) : err;
   }
+}
+
+/** An AWS error as the console answers it: its status, its code and its message. */
+export function fromAwsError(err: AwsServiceError): ApiProblem {
+  return new ApiProblem(err.status, err.code, err.message);
 }
 
 /** Parses an AWS handler's JSON body. */

@@ -184,6 +184,14 @@ describe('refuses what it must', () => {
     expect(answer.body.message).toMatch(message);
   });
 
+  test("PutEvents' and Invoke's size limits hold, as the AWS endpoint applies them", async () => {
+    const event = await call(app, '/api/events', { Source: 's', DetailType: 'x', Detail: { big: 'x'.repeat(300 * 1024) } });
+    expect(event).toEqual({ status: 400, body: { error: 'ValidationException', message: 'Total size of the entries in the request is over the limit.' } });
+    const invoke = await call(app, '/api/functions/HttpFn/invoke', { invocationType: 'Event', payload: 'x'.repeat(1100 * 1024) });
+    expect(invoke.status).toBe(413);
+    expect(invoke.body).toEqual({ error: 'RequestTooLargeException', message: expect.stringContaining('smaller than 1048576 bytes') });
+  });
+
   test.each([
     ['/api/activity?type=bogus', 400, /type takes/],
     ['/api/activity?limit=0', 400, /limit/],
