@@ -58,14 +58,17 @@ test('a dead letter redriven after the handler is fixed reaches the handler, and
   expect(redrive.body.redriven).toEqual([{ messageId: letter.messageId, deliveryId: expect.stringMatching(/^d-\d+$/), to: 'ConsumerFn' }]);
   expect((await deadLetters('TargetDlq')).map((m) => m.messageId)).not.toContain(letter.messageId);
 
-  const sinkUrl = app.queues.get(app.model.queues.find((q) => q.logicalId.startsWith('Sink'))!.arn).url;
-  const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: sinkUrl, WaitTimeSeconds: 10, MaxNumberOfMessages: 1 }));
+  // Its attempt ends once the fixed handler (a cold start of the new code) has sent the event on.
+  const deliveryId = redrive.body.redriven[0].deliveryId!;
+  await until(app, () => app.console!.activity.find((e) => e.type === 'delivery' && e.deliveryId === deliveryId && e.state !== 'retrying').length > 0);
+  const sinkUrl = app.queues.get('Sink').url;
+  const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: sinkUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 1 }));
   const received = JSON.parse(got.Messages![0].Body!);
   expect(received).toMatchObject({ id: eventId, 'detail-type': 'OrderPlaced', detail: { fail: true } });
   await sqs.send(new DeleteMessageCommand({ QueueUrl: sinkUrl, ReceiptHandle: got.Messages![0].ReceiptHandle! }));
 
   const after = (await call<EventStory>(app, `/api/events/${eventId}`)).body;
-  const redriven = after.deliveries.find((d) => d.id === redrive.body.redriven[0].deliveryId)!;
+  const redriven = after.deliveries.find((d) => d.id === deliveryId)!;
   expect(redriven).toMatchObject({ redriveOf: failed.id, state: 'delivered', target: 'ConsumerFn', attempts: 1 });
 });
 
