@@ -58,6 +58,10 @@ export enum ErrorCode {
   INVALID_EVENT_SOURCE = 'SY190',
   /** A queue's visibility timeout is shorter than AWS advises for its consumer: six times the function's timeout plus the batching window. */
   VISIBILITY_TIMEOUT_TOO_SHORT = 'SY191',
+  /** A discovery setting SSM would refuse: an app name or namespace that is not a parameter path, a reserved prefix, an account that is not one. */
+  INVALID_DISCOVERY = 'SY200',
+  /** Events forwarded from another app and a subscription taking them `through` that forwarding cannot match a same event. */
+  FORWARDED_EVENTS_UNMATCHED = 'SY201',
 }
 
 /**

@@ -10,6 +10,9 @@
  */
 export type { HttpAuthorization, JwtAuthorization, LambdaAuthorization, RouteDefinition, RouteOptions } from './constructs/auth';
 export type { LiveFunction, ProvisionedConcurrencyOptions, SafeDeploymentOptions } from './constructs/deployment';
+export type { EventForwarding, ForwardEventsOptions, ForwardedEventsOptions, ForwardingAccount, ForwardingSource, ForwardingTarget, ReceiveEventsOptions } from './constructs/cross-app';
+export { ImportedEventApp } from './constructs/discovery';
+export type { AppLookupOptions, DiscoveryOptions, ImportedEventAppAttributes } from './constructs/discovery';
 export { EventApp } from './constructs/event-app';
 export type { EventArchiveOptions } from './constructs/archive';
 export type { EventAppProps } from './constructs/event-app';

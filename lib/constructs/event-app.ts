@@ -13,6 +13,8 @@ import type { EventArchiveOptions } from './archive';
 import type { RouteDefinition, RouteOptions } from './auth';
 import type { LiveFunction } from './deployment';
 import type { AppFunctionProps, ExistingFunctionOptions, FunctionDefaults, FunctionSource } from './function';
+import type { EventForwarding, ForwardEventsOptions, ReceiveEventsOptions } from './cross-app';
+import type { AppLookupOptions, DiscoveryOptions, ImportedEventApp, ImportedEventAppAttributes } from './discovery';
 import type { HttpApiOptions } from './http';
 import { AppMonitoring, MonitoringOptions } from './monitoring';
 import { AnyEventDefinition, EventSchemaRegistry, EventSchemaRegistryProps } from './schemas';
@@ -134,6 +136,12 @@ export interface EventAppProps {
    * @default - no archive
    */
   readonly archive?: boolean | EventArchiveOptions;
+  /**
+   * Publish the app's endpoints (bus, API URL, queues, defined events) as SSM parameters under
+   * `/switchyard/<appName>/`, for other apps to find by name (`EventApp.lookup`, `discoverApp`).
+   * @default - not published
+   */
+  readonly discovery?: boolean | DiscoveryOptions;
 }
 
 /**
@@ -468,6 +476,57 @@ export class EventApp extends Construct {
   public addTableStream(name: string, options: TableStreamOptions): AppTableStream {
     checkName(this, 'table stream', name, this.sourceNames());
     return this.sources.addTableStream(name, options);
+  }
+
+  /**
+   * Publishes the app's endpoints for other apps to find by name: SSM parameters under
+   * `<namespace>/<appName>/` for the bus's name and ARN, the API URL, each queue's URL and ARN
+   * and each defined event, including those declared after this call. Same as `discovery`.
+   */
+  public publishEndpoints(options: DiscoveryOptions = {}): void {
+    throw new Error(`not yet: ${JSON.stringify(options)}`);
+  }
+
+  /**
+   * Another app, found by the name it published its endpoints under (`discovery`): its bus,
+   * API URL and queues, as tokens read from its SSM parameters at deploy time.
+   *
+   * @example
+   * const orders = EventApp.lookup(this, 'Orders');
+   * orders.grantPublish(fn);
+   */
+  public static lookup(scope: Construct, appName: string, options: AppLookupOptions = {}): ImportedEventApp {
+    throw new Error(`not yet: ${scope.node.path} ${appName} ${JSON.stringify(options)}`);
+  }
+
+  /** Another app, by its bus ARN (and API URL, queues): for an app whose parameters cannot be read from here. */
+  public static fromAttributes(scope: Construct, id: string, attributes: ImportedEventAppAttributes): ImportedEventApp {
+    throw new Error(`not yet: ${scope.node.path} ${id} ${JSON.stringify(attributes)}`);
+  }
+
+  /**
+   * Forwards events of this app's bus to another app's bus (any account and region): a rule
+   * here, sending with a role trusted by this rule alone, with retries and a dead-letter queue.
+   * For an EventApp of the same CDK app in another account, its bus policy admits the role.
+   *
+   * @example
+   * shop.forwardEvents('ToBilling', { to: 'arn:aws:events:eu-west-1:222222222222:event-bus/billing', events: [OrderPlaced] });
+   */
+  public forwardEvents(id: string, options: ForwardEventsOptions): EventForwarding {
+    throw new Error(`not yet: ${id} ${Object.keys(options)}`);
+  }
+
+  /**
+   * Receives another app's events on this app's bus, for this app's subscriptions to take
+   * (`addSubscription(..., { through })`). From an EventApp of the same CDK app, the rule is
+   * placed on its bus; from another CDK app, this bus's policy admits the events named.
+   *
+   * @example
+   * const fromShop = billing.receiveEvents('FromShop', { from: shop, events: [OrderPlaced] });
+   * billing.addSubscription('Charge', { event: OrderPlaced, handler: 'lambdas/charge.ts', through: fromShop });
+   */
+  public receiveEvents(id: string, options: ReceiveEventsOptions): EventForwarding {
+    throw new Error(`not yet: ${id} ${Object.keys(options)}`);
   }
 
   /** The table of idempotency records, once a function uses it. */

@@ -3,6 +3,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { DetailFilter } from '../runtime/detail-filter';
+import type { EventForwarding } from './cross-app';
 import type { EventDefinition } from '../runtime/events';
 import type { FunctionSource } from './function';
 import type { QueueSource } from './queues';
@@ -94,6 +95,12 @@ export interface SubscriptionOptions extends RuleTargetOptions {
    * @default - every event of that type
    */
   readonly where?: Record<string, unknown>;
+  /**
+   * The forwarding (`receiveEvents`) the events come through from another app: synth fails
+   * when this subscription's pattern and the forwarded one cannot match a same event.
+   * @default - events of this app's bus, wherever they come from
+   */
+  readonly through?: EventForwarding;
 }
 
 /** A subscription to a defined event whose `where` filter is typed by the event's detail. */
@@ -106,6 +113,12 @@ export interface TypedSubscriptionOptions<TDetail, TInput> extends RuleTargetOpt
    * @default - every event of that type
    */
   readonly where?: DetailFilter<TInput>;
+  /**
+   * The forwarding (`receiveEvents`) the events come through from another app: synth fails
+   * when the event is not among those forwarded.
+   * @default - events of this app's bus, wherever they come from
+   */
+  readonly through?: EventForwarding;
 }
 
 /**

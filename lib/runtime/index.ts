@@ -28,6 +28,17 @@ export type {
   Scalar,
   StringMatcher,
 } from './detail-filter';
+export {
+  DEFAULT_DISCOVERY_NAMESPACE,
+  DISCOVERY_ERROR_CODE,
+  DISCOVERY_NAMESPACE_ENV,
+  DiscoveryError,
+  clearDiscoveryCache,
+  discoverApp,
+  discoveryLayout,
+  pathSafe,
+} from './discovery';
+export type { AppEndpoints, DiscoverAppOptions, GetParametersByPathClient, PublishedEvent } from './discovery';
 export { INVALID_EVENT_ERROR_CODE, InvalidEventError, eventHandler } from './event-handler';
 export type { EventBridgeLambdaHandler, EventHandlerContext, IncomingEvent } from './event-handler';
 export {

@@ -55,6 +55,12 @@ export interface PublishOptions {
    */
   readonly eventBusName?: string;
   /**
+   * Another app to publish on (its bus, by ARN, which works across accounts): what
+   * `discoverApp` answers, or `{ busArn }`. Wins over `eventBusName`.
+   * @default - `eventBusName`
+   */
+  readonly app?: { readonly busArn: string };
+  /**
    * The client to send with.
    * @default - one `EventBridgeClient` per container, created on first use
    */
@@ -144,7 +150,7 @@ export async function publish<TDetail, TInput>(
   const list: readonly unknown[] = Array.isArray(details) ? details : [details];
   if (list.length === 0) return { eventIds: [], attempts: 0 };
 
-  const eventBusName = options.eventBusName ?? process.env.SWITCHYARD_BUS_NAME ?? 'default';
+  const eventBusName = options.app?.busArn ?? options.eventBusName ?? process.env.SWITCHYARD_BUS_NAME ?? 'default';
   const metadata: EventMetadata = {
     correlationId: options.correlationId ?? currentInvocation()?.correlationId ?? randomUUID(),
   };
