@@ -1,7 +1,11 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ErrorCode, SwitchyardError } from '../errors';
+import { DEFAULT_DISCOVERY_NAMESPACE, DISCOVERY_NAMESPACE_ENV, discoveryLayout, pathSafe } from '../runtime/discovery';
 
 /**
  * How an app publishes its endpoints for other apps to find by name: SSM parameters under
@@ -67,6 +71,26 @@ export interface ImportedEventAppAttributes {
 }
 
 /**
+ * How an imported app's values are read: from its published parameters (by `EventApp.lookup`)
+ * or from the attributes given (`EventApp.fromAttributes`). @internal
+ */
+export interface ImportedEventAppSource {
+  /** The app's name. */
+  readonly appName: string;
+  /** The app's account and region. */
+  readonly account: string;
+  readonly region: string;
+  /** True when the app is in another account than the importing stack. */
+  readonly otherAccount: boolean;
+  /** `<namespace>/<appName>`, when the app was looked up by name. */
+  readonly root?: string;
+  /** The namespace, when the app was looked up by name. */
+  readonly namespace?: string;
+  /** A value of the app: the parameter read under `scope`, or the attribute given. */
+  read(scope: Construct, id: string, parameterName: (root: string) => string, attribute: string): string;
+}
+
+/**
  * Another app, found by name (`EventApp.lookup`) or by attributes (`EventApp.fromAttributes`):
  * its bus, API URL and queues as tokens resolved at deploy, and grants to call them with least
  * privilege.
@@ -78,14 +102,25 @@ export class ImportedEventApp extends Construct {
   public readonly account: string;
   /** The app's region. */
   public readonly region: string;
-  /** The app's bus. */
-  public readonly bus: events.IEventBus;
 
-  /** @internal */
-  constructor(scope: Construct, id: string, appName: string) {
+  private readonly source: ImportedEventAppSource;
+  private readonly queues: Record<string, sqs.IQueue> = {};
+  private api?: string;
+  private importedBus?: events.IEventBus;
+
+  /** Use `EventApp.lookup` or `EventApp.fromAttributes`. @internal */
+  constructor(scope: Construct, id: string, source: ImportedEventAppSource) {
     super(scope, id);
-    this.appName = appName;
-    throw new Error('not yet');
+    this.source = source;
+    this.appName = source.appName;
+    this.account = source.account;
+    this.region = source.region;
+  }
+
+  /** The app's bus (read when first used, so an import used only to discover adds no read). */
+  public get bus(): events.IEventBus {
+    this.importedBus ??= events.EventBus.fromEventBusArn(this, 'Bus', this.source.read(this, 'BusArn', discoveryLayout.busArn, 'busArn'));
+    return this.importedBus;
   }
 
   /** The bus's ARN. */
@@ -100,20 +135,26 @@ export class ImportedEventApp extends Construct {
 
   /** The app's HTTP API URL (read when first used: an app without routes publishes none). */
   public get apiUrl(): string {
-    throw new Error('not yet');
+    this.api ??= this.source.read(this, 'ApiUrl', discoveryLayout.apiUrl, 'apiUrl');
+    return this.api;
   }
 
   /** A queue of the app, by its name there, to grant sends on (`queue('Orders').grantSendMessages(fn)`). */
   public queue(name: string): sqs.IQueue {
-    throw new Error(`not yet: ${name}`);
+    const segment = pathSafe(name);
+    // The URL is derived from the ARN, as SQS forms it: one parameter read, not two.
+    this.queues[name] ??= sqs.Queue.fromQueueAttributes(this, `Queue${name}`, {
+      queueArn: this.source.read(this, `Queue${name}Arn`, (root) => discoveryLayout.queueArn(root, segment), `queueArns.${name}`),
+    });
+    return this.queues[name];
   }
 
   /**
    * Lets `grantee` publish on the app's bus: `events:PutEvents` on exactly that bus. (Across
-   * accounts, the app's bus policy must admit this account too.)
+   * accounts, the app's bus policy must admit this account too: `receiveEvents` on its side.)
    */
   public grantPublish(grantee: iam.IGrantable): iam.Grant {
-    throw new Error(`not yet: ${grantee}`);
+    return iam.Grant.addToPrincipal({ grantee, actions: ['events:PutEvents'], resourceArns: [this.busArn] });
   }
 
   /**
@@ -122,6 +163,24 @@ export class ImportedEventApp extends Construct {
    * path, and, for a function of this app, the namespace in `SWITCHYARD_DISCOVERY_NAMESPACE`.
    */
   public grantDiscover(grantee: iam.IGrantable): iam.Grant {
-    throw new Error(`not yet: ${grantee}`);
+    const { root, namespace } = this.source;
+    if (!root || !namespace || this.source.otherAccount) {
+      throw new SwitchyardError({
+        code: ErrorCode.INVALID_DISCOVERY,
+        problem: root
+          ? 'discoverApp reads an app by path (GetParametersByPath), which SSM does not allow on another account\'s parameters, shared or not'
+          : 'An app imported by its attributes has no published path to discover it by',
+        scope: this,
+        value: this.appName,
+        fix: 'give the function the values it needs instead, e.g. environment: { ORDERS_BUS_ARN: imported.busArn }, or look the app up by name (EventApp.lookup) in its own account',
+      });
+    }
+    const path = Stack.of(this).formatArn({
+      service: 'ssm', account: this.account, region: this.region, resource: 'parameter', resourceName: root.slice(1), arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    // The path itself (what GetParametersByPath is authorized on) and every parameter below it.
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParametersByPath', 'ssm:GetParameter', 'ssm:GetParameters'], resourceArns: [path, `${path}/*`] });
+    if (namespace !== DEFAULT_DISCOVERY_NAMESPACE && grantee instanceof lambda.Function) grantee.addEnvironment(DISCOVERY_NAMESPACE_ENV, namespace);
+    return grant;
   }
 }

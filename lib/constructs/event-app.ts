@@ -14,7 +14,7 @@ import type { RouteDefinition, RouteOptions } from './auth';
 import type { LiveFunction } from './deployment';
 import type { AppFunctionProps, ExistingFunctionOptions, FunctionDefaults, FunctionSource } from './function';
 import type { EventForwarding, ForwardEventsOptions, ReceiveEventsOptions } from './cross-app';
-import type { AppLookupOptions, DiscoveryOptions, ImportedEventApp, ImportedEventAppAttributes } from './discovery';
+import { ImportedEventApp, type AppLookupOptions, type DiscoveryOptions, type ImportedEventAppAttributes } from './discovery';
 import type { HttpApiOptions } from './http';
 import { AppMonitoring, MonitoringOptions } from './monitoring';
 import { AnyEventDefinition, EventSchemaRegistry, EventSchemaRegistryProps } from './schemas';
@@ -29,7 +29,11 @@ import { allowServicesToUseKey } from './private/encryption';
 import { FunctionRegistry } from './private/function-registry';
 import { AppHttpApi } from './private/http-api';
 import { IdempotencyStore } from './private/idempotency';
+import { EndpointPublisher } from './private/endpoints';
+import { checkForwardedSubscription } from './private/forwarding-check';
+import { forwardEvents, isOutsideSource, receiveFromOutside, type ForwardingApp } from './private/forwarding';
 import { PublisherSubscriberCheck } from './private/event-checks';
+import { attributesSource, lookupSource } from './private/imports';
 import { checkEventPattern, renderEventPattern } from './private/pattern';
 import { routeFunctionName } from './private/resolve';
 import { RuleTargets, isQueueRouteTarget } from './private/rule-targets';
@@ -193,6 +197,7 @@ export class EventApp extends Construct {
   private readonly idempotencyStore: IdempotencyStore;
   private group?: scheduler.ScheduleGroup;
   private readonly eventChecks: PublisherSubscriberCheck;
+  private endpoints?: EndpointPublisher;
 
   constructor(scope: Construct, id: string, props: EventAppProps = {}) {
     super(scope, id);
@@ -218,6 +223,7 @@ export class EventApp extends Construct {
     this.streams = this.sources.streams;
     this.targets = new RuleTargets(this.fns, this.sources);
     this.eventChecks = new PublisherSubscriberCheck(this);
+    if (props.discovery) this.publishEndpoints(props.discovery === true ? {} : props.discovery);
     this.declareAll(props);
   }
 
@@ -248,9 +254,11 @@ export class EventApp extends Construct {
    */
   public registerEvent(event: AnyEventDefinition): void {
     this.eventChecks.addEvent(event);
-    if (this.registryProps === false) return;
-    this.registry ??= new EventSchemaRegistry(this, 'Schemas', this.registryProps);
-    this.registry.add(event);
+    if (this.registryProps !== false) {
+      this.registry ??= new EventSchemaRegistry(this, 'Schemas', this.registryProps);
+      this.registry.add(event);
+    }
+    this.endpoints?.publishEvent(event, this.registry);
   }
 
   /** The HTTP API, once a route exists. */
@@ -320,6 +328,7 @@ export class EventApp extends Construct {
       const httpOptions = { encryptionKey: this.encryptionKey, ...this.httpOptions };
       this.http = new AppHttpApi(this, 'Http', httpOptions, (source, name) => this.fns.resolve(source, name));
       this.monitoring?.monitorApi(this.http.api);
+      this.endpoints?.publishApi(this.http.url!);
     }
     const route = this.http.reserveRoute(key);
     if (isQueueRouteTarget(target)) {
@@ -355,7 +364,9 @@ export class EventApp extends Construct {
       checkEventPattern(scope, pattern);
       return { eventBus: this.bus, eventPattern: pattern };
     });
-    this.eventChecks.addSubscription({ name, scope: rule, pattern: renderEventPattern(rule, pattern) });
+    const rendered = renderEventPattern(rule, pattern);
+    if (options.through) checkForwardedSubscription(rule, name, rendered, options.through);
+    this.eventChecks.addSubscription({ name, scope: rule, pattern: rendered });
     return rule;
   }
 
@@ -458,7 +469,9 @@ export class EventApp extends Construct {
    */
   public addQueue(name: string, options: QueueOptions): AppQueue {
     checkName(this, 'queue', name, this.sourceNames());
-    return this.sources.addQueue(name, options);
+    const queue = this.sources.addQueue(name, options);
+    this.endpoints?.publishQueue(name, queue.queue);
+    return queue;
   }
 
   /** A DynamoDB table the app owns (aws-cdk-lib's `TablePropsV2`), with a stream by default and point-in-time recovery. */
@@ -484,7 +497,11 @@ export class EventApp extends Construct {
    * and each defined event, including those declared after this call. Same as `discovery`.
    */
   public publishEndpoints(options: DiscoveryOptions = {}): void {
-    throw new Error(`not yet: ${JSON.stringify(options)}`);
+    if (this.endpoints) {
+      throw new SwitchyardError({ code: ErrorCode.INVALID_DISCOVERY, problem: 'The app already publishes its endpoints', scope: this, value: this.endpoints.root, fix: 'give discovery or call publishEndpoints once' });
+    }
+    this.endpoints = new EndpointPublisher(this, options);
+    this.endpoints.publishExisting({ bus: this.bus, apiUrl: this.url, queues: this.queues, events: this.eventChecks.definedEvents, registry: this.registry });
   }
 
   /**
@@ -496,12 +513,15 @@ export class EventApp extends Construct {
    * orders.grantPublish(fn);
    */
   public static lookup(scope: Construct, appName: string, options: AppLookupOptions = {}): ImportedEventApp {
-    throw new Error(`not yet: ${scope.node.path} ${appName} ${JSON.stringify(options)}`);
+    // One import per app and place in a scope: looking the same app up twice reads it once.
+    const id = ['App', appName, options.namespace, options.account, options.region].filter(Boolean).join('-').replace(/\//g, '_');
+    const known = scope.node.tryFindChild(id);
+    return known instanceof ImportedEventApp ? known : new ImportedEventApp(scope, id, lookupSource(scope, appName, options));
   }
 
   /** Another app, by its bus ARN (and API URL, queues): for an app whose parameters cannot be read from here. */
   public static fromAttributes(scope: Construct, id: string, attributes: ImportedEventAppAttributes): ImportedEventApp {
-    throw new Error(`not yet: ${scope.node.path} ${id} ${JSON.stringify(attributes)}`);
+    return new ImportedEventApp(scope, id, attributesSource(scope, attributes));
   }
 
   /**
@@ -513,7 +533,8 @@ export class EventApp extends Construct {
    * shop.forwardEvents('ToBilling', { to: 'arn:aws:events:eu-west-1:222222222222:event-bus/billing', events: [OrderPlaced] });
    */
   public forwardEvents(id: string, options: ForwardEventsOptions): EventForwarding {
-    throw new Error(`not yet: ${id} ${Object.keys(options)}`);
+    const to = options.to;
+    return forwardEvents(this.forwardingSide, id, options, to instanceof EventApp ? to.forwardingSide : undefined);
   }
 
   /**
@@ -526,7 +547,14 @@ export class EventApp extends Construct {
    * billing.addSubscription('Charge', { event: OrderPlaced, handler: 'lambdas/charge.ts', through: fromShop });
    */
   public receiveEvents(id: string, options: ReceiveEventsOptions): EventForwarding {
-    throw new Error(`not yet: ${id} ${Object.keys(options)}`);
+    const { from, ...forwarded } = options;
+    if (isOutsideSource(from)) return receiveFromOutside(this.forwardingSide, id, from, forwarded);
+    return from.forwardEvents(id, { ...forwarded, to: this });
+  }
+
+  /** This app as a side of a forwarding. */
+  private get forwardingSide(): ForwardingApp {
+    return { scope: this, bus: this.bus, encryptionKey: this.encryptionKey, addAlarm: this.monitoring && ((alarm) => this.monitoring!.addAlarm(alarm)) };
   }
 
   /** The table of idempotency records, once a function uses it. */

@@ -88,7 +88,7 @@ export interface DiscoverAppOptions {
    */
   readonly namespace?: string;
   /**
-   * How long endpoints read are reused before they are read again.
+   * How old a cached read may be to be used (a read older than this is made again).
    * @default 300
    */
   readonly ttlSeconds?: number;
@@ -132,32 +132,37 @@ export class DiscoveryError extends Error {
 export async function discoverApp(name: string, options: DiscoverAppOptions = {}): Promise<AppEndpoints> {
   const namespace = options.namespace ?? process.env[DISCOVERY_NAMESPACE_ENV] ?? DEFAULT_DISCOVERY_NAMESPACE;
   const root = discoveryLayout.root(namespace, name);
-  const key = options.client ? undefined : root; // a caller's own client (another region) is not shared through the cache
+  // One cache per client: a client for another region reads another region's parameters.
+  const clientKey: object = options.client ?? DEFAULT_CLIENT;
+  let cache = caches.get(clientKey);
+  if (!cache) caches.set(clientKey, (cache = new Map()));
   const now = Date.now();
-  const hit = key === undefined ? undefined : cache.get(key);
-  if (hit && hit.expiresAt > now) return hit.value;
-  const value = readEndpoints(name, root, options.client).catch((error: unknown) => {
-    if (key !== undefined && cache.get(key)?.value === value) cache.delete(key);
+  const hit = cache.get(root);
+  // The caller's TTL decides how old a cached read it takes, so ttlSeconds: 0 always reads.
+  if (hit && now - hit.readAt < (options.ttlSeconds ?? DEFAULT_TTL_SECONDS) * 1000) return hit.value;
+  const value: Promise<AppEndpoints> = readEndpoints(name, root, options.client).catch((error: unknown) => {
+    if (cache.get(root)?.value === value) cache.delete(root);
     if (error instanceof DiscoveryError) throw error;
     throw new DiscoveryError(`Could not read the endpoints of app "${name}" under ${root}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
   });
-  if (key !== undefined) cache.set(key, { value, expiresAt: now + (options.ttlSeconds ?? DEFAULT_TTL_SECONDS) * 1000 });
+  cache.set(root, { value, readAt: now });
   return value;
 }
 
 /** Forgets cached endpoints (for tests, or after the other app was redeployed). */
 export function clearDiscoveryCache(): void {
-  cache.clear();
+  caches = new WeakMap();
 }
 
 const DEFAULT_TTL_SECONDS = 300;
 
 interface CacheEntry {
   readonly value: Promise<AppEndpoints>;
-  readonly expiresAt: number;
+  readonly readAt: number;
 }
-// Keyed by the app's path: one entry per app and namespace, whatever the TTL asked.
-const cache = new Map<string, CacheEntry>();
+// Per client, then by the app's path (namespace and name), whatever the TTL asked.
+let caches = new WeakMap<object, Map<string, CacheEntry>>();
+const DEFAULT_CLIENT = {};
 
 async function readEndpoints(name: string, root: string, given?: GetParametersByPathClient): Promise<AppEndpoints> {
   const [{ GetParametersByPathCommand }, client] = await Promise.all([loadSsm(), given ? Promise.resolve(given) : defaultSsmClient()]);

@@ -35,6 +35,11 @@ export class PublisherSubscriberCheck {
     this.events.set(eventName(event), event);
   }
 
+  /** The app's defined events so far. */
+  get definedEvents(): AnyEventDefinition[] {
+    return [...this.events.values()];
+  }
+
   /** A subscription, with its rendered pattern. */
   addSubscription(subscription: CheckedSubscription): void {
     this.subscriptions.push(subscription);
@@ -105,7 +110,7 @@ function rank(why: EventPatternExplanation): number {
  * The part of a pattern about the envelope (`source`, `detail-type`), `$or` included; undefined
  * when it has none (then every defined event may match).
  */
-function envelopePattern(pattern: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+export function envelopePattern(pattern: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
   const kept: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(pattern)) {
     if (key === 'source' || key === 'detail-type') kept[key] = value;
