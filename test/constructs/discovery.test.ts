@@ -6,8 +6,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { z } from 'zod';
-import { ErrorCode, EventApp, SwitchyardError } from '../../lib';
+import { ErrorCode, EventApp } from '../../lib';
 import { defineEvent } from '../../lib/runtime';
+import { thrown } from '../support/thrown';
 import { idOf, statementsOf } from './support/template';
 
 const HELLO = 'test/fixtures/handlers/hello.ts';
@@ -18,17 +19,6 @@ const Cancelled = defineEvent({ source: 'shop.orders', detailType: 'Order Cancel
 /** Every SSM parameter of the template: name -> [value, tier]. */
 function parameters(t: Template): Record<string, [unknown, string]> {
   return Object.fromEntries(Object.values(t.findResources('AWS::SSM::Parameter')).map((r) => [r.Properties.Name, [r.Properties.Value, r.Properties.Tier]]));
-}
-
-function thrown(build: () => void): SwitchyardError {
-  let error: unknown;
-  try {
-    build();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(SwitchyardError);
-  return error as SwitchyardError;
 }
 
 describe('publishing', () => {

@@ -270,6 +270,21 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'discovery namespace SSM reserves',
+    code: ErrorCode.INVALID_DISCOVERY,
+    mentions: 'SSM reserves parameter names starting with "aws" or "ssm"',
+    build: (a) => a.publishEndpoints({ namespace: '/ssm/apps' }),
+  },
+  {
+    name: 'subscription through a forwarding that passes other events',
+    code: ErrorCode.FORWARDED_EVENTS_UNMATCHED,
+    mentions: 'takes events through Test/Shop/FromAudit, but no event can match both',
+    build: (a) => {
+      const through = a.receiveEvents('FromAudit', { from: { account: '111111111111' }, pattern: { source: ['audit'], detailType: ['Checked'] } });
+      a.addSubscription('Take', { pattern: { source: ['audit'], detailType: ['Flagged'] }, handler: HELLO, through });
+    },
+  },
+  {
     name: 'entry esbuild cannot bundle',
     code: ErrorCode.BUNDLING_FAILED,
     mentions: 'Could not resolve "switchyard-no-such-package"',
