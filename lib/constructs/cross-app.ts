@@ -28,6 +28,12 @@ export interface ForwardEventsOptions extends ForwardedEventsOptions, Pick<Deliv
    * app of another CDK app, in any account and region).
    */
   readonly to: ForwardingTarget;
+  /**
+   * The name of the role the rule sends with: give one when the consumer is another CDK app,
+   * whose bus policy can then admit this role alone (`from: { account, roleArn }`).
+   * @default - generated (and made a fixed name when the consumer is in another environment of this CDK app)
+   */
+  readonly roleName?: string;
 }
 
 /** Options of `EventApp.receiveEvents`: the consumer's side. */

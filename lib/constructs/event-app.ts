@@ -530,7 +530,7 @@ export class EventApp extends Construct {
    * For an EventApp of the same CDK app in another account, its bus policy admits the role.
    *
    * @example
-   * shop.forwardEvents('ToBilling', { to: 'arn:aws:events:eu-west-1:222222222222:event-bus/billing', events: [OrderPlaced] });
+   * shop.forwardEvents('ToBilling', { to: 'arn:aws:events:eu-west-1:222222222222:event-bus/billing', events: [OrderPlaced], roleName: 'shop-to-billing' });
    */
   public forwardEvents(id: string, options: ForwardEventsOptions): EventForwarding {
     const to = options.to;

@@ -41,7 +41,7 @@ export function forwardEvents(producer: ForwardingApp, id: string, options: Forw
   const ruleArn = stack.formatArn({ service: 'events', resource: 'rule', resourceName: busName === 'default' ? ruleName : `${busName}/${ruleName}`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
   const role = new iam.Role(scope, 'Role', {
     assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account, 'aws:SourceArn': ruleArn } } }),
-    roleName: PhysicalName.GENERATE_IF_NEEDED,
+    roleName: options.roleName ?? PhysicalName.GENERATE_IF_NEEDED,
     description: `Lets EventBridge forward the events of ${scope.node.path} to another bus`,
   });
   const rule = new events.Rule(scope, 'Rule', { eventBus: producer.bus, eventPattern: pattern, ruleName, description: `Forwards events to another app's bus (${scope.node.path})` });

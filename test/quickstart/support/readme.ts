@@ -6,10 +6,7 @@
 
 /** The commands of the first ```sh block after `heading` in `readme`. */
 export function shellCommands(readme: string, heading: string): string[] {
-  const at = readme.indexOf(heading);
-  if (at < 0) throw new Error(`README has no '${heading}'`);
-  const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at))?.[1];
-  if (block === undefined) throw new Error(`README has no sh block after '${heading}'`);
+  const block = codeBlock(readme, heading, 'sh');
   const commands: string[] = [];
   let pending = '';
   for (const line of block.split('\n')) {
@@ -35,4 +32,13 @@ export function withoutComment(command: string): string {
     else if (c === '#' && /\s/.test(command[i - 1] ?? ' ')) return command.slice(0, i).trim();
   }
   return command.trim();
+}
+
+/** The text of the first ```lang block after `marker` (a heading or any text) in `readme`. */
+export function codeBlock(readme: string, marker: string, lang: string): string {
+  const at = readme.indexOf(marker);
+  if (at < 0) throw new Error(`README has no '${marker}'`);
+  const block = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(readme.slice(at))?.[1];
+  if (block === undefined) throw new Error(`README has no ${lang} block after '${marker}'`);
+  return block;
 }
