@@ -534,7 +534,10 @@ export class EventApp extends Construct {
    */
   public forwardEvents(id: string, options: ForwardEventsOptions): EventForwarding {
     const to = options.to;
-    return forwardEvents(this.forwardingSide, id, options, to instanceof EventApp ? to.forwardingSide : undefined);
+    const forwarding = forwardEvents(this.forwardingSide, id, options, to instanceof EventApp ? to.forwardingSide : undefined);
+    // Forwarded events have a consumer (SY122 stays quiet), and a forwarding of none of the app's events is SY121.
+    this.eventChecks.addSubscription({ name: id, scope: forwarding.rule!, pattern: forwarding.pattern });
+    return forwarding;
   }
 
   /**

@@ -5,7 +5,7 @@
  * a forwarding that cannot pass them.
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import { z } from 'zod';
 import { ErrorCode, EventApp, type SubscriptionOptions } from '../../lib';
@@ -101,6 +101,25 @@ describe('one CDK app', () => {
     expect(Template.fromStack(billingStack).findResources('AWS::Events::EventBusPolicy')).toEqual({});
     const target = Template.fromStack(shopStack).toJSON().Resources[idOf(Template.fromStack(shopStack), 'AWS::Events::Rule', 'ShopToBillingRule')].Properties.Targets[0];
     expect(target.Arn).toEqual({ 'Fn::ImportValue': expect.stringMatching(/^Billing:ExportsOutputFnGetAttBillingBus/) });
+  });
+
+  test('another region of the same account: no bus policy, the bus named by ARN (no reference crosses regions)', () => {
+    const { shopStack, billingStack, shop, billing } = twoStacks({ account: SHOP.account, region: 'eu-west-1' });
+    expect(billing.receiveEvents('FromShop', { from: shop, events: [OrderPlaced] }).policy).toBeUndefined();
+    const billingT = Template.fromStack(billingStack);
+    expect(billingT.findResources('AWS::Events::EventBusPolicy')).toEqual({});
+    const name = billingT.toJSON().Resources[idOf(billingT, 'AWS::Events::EventBus', 'BillingBus')].Properties.Name as string;
+    const shopT = Template.fromStack(shopStack);
+    expect(shopT.toJSON().Resources[idOf(shopT, 'AWS::Events::Rule', 'ShopFromShopRule')].Properties.Targets[0].Arn).toEqual(
+      partitionArn(`:events:eu-west-1:111111111111:event-bus/${name}`),
+    );
+  });
+
+  test('the producer\'s forwarded events have a consumer: no SY122 for them, SY122 still for the event nobody takes', () => {
+    const { shopStack, shop, billing } = twoStacks();
+    billing.receiveEvents('FromShop', { from: shop, events: [OrderPlaced] });
+    const warnings = Annotations.fromStack(shopStack).findWarning('/Shop/Shop', Match.stringLikeRegexp('^\\[SY122\\]'));
+    expect(warnings.map((w) => String(w.entry.data).split(' ')[2])).toEqual(['shop.orders@OrderShipped']);
   });
 });
 

@@ -60,13 +60,15 @@ describe('publish: entries', () => {
     expect(detailOf(entry!)).toEqual({ orderId: 'o-1', amount: 5, [METADATA_KEY]: { correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
   });
 
+  const otherApp = { busArn: 'arn:aws:events:eu-west-1:222222222222:event-bus/billing' };
   it.each([
     ['the environment', { env: 'shop-bus' }, 'shop-bus'],
     ['the option, over the environment', { env: 'shop-bus', option: 'other-bus' }, 'other-bus'],
-  ])('takes the bus name from %s', async (_name, { env, option }: { env: string; option?: string }, expected) => {
+    ["another app's endpoints, by ARN, over both", { env: 'shop-bus', option: 'other-bus', app: otherApp }, otherApp.busArn],
+  ])('takes the bus name from %s', async (_name, { env, option, app }: { env: string; option?: string; app?: { busArn: string } }, expected) => {
     process.env.SWITCHYARD_BUS_NAME = env;
     const { client, calls } = fakeClient();
-    await publish(OrderPlaced, { orderId: 'o-1', amount: 5 }, { client, eventBusName: option });
+    await publish(OrderPlaced, { orderId: 'o-1', amount: 5 }, { client, eventBusName: option, app });
     expect(calls[0]![0]!.EventBusName).toBe(expected);
   });
 
