@@ -161,7 +161,7 @@ interface CacheEntry {
   readonly readAt: number;
 }
 // Per client, then by the app's path (namespace and name), whatever the TTL asked.
-let caches = new WeakMap<object, Map<string, CacheEntry>>();
+let caches = /* @__PURE__ */ new WeakMap<object, Map<string, CacheEntry>>();
 const DEFAULT_CLIENT = {};
 
 async function readEndpoints(name: string, root: string, given?: GetParametersByPathClient): Promise<AppEndpoints> {

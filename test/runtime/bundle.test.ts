@@ -49,7 +49,8 @@ describe('the runtime bundle', () => {
 
   it.each([
     ['defineEvent only', 'export { defineEvent, eventPattern } from "./lib/runtime";', ['PutEventsCommand', 'AsyncLocalStorage', 'client-eventbridge', 'Internal Server Error']],
-    ['httpHandler only', 'export { httpHandler, NotFoundError } from "./lib/runtime";', ['client-eventbridge', 'PutEventsCommand', 'InvalidEventError']],
+    ['httpHandler only', 'export { httpHandler, NotFoundError } from "./lib/runtime";', ['client-eventbridge', 'PutEventsCommand', 'InvalidEventError', 'GetParametersByPath']],
+    ['discoverApp only', 'export { discoverApp } from "./lib/runtime";', ['client-eventbridge', 'client-secrets-manager', 'Internal Server Error', 'AsyncLocalStorage']],
     ['eventHandler only', 'export { eventHandler } from "./lib/runtime";', ['client-eventbridge', 'Internal Server Error']],
     ['sqsBatchHandler only', 'export { sqsBatchHandler } from "./lib/runtime";', ['client-eventbridge', 'client-dynamodb', 'util-dynamodb', 'Internal Server Error']],
     ['streamBatchHandler only', 'export { streamBatchHandler } from "./lib/runtime";', ['client-eventbridge', 'client-dynamodb', 'Internal Server Error']],

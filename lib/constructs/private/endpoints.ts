@@ -106,7 +106,7 @@ export class EndpointPublisher {
 }
 
 /** The checks SSM and RAM would otherwise make at deploy time, made at synth. */
-export function checkDiscovery(scope: IConstruct, appName: string, namespace: string, shareWith: readonly string[]): void {
+export function checkDiscovery(scope: IConstruct, appName: string, namespace: string, shareWith: readonly string[] = []): void {
   if (!Token.isUnresolved(appName) && !SEGMENT.test(appName)) {
     invalid(scope, 'A discovery app name must be one SSM parameter path segment', appName, 'set discovery: { appName } to letters, digits and _.- only (the construct id is used by default)');
   }
@@ -116,8 +116,13 @@ export function checkDiscovery(scope: IConstruct, appName: string, namespace: st
   if (RESERVED_PREFIX.test(namespace)) {
     invalid(scope, 'SSM reserves parameter names starting with "aws" or "ssm"', namespace, 'choose a namespace whose first segment does not start with aws or ssm (any case)');
   }
-  for (const account of shareWith) {
-    if (!Token.isUnresolved(account) && !ACCOUNT.test(account)) invalid(scope, 'discovery.shareWith takes AWS account ids', account, 'give 12-digit account ids');
+  checkAccounts(scope, 'discovery.shareWith', shareWith);
+}
+
+/** Throws SY200 unless each of `accounts` (given as `prop`) is a 12-digit account id. */
+export function checkAccounts(scope: IConstruct, prop: string, accounts: readonly string[]): void {
+  for (const account of accounts) {
+    if (!Token.isUnresolved(account) && !ACCOUNT.test(account)) invalid(scope, `${prop} takes AWS account ids`, account, `give ${prop} as a 12-digit account id`);
   }
 }
 

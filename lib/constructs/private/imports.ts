@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../../errors';
 import { DEFAULT_DISCOVERY_NAMESPACE, discoveryLayout } from '../../runtime/discovery';
 import type { AppLookupOptions, ImportedEventAppAttributes, ImportedEventAppSource } from '../discovery';
-import { checkDiscovery } from './endpoints';
+import { checkAccounts, checkDiscovery } from './endpoints';
 
 /**
  * Reads a looked-up app's values from the parameters it published. In the stack's own account
@@ -18,7 +18,8 @@ import { checkDiscovery } from './endpoints';
 export function lookupSource(scope: Construct, appName: string, options: AppLookupOptions): ImportedEventAppSource {
   const stack = Stack.of(scope);
   const namespace = options.namespace ?? DEFAULT_DISCOVERY_NAMESPACE;
-  checkDiscovery(scope, appName, namespace, options.account ? [options.account] : []);
+  checkDiscovery(scope, appName, namespace);
+  checkAccounts(scope, 'EventApp.lookup\'s account', options.account ? [options.account] : []);
   const account = options.account ?? stack.account;
   const region = options.region ?? stack.region;
   const otherAccount = account !== stack.account;
