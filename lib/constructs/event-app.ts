@@ -551,6 +551,8 @@ export class EventApp extends Construct {
    */
   public receiveEvents(id: string, options: ReceiveEventsOptions): EventForwarding {
     const { from, ...forwarded } = options;
+    // Events received are the app's to take: SY122 when none of its subscriptions does.
+    for (const event of options.events ?? []) this.eventChecks.addEvent(event);
     if (isOutsideSource(from)) return receiveFromOutside(this.forwardingSide, id, from, forwarded);
     return from.forwardEvents(id, { ...forwarded, to: this });
   }

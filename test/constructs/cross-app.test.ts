@@ -121,6 +121,13 @@ describe('one CDK app', () => {
     const warnings = Annotations.fromStack(shopStack).findWarning('/Shop/Shop', Match.stringLikeRegexp('^\\[SY122\\]'));
     expect(warnings.map((w) => String(w.entry.data).split(' ')[2])).toEqual(['shop.orders@OrderShipped']);
   });
+  test('events received that none of the consumer\'s subscriptions takes: SY122 on the consumer', () => {
+    const { billingStack, shop, billing } = twoStacks();
+    const through = billing.receiveEvents('FromShop', { from: shop, events: [OrderPlaced, OrderShipped] });
+    billing.addSubscription('Charge', { event: OrderPlaced, handler: HELLO, through });
+    const warnings = Annotations.fromStack(billingStack).findWarning('/Billing/Billing', Match.stringLikeRegexp('^\\[SY122\\]'));
+    expect(warnings.map((w) => String(w.entry.data).split(' ')[2])).toEqual(['shop.orders@OrderShipped']);
+  });
 });
 
 describe('two CDK apps', () => {

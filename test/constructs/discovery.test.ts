@@ -171,6 +171,39 @@ describe('EventApp.lookup', () => {
   });
 });
 
+describe('within one CDK app', () => {
+  function sameCdkApp() {
+    const app = new App();
+    new EventApp(new Stack(app, 'Shop', { env: ENV }), 'Shop', { discovery: true });
+    const billing = new EventApp(new Stack(app, 'Billing', { env: ENV }), 'Billing');
+    return { app, billing, fn: billing.addFunction('Charge', HELLO) };
+  }
+
+  test('SY200 at synth: reading a value of an app of the same CDK app (its parameter would be read before it is written)', () => {
+    const { app, billing, fn } = sameCdkApp();
+    EventApp.lookup(billing, 'Shop').grantPublish(fn);
+    expect(() => app.synth()).toThrow(
+      "[SY200] EventApp.lookup('Shop') at Billing/Billing finds an app of this CDK app (Shop/Shop): its parameters are read before they are written. " +
+        'Fix: reference that EventApp directly (its bus, url, queues; receiveEvents({ from: it }))',
+    );
+  });
+
+  test('granting run-time discovery of an app of the same CDK app reads nothing at deploy: allowed', () => {
+    const { app, billing, fn } = sameCdkApp();
+    EventApp.lookup(billing, 'Shop').grantDiscover(fn);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('SY200: two apps of one CDK app publishing under one path', () => {
+    const app = new App();
+    new EventApp(new Stack(app, 'A'), 'Shop', { discovery: true });
+    const error = thrown(() => new EventApp(new Stack(app, 'B'), 'Shop', { discovery: true }));
+    expect(error.message).toBe(
+      '[SY200] Another app of this CDK app already publishes under this path (A/Shop) at B/Shop: "/switchyard/Shop". Fix: give one of them another discovery appName or namespace',
+    );
+  });
+});
+
 describe('EventApp.fromAttributes', () => {
   test('grants on the bus and queue given; an attribute not given is SY200 naming it; a bad ARN is SY200', () => {
     const stack = new Stack(new App(), 'Billing', { env: ENV });

@@ -17,6 +17,15 @@ const RESERVED_PREFIX = /^\/?(aws|ssm)/i;
 const MAX_NAMESPACE_LEVELS = 11;
 const ACCOUNT = /^\d{12}$/;
 
+// The paths apps of each CDK app publish under (keyed by the construct tree's root), so a lookup
+// of an app of the same CDK app can be told to reference it directly.
+const publishedPaths = new WeakMap<IConstruct, Map<string, string>>();
+
+/** The construct path of the app of this CDK app publishing under `root`, if any. */
+export function publisherOf(scope: IConstruct, root: string): string | undefined {
+  return publishedPaths.get(scope.node.root)?.get(root);
+}
+
 /** What an app has when it starts publishing: published at once, the rest as it is declared. */
 export interface PublishedSoFar {
   readonly bus: events.IEventBus;
@@ -46,6 +55,11 @@ export class EndpointPublisher {
     checkDiscovery(app, appName, namespace, options.shareWith ?? []);
     this.root = discoveryLayout.root(namespace, appName);
     this.scope = new Construct(app, 'Discovery');
+    const paths = publishedPaths.get(app.node.root) ?? new Map<string, string>();
+    publishedPaths.set(app.node.root, paths);
+    const other = paths.get(this.root);
+    if (other) invalid(app, `Another app of this CDK app already publishes under this path (${other})`, this.root, 'give one of them another discovery appName or namespace');
+    paths.set(this.root, app.node.path);
     const shared = (options.shareWith ?? []).length > 0;
     this.tier = shared ? ssm.ParameterTier.ADVANCED : ssm.ParameterTier.STANDARD;
     if (shared) {

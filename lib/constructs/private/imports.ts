@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../../errors';
 import { DEFAULT_DISCOVERY_NAMESPACE, discoveryLayout } from '../../runtime/discovery';
 import type { AppLookupOptions, ImportedEventAppAttributes, ImportedEventAppSource } from '../discovery';
-import { checkAccounts, checkDiscovery } from './endpoints';
+import { checkAccounts, checkDiscovery, publisherOf } from './endpoints';
 
 /**
  * Reads a looked-up app's values from the parameters it published. In the stack's own account
@@ -25,10 +25,22 @@ export function lookupSource(scope: Construct, appName: string, options: AppLook
   const otherAccount = account !== stack.account;
   const remote = otherAccount || region !== stack.region;
   const root = discoveryLayout.root(namespace, appName);
+  // Within one CDK app, CloudFormation would read a parameter before the stack writing it
+  // exists, or in the same deployment: such a reference is a plain token instead. (Granting
+  // run-time discovery reads nothing at deploy, so it is fine there.)
+  const valuesRead: string[] = [];
+  scope.node.addValidation({
+    validate: () => {
+      const publisher = publisherOf(scope, root);
+      if (!publisher || valuesRead.length === 0) return [];
+      return [`[${ErrorCode.INVALID_DISCOVERY}] EventApp.lookup('${appName}') at ${scope.node.path} finds an app of this CDK app (${publisher}): its parameters are read before they are written. Fix: reference that EventApp directly (its bus, url, queues; receiveEvents({ from: it }))`];
+    },
+  });
   return {
     appName, account, region, otherAccount, root, namespace,
     read(within, id, parameterName) {
       const name = parameterName(root);
+      valuesRead.push(name);
       if (!remote) return ssm.StringParameter.valueForStringParameter(within, name);
       const arn = stack.formatArn({ service: 'ssm', account, region, resource: 'parameter', resourceName: name.slice(1), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
       const call: cr.AwsSdkCall = { service: 'SSM', action: 'getParameter', parameters: { Name: arn }, region, physicalResourceId: cr.PhysicalResourceId.of(name) };
