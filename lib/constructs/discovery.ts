@@ -77,8 +77,9 @@ export interface ImportedEventAppAttributes {
 export interface ImportedEventAppSource {
   /** The app's name. */
   readonly appName: string;
-  /** The app's account and region. */
+  /** The app's account. */
   readonly account: string;
+  /** The app's region. */
   readonly region: string;
   /** True when the app is in another account than the importing stack. */
   readonly otherAccount: boolean;

@@ -50,6 +50,23 @@ export function acknowledgeQueueFindings(queue: sqs.IQueue, deadLetterQueueOf: s
   );
 }
 
+/**
+ * Acknowledges findings on aws-cdk-lib's provider function of `AwsCustomResource` (one per
+ * stack), which Switchyard uses to read another region's or account's parameters at deploy.
+ */
+export function acknowledgeCustomResourceProviderFindings(provider: IConstruct): void {
+  Validations.of(provider).acknowledge(
+    {
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: "aws-cdk-lib's AwsCustomResource provider: AWSLambdaBasicExecutionRole only lets it write CloudWatch Logs; the SDK calls it makes are granted one by one.",
+    },
+    {
+      id: 'Serverless::Serverless-LambdaDLQ',
+      reason: 'A CloudFormation custom resource provider: CloudFormation invokes it and fails the deployment on an error, so a dead-letter queue would hold nothing to act on.',
+    },
+  );
+}
+
 /** Acknowledges findings on the event source mapping of an SQS queue Switchyard created. */
 export function acknowledgeMappingFindings(mapping: IConstruct): void {
   Validations.of(mapping).acknowledge({
