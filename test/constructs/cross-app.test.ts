@@ -174,6 +174,34 @@ describe('two CDK apps', () => {
     expect(billingT.findResources('AWS::Events::Rule')).toEqual({});
   });
 
+  test('events of several sources: the rule matches exactly each source\'s own detail types; the policy lists them all', () => {
+    const Refunded = defineEvent({ source: 'shop.payments', detailType: 'Refunded', schema: z.object({ amount: z.number() }) });
+    const stack = new Stack(new App(), 'Billing', { env: BILLING });
+    const billing = new EventApp(stack, 'Billing');
+    const forwarding = billing.receiveEvents('FromShop', { from: { account: '111111111111' }, events: [OrderPlaced, Refunded, OrderShipped] });
+    expect(forwarding.pattern).toEqual({
+      $or: [
+        { source: ['shop.orders'], 'detail-type': ['OrderPlaced', 'OrderShipped'] },
+        { source: ['shop.payments'], 'detail-type': ['Refunded'] },
+      ],
+    });
+    expect(forwarding.policy!.statement).toMatchObject({
+      Condition: { StringEquals: { 'events:source': ['shop.orders', 'shop.payments'], 'events:detail-type': ['OrderPlaced', 'OrderShipped', 'Refunded'] } },
+    });
+  });
+
+  test('to and from an app looked up in another account: the rule targets its bus as published; its account is admitted', () => {
+    const stack = new Stack(new App(), 'Billing', { env: BILLING });
+    const billing = new EventApp(stack, 'Billing');
+    const shop = EventApp.lookup(stack, 'Shop', { account: '111111111111', region: 'us-east-1' });
+    billing.forwardEvents('ToShop', { to: shop, events: [OrderShipped] });
+    const received = billing.receiveEvents('FromShop', { from: shop, events: [OrderPlaced] });
+    expect(stack.resolve(received.policy!.statement)).toMatchObject({ Principal: { AWS: partitionArn(':iam::111111111111:root') } });
+    const t = Template.fromStack(stack);
+    const target = t.toJSON().Resources[idOf(t, 'AWS::Events::Rule', 'BillingToShopRule')].Properties.Targets[0];
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [idOf(t, 'Custom::AWS', 'AppShop111111111111useast1BusArn'), 'Parameter.Value'] });
+  });
+
   test('from an app looked up in the same account: nothing to admit', () => {
     const stack = new Stack(new App(), 'Billing', { env: SHOP });
     const billing = new EventApp(stack, 'Billing');

@@ -8,6 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../../errors';
 import type { EventForwarding, ForwardedEventsOptions, ForwardEventsOptions, ForwardingAccount, ForwardingSource, ForwardingTarget } from '../cross-app';
 import { ImportedEventApp } from '../discovery';
+import type { AnyEventDefinition } from '../schemas';
 import { createDeadLetters } from './dead-letters';
 import { checkEventPattern, renderEventPattern } from './pattern';
 
@@ -94,8 +95,8 @@ export function isOutsideSource(from: ForwardingSource): from is ImportedEventAp
 function admit(consumer: ForwardingApp, id: string, principal: string, pattern: Readonly<Record<string, unknown>>): events.CfnEventBusPolicy {
   const conditions: Record<string, string[]> = {};
   for (const [field, key] of [['source', 'events:source'], ['detail-type', 'events:detail-type']] as const) {
-    const values = pattern[field];
-    if (Array.isArray(values) && values.length > 0 && values.every((v) => typeof v === 'string')) conditions[key] = values as string[];
+    const values = plainValues(pattern, field);
+    if (values) conditions[key] = values;
   }
   const statementId = Names.uniqueResourceName(new Construct(consumer.scope, id), { maxLength: 64, separator: '-' });
   return new events.CfnEventBusPolicy(consumer.scope, `${id}Statement`, {
@@ -112,6 +113,22 @@ function admit(consumer: ForwardingApp, id: string, principal: string, pattern: 
   });
 }
 
+/**
+ * The plain values a pattern allows for an envelope field, over its `$or` branches too; undefined
+ * when any branch leaves the field open or constrains it by a matcher (then no condition can say it).
+ */
+function plainValues(pattern: Readonly<Record<string, unknown>>, field: string): string[] | undefined {
+  const or = pattern.$or;
+  const branches = Array.isArray(or) && pattern[field] === undefined ? (or as Record<string, unknown>[]) : [pattern];
+  const values: string[] = [];
+  for (const branch of branches) {
+    const given = branch[field];
+    if (!Array.isArray(given) || given.length === 0 || !given.every((v) => typeof v === 'string')) return undefined;
+    values.push(...(given as string[]));
+  }
+  return unique(values);
+}
+
 /** The forwarded pattern: `pattern`, or the sources and detail types of `events`. */
 function forwardedPattern(scope: IConstruct, options: ForwardedEventsOptions): events.EventPattern {
   const defined = options.events ?? [];
@@ -124,9 +141,23 @@ function forwardedPattern(scope: IConstruct, options: ForwardedEventsOptions): e
       fix: 'give events: [OrderPlaced, ...] (defined events), or a pattern: { source: [...], detailType: [...] }',
     });
   }
-  const pattern = options.pattern ?? { source: unique(defined.map((e) => e.source)), detailType: unique(defined.map((e) => e.detailType)) };
+  const pattern = options.pattern ?? patternOfEvents(defined);
   checkEventPattern(scope, pattern);
   return pattern;
+}
+
+/**
+ * Exactly the events named: one source with its detail types, or, across sources, an `$or` of
+ * one branch per source (a plain pattern of every source and every detail type would also
+ * match a detail type of one source coming from another).
+ */
+function patternOfEvents(defined: readonly AnyEventDefinition[]): events.EventPattern {
+  const bySource = new Map<string, string[]>();
+  for (const event of defined) bySource.set(event.source, unique([...(bySource.get(event.source) ?? []), event.detailType]));
+  const branches = [...bySource].map(([source, detailTypes]) => ({ source: [source], 'detail-type': detailTypes }));
+  if (branches.length === 1) return { source: branches[0]!.source, detailType: branches[0]!['detail-type'] };
+  // aws-events' EventPattern has no $or; EventBridge takes it, and the rule renders it as given.
+  return { $or: branches } as events.EventPattern;
 }
 
 /**
