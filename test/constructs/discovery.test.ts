@@ -79,6 +79,32 @@ describe('publishing', () => {
     );
   });
 
+  test('shareWith and a Schema Registry: the accounts may read the registry and its schemas, nothing else', () => {
+    const stack = new Stack(new App(), 'Test', { env: ENV });
+    new EventApp(stack, 'Orders', { discovery: { shareWith: ['222222222222'] }, events: [OrderPlaced, Cancelled] });
+    const t = Template.fromStack(stack);
+    const registry = idOf(t, 'AWS::EventSchemas::Registry', 'OrdersSchemas');
+    const policies = Object.values(t.findResources('AWS::EventSchemas::RegistryPolicy'));
+    expect(policies.map((p) => p.Properties)).toEqual([
+      {
+        RegistryName: { 'Fn::GetAtt': [registry, 'RegistryName'] },
+        Policy: {
+          Version: '2012-10-17',
+          Statement: [{
+            Sid: 'SwitchyardDiscoveryRead',
+            Effect: 'Allow',
+            Principal: { AWS: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:root']] }] },
+            Action: ['schemas:DescribeRegistry', 'schemas:ListSchemas', 'schemas:ListSchemaVersions', 'schemas:DescribeSchema', 'schemas:ExportSchema'],
+            Resource: [
+              { 'Fn::GetAtt': [registry, 'RegistryArn'] },
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':schemas:us-east-1:111111111111:schema/', { 'Fn::GetAtt': [registry, 'RegistryName'] }, '/*']] },
+            ],
+          }],
+        },
+      },
+    ]);
+  });
+
   test.each([
     ['an app name that is not one path segment', { appName: 'my orders' }, 'my orders'],
     ['a namespace that is not a path', { namespace: 'switchyard' }, 'switchyard'],

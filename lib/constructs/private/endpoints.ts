@@ -1,5 +1,6 @@
-import { Lazy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Lazy, Stack, Token } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
+import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
 import * as ram from 'aws-cdk-lib/aws-ram';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -48,6 +49,7 @@ export class EndpointPublisher {
   private readonly scope: Construct;
   private readonly tier: ssm.ParameterTier;
   private readonly parameters: ssm.StringParameter[] = [];
+  private readonly shareWith: readonly string[];
 
   constructor(app: Construct, options: DiscoveryOptions) {
     const appName = options.appName ?? app.node.id;
@@ -60,7 +62,8 @@ export class EndpointPublisher {
     const other = paths.get(this.root);
     if (other) invalid(app, `Another app of this CDK app already publishes under this path (${other})`, this.root, 'give one of them another discovery appName or namespace');
     paths.set(this.root, app.node.path);
-    const shared = (options.shareWith ?? []).length > 0;
+    this.shareWith = options.shareWith ?? [];
+    const shared = this.shareWith.length > 0;
     this.tier = shared ? ssm.ParameterTier.ADVANCED : ssm.ParameterTier.STANDARD;
     if (shared) {
       new ram.CfnResourceShare(this.scope, 'Share', {
@@ -105,6 +108,30 @@ export class EndpointPublisher {
     };
     const value = Stack.of(this.scope).toJsonString(reference);
     this.put(id, discoveryLayout.event(this.root, event.source, event.detailType), value, `The event ${event.detailType} of ${event.source}`);
+    if (registry) this.shareRegistry(registry);
+  }
+
+  /**
+   * Lets the accounts the parameters are shared with read the schemas they point to: the
+   * registry's resource policy, read actions only, on that registry and its schemas.
+   */
+  private shareRegistry(registry: EventSchemaRegistry): void {
+    if (this.shareWith.length === 0 || this.scope.node.tryFindChild('RegistryPolicy')) return;
+    const stack = Stack.of(this.scope);
+    const name = registry.registry.attrRegistryName;
+    new eventschemas.CfnRegistryPolicy(this.scope, 'RegistryPolicy', {
+      registryName: name,
+      policy: {
+        Version: '2012-10-17',
+        Statement: [{
+          Sid: 'SwitchyardDiscoveryRead',
+          Effect: 'Allow',
+          Principal: { AWS: this.shareWith.map((account) => stack.formatArn({ service: 'iam', region: '', account, resource: 'root', arnFormat: ArnFormat.NO_RESOURCE_NAME })) },
+          Action: ['schemas:DescribeRegistry', 'schemas:ListSchemas', 'schemas:ListSchemaVersions', 'schemas:DescribeSchema', 'schemas:ExportSchema'],
+          Resource: [registry.registry.attrRegistryArn, stack.formatArn({ service: 'schemas', resource: 'schema', resourceName: `${name}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+        }],
+      },
+    });
   }
 
   private put(id: string, parameterName: string, stringValue: string, description: string): void {
