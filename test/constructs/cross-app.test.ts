@@ -263,6 +263,12 @@ describe('bad input', () => {
     expect(error.constructPath).toBe('Shop/Shop/Out');
   });
 
+  test('SY160: forwarding to the bus the events come from (they would loop)', () => {
+    const { shop } = twoStacks();
+    const error = thrown(() => shop.forwardEvents('Loop', { to: shop, events: [OrderPlaced] }));
+    expect(error.message).toBe('[SY160] Events forwarded to the bus they come from would loop at Shop/Shop/Loop: "Shop/Shop/Bus". Fix: forward to another app\'s bus ("to")');
+  });
+
   test('SY160: a target that is not a bus ARN, an account that is not one; SY120: a bad pattern', () => {
     const { shop, billing } = twoStacks();
     expect(thrown(() => shop.forwardEvents('Out', { to: 'arn:aws:sqs:eu-west-1:222222222222:billing', events: [OrderPlaced] })).value).toBe('arn:aws:sqs:eu-west-1:222222222222:billing');

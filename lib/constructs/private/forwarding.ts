@@ -35,6 +35,10 @@ export function forwardEvents(producer: ForwardingApp, id: string, options: Forw
   const pattern = forwardedPattern(scope, options);
   const stack = Stack.of(scope);
   const target = consumer ? consumerBus(scope, consumer) : targetBus(scope, options.to);
+  if (target === producer.bus || target.eventBusArn === producer.bus.eventBusArn) {
+    // Every forwarded event would match the rule again, for ever.
+    throw new SwitchyardError({ code: ErrorCode.INVALID_PROPS, problem: 'Events forwarded to the bus they come from would loop', scope, value: producer.bus.node.path, fix: 'forward to another app\'s bus ("to")' });
+  }
   // Named here, so the role's trust policy can name the rule's ARN without a dependency cycle
   // (the rule's target already refers to the role).
   const ruleName = Names.uniqueResourceName(scope, { maxLength: 64, separator: '-' });
