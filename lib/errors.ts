@@ -62,6 +62,8 @@ export enum ErrorCode {
   INVALID_DISCOVERY = 'SY200',
   /** Events forwarded from another app and a subscription taking them `through` that forwarding cannot match a same event. */
   FORWARDED_EVENTS_UNMATCHED = 'SY201',
+  /** A region setting that cannot deploy: a secondary region equal to the primary or in another partition, a region-agnostic stack where a concrete region is needed, a malformed region name. */
+  INVALID_REGION = 'SY210',
 }
 
 /**

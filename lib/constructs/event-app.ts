@@ -16,6 +16,7 @@ import type { AppFunctionProps, ExistingFunctionOptions, FunctionDefaults, Funct
 import type { EventForwarding, ForwardEventsOptions, ReceiveEventsOptions } from './cross-app';
 import { ImportedEventApp, type AppLookupOptions, type DiscoveryOptions, type ImportedEventAppAttributes } from './discovery';
 import type { HttpApiOptions } from './http';
+import { GlobalEndpoint, type GlobalEndpointOptions } from './global-endpoint';
 import { AppMonitoring, MonitoringOptions } from './monitoring';
 import { AnyEventDefinition, EventSchemaRegistry, EventSchemaRegistryProps } from './schemas';
 import type { AppQueue, QueueOptions, QueueRouteTarget } from './queues';
@@ -146,6 +147,13 @@ export interface EventAppProps {
    * @default - not published
    */
   readonly discovery?: boolean | DiscoveryOptions;
+  /**
+   * An EventBridge global endpoint for the bus, failing over to `secondaryRegion` (where the app
+   * must be deployed too, with the same `busName`: see `MultiRegionApp`). Functions that publish
+   * send through it and may put events on the bus of both regions.
+   * @default - no global endpoint
+   */
+  readonly globalEndpoint?: GlobalEndpointOptions;
 }
 
 /**
@@ -174,6 +182,8 @@ export class EventApp extends Construct {
   public readonly schedules: Record<string, scheduler.Schedule> = {};
   /** The archive of the bus's events, when `archive` is set. */
   public readonly archive?: events.Archive;
+  /** The bus's global endpoint, when `globalEndpoint` is set. */
+  public readonly globalEndpoint?: GlobalEndpoint;
   /** The app's alarms and dashboard, unless `monitoring: false`. */
   public readonly monitoring?: AppMonitoring;
   /** The live alias (with its deployment group and scaling) of each function that has one, by name. */
@@ -210,11 +220,13 @@ export class EventApp extends Construct {
     // into the key policy, a dependency cycle with a key in the same stack.
     this.bus = props.bus ?? new events.EventBus(this, 'Bus', { eventBusName: props.busName });
     if (props.archive) this.archive = archiveBus(this, this.bus, props.archive === true ? {} : props.archive, props.encryptionKey);
+    if (props.globalEndpoint) this.globalEndpoint = new GlobalEndpoint(this, 'GlobalEndpoint', { bus: this.bus, ...props.globalEndpoint });
     this.monitoring = props.monitoring === false ? undefined : new AppMonitoring(this, 'Monitoring', props.monitoring);
+    if (this.globalEndpoint) this.monitoring?.monitorGlobalEndpoint(this.globalEndpoint);
     const defaults: FunctionDefaults = { logEncryptionKey: props.encryptionKey, ...props.functionDefaults };
     const idempotency = props.idempotency === true ? {} : !props.idempotency ? { allFunctions: false } : props.idempotency;
     this.idempotencyStore = new IdempotencyStore(this, idempotency, props.encryptionKey);
-    this.fns = new FunctionRegistry({ app: this, functionScope, defaults, bus: this.bus, monitoring: this.monitoring, idempotency: this.idempotencyStore });
+    this.fns = new FunctionRegistry({ app: this, functionScope, defaults, bus: this.bus, monitoring: this.monitoring, idempotency: this.idempotencyStore, endpoint: this.globalEndpoint });
     this.functions = this.fns.functions;
     this.live = this.fns.live;
     this.sources = new AppSources({ app: this, fns: this.fns, monitoring: this.monitoring, encryptionKey: props.encryptionKey });

@@ -7,6 +7,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
+import type { GlobalEndpoint } from './global-endpoint';
+import { globalEndpointRow, regionRow } from './private/region-widgets';
 import { checkRange } from './private/validation';
 import type { AppQueue } from './queues';
 import type { AppTableStream } from './streams';
@@ -81,6 +83,7 @@ export class AppMonitoring extends Construct {
   private readonly functionRows: cloudwatch.IWidget[][] = [];
   private readonly sourceRows: cloudwatch.IWidget[][] = [];
   private readonly apiRows: cloudwatch.IWidget[][] = [];
+  private readonly regionRows: cloudwatch.IWidget[][] = [];
   private readonly rules: Array<{ name: string; dimensions: Record<string, string> }> = [];
   private readonly byFunction = new Map<lambda.IFunction, FunctionAlarms>();
 
@@ -224,6 +227,25 @@ export class AppMonitoring extends Construct {
     ]);
   }
 
+  /**
+   * The global endpoint's failover alarm (with the app's alarm action: a failover is news), and
+   * dashboard rows for the endpoint's health and for the secondary region.
+   */
+  public monitorGlobalEndpoint(endpoint: GlobalEndpoint): void {
+    if (endpoint.healthAlarm instanceof cloudwatch.Alarm) this.addAlarm(endpoint.healthAlarm);
+    this.regionRows.push(globalEndpointRow(endpoint));
+    this.monitorRegion(endpoint.secondaryRegion);
+  }
+
+  /** A dashboard row for another region the app is deployed to (its account-wide EventBridge and Lambda metrics there). */
+  public monitorRegion(region: string): void {
+    if (this.regions.has(region)) return;
+    this.regions.add(region);
+    this.regionRows.push(regionRow(region));
+  }
+
+  private readonly regions = new Set<string>();
+
   private over(id: string, metric: cloudwatch.IMetric, threshold: number, description: string): cloudwatch.Alarm {
     return this.add(new cloudwatch.Alarm(this, id, {
       alarmDescription: description,
@@ -256,7 +278,7 @@ export class AppMonitoring extends Construct {
   private layOut(): void {
     if (this.laidOut || !this.dashboard) return;
     this.laidOut = true;
-    const rows = [...this.apiRows, ...this.busRows(), ...this.sourceRows, ...this.functionRows];
+    const rows = [...this.apiRows, ...this.busRows(), ...this.regionRows, ...this.sourceRows, ...this.functionRows];
     for (const row of rows) this.dashboard.addWidgets(...row);
     const widgets = rows.reduce((n, row) => n + row.length, 0);
     if (widgets > MAX_WIDGETS) {

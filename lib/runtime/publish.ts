@@ -77,6 +77,12 @@ export interface PublishOptions {
   readonly resources?: readonly string[];
   /** How failed entries are retried. */
   readonly retry?: RetryOptions;
+  /**
+   * The EventBridge global endpoint to send through (PutEvents `EndpointId`, signed with SigV4a
+   * by `@aws-sdk/signature-v4a`, loaded then); `''` sends to the bus's region directly.
+   * @default - `SWITCHYARD_EVENT_ENDPOINT_ID` from the environment (set by `globalEndpoint`), else none
+   */
+  readonly endpointId?: string;
 }
 
 /** What publish() answers once every entry is accepted. */
@@ -155,9 +161,12 @@ export async function publish<TDetail, TInput>(
     correlationId: options.correlationId ?? currentInvocation()?.correlationId ?? randomUUID(),
   };
   const pending = await toEntries(def, list, eventBusName, metadata, options.resources);
+  const endpointId = options.endpointId ?? process.env.SWITCHYARD_EVENT_ENDPOINT_ID;
+  if (endpointId) await loadSigV4a();
   const client = options.client ?? (await defaultClient());
-  const { PutEventsCommand: Command } = await loadSdk();
-  return sendWithRetries(client, Command, pending, eventBusName, options.retry ?? {});
+  const { PutEventsCommand } = await loadSdk();
+  const command: CommandOf = (Entries) => new PutEventsCommand(endpointId ? { Entries, EndpointId: endpointId } : { Entries });
+  return sendWithRetries(client, command, pending, eventBusName, options.retry ?? {});
 }
 
 interface Pending {
@@ -174,7 +183,8 @@ interface Failure {
 
 type Outcome = { readonly eventId: string } | Failure;
 
-type CommandClass = new (input: { Entries: PutEventsRequestEntry[] }) => PutEventsCommand;
+/** Builds the PutEvents command of a batch (with the endpoint id, when sending through one). */
+type CommandOf = (entries: PutEventsRequestEntry[]) => PutEventsCommand;
 
 // EventBridge's documented non-retryable per-entry codes, and the call-level errors that a retry
 // cannot fix. Anything else (InternalFailure, ThrottlingException, unknown codes, network
@@ -257,7 +267,7 @@ function serialize(detail: unknown, metadata: EventMetadata): string | Validatio
 
 async function sendWithRetries(
   client: PutEventsClient,
-  Command: CommandClass,
+  command: CommandOf,
   entries: readonly Pending[],
   eventBusName: string,
   retry: RetryOptions,
@@ -274,7 +284,7 @@ async function sendWithRetries(
 
   while (pending.length > 0) {
     attempt += 1;
-    const outcomes = await sendRound(client, Command, pending);
+    const outcomes = await sendRound(client, command, pending);
     const again: { item: Pending; outcome: Failure }[] = [];
     for (const [i, item] of pending.entries()) {
       const outcome = outcomes[i]!;
@@ -318,24 +328,24 @@ function toFailed(item: Pending, outcome: Failure, attempts: number): FailedEntr
 }
 
 /** Sends one try of every pending entry, in batches, a few calls at a time. */
-async function sendRound(client: PutEventsClient, Command: CommandClass, pending: readonly Pending[]): Promise<Outcome[]> {
+async function sendRound(client: PutEventsClient, command: CommandOf, pending: readonly Pending[]): Promise<Outcome[]> {
   const batches = batchEntries(pending);
   const results: Outcome[][] = new Array<Outcome[]>(batches.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < batches.length) {
       const i = next++;
-      results[i] = await sendBatch(client, Command, batches[i]!);
+      results[i] = await sendBatch(client, command, batches[i]!);
     }
   };
   await Promise.all(Array.from({ length: Math.min(MAX_CONCURRENT_CALLS, batches.length) }, worker));
   return results.flat();
 }
 
-async function sendBatch(client: PutEventsClient, Command: CommandClass, batch: readonly Pending[]): Promise<Outcome[]> {
+async function sendBatch(client: PutEventsClient, command: CommandOf, batch: readonly Pending[]): Promise<Outcome[]> {
   let output: PutEventsCommandOutput;
   try {
-    output = await client.send(new Command({ Entries: batch.map((item) => item.entry) }));
+    output = await client.send(command(batch.map((item) => item.entry)));
   } catch (error) {
     // The whole call failed after the SDK's own retries: every entry in it failed the same way.
     const { name, message, retryable } = describeCallError(error);
@@ -368,6 +378,9 @@ type Sdk = typeof import('@aws-sdk/client-eventbridge');
 // pay for loading the SDK client during their cold start. The Node.js runtime ships SDK v3, so
 // bundles leave it external.
 const loadSdk = /* @__PURE__ */ once((): Promise<Sdk> => import('@aws-sdk/client-eventbridge'));
+// Registers the JavaScript SigV4a signer with the SDK (no native CRT needed); only functions that
+// publish through a global endpoint load it, and only their bundles include it.
+const loadSigV4a = /* @__PURE__ */ once((): Promise<unknown> => import('@aws-sdk/signature-v4a'));
 // One client per container: it keeps its connections warm across invocations.
 const defaultClient = /* @__PURE__ */ once(async (): Promise<PutEventsClient> => new (await loadSdk()).EventBridgeClient({}));
 

@@ -5,7 +5,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AppFunctionProps, BundledCode, ErrorCode, EventApp, WarningCode } from '../../lib';
+import { AppFunctionProps, BundledCode, ErrorCode, EventApp, GlobalEndpoint, WarningCode } from '../../lib';
 import { thrown } from '../support/thrown';
 
 const HELLO = 'test/fixtures/handlers/hello.ts';
@@ -181,6 +181,8 @@ const cases: Case[] = [
     mentions: 'at least 1 minute 5 seconds',
     build: (a) => a.addQueue('Q', { handler: HELLO, visibilityTimeout: Duration.seconds(64), maxBatchingWindow: Duration.seconds(5) }),
   },
+  // The test stack is region-agnostic: a global endpoint needs to know its primary region.
+  { name: 'global endpoint in a region-agnostic stack', code: ErrorCode.INVALID_REGION, mentions: 'region-agnostic', build: (a) => new GlobalEndpoint(a, 'Endpoint', { bus: a.bus, secondaryRegion: 'us-west-2' }) },
   { name: 'queue filter on a field the message lacks', code: ErrorCode.INVALID_EVENT_PATTERN, mentions: 'has no field "status"', build: (a) => a.addQueue('Q', { handler: HELLO, filters: [{ status: ['shipped'] } as never] }) }, // as JavaScript would
   { name: 'queue filter EventBridge would refuse', code: ErrorCode.INVALID_EVENT_PATTERN, mentions: 'filters[0]', build: (a) => a.addQueue('Q', { handler: HELLO, filters: [{ body: { total: [{ numeric: ['>', 'ten'] }] } }] }) },
   { name: 'queue filter with a wildcard', code: ErrorCode.INVALID_EVENT_PATTERN, mentions: 'no "wildcard" operator', build: (a) => a.addQueue('Q', { handler: HELLO, filters: [{ body: { sku: [{ wildcard: 'A*' }] } }] }) },

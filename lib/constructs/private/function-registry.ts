@@ -6,12 +6,14 @@ import { Construct, IConstruct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../../errors';
 import type { LiveFunction, ProvisionedConcurrencyOptions, SafeDeploymentOptions } from '../deployment';
 import type { AppFunctionProps, ExistingFunctionOptions, FunctionDefaults, FunctionSource } from '../function';
+import { ENDPOINT_ID_ENV, type GlobalEndpoint } from '../global-endpoint';
 import type { AppMonitoring } from '../monitoring';
 import { AppDeployments } from './deployments';
 import type { IdempotencyStore } from './idempotency';
 import { BUS_NAME_ENV, checkEnvironment, isDefinedHere, setEnvironment } from './environment';
 import { FunctionDeclaration, createFunction, isExistingFunction, isFunction, toProps } from './function';
 import { asyncOptionsOf, checkFunctionOptions } from './function-options';
+import { isPythonEntry } from './python-function';
 import { acknowledgeFunctionFindings } from './nag';
 import { looksLikePath } from './resolve';
 import { grantSecrets, warnOnCredentials } from './secrets';
@@ -31,6 +33,8 @@ export interface FunctionRegistryProps {
   readonly monitoring?: AppMonitoring;
   /** The app's idempotency records, granted to functions that use them. */
   readonly idempotency?: IdempotencyStore;
+  /** The bus's global endpoint, which publishing functions send through. */
+  readonly endpoint?: GlobalEndpoint;
 }
 
 /** What a function's live alias is made of. */
@@ -114,10 +118,19 @@ export class FunctionRegistry {
     });
   }
 
-  /** `events:PutEvents` on the app's bus only, and the bus name in `SWITCHYARD_BUS_NAME`. */
+  /**
+   * `events:PutEvents` on the app's bus only, and the bus name in `SWITCHYARD_BUS_NAME`; with a
+   * global endpoint, on the bus of both regions, and the endpoint id in `SWITCHYARD_EVENT_ENDPOINT_ID`.
+   */
   public grantPublish(fn: lambda.IFunction): void {
-    setEnvironment(fn, { [BUS_NAME_ENV]: this.props.bus.eventBusName }, `set ${BUS_NAME_ENV} to the name of the app's bus (app.bus.eventBusName) where the function is defined, for publish() of switchyard/runtime`);
-    this.props.bus.grantPutEventsTo(fn);
+    const { bus, endpoint } = this.props;
+    if (!endpoint) {
+      setEnvironment(fn, { [BUS_NAME_ENV]: bus.eventBusName }, `set ${BUS_NAME_ENV} to the name of the app's bus (app.bus.eventBusName) where the function is defined, for publish() of switchyard/runtime`);
+      bus.grantPutEventsTo(fn);
+      return;
+    }
+    setEnvironment(fn, { [BUS_NAME_ENV]: bus.eventBusName, [ENDPOINT_ID_ENV]: endpoint.endpointId }, `set ${BUS_NAME_ENV} to app.bus.eventBusName and ${ENDPOINT_ID_ENV} to app.globalEndpoint.endpointId where the function is defined, for publish() of switchyard/runtime`);
+    endpoint.grantPublish(fn);
   }
 
   /** Access to the idempotency records when the function asks, or the app gives it to all. */
@@ -126,8 +139,9 @@ export class FunctionRegistry {
     if (store && (own ?? store.allFunctions)) store.grant(fn);
   }
 
-  private create(name: string, props: AppFunctionProps): lambda.Function {
+  private create(name: string, given: AppFunctionProps): lambda.Function {
     const { defaults } = this.props;
+    const props = this.props.endpoint && given.publishes ? withSdkBundled(given, defaults) : given;
     const { fn, timeout } = createFunction(this.props.functionScope, name, props, defaults);
     if (props.publishes) this.grantPublish(fn);
     this.grantIdempotency(fn, props.idempotency);
@@ -234,4 +248,18 @@ export class FunctionRegistry {
         `Fix: to share one function, declare it once (addFunction("${first}", ...)) and pass its name; to keep two, give props to make the intent explicit.`,
     );
   }
+}
+
+/**
+ * A function that publishes through a global endpoint signs PutEvents with SigV4a, which the
+ * SDK does only once `@aws-sdk/signature-v4a` has registered itself in the very
+ * `@smithy/signature-v4` the EventBridge client uses. The SDK the Lambda runtime provides does
+ * not ship that package, and a copy bundled beside it would register in its own copy; so such a
+ * function bundles the SDK it uses (no module left external), unless its bundling (or the
+ * app's `functionDefaults`) names the external modules itself. Python entries are not bundled.
+ */
+function withSdkBundled(props: AppFunctionProps, defaults: FunctionDefaults): AppFunctionProps {
+  if (isPythonEntry(props.entry)) return props;
+  const externalModules = props.bundling?.externalModules ?? defaults.bundling?.externalModules ?? [];
+  return { ...props, bundling: { ...defaults.bundling, ...props.bundling, externalModules } };
 }
