@@ -1,0 +1,70 @@
+/**
+ * publish() through an EventBridge global endpoint, end to end: the real
+ * @aws-sdk/client-eventbridge client against the local endpoint of a running app. A middleware
+ * at the SDK's last step records each request as it goes on the wire (signed), so the test
+ * sees what AWS would receive: `EndpointId` in the body, and a SigV4a signature.
+ */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { HttpRequest } from '@smithy/types';
+import { z } from 'zod';
+import { defineEvent, publish } from '../../lib/runtime';
+import type { LocalApp } from '../../lib/local';
+import { clientConfig, startPlainApp } from '../local/helpers';
+
+const Ping = defineEvent({ source: 'test.endpoint', detailType: 'Ping', schema: z.object({ id: z.string() }) });
+
+let app: LocalApp;
+beforeAll(async () => {
+  app = await startPlainApp();
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+/** A client of the local endpoint that records every request it sends, signed. */
+function recordingClient(): { client: EventBridgeClient; sent: HttpRequest[] } {
+  const client = new EventBridgeClient(clientConfig(app));
+  const sent: HttpRequest[] = [];
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      sent.push(args.request as HttpRequest);
+      return next(args);
+    },
+    { step: 'deserialize', name: 'recordSignedRequest' },
+  );
+  return { client, sent };
+}
+
+const bodyOf = (request: HttpRequest) => JSON.parse(typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body as Uint8Array)) as { EndpointId?: string; Entries: Array<{ EventBusName: string }> };
+
+test('with endpointId, PutEvents carries EndpointId, is signed with SigV4a for every region, and the event is accepted', async () => {
+  const { client, sent } = recordingClient();
+  const result = await publish(Ping, [{ id: 'a' }, { id: 'b' }], { client, eventBusName: 'shop-bus', endpointId: 'abcde.veo' });
+
+  expect(result.eventIds).toHaveLength(2);
+  expect(sent).toHaveLength(1);
+  expect(bodyOf(sent[0]!)).toMatchObject({ EndpointId: 'abcde.veo', Entries: [{ EventBusName: 'shop-bus' }, { EventBusName: 'shop-bus' }] });
+  expect(sent[0]!.headers.authorization).toMatch(/^AWS4-ECDSA-P256-SHA256 Credential=local\/\d{8}\/events\/aws4_request, SignedHeaders=[^,]*x-amz-region-set[^,]*, Signature=[0-9a-f]+$/);
+  expect(sent[0]!.headers['x-amz-region-set']).toBe('*');
+  client.destroy();
+});
+
+test('SWITCHYARD_EVENT_ENDPOINT_ID (set by globalEndpoint) is the default', async () => {
+  const { client, sent } = recordingClient();
+  process.env.SWITCHYARD_EVENT_ENDPOINT_ID = 'fghij.veo';
+  try {
+    await publish(Ping, { id: 'c' }, { client, eventBusName: 'shop-bus' });
+  } finally {
+    delete process.env.SWITCHYARD_EVENT_ENDPOINT_ID;
+  }
+  expect(bodyOf(sent[0]!).EndpointId).toBe('fghij.veo');
+  client.destroy();
+});
+
+test('without an endpoint, PutEvents has no EndpointId and is signed with SigV4 for the region', async () => {
+  const { client, sent } = recordingClient();
+  await publish(Ping, { id: 'd' }, { client, eventBusName: 'shop-bus' });
+  expect(bodyOf(sent[0]!)).not.toHaveProperty('EndpointId');
+  expect(sent[0]!.headers.authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=local/\\d{8}/${app.model.region}/events/aws4_request`));
+  client.destroy();
+});
