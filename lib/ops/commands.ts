@@ -5,11 +5,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readAppModel } from '../model';
-import { estimateCost } from './cost';
 import { mermaidDiagram } from './diagram';
 import { readOpsApp } from './facts';
 import { formatCostReport } from './format';
 import { loadPriceTable, pricesFor } from './prices';
+import { estimateRegions, regionLayout } from './regions';
 import { readMeasuredDurations, readUsage, type Usage } from './usage';
 
 /** Options of {@link runCost}. */
@@ -34,7 +34,11 @@ export function runCost(options: CostCommandOptions): number {
   const prices = pricesFor(table, region);
   const { model } = readAppModel(options.assembly, { region, projectDir: options.projectDir });
   const usage: Usage = options.usageFile ? readUsage(path.resolve(options.projectDir, options.usageFile)) : {};
-  const report = estimateCost(readOpsApp(model), usage, prices, readMeasuredDurations(options.projectDir));
+  // An app in two regions: the primary's stacks, then the same app with the secondary's share.
+  const layout = regionLayout(model, region);
+  const secondaryPrices = layout.secondary ? table.regions[layout.secondary] : undefined;
+  const app = readOpsApp(model, layout.secondary ? layout.primaryStacks : undefined);
+  const report = estimateRegions(app, usage, prices, layout, secondaryPrices, readMeasuredDurations(options.projectDir));
   options.out.write(options.json ? `${JSON.stringify({ priceDate: table.date, ...report }, null, 2)}\n` : formatCostReport(report, table.date, table.currency));
   return 0;
 }

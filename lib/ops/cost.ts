@@ -59,6 +59,8 @@ export interface CostLine {
 /** The estimate. */
 export interface CostReport {
   readonly region: string;
+  /** The second region the app runs in, whose lines and functions are marked with it (see regions.ts). */
+  readonly secondaryRegion?: string;
   readonly functions: readonly FunctionCost[];
   readonly lines: readonly CostLine[];
   readonly byService: Readonly<Record<Service, number>>;

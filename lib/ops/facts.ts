@@ -97,9 +97,13 @@ export interface OpsApp {
 
 type Resources = Record<string, CfnResource>;
 
-/** Reads {@link OpsApp} from a model and the assembly it was read from. */
-export function readOpsApp(model: AppModel): OpsApp {
-  const stacks = loadAssembly(model.assemblyDir);
+/**
+ * Reads {@link OpsApp} from a model and the assembly it was read from; with `only`, from those
+ * stacks (artifact ids) alone, e.g. one region's of an app deployed to two.
+ */
+export function readOpsApp(whole: AppModel, only?: ReadonlySet<string>): OpsApp {
+  const model = only ? ofStacks(whole, only) : whole;
+  const stacks = loadAssembly(model.assemblyDir).filter((s) => !only || only.has(s.id));
   const templates = new Map(stacks.map((s) => [s.id, (s.template.Resources ?? {}) as Resources]));
   const resourceOf = (stack: string, id: string): CfnResource | undefined => templates.get(stack)?.[id];
   const functionByArn = new Map(model.functions.map((f) => [f.arn, f.logicalId]));
@@ -195,6 +199,21 @@ export function readOpsApp(model: AppModel): OpsApp {
     alarmMetrics,
     alarms,
     dashboards,
+  };
+}
+
+/** The model's resources of the given stacks (resources of no stack, like the default bus, stay). */
+function ofStacks(model: AppModel, stacks: ReadonlySet<string>): AppModel {
+  const keep = <T extends { readonly stack?: string }>(list: readonly T[] | undefined) => list?.filter((r) => r.stack === undefined || stacks.has(r.stack));
+  return {
+    ...model,
+    functions: keep(model.functions)!,
+    httpApis: keep(model.httpApis)!,
+    eventBuses: keep(model.eventBuses)!,
+    rules: keep(model.rules)!,
+    schedules: keep(model.schedules),
+    queues: keep(model.queues)!,
+    tables: keep(model.tables)!,
   };
 }
 

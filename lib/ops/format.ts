@@ -7,7 +7,8 @@ import type { CostReport } from './cost';
 export function formatCostReport(report: CostReport, priceDate: string, currency = 'USD'): string {
   const money = (n: number) => `${n < 0 ? '-' : ''}$${Math.abs(n).toFixed(2)}`;
   const num = (n: number) => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 2 }));
-  const out: string[] = [`Monthly cost estimate, ${report.region}, ${currency} list prices of ${priceDate}`, ''];
+  const regions = report.secondaryRegion ? `${report.region} and ${report.secondaryRegion}` : report.region;
+  const out: string[] = [`Monthly cost estimate, ${regions}, ${currency} list prices of ${priceDate}`, ''];
   out.push(table(
     ['Function', 'Arch', 'MB', 'Invocations', 'Avg ms', 'GB-s', 'Requests', 'Duration', 'Provisioned', 'Logs', 'Total'],
     report.functions.map((f) => [

@@ -6,6 +6,7 @@ export * from './prices';
 export * from './usage';
 export * from './schedule-rate';
 export * from './cost';
+export * from './regions';
 export * from './cost-data';
 export * from './format';
 export * from './diagram';

@@ -12,6 +12,7 @@
  *   "tables": { "Orders": { "writesPerMonth": 1000000, "readsPerMonth": 3000000, "itemKb": 2, "storageGb": 4 } },
  *   "storage": { "assetVersionsKept": 20 },
  *   "eventsPublishedPerMonth": 2000000,
+ *   "secondary": { "requestShare": 0.5 },
  *   "defaults": { "avgDurationMs": 100, "logKbPerInvocation": 1, "payloadKb": 1, "eventKb": 1, "accessLogKb": 0.5 }
  * }
  * ```
@@ -21,6 +22,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { SecondaryUsage } from './regions';
 
 /** Usage of one HTTP route. */
 export interface RouteUsage {
@@ -124,6 +126,8 @@ export interface Usage {
    * @default - the sum over subscription rules, counting rules with the same pattern once
    */
   readonly eventsPublishedPerMonth?: number;
+  /** The secondary region's share of the traffic, for an app deployed to two regions. */
+  readonly secondary?: SecondaryUsage;
   readonly defaults?: Partial<UsageDefaults>;
 }
 
