@@ -6,6 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../errors';
 import { checkRegionPair } from './private/regions';
+import { checkRange } from './private/validation';
 
 /** Environment variable holding the global endpoint's id in functions that publish through it. */
 export const ENDPOINT_ID_ENV = 'SWITCHYARD_EVENT_ENDPOINT_ID';
@@ -107,6 +108,7 @@ export class GlobalEndpoint extends Construct {
     this.primaryRegion = stack.region;
     this.secondaryRegion = props.secondaryRegion;
     checkRegionPair(this, this.primaryRegion, props.secondaryRegion, 'globalEndpoint.secondaryRegion');
+    checkOptions(this, props);
     this.busName = literalBusName(this, props.bus);
     const secondaryBusArn = stack.formatArn({ service: 'events', region: props.secondaryRegion, resource: 'event-bus', resourceName: this.busName });
     this.busArns = [props.bus.eventBusArn, secondaryBusArn];
@@ -172,6 +174,23 @@ export class GlobalEndpoint extends Construct {
     });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [...busArns] }));
     return role;
+  }
+}
+
+// AWS::Events::Endpoint's Name; a one-minute alarm may look back at most a day.
+const ENDPOINT_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
+const MAX_EVALUATION_PERIODS = 1440;
+
+function checkOptions(scope: Construct, props: GlobalEndpointOptions): void {
+  const name = props.endpointName;
+  if (name !== undefined && !Token.isUnresolved(name) && !ENDPOINT_NAME.test(name)) {
+    throw new SwitchyardError({ code: ErrorCode.INVALID_PROPS, problem: 'globalEndpoint.endpointName is not a name EventBridge accepts', scope, value: name, fix: 'use 1 to 64 letters, digits, ".", "-" or "_"' });
+  }
+  checkRange(scope, 'globalEndpoint.evaluationPeriods', props.evaluationPeriods, 1, MAX_EVALUATION_PERIODS, ' (minutes)');
+  // In milliseconds, the alarm's unit: Duration.toSeconds() refuses a fraction of a second.
+  const ms = props.latencyThreshold && !props.latencyThreshold.isUnresolved() ? props.latencyThreshold.toMilliseconds() : undefined;
+  if (ms !== undefined && (ms < 1000 || ms > Duration.hours(24).toMilliseconds())) {
+    throw new SwitchyardError({ code: ErrorCode.OUT_OF_RANGE, problem: 'globalEndpoint.latencyThreshold is out of range', scope, value: props.latencyThreshold!.toHumanString(), fix: 'set globalEndpoint.latencyThreshold between 1 second and 24 hours' });
   }
 }
 

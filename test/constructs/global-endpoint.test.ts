@@ -5,6 +5,7 @@ import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { ErrorCode, EventApp, EventAppProps, GlobalEndpoint, SwitchyardError } from '../../lib';
 import { thrown } from '../support/thrown';
 import { idOf, statementsOf } from './support/template';
@@ -125,6 +126,14 @@ describe('global endpoint options', () => {
     t.hasResourceProperties('AWS::Events::Endpoint', { RoutingConfig: { FailoverConfig: Match.objectLike({ Secondary: { Route: 'eu-west-1' } }) } });
   });
 
+  test("the failover alarm notifies the app's alarm action: a failover is news", () => {
+    const stack = new Stack(new App(), 'Test', { env: ENV });
+    const topic = new sns.Topic(stack, 'Alerts');
+    new EventApp(stack, 'Shop', { busName: 'shop', globalEndpoint: { secondaryRegion: 'us-west-2' }, monitoring: { alarmAction: topic } });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IngestionToInvocationStartLatency', AlarmActions: [{ Ref: idOf(t, 'AWS::SNS::Topic', 'Alerts') }] });
+  });
+
   test('latencyThreshold and evaluationPeriods tune the default alarm', () => {
     const { stack } = appIn({ globalEndpoint: { secondaryRegion: 'us-west-2', latencyThreshold: Duration.seconds(10), evaluationPeriods: 3 } });
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IngestionToInvocationStartLatency', Threshold: 10000, EvaluationPeriods: 3 });
@@ -139,7 +148,7 @@ describe('global endpoint options', () => {
   });
 });
 
-describe('region settings that cannot deploy fail at synth with SY210', () => {
+describe('settings that cannot deploy fail at synth', () => {
   const cases: Array<{ name: string; env: { region?: string; account?: string }; secondary: string; mentions: string }> = [
     { name: 'secondary equal to the primary', env: ENV, secondary: 'us-east-1', mentions: 'is the primary region itself' },
     { name: 'secondary in another partition', env: ENV, secondary: 'cn-north-1', mentions: 'partition aws-cn' },
@@ -159,6 +168,15 @@ describe('region settings that cannot deploy fail at synth with SY210', () => {
     const bus = events.EventBus.fromEventBusArn(stack, 'Imported', Fn.importValue('OrdersBusArn'));
     const error = thrown(() => new GlobalEndpoint(stack, 'Endpoint', { bus, secondaryRegion: 'us-west-2' })) as SwitchyardError;
     expect([error.code, error.message]).toEqual([ErrorCode.INVALID_REGION, expect.stringContaining('bus name at synth')]);
+  });
+
+  test.each([
+    ['an endpoint name EventBridge refuses', { endpointName: 'shop endpoint' }, ErrorCode.INVALID_PROPS, 'endpointName'],
+    ['no evaluation period', { evaluationPeriods: 0 }, ErrorCode.OUT_OF_RANGE, 'evaluationPeriods'],
+    ['a latency threshold under a second', { latencyThreshold: Duration.millis(500) }, ErrorCode.OUT_OF_RANGE, 'latencyThreshold'],
+  ] as const)('%s', (_name, options, code, mentions) => {
+    const error = thrown(() => appIn({ globalEndpoint: { secondaryRegion: 'us-west-2', ...options } })) as SwitchyardError;
+    expect([error.code, error.message]).toEqual([code, expect.stringContaining(mentions)]);
   });
 
   test('a region not known to offer global endpoints is a warning, not an error', () => {
