@@ -315,7 +315,8 @@ export class EventApp extends Construct {
   /**
    * Lets `fn` publish to the app's bus: `events:PutEvents` on this bus only (granted to its
    * role), and the bus name in `SWITCHYARD_BUS_NAME` (for an imported function, whose
-   * environment cannot be set here, a synth warning says what to set).
+   * environment cannot be set here, a synth warning says what to set). With `globalEndpoint`,
+   * on the bus of both regions, and the endpoint's id in `SWITCHYARD_EVENT_ENDPOINT_ID`.
    */
   public grantPublish(fn: lambda.IFunction): void {
     this.fns.grantPublish(fn);

@@ -107,7 +107,7 @@ export class GlobalEndpoint extends Construct {
     const stack = Stack.of(this);
     this.primaryRegion = stack.region;
     this.secondaryRegion = props.secondaryRegion;
-    checkRegionPair(this, this.primaryRegion, props.secondaryRegion, 'globalEndpoint.secondaryRegion');
+    checkRegionPair(this, { primary: this.primaryRegion, secondary: props.secondaryRegion }, { primary: "the stack's region", secondary: 'globalEndpoint.secondaryRegion' });
     checkOptions(this, props);
     this.busName = literalBusName(this, props.bus);
     const secondaryBusArn = stack.formatArn({ service: 'events', region: props.secondaryRegion, resource: 'event-bus', resourceName: this.busName });

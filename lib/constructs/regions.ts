@@ -132,7 +132,7 @@ export class MultiRegionApp extends Construct {
   constructor(scope: Construct, id: string, props: MultiRegionAppProps) {
     super(scope, id);
     const endpoint = props.globalEndpoint ?? true;
-    checkRegionPair(this, props.primaryRegion, props.secondaryRegion, 'secondaryRegion', endpoint !== false);
+    checkRegionPair(this, { primary: props.primaryRegion, secondary: props.secondaryRegion }, { primary: 'primaryRegion', secondary: 'secondaryRegion' }, endpoint !== false);
     if (props.domain) checkDomain(this, props.domain, [props.primaryRegion, props.secondaryRegion]);
     this.secondary = this.deploy(id, props, { region: props.secondaryRegion, primary: false, otherRegion: props.primaryRegion });
     this.primary = this.deploy(id, props, { region: props.primaryRegion, primary: true, otherRegion: props.secondaryRegion });

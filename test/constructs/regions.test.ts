@@ -122,6 +122,7 @@ describe('options', () => {
 describe('bad settings fail at synth', () => {
   const cases: Array<{ name: string; props: Partial<MultiRegionAppProps>; code: ErrorCode; mentions: string }> = [
     { name: 'secondary equal to the primary', props: { secondaryRegion: 'us-east-1' }, code: ErrorCode.INVALID_REGION, mentions: 'is the primary region itself' },
+    { name: 'a malformed primary region', props: { primaryRegion: 'Virginia' }, code: ErrorCode.INVALID_REGION, mentions: 'primaryRegion is not a region name' },
     { name: 'regions of two partitions', props: { secondaryRegion: 'us-gov-west-1' }, code: ErrorCode.INVALID_REGION, mentions: 'partition aws-us-gov' },
     { name: 'a domain outside its zone', props: { domain: { ...DOMAIN, domainName: 'api.example.org' } }, code: ErrorCode.INVALID_PROPS, mentions: 'not in domain.hostedZone' },
     { name: 'a region without a certificate', props: { domain: { ...DOMAIN, certificateArns: { 'us-east-1': DOMAIN.certificateArns['us-east-1']! } } }, code: ErrorCode.INVALID_PROPS, mentions: 'us-west-2' },

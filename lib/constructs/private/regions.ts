@@ -46,8 +46,10 @@ export function checkConcreteRegion(scope: IConstruct, region: string, prop: str
  * endpoint and replication cannot cross partitions); warns for a region outside the list of
  * regions known to offer global endpoints.
  */
-export function checkRegionPair(scope: IConstruct, primary: string, secondary: string, prop: string, globalEndpoint = true): void {
-  checkConcreteRegion(scope, primary, 'the primary region (the stack\'s)');
+export function checkRegionPair(scope: IConstruct, regions: { readonly primary: string; readonly secondary: string }, props: { readonly primary: string; readonly secondary: string }, globalEndpoint = true): void {
+  const { primary, secondary } = regions;
+  const prop = props.secondary;
+  checkConcreteRegion(scope, primary, props.primary);
   checkConcreteRegion(scope, secondary, prop);
   if (primary === secondary) {
     throw new SwitchyardError({ code: ErrorCode.INVALID_REGION, problem: `${prop} is the primary region itself`, scope, value: secondary, fix: `choose another region than ${primary} for ${prop}: failover needs a second region` });
