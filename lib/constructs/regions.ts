@@ -151,6 +151,7 @@ export class MultiRegionApp extends Construct {
       env: { account: props.account ?? process.env.CDK_DEFAULT_ACCOUNT, region: info.region },
     });
     const given = typeof props.app === 'function' ? props.app(info) : (props.app ?? {});
+    this.checkDashboardName(given.monitoring ? given.monitoring.dashboardName : undefined, info.region);
     const endpoint = props.globalEndpoint ?? true;
     const globalEndpoint = info.primary && endpoint !== false ? { ...(endpoint === true ? {} : endpoint), secondaryRegion: info.otherRegion } : undefined;
     const app = new EventApp(stack, id, { ...given, busName: props.busName, globalEndpoint });
@@ -158,6 +159,24 @@ export class MultiRegionApp extends Construct {
     // Each region's dashboard shows the other (the global endpoint's adds it in the primary).
     app.monitoring?.monitorRegion(info.otherRegion);
     return props.domain ? { region: info.region, stack, app, ...this.serveDomain(stack, app, info, props.domain) } : { region: info.region, stack, app };
+  }
+
+  private readonly dashboardNames = new Map<string, string>();
+
+  /** CloudWatch dashboards are the account's, not a region's: one name cannot serve both regions. */
+  private checkDashboardName(name: string | undefined, region: string): void {
+    if (name === undefined) return;
+    const other = this.dashboardNames.get(name);
+    if (other) {
+      throw new SwitchyardError({
+        code: ErrorCode.INVALID_PROPS,
+        problem: `monitoring.dashboardName is the same in ${other} and ${region}, but dashboard names are global to the account`,
+        scope: this,
+        value: name,
+        fix: "give each region its own name: app: ({ region }) => ({ monitoring: { dashboardName: `Shop-${region}` } }), or leave it to CloudFormation",
+      });
+    }
+    this.dashboardNames.set(name, region);
   }
 
   /** The region's API custom domain, its health check, and its record (failover or latency). */

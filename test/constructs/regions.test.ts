@@ -110,6 +110,11 @@ describe('options', () => {
     expect(env.flat()).not.toContain('SWITCHYARD_EVENT_ENDPOINT_ID');
   });
 
+  test('a dashboard name per region is accepted', () => {
+    const shop = deploy({ app: ({ region }) => ({ monitoring: { dashboardName: `Shop-${region}` } }) });
+    for (const { stack, region } of shop.regions) Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: `Shop-${region}` });
+  });
+
   test('app props per region reach each region', () => {
     const shop = deploy({ app: ({ region, primary }) => ({ functionDefaults: { environment: { SHOP_REGION: region, SHOP_PRIMARY: String(primary) } } }) });
     for (const { stack, region } of shop.regions) {
@@ -127,6 +132,7 @@ describe('bad settings fail at synth', () => {
     { name: 'a domain outside its zone', props: { domain: { ...DOMAIN, domainName: 'api.example.org' } }, code: ErrorCode.INVALID_PROPS, mentions: 'not in domain.hostedZone' },
     { name: 'a region without a certificate', props: { domain: { ...DOMAIN, certificateArns: { 'us-east-1': DOMAIN.certificateArns['us-east-1']! } } }, code: ErrorCode.INVALID_PROPS, mentions: 'us-west-2' },
     { name: 'a health path no route serves', props: { domain: { ...DOMAIN, healthCheckPath: '/ping' } }, code: ErrorCode.INVALID_PROPS, mentions: "add a route 'GET /ping'" },
+    { name: 'one dashboard name for both regions', props: { app: { monitoring: { dashboardName: 'Shop' } } }, code: ErrorCode.INVALID_PROPS, mentions: 'global to the account' },
     { name: 'a domain without routes', props: { domain: DOMAIN, define: () => undefined }, code: ErrorCode.INVALID_PROPS, mentions: 'no HTTP route' },
   ];
   test.each(cases)('$name', ({ props, code, mentions }) => {
