@@ -80,7 +80,8 @@ export interface PublishOptions {
   /**
    * The EventBridge global endpoint to send through (PutEvents `EndpointId`, signed with SigV4a
    * by `@aws-sdk/signature-v4a`, loaded then); `''` sends to the bus's region directly.
-   * @default - `SWITCHYARD_EVENT_ENDPOINT_ID` from the environment (set by `globalEndpoint`), else none
+   * @default - `SWITCHYARD_EVENT_ENDPOINT_ID` from the environment (set by `globalEndpoint`) when
+   * publishing on the app's own bus (`SWITCHYARD_BUS_NAME`), else none
    */
   readonly endpointId?: string;
 }
@@ -161,7 +162,9 @@ export async function publish<TDetail, TInput>(
     correlationId: options.correlationId ?? currentInvocation()?.correlationId ?? randomUUID(),
   };
   const pending = await toEntries(def, list, eventBusName, metadata, options.resources);
-  const endpointId = options.endpointId ?? process.env.SWITCHYARD_EVENT_ENDPOINT_ID;
+  // The app's endpoint routes to the app's bus only: another bus is published on directly.
+  const ownBus = options.eventBusName === undefined || options.eventBusName === process.env.SWITCHYARD_BUS_NAME;
+  const endpointId = options.endpointId ?? (ownBus ? process.env.SWITCHYARD_EVENT_ENDPOINT_ID : undefined);
   if (endpointId) await loadSigV4a();
   const client = options.client ?? (await defaultClient());
   const { PutEventsCommand } = await loadSdk();

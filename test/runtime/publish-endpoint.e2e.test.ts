@@ -49,15 +49,21 @@ test('with endpointId, PutEvents carries EndpointId, is signed with SigV4a for e
   client.destroy();
 });
 
-test('SWITCHYARD_EVENT_ENDPOINT_ID (set by globalEndpoint) is the default', async () => {
+test("SWITCHYARD_EVENT_ENDPOINT_ID (set by globalEndpoint) is the default on the app's own bus, not on another", async () => {
   const { client, sent } = recordingClient();
-  process.env.SWITCHYARD_EVENT_ENDPOINT_ID = 'fghij.veo';
+  const saved = { bus: process.env.SWITCHYARD_BUS_NAME, endpoint: process.env.SWITCHYARD_EVENT_ENDPOINT_ID };
+  Object.assign(process.env, { SWITCHYARD_BUS_NAME: 'shop-bus', SWITCHYARD_EVENT_ENDPOINT_ID: 'fghij.veo' });
   try {
+    await publish(Ping, { id: 'c' }, { client });
     await publish(Ping, { id: 'c' }, { client, eventBusName: 'shop-bus' });
+    await publish(Ping, { id: 'c' }, { client, eventBusName: 'default' });
   } finally {
-    delete process.env.SWITCHYARD_EVENT_ENDPOINT_ID;
+    for (const [name, value] of [['SWITCHYARD_BUS_NAME', saved.bus], ['SWITCHYARD_EVENT_ENDPOINT_ID', saved.endpoint]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
-  expect(bodyOf(sent[0]!).EndpointId).toBe('fghij.veo');
+  expect(sent.map((request) => bodyOf(request).EndpointId)).toEqual(['fghij.veo', 'fghij.veo', undefined]);
   client.destroy();
 });
 
