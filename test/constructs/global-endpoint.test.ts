@@ -100,11 +100,19 @@ describe('an app with a global endpoint', () => {
     expect(Object.keys(quiet).filter((id) => id.startsWith('ShopFunctionsPublisher'))).toHaveLength(1);
   });
 
-  test('the dashboard shows the endpoint and the secondary region', () => {
-    const body = JSON.stringify(t.findResources('AWS::CloudWatch::Dashboard'));
-    expect(body).toContain('Global endpoint: health of us-east-1');
-    expect(body).toContain('us-west-2: PutEvents (account)');
-    expect(body).toContain('\\"region\\":\\"us-west-2\\"');
+  test("the dashboard shows the endpoint, and the secondary region's widgets read their metrics there", () => {
+    // The body is a Fn::Join of text and tokens: tokens become strings so that the JSON parses.
+    const [dashboard] = Object.values(t.findResources('AWS::CloudWatch::Dashboard'));
+    const parts = dashboard.Properties.DashboardBody['Fn::Join'][1] as unknown[];
+    const widgets = (JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'token')).join('')) as { widgets: Array<{ properties: { title: string; region: string; metrics?: unknown[][] } }> }).widgets;
+    const secondary = widgets.filter((w) => w.properties.title.startsWith('us-west-2: '));
+    expect(secondary.map((w) => w.properties.title)).toEqual(['us-west-2: PutEvents (account)', 'us-west-2: rule invocations (account)', 'us-west-2: Lambda (account)', 'us-west-2: ingestion to invocation (ms)']);
+    for (const widget of secondary) {
+      expect(widget.properties.region).toBe('us-west-2');
+      // [namespace, metric name, { options }]: no dimensions, the account's metrics of the region.
+      for (const metric of widget.properties.metrics!) expect([metric.length, (metric[2] as { region: string }).region]).toEqual([3, 'us-west-2']);
+    }
+    expect(widgets.map((w) => w.properties.title)).toEqual(expect.arrayContaining(['Global endpoint: health of us-east-1', 'Global endpoint: failover alarm']));
   });
 });
 
