@@ -163,7 +163,7 @@ export async function publish<TDetail, TInput>(
   };
   const pending = await toEntries(def, list, eventBusName, metadata, options.resources);
   // The app's endpoint routes to the app's bus only: another bus is published on directly.
-  const ownBus = options.eventBusName === undefined || options.eventBusName === process.env.SWITCHYARD_BUS_NAME;
+  const ownBus = options.app === undefined && (options.eventBusName === undefined || options.eventBusName === process.env.SWITCHYARD_BUS_NAME);
   const endpointId = options.endpointId ?? (ownBus ? process.env.SWITCHYARD_EVENT_ENDPOINT_ID : undefined);
   if (endpointId) await loadSigV4a();
   const client = options.client ?? (await defaultClient());

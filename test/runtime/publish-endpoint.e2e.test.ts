@@ -49,7 +49,7 @@ test('with endpointId, PutEvents carries EndpointId, is signed with SigV4a for e
   client.destroy();
 });
 
-test("SWITCHYARD_EVENT_ENDPOINT_ID (set by globalEndpoint) is the default on the app's own bus, not on another", async () => {
+test("SWITCHYARD_EVENT_ENDPOINT_ID (set by globalEndpoint) is the default on the app's own bus, not on another nor on another app's", async () => {
   const { client, sent } = recordingClient();
   const saved = { bus: process.env.SWITCHYARD_BUS_NAME, endpoint: process.env.SWITCHYARD_EVENT_ENDPOINT_ID };
   Object.assign(process.env, { SWITCHYARD_BUS_NAME: 'shop-bus', SWITCHYARD_EVENT_ENDPOINT_ID: 'fghij.veo' });
@@ -57,13 +57,15 @@ test("SWITCHYARD_EVENT_ENDPOINT_ID (set by globalEndpoint) is the default on the
     await publish(Ping, { id: 'c' }, { client });
     await publish(Ping, { id: 'c' }, { client, eventBusName: 'shop-bus' });
     await publish(Ping, { id: 'c' }, { client, eventBusName: 'default' });
+    // Another app's bus by ARN (here the same local bus, the one the endpoint serves).
+    await publish(Ping, { id: 'c' }, { client, app: { busArn: app.model.eventBuses.find((b) => b.name === 'shop-bus')!.arn } });
   } finally {
     for (const [name, value] of [['SWITCHYARD_BUS_NAME', saved.bus], ['SWITCHYARD_EVENT_ENDPOINT_ID', saved.endpoint]] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
   }
-  expect(sent.map((request) => bodyOf(request).EndpointId)).toEqual(['fghij.veo', 'fghij.veo', undefined]);
+  expect(sent.map((request) => bodyOf(request).EndpointId)).toEqual(['fghij.veo', 'fghij.veo', undefined, undefined]);
   client.destroy();
 });
 
