@@ -17,6 +17,12 @@ export interface LoadedStack {
   readonly dir: string;
   /** Asset object key (`<hash>.zip`) -> absolute path of the staged asset. */
   readonly assetsByObjectKey: ReadonlyMap<string, string>;
+  /**
+   * The account and region the stack is bound to (the manifest's `environment`,
+   * `aws://<account>/<region>`); each is absent where the stack is environment-agnostic
+   * (`unknown-account`, `unknown-region`): the local runtime then gives it its defaults.
+   */
+  readonly environment: { readonly account?: string; readonly region?: string };
 }
 
 /** Thrown when a directory is not a readable cloud assembly. */
@@ -34,6 +40,7 @@ interface ManifestArtifact {
   readonly properties?: Record<string, unknown>;
   readonly displayName?: string;
   readonly dependencies?: readonly string[];
+  readonly environment?: string;
 }
 
 interface AssetManifest {
@@ -69,9 +76,19 @@ export function loadAssembly(dir: string): LoadedStack[] {
       template,
       dir: abs,
       assetsByObjectKey: assetIndex(abs, artifacts, artifact),
+      environment: environmentOf(artifact.environment),
     });
   }
   return stacks;
+}
+
+/** `aws://123456789012/us-west-2` -> its account and region; CDK's `unknown-*` placeholders (and tokens) are absent. */
+function environmentOf(env: string | undefined): LoadedStack['environment'] {
+  const m = /^aws:\/\/([^/]*)\/([^/]*)$/.exec(env ?? '');
+  if (!m) return {};
+  const account = /^\d{12}$/.test(m[1]) ? m[1] : undefined;
+  const region = /^[a-z]{2}(-[a-z]+)+-\d+$/.test(m[2]) ? m[2] : undefined;
+  return { account, region };
 }
 
 /** Maps asset object keys to staged asset folders through the stack's `*.assets.json`. */

@@ -61,6 +61,7 @@ export class StackAttributes implements ResourceAttributes {
       case 'AWS::Lambda::LayerVersion':
         return this.layerVersionArn(logicalId);
       case 'AWS::SSM::Parameter':
+      case 'AWS::Events::Endpoint':
         return this.name(logicalId);
       case 'AWS::SecretsManager::Secret':
         return this.secretArn(logicalId);
@@ -128,6 +129,12 @@ export class StackAttributes implements ResourceAttributes {
       }
       case 'AWS::Lambda::LayerVersion.LayerVersionArn':
         return this.layerVersionArn(logicalId);
+      case 'AWS::Events::Endpoint.Arn':
+        return `arn:${partition}:events:${region}:${account}:endpoint/${name}`;
+      case 'AWS::Events::Endpoint.EndpointId':
+        return globalEndpointId(this.stackName, logicalId);
+      case 'AWS::Events::Endpoint.EndpointUrl':
+        return `https://${globalEndpointId(this.stackName, logicalId)}.endpoint.events.amazonaws.com`;
       case 'AWS::SSM::Parameter.Type':
         return this.resolver.resolveString(r.Properties?.Type ?? 'String');
       case 'AWS::SSM::Parameter.Value':
@@ -220,6 +227,12 @@ export function apiId(stackName: string, logicalId: string): string {
   return stableId(`${stackName}/${logicalId}`, 10, LOWER_ALPHANUMERIC);
 }
 
+/** A global endpoint's id (`EndpointId`): like AWS's, lowercase letters and digits, a dot, and three more. */
+export function globalEndpointId(stackName: string, logicalId: string): string {
+  const id = stableId(`${stackName}/${logicalId}/endpoint`, 13, LOWER_ALPHANUMERIC);
+  return `${id.slice(0, 10)}.${id.slice(10)}`;
+}
+
 /** A function URL's id (`<urlId>.lambda-url.<region>.on.aws`): 32 lowercase letters and digits, as AWS draws them. */
 export function functionUrlId(stackName: string, logicalId: string): string {
   return stableId(`${stackName}/${logicalId}/url`, 32, LOWER_ALPHANUMERIC);
@@ -256,5 +269,6 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
   'AWS::Scheduler::ScheduleGroup': 'Name',
   'AWS::Lambda::LayerVersion': 'LayerName',
   'AWS::SSM::Parameter': 'Name',
+  'AWS::Events::Endpoint': 'Name',
   'AWS::SecretsManager::Secret': 'Name',
 };

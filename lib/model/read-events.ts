@@ -24,12 +24,14 @@ export function readRules(ctx: StackContext, unserved: UnservedIndex = new Map()
   return resourcesOfType(ctx, 'AWS::Events::Rule').map(([logicalId, r]) => {
     const p = r.Properties ?? {};
     const pattern = p.EventPattern === undefined ? undefined : ctx.resolver.resolve(p.EventPattern);
+    const bus = p.EventBusName === undefined ? 'default' : ctx.resolver.resolveString(p.EventBusName);
     return {
       stack: ctx.stack.id,
       logicalId,
       name: ctx.attributes.name(logicalId),
       arn: ctx.attributes.ruleArn(logicalId),
-      eventBusName: p.EventBusName === undefined ? 'default' : busNameOf(ctx.resolver.resolveString(p.EventBusName)),
+      eventBusName: busNameOf(bus),
+      eventBusArn: bus.startsWith('arn:') ? bus : `arn:${ctx.env.partition}:events:${ctx.env.region}:${ctx.env.accountId}:event-bus/${bus}`,
       eventPattern: (typeof pattern === 'string' ? JSON.parse(pattern) : pattern) as Record<string, unknown> | undefined,
       scheduleExpression: p.ScheduleExpression === undefined ? undefined : ctx.resolver.resolveString(p.ScheduleExpression),
       state: p.State === undefined || ctx.resolver.resolveString(p.State) === 'ENABLED' ? 'ENABLED' : 'DISABLED',

@@ -3,12 +3,14 @@
  * and runs the resource readers.
  */
 import * as path from 'node:path';
-import { loadAssembly, type LoadedStack } from './assembly';
+import type { LoadedStack } from './assembly';
 import { unqualifiedFunctionArn, type StackContext } from './context';
 import { IntrinsicResolver } from './intrinsics';
 import { StackAttributes, type LocalEnvironment } from './physical';
 import { readEventBuses, readQueues, readRules, readTables } from './read-events';
 import { readEventSourceMappings } from './read-event-sources';
+import { loadAssemblies, stackEnvironment } from './read-environments';
+import { readGlobalEndpoints } from './read-endpoints';
 import { readFunctions } from './read-functions';
 import { readFunctionUrls } from './read-function-urls';
 import { layerIndex, layerNotes } from './read-layers';
@@ -26,9 +28,12 @@ import { countNothingToRun, printedNames, readUnserved, unservedIndex, type Unse
 
 /** Options for {@link readAppModel}. */
 export interface ReadAppModelOptions {
-  /** Region the app "runs" in (`AWS::Region`). @default 'us-east-1' */
+  /**
+   * Region of the stacks not bound to one (`AWS::Region`); a stack whose environment names a
+   * region keeps its own. @default 'us-east-1'
+   */
   readonly region?: string;
-  /** Account id (`AWS::AccountId`). @default '000000000000' */
+  /** Account id of the stacks not bound to one (`AWS::AccountId`). @default '000000000000' */
   readonly accountId?: string;
   /** Base URL of the local AWS endpoint that queue URLs point at. @default 'http://127.0.0.1:4010' */
   readonly endpointUrl?: string;
@@ -47,13 +52,17 @@ export interface ReadAppModelResult {
 }
 
 /**
- * Reads a synthesized cloud assembly into an app model.
+ * Reads a synthesized cloud assembly (or several, run together as one app) into an app model.
+ * Each stack's resources are named in its own account and region (the manifest's environment,
+ * else the defaults of `options`).
  *
  * @example
  * const { model } = readAppModel('cdk.out', { region: 'eu-west-1' });
  * model.functions.map((f) => f.name);
+ * @throws AssemblyError when two assemblies hold stacks of the same id, or two stacks the same
+ *   name in one account and region
  */
-export function readAppModel(assemblyDir: string, options: ReadAppModelOptions = {}): ReadAppModelResult {
+export function readAppModel(assemblyDir: string | readonly string[], options: ReadAppModelOptions = {}): ReadAppModelResult {
   const env: LocalEnvironment = {
     region: options.region ?? 'us-east-1',
     accountId: options.accountId ?? '000000000000',
@@ -61,9 +70,10 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
     endpointUrl: options.endpointUrl ?? 'http://127.0.0.1:4010',
   };
   const projectDir = path.resolve(options.projectDir ?? process.cwd());
-  const stacks = loadAssembly(assemblyDir);
+  const assemblies = typeof assemblyDir === 'string' ? [assemblyDir] : assemblyDir;
+  const stacks = loadAssemblies(assemblies);
   const exports = new Map<string, string>();
-  const contexts = stacks.map((stack) => contextOf(stack, env, projectDir, exports));
+  const contexts = stacks.map((stack) => contextOf(stack, stackEnvironment(stack, env), projectDir, exports));
   // Exports first, so that Fn::ImportValue in later stacks resolves.
   for (const ctx of contexts) {
     for (const output of Object.values(ctx.stack.template.Outputs ?? {})) {
@@ -95,22 +105,19 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
 
   const unserved = unservedIndex(contexts, functions);
   const customBuses = contexts.flatMap(readEventBuses);
-  const defaultBus: EventBusModel = {
-    name: 'default',
-    arn: `arn:${env.partition}:events:${env.region}:${env.accountId}:event-bus/default`,
-  };
   const namedFunctions = named(contexts, functions, 'FunctionName');
   const rules = named(contexts, contexts.flatMap((ctx) => readRules(ctx, unserved)), 'Name');
   const queues = named(contexts, contexts.flatMap(readQueues), 'QueueName');
   const tables = contexts.flatMap(readTables);
   const model: AppModel = {
-    assemblyDir: path.resolve(assemblyDir),
+    assemblyDir: path.resolve(assemblies[0]),
+    assemblyDirs: assemblies.length > 1 ? assemblies.map((a) => path.resolve(a)) : undefined,
     region: env.region,
     accountId: env.accountId,
     functions: namedFunctions,
     httpApis: contexts.flatMap((ctx) => readHttpApis(ctx, functionOf, skipped)),
     restApis: contexts.flatMap((ctx) => readRestApis(ctx, functionOf, skipped)),
-    eventBuses: named(contexts, [defaultBus, ...customBuses.filter((b) => b.name !== 'default')], 'Name'),
+    eventBuses: named(contexts, [...defaultBuses(env, contexts), ...customBuses.filter((b) => b.name !== 'default')], 'Name'),
     rules,
     schedules: scheduleNames(named(contexts, contexts.flatMap(readSchedules), 'Name')),
     scheduleGroups: contexts.flatMap(readScheduleGroups),
@@ -123,12 +130,22 @@ export function readAppModel(assemblyDir: string, options: ReadAppModelOptions =
     parameters: contexts.flatMap((ctx) => readParameters(ctx, skipped)),
     secrets: contexts.flatMap((ctx) => readSecrets(ctx, skipped)),
     resourcePolicies: contexts.flatMap(readResourcePolicies),
+    globalEndpoints: contexts.flatMap(readGlobalEndpoints),
     unserved: readUnserved(contexts, unserved, printedNames(namedFunctions, rules)),
     nothingToRun: countNothingToRun(contexts),
   };
   for (const ctx of contexts) noteCustomResourceAttributes(ctx, namedFunctions, skipped);
   skipped.push(...layerNotes(namedFunctions, layers));
   return { model, skipped };
+}
+
+/**
+ * The default bus of every account and region the app's stacks are in (the defaults' first, even
+ * when no stack is there: a PutEvents without a bus name goes to it), as each account has one.
+ */
+function defaultBuses(env: LocalEnvironment, contexts: readonly StackContext[]): EventBusModel[] {
+  const arns = [env, ...contexts.map((c) => c.env)].map((e) => `arn:${e.partition}:events:${e.region}:${e.accountId}:event-bus/default`);
+  return [...new Set(arns)].map((arn) => ({ name: 'default', arn }));
 }
 
 /** The items of one kind with their display names (see names.ts). */

@@ -49,7 +49,8 @@ export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
     locally: 'REST APIs on local ports, each stage under its name (see REST APIs locally)',
   },
   { types: ['AWS::Events::EventBus'], treatment: 'served', locally: 'PutEvents, TestEventPattern, ListRules, DescribeRule' },
-  { types: ['AWS::Events::Rule'], treatment: 'served', locally: 'event patterns and schedules; function and queue targets with input transformers, retry policies and DLQs; other targets are recorded in the ledger as undeliverable' },
+  { types: ['AWS::Events::Rule'], treatment: 'served', locally: 'event patterns and schedules; function, queue and event bus targets (another bus of the app, in any of its regions and accounts) with input transformers, retry policies and DLQs; other targets are recorded in the ledger as undeliverable' },
+  { types: ['AWS::Events::Endpoint'], treatment: 'served', locally: "global endpoints: PutEvents with `EndpointId` goes to the primary region's bus, or to the secondary's after `switchyard failover`; replication copies events to the secondary (see Several apps under dev)" },
   {
     types: ['AWS::Scheduler::Schedule', 'AWS::Scheduler::ScheduleGroup'],
     treatment: 'served',

@@ -8,12 +8,14 @@ import type { CustomResourceModel, UnservedResourceModel } from './types-invento
 import type { FunctionLayerModel, FunctionUrlModel } from './types-lambda';
 import type { ScheduleGroupModel, ScheduleModel } from './types-scheduler';
 import type { ParameterModel, SecretModel } from './types-secrets';
+import type { GlobalEndpointModel } from './types-endpoints';
 
 export type { PolicyModel, ResourcePolicyModel, RoleModel } from './types-iam';
 export type { CustomResourceModel, UnservedResourceModel } from './types-inventory';
 export type { FunctionLayerModel, FunctionUrlModel } from './types-lambda';
 export { SCHEDULER_RETRY_DEFAULTS, type ScheduleGroupModel, type ScheduleModel, type ScheduleTargetModel } from './types-scheduler';
 export type { GenerateSecretStringModel, ParameterModel, SecretModel } from './types-secrets';
+export type { GlobalEndpointModel } from './types-endpoints';
 
 /** Where a model element came from in the assembly. */
 export interface ResourceRef {
@@ -355,6 +357,11 @@ export interface RuleModel extends ResourceRef {
   readonly arn: string;
   /** The name of the bus the rule is on. */
   readonly eventBusName: string;
+  /**
+   * The ARN of the bus the rule is on, in the rule's account and region (a bus of the same name
+   * may be in several regions). @default the bus of that name in the app's default account and region
+   */
+  readonly eventBusArn?: string;
   readonly eventPattern?: Readonly<Record<string, unknown>>;
   /** `rate(...)` or `cron(...)`. */
   readonly scheduleExpression?: string;
@@ -486,9 +493,13 @@ export interface OutputModel {
 
 /** The whole app, across every stack of the assembly. */
 export interface AppModel {
-  /** The assembly directory the model was read from. */
+  /** The assembly directory the model was read from (the first, when several were run together). */
   readonly assemblyDir: string;
+  /** Every assembly directory, when several were run together (`dev --assembly a --assembly b`). */
+  readonly assemblyDirs?: readonly string[];
+  /** Region of the stacks not bound to one; a stack bound to a region names its resources in it. */
   readonly region: string;
+  /** Account of the stacks not bound to one. */
   readonly accountId: string;
   readonly functions: readonly FunctionModel[];
   readonly httpApis: readonly HttpApiModel[];
@@ -516,6 +527,8 @@ export interface AppModel {
   readonly secrets?: readonly SecretModel[];
   /** Resource-based policies (queue policies, secrets' resource policies, bus policies, function permissions). */
   readonly resourcePolicies?: readonly ResourcePolicyModel[];
+  /** EventBridge global endpoints, each routing PutEvents to its primary or secondary region's bus. */
+  readonly globalEndpoints?: readonly GlobalEndpointModel[];
   /** Every resource `dev` does not serve, with what that means for the app, by type then name. */
   readonly unserved?: readonly UnservedResourceModel[];
   /** How many resources of each type have nothing to run locally (IAM roles, log groups, alarms...). */

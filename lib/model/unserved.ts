@@ -85,6 +85,8 @@ export function targetNotServed(ctx: StackContext, index: UnservedIndex, target:
   }
   const service = /^arn:[^:]+:([^:]+):/.exec(arn)?.[1];
   if (service === 'lambda' || service === 'sqs') return undefined;
+  // Another bus: delivered through its rules (a bus the app does not have fails over to the DLQ, as in AWS).
+  if (service === 'events' && /:event-bus\/[^/]+$/.test(arn)) return undefined;
   return `${describeArn(arn)} is not served by switchyard dev`;
 }
 
