@@ -59,15 +59,23 @@ export function describeApp(model: AppModel, apis: readonly ServedApiOrigin[], q
  * values are already local (names, ARNs and queue URLs of the local resources).
  */
 export function localOutputs(model: AppModel, apis: readonly ServedApiOrigin[], urls: readonly ServedUrlOrigin[] = []): OutputModel[] {
+  const local = localValues(apis, urls);
+  return (model.outputs ?? []).map((o) => (o.value === undefined ? o : { ...o, value: local(o.value) }));
+}
+
+/**
+ * Maps a value to its local form: a URL of one of the app's APIs in AWS (in whichever region its
+ * stack is) or of a function URL points at its local port; any other value is returned as is.
+ */
+export function localValues(apis: readonly ServedApiOrigin[], urls: readonly ServedUrlOrigin[] = []): (value: string) => string {
   const origins = [
-    ...apis.map((a) => ({ remote: `https://${a.api.apiId}.execute-api.${model.region}.`, local: new URL(a.url).origin })),
+    ...apis.map((a) => ({ remote: `https://${a.api.apiId}.execute-api.`, local: new URL(a.url).origin })),
     ...urls.map((u) => ({ remote: new URL(u.url.url).origin, local: new URL(u.localUrl).origin })),
   ];
-  return (model.outputs ?? []).map((o) => {
-    const value = o.value;
-    const served = value === undefined ? undefined : origins.find((x) => value.startsWith(x.remote));
-    return served && value !== undefined ? { ...o, value: served.local + pathOf(value) } : o;
-  });
+  return (value) => {
+    const served = origins.find((x) => value.startsWith(x.remote));
+    return served ? served.local + pathOf(value) : value;
+  };
 }
 
 /** What follows the host of a URL (`/prod/items`), whatever the domain suffix (amazonaws.com, amazonaws.com.cn). */

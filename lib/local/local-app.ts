@@ -12,11 +12,13 @@ import { ApiKeyStore, type LocalApiKey } from './auth/api-keys';
 import { RestAuthorizers } from './auth/rest-authorizers';
 import { AwsEndpoint } from './aws/server';
 import { CustomResources } from './custom-resources';
-import { describeApp, type AppDescription } from './describe';
+import { describeApp, localValues, type AppDescription } from './describe';
 import { StreamStore } from './dynamodb/streams';
 import { EventSourceMappings } from './event-sources';
 import { Deliverer, DEFAULT_MAX_BACKLOG } from './events/delivery';
-import { EventRouter, type PutEventsRequestEntry } from './events/event-router';
+import { EventRouter, type EventEnvelope, type PutEventsRequestEntry } from './events/event-router';
+import { GlobalEndpoints } from './events/global-endpoints';
+import { callerEnvironments } from './aws/caller';
 import { DeliveryLedger } from './events/ledger';
 import { FunctionHost, type InvokeResult } from './host/function-host';
 import { FunctionUrlGateway, type ServedFunctionUrl } from './http/function-urls';
@@ -139,14 +141,15 @@ export interface LocalAppOptions {
 /** A running local app. */
 export class LocalApp {
   /**
-   * Reads the assembly and starts everything.
+   * Reads the assembly (or several, run together as one app: their stacks must have distinct
+   * ids) and starts everything.
    *
    * @example
    * const app = await LocalApp.start('cdk.out', { httpPort: 0, awsPort: 0 });
    * await fetch(`${app.urls[0]}/orders`);
    * await app.stop();
    */
-  static async start(assemblyDir: string, options: LocalAppOptions = {}): Promise<LocalApp> {
+  static async start(assemblyDir: string | readonly string[], options: LocalAppOptions = {}): Promise<LocalApp> {
     const hostname = options.hostname ?? '127.0.0.1';
     const endpoint = new AwsEndpoint();
     // Queue URLs in function environments point at the endpoint, so it listens first.
@@ -179,6 +182,8 @@ export class LocalApp {
   readonly ledger = new DeliveryLedger();
   readonly deliverer: Deliverer;
   readonly router: EventRouter;
+  /** The global endpoints, with the region each sends to (`switchyard failover` moves it). */
+  readonly endpoints: GlobalEndpoints;
   readonly scheduler: Scheduler;
   /** EventBridge Scheduler's schedules and groups: the template's and those created through the API. */
   readonly schedules: ScheduleStore;
@@ -242,7 +247,10 @@ export class LocalApp {
       maxBacklog: options.maxBacklog ?? DEFAULT_MAX_BACKLOG,
       kept: state ? () => state.kept() : undefined,
     });
-    this.router = new EventRouter(model, this.deliverer);
+    this.endpoints = new GlobalEndpoints(model.globalEndpoints ?? []);
+    this.router = new EventRouter(model, this.deliverer, this.endpoints);
+    // A rule's event bus target hands its events to that bus's rules.
+    this.deliverer.busTargets = (arn, event) => this.router.forward(arn, event as EventEnvelope);
     this.schedules = new ScheduleStore(`arn:aws:scheduler:${model.region}:${model.accountId}`, model.schedules, model.scheduleGroups);
     const runner = new ScheduleRunner(this.schedules, {
       host: this.host,
@@ -377,6 +385,8 @@ export class LocalApp {
     const rest = await this.restGateway.start(after(http.map((a) => a.port)));
     await this.functionUrlGateway.start(after([...http, ...rest].map((a) => a.port)));
     await this.console?.listen(this.options.consolePort!, this.options.hostname ?? '127.0.0.1');
+    // Parameters publishing an API's URL (one app's endpoint for another) answer with its local port.
+    this.secrets.localizeWith(localValues([...this.apis, ...this.restApis], this.functionUrls));
     this.endpoint.attach({
       host: this.host,
       router: this.router,
@@ -390,6 +400,8 @@ export class LocalApp {
       describe: () => this.describe(),
       customResources: this.customResources,
       iam: this.iam,
+      endpoints: this.endpoints,
+      callerEnvironment: callerEnvironments(this.model.functions),
       kept: this.state ? () => this.state!.kept() : undefined,
     });
     // Created as a deployment creates them, before the app is handed over.

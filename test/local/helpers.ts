@@ -254,3 +254,14 @@ export function copyReloadProject(prefix: string, prepare: (project: string) => 
   });
   return { project, assembly };
 }
+
+/**
+ * Synthesizes the several-apps fixture (stacks in two regions and two accounts): `all` in one
+ * assembly, or the `producer` or `consumer` alone, as two apps synthesized apart; cached likewise.
+ */
+export function synthMultiApp(which: 'all' | 'producer' | 'consumer' = 'all'): string {
+  const fixtures = path.join(__dirname, 'fixtures');
+  const handlers = path.join(fixtures, 'multi-handlers');
+  const app = path.join(fixtures, 'multi-app.ts');
+  return synthCached(`multi-${which}`, [app, ...fs.readdirSync(handlers).sort().map((f) => path.join(handlers, f))], [app, which]);
+}

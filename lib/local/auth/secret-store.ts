@@ -66,6 +66,8 @@ export interface LocalParameter {
 /** The local values of secrets and parameters. */
 export class SecretStore {
   private readonly generated = new Map<string, { value?: string; problem?: string }>();
+  /** Maps a template's value to its local form (see {@link localizeWith}). */
+  private localValue: (value: string) => string = (value) => value;
 
   /**
    * @param files the JSON files holding the values, the one that wins first
@@ -106,6 +108,15 @@ export class SecretStore {
     return { ...base, source: 'generated', ...this.generated.get(key) };
   }
 
+  /**
+   * Serves the template's parameter values in their local form: a parameter holding an API's URL
+   * in AWS (one app publishing its endpoint for another) answers with its local URL. Set once the
+   * APIs listen; values from the override files are served as written.
+   */
+  localizeWith(localValue: (value: string) => string): void {
+    this.localValue = localValue;
+  }
+
   /** A parameter by name or ARN. */
   parameter(id: string): LocalParameter | undefined {
     const arnPath = /^arn:[^:]+:ssm:[^:]*:[^:]*:parameter(\/.*)$/.exec(id)?.[1];
@@ -114,7 +125,7 @@ export class SecretStore {
       const declared = (this.declared.parameters ?? []).find((p) => p.name === name);
       const found = this.lookup('ssm', name);
       if (found) return { name, value: found.value, type: declared?.type ?? 'SecureString', dataType: declared?.dataType ?? 'text', source: found.file };
-      if (declared) return { name, value: declared.value, type: declared.type, dataType: declared.dataType, source: 'template' };
+      if (declared) return { name, value: this.localValue(declared.value), type: declared.type, dataType: declared.dataType, source: 'template' };
     }
     return undefined;
   }

@@ -7,7 +7,8 @@ import type { RuleModel } from '../../model';
 import { EVENT_PATTERN_MAX_LENGTH, InvalidEventPatternError, compileEventPattern } from '../../patterns';
 import { MAX_ENTRIES_PER_CALL, MAX_REQUEST_BYTES, entrySize } from '../../runtime/batching';
 import { DeliveryBacklogFullError } from '../events/delivery';
-import type { EventRouter, PutEventsRequestEntry, PutEventsResultEntry } from '../events/event-router';
+import { GlobalEndpointNotFoundError } from '../events/global-endpoints';
+import type { CallerEnvironment, EventRouter, PutEventsRequestEntry, PutEventsResultEntry } from '../events/event-router';
 import { pageOf } from './paging';
 import { AwsServiceError, jsonResponse, nestingDepth, validationError, type AwsResponse } from './protocol';
 import { integer, list, parseInput, string, structure, timestamp } from './shapes';
@@ -46,30 +47,33 @@ const DescribeRuleInput = structure({ Name: ruleName, EventBusName: busNameOrArn
 /** PutEvents processes Detail JSON nested up to this depth (API reference, PutEvents). */
 const DETAIL_MAX_DEPTH = 1100;
 
-/** Handles one EventBridge operation. */
-export function handleEventBridge(router: EventRouter, operation: string, input: Record<string, unknown>): AwsResponse {
+/**
+ * Handles one EventBridge operation. `where` is the caller's region and account: a bus given by
+ * name is that region's.
+ */
+export function handleEventBridge(router: EventRouter, operation: string, input: Record<string, unknown>, where: CallerEnvironment = {}): AwsResponse {
   switch (operation) {
     case 'PutEvents':
-      return jsonResponse(putEvents(router, input));
+      return jsonResponse(putEvents(router, input, where));
     case 'TestEventPattern':
       return jsonResponse(testEventPattern(input));
     case 'ListRules':
-      return jsonResponse(listRules(router, input));
+      return jsonResponse(listRules(router, input, where));
     case 'DescribeRule':
-      return jsonResponse(describeRule(router, input));
+      return jsonResponse(describeRule(router, input, where));
     default:
       throw new AwsServiceError(400, 'UnknownOperationException', `Operation ${operation} is not supported by the local EventBridge`);
   }
 }
 
-function putEvents(router: EventRouter, input: Record<string, unknown>) {
-  const { Entries } = parseInput(PutEventsInput, input);
+function putEvents(router: EventRouter, input: Record<string, unknown>, where: CallerEnvironment) {
+  const { Entries, EndpointId } = parseInput(PutEventsInput, input);
   // Sized as EventBridge documents; the Time value itself does not matter, only that it is given.
   const size = Entries.reduce((n, e) => n + entrySize({ ...e, Time: e.Time === undefined ? undefined : new Date(0) }), 0);
   if (size > MAX_REQUEST_BYTES) throw validationError('Total size of the entries in the request is over the limit.');
   // A Detail nested deeper than EventBridge processes fails its entry, as malformed JSON does.
   const tooDeep = Entries.map((e) => e.Detail !== undefined && nestingDepth(e.Detail) > DETAIL_MAX_DEPTH);
-  const routed = admitted(() => router.putEvents(Entries.filter((_, i) => !tooDeep[i]) satisfies PutEventsRequestEntry[])).Entries;
+  const routed = admitted(() => router.putEvents(Entries.filter((_, i) => !tooDeep[i]) satisfies PutEventsRequestEntry[], where, EndpointId)).Entries;
   let next = 0;
   const results: PutEventsResultEntry[] = Entries.map((_, i) => (tooDeep[i] ? { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' } : routed[next++]));
   return { FailedEntryCount: results.filter((r) => r.ErrorCode !== undefined).length, Entries: results };
@@ -81,6 +85,7 @@ function admitted<T>(put: () => T): T {
     return put();
   } catch (err) {
     if (err instanceof DeliveryBacklogFullError) throw new AwsServiceError(400, 'ThrottlingException', 'Rate exceeded');
+    if (err instanceof GlobalEndpointNotFoundError) throw new AwsServiceError(400, err.code, err.message);
     throw err;
   }
 }
@@ -119,26 +124,27 @@ function ruleOut(rule: RuleModel) {
   };
 }
 
-function listRules(router: EventRouter, input: Record<string, unknown>) {
+function listRules(router: EventRouter, input: Record<string, unknown>, where: CallerEnvironment) {
   const { NamePrefix = '', EventBusName, NextToken, Limit = 100 } = parseInput(ListRulesInput, input);
-  const bus = requireBus(router, EventBusName);
+  const bus = requireBus(router, EventBusName, where);
   const rules = router.rules(bus).filter((r) => r.name.startsWith(NamePrefix));
   const page = pageOf(rules, Limit, NextToken, `rules:${bus}:${NamePrefix}`);
   if (!page) throw validationError('The NextToken provided is not valid.');
   return { Rules: page.items.map(ruleOut), NextToken: page.nextToken };
 }
 
-function describeRule(router: EventRouter, input: Record<string, unknown>) {
+function describeRule(router: EventRouter, input: Record<string, unknown>, where: CallerEnvironment) {
   const { Name, EventBusName } = parseInput(DescribeRuleInput, input);
-  const bus = requireBus(router, EventBusName);
+  const bus = requireBus(router, EventBusName, where);
   // The display name `switchyard dev` prints is accepted too; it never shadows another rule's name.
   const rule = router.rules(bus).find((r) => r.name === Name) ?? router.rules(bus).find((r) => r.displayName === Name);
   if (!rule) throw new AwsServiceError(400, 'ResourceNotFoundException', `Rule ${Name} does not exist on EventBus ${bus}.`);
   return { ...ruleOut(rule), CreatedBy: rule.arn.split(':')[4] };
 }
 
-function requireBus(router: EventRouter, nameOrArn: string | undefined): string {
-  const bus = router.bus(nameOrArn);
+/** The bus's key for the router (its name, or its ARN outside the app's default account and region). */
+function requireBus(router: EventRouter, nameOrArn: string | undefined, where: CallerEnvironment): string {
+  const bus = router.bus(nameOrArn, where);
   if (!bus) throw new AwsServiceError(400, 'ResourceNotFoundException', `Event bus ${nameOrArn} does not exist.`);
-  return bus.name;
+  return router.keyOf(bus.arn);
 }

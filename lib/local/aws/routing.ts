@@ -111,7 +111,7 @@ export function routeCall(services: AwsServices | undefined, req: IncomingMessag
   if (service === 'AWSEvents') {
     return json(jsonBodyLimit(EVENTBRIDGE_PAYLOAD_BYTES), (n) => (operation === 'PutEvents' ? validationError('Total size of the entries in the request is over the limit.') : entityTooLarge(n)), (input) => {
       authorize('events', operation, input);
-      return handleEventBridge(need().router, operation, input);
+      return handleEventBridge(need().router, operation, input, need().callerEnvironment?.(req.headers));
     });
   }
   if (service === 'DynamoDB_20120810') {

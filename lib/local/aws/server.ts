@@ -9,7 +9,8 @@ import type { LocalAuth, SecretStore } from '../auth';
 import type { AppDescription } from '../describe';
 import type { CustomResources } from '../custom-resources';
 import type { Deliverer } from '../events/delivery';
-import type { EventRouter } from '../events/event-router';
+import type { CallerEnvironment, EventRouter } from '../events/event-router';
+import type { GlobalEndpoints } from '../events/global-endpoints';
 import type { FunctionHost } from '../host/function-host';
 import type { IamGate } from '../iam/gate';
 import { BodyTooLargeError, deferContinue, endRefusedUpload, readBody } from '../read-body';
@@ -41,6 +42,10 @@ export interface AwsServices {
   readonly customResources?: CustomResources;
   /** Checks the calls functions make against their roles (`--iam`); absent: nothing is checked. */
   readonly iam?: IamGate;
+  /** The global endpoints, for the admin API's failover. */
+  readonly endpoints?: GlobalEndpoints;
+  /** Where a call comes from (its signing region, its function's account); absent: the app's default region and account. */
+  readonly callerEnvironment?: (headers: Readonly<Record<string, string | string[] | undefined>>) => CallerEnvironment;
   /** Resolves once the state a call changed is kept (on disk, when the app keeps state); awaited before each answer. */
   readonly kept?: () => Promise<void>;
 }

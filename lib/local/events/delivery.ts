@@ -11,7 +11,11 @@
  *    with RequestID/ErrorCode/ErrorMessage attributes). AWS discards the event when neither is
  *    configured; locally it is recorded as `dropped`, never lost without trace.
  *
- * A target the local runtime does not serve (an SNS topic, a state machine, another bus: the
+ * A rule's target that is another event bus hands the event to that bus's rules (see
+ * {@link Deliverer.busTargets}); a bus the app does not have fails as a function that does not
+ * exist does: retried per the target's RetryPolicy, then its DLQ.
+ *
+ * A target the local runtime does not serve (an SNS topic, a state machine: the
  * model says which and why) is recorded as `undeliverable` at once, with the reason: AWS would
  * deliver there, so neither retries nor the DLQ would be true to it.
  *
@@ -76,6 +80,11 @@ export class Deliverer {
   private readonly maxBacklog: number;
   private readonly kept: () => Promise<void>;
   private readonly stopping = new AbortController();
+  /**
+   * Hands an event to another bus of the app by ARN, false when there is none (set by the app to
+   * its router's `forward`, which depends on this deliverer).
+   */
+  busTargets?: (busArn: string, event: Record<string, unknown>) => boolean;
 
   constructor(
     private readonly host: FunctionHost,
@@ -172,6 +181,7 @@ export class Deliverer {
       this.ledger.update(record, { state: 'undeliverable', undeliverableReason: target.notServed });
       return record;
     }
+    if (this.busTargets && /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\//.test(target.arn)) return this.runBusTarget(record, rule, target, event, resume);
     let input: string;
     try {
       input = targetInput(target, event, rule);
@@ -187,10 +197,25 @@ export class Deliverer {
       this.ledger.update(record, { state: 'delivered' });
       return record;
     }
-    // EventBridge cannot hand the event over: retried per the target's policy, then its DLQ.
     const error: LambdaErrorPayload = { errorType: 'RESOURCE_NOT_FOUND', errorMessage: `Target ${target.arn} is not a function or queue of this app` };
-    const failure = await runWithRetries(async () => error, { ...target, delaySeconds: eventBridgeDelay }, this.timeScale, this.hooks(record), this.run(record, resume));
-    if (failure === 'aborted' || failure === undefined) return record;
+    return this.handOver(record, rule, target, event, async () => error, resume);
+  }
+
+  /** A rule's event bus target: the event goes through that bus's rules, unchanged (no input transformation: EventBridge sends the event itself). */
+  private runBusTarget(record: DeliveryRecord, rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>, resume?: RetryResume): Promise<DeliveryRecord> {
+    const error: LambdaErrorPayload = { errorType: 'RESOURCE_NOT_FOUND', errorMessage: `Event bus ${target.arn} does not exist in this app` };
+    return this.handOver(record, rule, target, event, async () => (this.busTargets!(target.arn, event) ? undefined : error), resume);
+  }
+
+  /** EventBridge handing an event to a target: retried per the target's policy while it fails, then its DLQ. */
+  private async handOver(record: DeliveryRecord, rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>, attempt: () => Promise<AttemptResult>, resume?: RetryResume): Promise<DeliveryRecord> {
+    const failure = await runWithRetries(attempt, { ...target, delaySeconds: eventBridgeDelay }, this.timeScale, this.hooks(record), this.run(record, resume));
+    if (failure === 'aborted') return record;
+    if (failure === undefined) {
+      this.ledger.update(record, { state: 'delivered' });
+      return record;
+    }
+    const error = failure.error;
     const attributes: Record<string, MessageAttributeValue> = {
       RULE_ARN: str(rule.arn),
       TARGET_ARN: str(target.arn),

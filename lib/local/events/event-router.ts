@@ -7,6 +7,7 @@ import type { AppModel, EventBusModel, RuleModel } from '../../model';
 import { busNameOf } from '../../model';
 import { compileEventPattern, explainEventPattern, type CompiledEventPattern, type EventPatternExplanation } from '../../patterns';
 import type { Deliverer } from './delivery';
+import { GlobalEndpointNotFoundError, type GlobalEndpoints, type GlobalEndpointState } from './global-endpoints';
 import { RuleIndex, type IndexedRule } from './rule-index';
 
 /** One `PutEvents` request entry, as the API takes it. */
@@ -61,18 +62,33 @@ interface LiveRule {
   readonly pattern?: CompiledEventPattern;
 }
 
+/**
+ * Where a call comes from: the region its SigV4 signature names and, when known, the caller's
+ * account. A bus given by name is looked up there, as AWS looks it up in the client's region.
+ */
+export interface CallerEnvironment {
+  readonly region?: string;
+  readonly accountId?: string;
+}
+
 /** Routes events to rule targets. */
 export class EventRouter {
+  /** Buses of the default account and region by name and display name, and every bus by ARN. */
   private readonly buses = new Map<string, EventBusModel>();
+  /** Buses outside the default account and region, by name: each name to every bus of it. */
+  private readonly elsewhere = new Map<string, EventBusModel[]>();
+  /** The regions the app's buses are in: a call signed for another region is served in the default one. */
+  private readonly regions = new Set<string>();
   /** Each bus's rules, indexed by the exact values their patterns demand (see rule-index.ts). */
   private readonly rulesByBus = new Map<string, RuleIndex<LiveRule>>();
   /** Invalid patterns found at start, by rule ARN; those rules never match. */
   readonly invalidRules = new Map<string, string>();
 
-  constructor(private readonly model: AppModel, private readonly deliverer: Deliverer) {
-    for (const bus of model.eventBuses) this.buses.set(bus.name, bus);
-    // Display names (what `switchyard dev` prints) never shadow a bus's own name (see model/names.ts).
-    for (const bus of model.eventBuses) if (bus.displayName && !this.buses.has(bus.displayName)) this.buses.set(bus.displayName, bus);
+  /**
+   * @param endpoints the app's global endpoints, which PutEvents with an `EndpointId` goes through
+   */
+  constructor(private readonly model: AppModel, private readonly deliverer: Deliverer, private readonly endpoints?: GlobalEndpoints) {
+    this.indexBuses(model);
     const byBus = new Map<string, Array<IndexedRule<LiveRule>>>();
     for (const rule of model.rules) {
       let pattern: CompiledEventPattern | undefined;
@@ -84,20 +100,36 @@ export class EventRouter {
           continue;
         }
       }
-      const rules = byBus.get(rule.eventBusName) ?? byBus.set(rule.eventBusName, []).get(rule.eventBusName)!;
+      const key = this.ruleBusKey(rule);
+      const rules = byBus.get(key) ?? byBus.set(key, []).get(key)!;
       rules.push({ item: { rule, pattern }, pattern: rule.eventPattern, order: rules.length });
     }
     for (const [bus, rules] of byBus) this.rulesByBus.set(bus, new RuleIndex(rules));
   }
 
-  /** The bus a name, ARN or display name refers to. */
-  bus(nameOrArn: string | undefined): EventBusModel | undefined {
-    return this.buses.get(busNameOf(nameOrArn || 'default'));
+  /**
+   * The bus a name, ARN or display name refers to. A name is looked up in the caller's region
+   * (and account, else the app's default account, else the one account there that has it) when
+   * the app has buses in that region; otherwise in the app's default account and region.
+   */
+  bus(nameOrArn: string | undefined, where: CallerEnvironment = {}): EventBusModel | undefined {
+    const ref = nameOrArn || 'default';
+    if (ref.startsWith('arn:')) return this.buses.get(ref) ?? (this.isHome(ref) ? this.buses.get(busNameOf(ref)) : undefined);
+    const home = { region: this.model.region, accountId: this.model.accountId };
+    const region = where.region !== undefined && this.regions.has(where.region) ? where.region : home.region;
+    const account = where.accountId ?? home.accountId;
+    if (region === home.region && account === home.accountId && this.buses.has(ref)) return this.buses.get(ref);
+    const there = (this.elsewhere.get(ref) ?? []).filter((b) => envOf(b.arn).region === region);
+    const found = there.find((b) => envOf(b.arn).accountId === account) ?? (where.accountId === undefined && there.length === 1 ? there[0] : undefined);
+    // Without a caller (the CLI, `why`), a name that only one bus of the app has is that bus.
+    return found ?? (where.region === undefined && where.accountId === undefined ? this.uniqueElsewhere(ref) : undefined);
   }
 
-  /** Every rule, optionally of one bus. */
-  rules(busName?: string): RuleModel[] {
-    return this.model.rules.filter((r) => busName === undefined || r.eventBusName === busName);
+  /** Every rule, optionally of one bus (by name, ARN or display name). */
+  rules(bus?: string): RuleModel[] {
+    if (bus === undefined) return [...this.model.rules];
+    const key = this.keyOf(bus);
+    return this.model.rules.filter((r) => this.ruleBusKey(r) === key);
   }
 
   /**
@@ -105,13 +137,16 @@ export class EventRouter {
    * or an error code; matched events are handed to delivery without waiting for it.
    * @throws DeliveryBacklogFullError, for the whole batch, while delivery is too far behind
    */
-  putEvents(entries: readonly PutEventsRequestEntry[]): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
+  putEvents(entries: readonly PutEventsRequestEntry[], where: CallerEnvironment = {}, endpointId?: string): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
     this.deliverer.admit();
+    const via = endpointId === undefined ? undefined : this.endpointRoute(endpointId);
     const results = entries.map((entry) => {
-      const checked = this.envelopeOf(entry);
+      const checked = via ? this.throughEndpoint(entry, via) : this.envelopeOf(entry, where);
       if (!('event' in checked)) return checked;
       // The entry's own size stands for the event's in the log's budget: no second serialization.
-      this.route(checked.bus, checked.event, entry.Detail!.length + entry.Source!.length + entry.DetailType!.length + 256);
+      const bytes = entry.Detail!.length + entry.Source!.length + entry.DetailType!.length + 256;
+      this.route(checked.bus, checked.event, bytes);
+      if (via?.replicaBusArn) this.route(via.replicaBusArn, checked.event, bytes);
       return { EventId: checked.event.id };
     });
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
@@ -124,14 +159,31 @@ export class EventRouter {
    */
   route(busName: string, event: EventEnvelope, bytes?: number): RuleModel[] {
     const matched: RuleModel[] = [];
-    const index = this.rulesByBus.get(busName);
+    const key = this.keyOf(busName);
+    const index = this.rulesByBus.get(key);
     for (const live of index?.candidates(event) ?? []) {
       if (live.rule.state !== 'ENABLED' || !live.pattern || !live.pattern.matches(event)) continue;
       matched.push(live.rule);
       for (const target of live.rule.targets) void this.deliverer.deliverToRuleTarget(live.rule, target, event, 'rule');
     }
-    this.deliverer.ledger.events.record(busName, event, matched.map((r) => r.arn), bytes);
+    this.deliverer.ledger.events.record(key, event, matched.map((r) => r.arn), bytes);
     return matched;
+  }
+
+  /**
+   * Hands an event a rule matched to another bus of the app (a rule's event bus target), as
+   * EventBridge does: the same event (id, source, detail-type, account, region, time, resources,
+   * detail) goes through that bus's rules. False when the app has no such bus. An event is never
+   * routed twice through the same bus: rules forwarding in a circle end there.
+   */
+  forward(busArn: string, event: EventEnvelope): boolean {
+    const bus = this.buses.get(busArn);
+    if (!bus) return false;
+    const seen = forwardedThrough.get(event) ?? new Set<string>();
+    if (seen.has(bus.arn)) return true;
+    forwardedThrough.set(event, seen.add(bus.arn));
+    this.route(bus.arn, event);
+    return true;
   }
 
   /**
@@ -154,7 +206,7 @@ export class EventRouter {
 
   /** Fires a schedule rule's targets with a "Scheduled Event", as EventBridge does. */
   fireSchedule(rule: RuleModel, at = new Date()): EventEnvelope {
-    const event = envelope({ source: 'aws.events', detailType: 'Scheduled Event', detail: {}, resources: [rule.arn], time: at, account: this.model.accountId, region: this.model.region });
+    const event = envelope({ source: 'aws.events', detailType: 'Scheduled Event', detail: {}, resources: [rule.arn], time: at, ...envOf(rule.arn) });
     for (const target of rule.targets) void this.deliverer.deliverToRuleTarget(rule, target, event, 'schedule');
     return event;
   }
@@ -168,7 +220,7 @@ export class EventRouter {
    * Validates an entry as `PutEvents` does and builds its event, without routing it: the bus
    * and the event, or the entry's error code and message.
    */
-  envelopeOf(entry: PutEventsRequestEntry): { bus: string; event: EventEnvelope } | PutEventsResultEntry {
+  envelopeOf(entry: PutEventsRequestEntry, where: CallerEnvironment = {}): { bus: string; event: EventEnvelope } | PutEventsResultEntry {
     for (const field of ['Source', 'DetailType', 'Detail'] as const) {
       if (typeof entry[field] !== 'string' || entry[field] === '') {
         return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.` };
@@ -184,15 +236,87 @@ export class EventRouter {
     if (entry.Source!.startsWith('aws.')) {
       return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: `Not authorized for the source.` };
     }
-    const bus = this.bus(entry.EventBusName);
+    const bus = this.bus(entry.EventBusName, where);
     if (!bus) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busNameOf(entry.EventBusName ?? '')} does not exist.` };
     const time = entry.Time === undefined ? new Date() : entry.Time instanceof Date ? entry.Time : typeof entry.Time === 'number' ? new Date(entry.Time * 1000) : new Date(entry.Time);
     if (Number.isNaN(time.getTime())) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Time is not valid.' };
     return {
-      bus: bus.name,
-      event: envelope({ source: entry.Source!, detailType: entry.DetailType!, detail, resources: entry.Resources ?? [], time, account: this.model.accountId, region: this.model.region }),
+      bus: this.keyOf(bus.arn),
+      event: envelope({ source: entry.Source!, detailType: entry.DetailType!, detail, resources: entry.Resources ?? [], time, ...envOf(bus.arn) }),
     };
   }
+
+  /** The bus an endpoint sends to now. @throws GlobalEndpointNotFoundError */
+  private endpointRoute(endpointId: string): GlobalEndpointState {
+    if (!this.endpoints) throw new GlobalEndpointNotFoundError(endpointId, []);
+    return this.endpoints.get(endpointId);
+  }
+
+  /**
+   * An entry sent through a global endpoint: its bus must be the endpoint's (by name, as both
+   * regions' buses share it, or by either ARN; none given: the endpoint's), and the event is
+   * built in the active region.
+   */
+  private throughEndpoint(entry: PutEventsRequestEntry, via: GlobalEndpointState): { bus: string; event: EventEnvelope } | PutEventsResultEntry {
+    const { endpoint } = via;
+    const given = entry.EventBusName;
+    const ofEndpoint = given === undefined || given === busNameOf(via.activeBusArn) || given === endpoint.primaryBusArn || given === endpoint.secondaryBusArn;
+    if (!ofEndpoint) return { ErrorCode: 'InvalidArgument', ErrorMessage: `Event bus ${given} is not a bus of endpoint ${endpoint.name}.` };
+    if (!this.buses.has(via.activeBusArn)) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${via.activeBusArn} does not exist.` };
+    return this.envelopeOf({ ...entry, EventBusName: via.activeBusArn });
+  }
+
+  /**
+   * The key a bus's rules and logged events are kept under: its name for a bus of the default
+   * account and region (as before several regions were served), its ARN for any other.
+   */
+  keyOf(bus: string): string {
+    const found = this.bus(bus);
+    if (!found) return bus;
+    return this.isHome(found.arn) ? found.name : found.arn;
+  }
+
+  private ruleBusKey(rule: RuleModel): string {
+    return rule.eventBusArn === undefined ? rule.eventBusName : this.keyOf(rule.eventBusArn);
+  }
+
+  private indexBuses(model: AppModel): void {
+    for (const bus of model.eventBuses) {
+      this.buses.set(bus.arn, bus);
+      this.regions.add(envOf(bus.arn).region);
+      if (this.isHome(bus.arn)) this.buses.set(bus.name, bus);
+      else this.elsewhere.set(bus.name, [...(this.elsewhere.get(bus.name) ?? []), bus]);
+    }
+    // Display names (what `switchyard dev` prints) never shadow a bus's own name (see model/names.ts).
+    for (const bus of model.eventBuses) {
+      if (!bus.displayName || bus.displayName === bus.name) continue;
+      if (this.isHome(bus.arn)) {
+        if (!this.buses.has(bus.displayName)) this.buses.set(bus.displayName, bus);
+      } else if (!this.elsewhere.has(bus.displayName)) {
+        this.elsewhere.set(bus.displayName, [bus]);
+      }
+    }
+  }
+
+  /** A bus of another account or region that is the only one of its name. */
+  private uniqueElsewhere(name: string): EventBusModel | undefined {
+    const there = this.elsewhere.get(name) ?? [];
+    return there.length === 1 ? there[0] : undefined;
+  }
+
+  private isHome(arn: string): boolean {
+    const env = envOf(arn);
+    return env.region === this.model.region && env.accountId === this.model.accountId;
+  }
+}
+
+/** The buses each forwarded event has been through (see {@link EventRouter.forward}). */
+const forwardedThrough = new WeakMap<object, Set<string>>();
+
+/** The account and region an ARN names (`arn:aws:events:<region>:<account>:...`). */
+function envOf(arn: string): { region: string; account: string; accountId: string } {
+  const [, , , region = '', account = ''] = arn.split(':');
+  return { region, account, accountId: account };
 }
 
 /** Builds the EventBridge envelope. Time has second precision, as EventBridge's does. */

@@ -396,8 +396,9 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
       AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      AWS_REGION: this.options.region,
-      AWS_DEFAULT_REGION: this.options.region,
+      // The function's own region (its stack's), as Lambda sets it: an app may span regions.
+      AWS_REGION: fn.arn.split(':')[3] || this.options.region,
+      AWS_DEFAULT_REGION: fn.arn.split(':')[3] || this.options.region,
       // Its own key, so that the endpoint tells its calls from others' and checks them against its role.
       AWS_ACCESS_KEY_ID: functionAccessKeyId(fn.name),
       AWS_SECRET_ACCESS_KEY: FUNCTION_SECRET_ACCESS_KEY,

@@ -96,7 +96,9 @@ export class QueueStore extends EventEmitter<QueueStoreEvents> {
   constructor(queues: readonly QueueModel[], endpointUrl: string, accountId: string) {
     super();
     for (const model of queues) {
-      const q: LocalQueue = { model, url: `${endpointUrl.replace(/\/$/, '')}/${accountId}/${model.name}`, messages: new Map(), waiters: new Set() };
+      // In the queue's own account (its stack's): the URL its template's `Ref` resolves to.
+      const account = model.arn.split(':')[4] || accountId;
+      const q: LocalQueue = { model, url: `${endpointUrl.replace(/\/$/, '')}/${account}/${model.name}`, messages: new Map(), waiters: new Set() };
       this.byName.set(model.name, q);
       this.byArn.set(model.arn, q);
       // What `switchyard dev` prints; never another queue's name (see model/names.ts).
