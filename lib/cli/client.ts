@@ -3,7 +3,7 @@
  * PutEvents, and the admin endpoints (ledger, trigger, app description, why). Plain HTTP in the AWS
  * wire protocols, so the CLI needs no SDK.
  */
-import type { AppDescription, DeliveryRecord, UnmatchedAnswer, WhyAnswer } from '../local';
+import type { AppDescription, DeliveryRecord, EndpointAnswer, UnmatchedAnswer, WhyAnswer } from '../local';
 import { EndpointError } from './errors';
 
 /** One page of the delivery ledger. */
@@ -57,6 +57,12 @@ export class LocalEndpointClient {
   /** The events that matched no rule, as the ledger keeps them. */
   async unmatched(): Promise<UnmatchedAnswer> {
     return (await (await this.request('/_switchyard/unmatched', {}, undefined)).json()) as UnmatchedAnswer;
+  }
+
+  /** Routes a global endpoint to its `secondary` or `primary` region's bus; answers the endpoint as routed now. */
+  async failover(endpoint: string, to: string): Promise<EndpointAnswer> {
+    const res = await this.request(`/_switchyard/endpoints/${encodeURIComponent(endpoint)}/failover?to=${encodeURIComponent(to)}`, {}, '');
+    return (await res.json()) as EndpointAnswer;
   }
 
   /** What the app serves, by the names `dev` prints, and its outputs' local values. */

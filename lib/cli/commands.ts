@@ -94,3 +94,12 @@ export async function outputsCommand(client: LocalEndpointClient, io: CommandIo,
 function names(resources: AppDescription['buses']): string {
   return resources.map((r) => r.displayName).join(', ') || 'none';
 }
+
+/** `switchyard failover <endpoint> [--to secondary|primary]`: where the endpoint's events go now. */
+export async function failoverCommand(client: LocalEndpointClient, io: CommandIo, endpoint: string | undefined, to: string): Promise<number> {
+  if (!endpoint) throw new ArgumentError('failover needs a global endpoint: its name, EndpointId or ARN (dev lists them under Global endpoints)');
+  if (to !== 'secondary' && to !== 'primary') throw new ArgumentError(`--to must be secondary or primary, got '${to}'`);
+  const r = await client.failover(endpoint, to);
+  io.out(`${r.name} (${r.endpointId}) sends to its ${r.active} region's bus ${r.activeBusArn}${r.replicaBusArn ? `, replicating to ${r.replicaBusArn}` : ''}`);
+  return 0;
+}

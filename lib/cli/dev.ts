@@ -16,8 +16,11 @@ import { unmatchedLine } from './why';
 /** Options of `switchyard dev`. */
 export interface DevOptions {
   readonly projectDir: string;
-  /** An existing assembly; skips synthesis. */
-  readonly assembly?: string;
+  /**
+   * Existing assemblies, run together as one app (their stacks must have distinct ids); skips
+   * synthesis. A string is one assembly.
+   */
+  readonly assembly?: string | readonly string[];
   readonly httpPort: number;
   readonly awsPort: number;
   /** The console's port (see `LocalAppOptions.consolePort`); no console when absent. */
@@ -49,9 +52,11 @@ export interface DevOptions {
 /** Runs the app until stopped; resolves with the exit code. */
 export async function dev(options: DevOptions): Promise<number> {
   const print = (line: string) => options.out.write(`${line}\n`);
-  let assembly = options.assembly ? path.resolve(options.projectDir, options.assembly) : undefined;
-  if (assembly && !fs.existsSync(path.join(assembly, 'manifest.json'))) {
-    print(`switchyard: ${assembly} is not a cloud assembly (no manifest.json).`);
+  const given = typeof options.assembly === 'string' ? [options.assembly] : options.assembly ?? [];
+  let assembly: string | string[] | undefined = given.length ? given.map((a) => path.resolve(options.projectDir, a)) : undefined;
+  const notAssembly = assembly?.find((a) => !fs.existsSync(path.join(a, 'manifest.json')));
+  if (notAssembly) {
+    print(`switchyard: ${notAssembly} is not a cloud assembly (no manifest.json).`);
     return 1;
   }
   // Created (git-ignored) before anything is written there: the synthesized app, durations, state.
@@ -100,6 +105,7 @@ export async function dev(options: DevOptions): Promise<number> {
     print(unmatchedLine(logged, bus?.displayName ?? logged.bus, app.router.explain(logged.bus, logged.event), busesWithRules));
   });
   app.iam.on('gap', (gap) => print(gapLine(gap)));
+  app.endpoints.on('failover', (s) => print(`endpoint ${s.endpoint.name} now sends to its ${s.active} region's bus ${s.activeBusArn}${s.replicaBusArn ? `, replicating to ${s.replicaBusArn}` : ''}`));
   app.scheduler.on('fire', (rule, event) => print(`schedule ${rule.displayName ?? rule.name} fired event ${event.id}`));
   app.scheduler.on('fireSchedule', (schedule, firing) => print(`schedule ${shownName(schedule)} fired execution ${firing.id} (scheduled ${firing.scheduledTime})`));
   app.reloader?.on('reload', (r) => print(r.error ? `reload of ${r.entry} failed: ${r.error}` : `reloaded ${r.entry} in ${r.durationMs.toFixed(0)} ms`));

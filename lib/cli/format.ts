@@ -1,7 +1,7 @@
 /**
  * What `switchyard dev` prints: the summary table of the app and the live log lines.
  */
-import type { FunctionLogRecord, HttpRequestRecord, InvokeResult, LocalApp, ScheduledRule } from '../local';
+import type { FunctionLogRecord, GlobalEndpointState, HttpRequestRecord, InvokeResult, LocalApp, ScheduledRule } from '../local';
 import { GENERATED_SECRETS_FILE } from '../local/auth/secret-store';
 import type { CustomResourceResult } from '../local/custom-resources';
 import type { MappingSummary } from '../local/event-sources';
@@ -47,8 +47,10 @@ export function summary(app: LocalApp): string {
   const targets = (rule: RuleModel) => rule.targets.map((t) => targetName(app, t.arn)).join(', ');
   const rules = app.model.rules.filter((r) => r.eventPattern);
   if (rules.length) {
-    out.push('Rules', table([['RULE', 'BUS', 'PATTERN', 'TARGETS'], ...rules.map((r) => [shown(r), busName(r.eventBusName), JSON.stringify(r.eventPattern), targets(r)])]), '');
+    out.push('Rules', table([['RULE', 'BUS', 'PATTERN', 'TARGETS'], ...rules.map((r) => [shown(r), busName(r.eventBusArn ?? r.eventBusName), JSON.stringify(r.eventPattern), targets(r)])]), '');
   }
+  const endpoints = app.endpoints.list();
+  if (endpoints.length) out.push('Global endpoints (switchyard failover <endpoint> [--to primary] moves one)', table([['ENDPOINT', 'ENDPOINT ID', 'SENDS TO', 'REPLICATES TO'], ...endpoints.map(endpointRow)]), '');
   const schedules = scheduleRows(app, targets);
   if (schedules.length) out.push('Schedules', table([['SCHEDULE', 'EXPRESSION', 'TIME ZONE', 'NEXT', 'TARGETS'], ...schedules]), '');
   if (app.model.queues.length) out.push('Queues', table([['NAME', 'URL'], ...app.queues.list().map((q) => [shown(q.model), q.url])]), '');
@@ -259,4 +261,9 @@ function batchLine(d: DeliveryRecord, changed: readonly string[]): string | unde
  */
 export function apiKeyName(key: { readonly name: string; readonly logicalId: string }): string {
   return key.name === key.logicalId ? key.logicalId.replace(/(?<=.)[0-9A-F]{8}$/, '') : key.name;
+}
+
+/** An endpoint's row in dev's table. */
+export function endpointRow(state: GlobalEndpointState): string[] {
+  return [state.endpoint.name, state.endpoint.endpointId, `${state.active} ${state.activeBusArn}`, state.replicaBusArn ?? '-'];
 }

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { runCost, runDiagram } from '../ops';
 import { listApiKeys } from './api-keys';
 import { LocalEndpointClient } from './client';
-import { invokeCommand, ledgerCommand, outputsCommand, putEventsCommand, triggerCommand, type CommandIo } from './commands';
+import { failoverCommand, invokeCommand, ledgerCommand, outputsCommand, putEventsCommand, triggerCommand, type CommandIo } from './commands';
 import { dev, stopSignal } from './dev';
 import { ArgumentError, asCliError, errorLine } from './errors';
 import { countOf, iamModeOf, inspectPortOf, nodeBinariesOf, portOf, secondsOf, timeScaleOf } from './options';
@@ -21,7 +21,8 @@ export const USAGE = `Usage: switchyard <command> [options]
 Commands:
   dev         Run the synthesized app on this machine; prints its routes, functions, rules,
               schedules, queues and outputs by the names every other command accepts
-                --assembly DIR      an existing cloud assembly (default: synthesize through cdk.json)
+                --assembly DIR      an existing cloud assembly (default: synthesize through cdk.json); repeat it to run
+                                    several apps together (their stacks need distinct ids; README: Several apps under dev)
                 --http-port N       first HTTP API port (default 3000, or SWITCHYARD_HTTP_PORT; further APIs on the next ports)
                 --aws-port N        AWS-compatible endpoint port (default 4010, or SWITCHYARD_AWS_PORT)
                 --no-watch          do not rebundle handlers when their source changes
@@ -48,6 +49,8 @@ Commands:
   why EVENT   For every rule of the event's bus: matches, or the first field that failed, why, and near misses
                 EVENT: a JSON file, inline JSON (an event or a PutEvents entry), or an event id from the ledger
                 --bus NAME          the bus whose rules to ask (default: the event's, else the app's only bus with rules)
+  failover E  Route a global endpoint's PutEvents to its secondary region's bus, as a failed health check does
+                --to secondary|primary  (default secondary; primary: the region recovered)
   outputs [K] The stacks' outputs with their local values; with a key, that value alone
   cost        Estimate the monthly AWS cost          --usage FILE  --region R  --assembly DIR  --json
   diagram     Mermaid flowchart of the app           --out FILE (.md gets a fenced block)  --assembly DIR
@@ -70,7 +73,8 @@ export interface CliIo {
 }
 
 const OPTIONS = {
-  assembly: { type: 'string' },
+  assembly: { type: 'string', multiple: true },
+  to: { type: 'string' },
   'http-port': { type: 'string' },
   'aws-port': { type: 'string' },
   watch: { type: 'boolean', default: true },
@@ -181,12 +185,14 @@ async function run(command: string, args: Args, io: CliIo, outputClosed: Promise
       return ledgerCommand(client(), lines, { state: v.state, limit: v.limit, nextToken: v['next-token'] });
     case 'outputs':
       return outputsCommand(client(), lines, positional);
+    case 'failover':
+      return failoverCommand(client(), lines, positional, v.to ?? 'secondary');
     case 'why':
       return whyCommand(client(), lines, { event: positional, bus: v.bus, cwd: io.cwd });
     case 'cost':
     case 'diagram': {
       // Synthesized the same way `dev` does unless an assembly is given.
-      const assembly = v.assembly ?? (await synthesizeApp({ projectDir: io.cwd, region: v.region, output: io.err }));
+      const assembly = oneAssembly(command, v.assembly) ?? (await synthesizeApp({ projectDir: io.cwd, region: v.region, output: io.err }));
       return command === 'cost'
         ? runCost({ assembly, projectDir: io.cwd, usageFile: v.usage, region: v.region, json: v.json, out: io.out })
         : runDiagram({ assembly, projectDir: io.cwd, outFile: v.out, out: io.out });
@@ -195,15 +201,21 @@ async function run(command: string, args: Args, io: CliIo, outputClosed: Promise
       if (!v.sub) throw new ArgumentError('token needs --sub (the subject, e.g. --sub alice)');
       const scopes = (v.scope ?? []).flatMap((s) => s.split(/[\s,]+/)).filter(Boolean);
       const expiresInSeconds = secondsOf('expires-in', v['expires-in']);
-      lines.out(await devToken({ projectDir: io.cwd, subject: v.sub, scopes, issuer: v.issuer, audience: v.audience, expiresInSeconds, assembly: v.assembly }));
+      lines.out(await devToken({ projectDir: io.cwd, subject: v.sub, scopes, issuer: v.issuer, audience: v.audience, expiresInSeconds, assembly: oneAssembly(command, v.assembly) }));
       return 0;
     }
     case 'api-keys':
-      lines.out(listApiKeys(io.cwd, v.assembly));
+      lines.out(listApiKeys(io.cwd, oneAssembly(command, v.assembly)));
       return 0;
     default:
-      throw new ArgumentError(`unknown command '${command}'. Commands: dev, invoke, put-events, trigger, ledger, why, outputs, cost, diagram, token, api-keys (switchyard --help)`);
+      throw new ArgumentError(`unknown command '${command}'. Commands: dev, invoke, put-events, trigger, ledger, why, outputs, failover, cost, diagram, token, api-keys (switchyard --help)`);
   }
+}
+
+/** The one `--assembly` of a command that reads one app; only `dev` runs several together. */
+function oneAssembly(command: string, given: readonly string[] | undefined): string | undefined {
+  if (given !== undefined && given.length > 1) throw new ArgumentError(`${command} reads one assembly; --assembly was given ${given.length} times (only dev runs several together)`);
+  return given?.[0];
 }
 
 /**

@@ -7,9 +7,12 @@
  *   POST /_switchyard/schedules/<rule>/trigger[?wait=true] {event, deliveries?}
  *   GET  /_switchyard/app                                  AppDescription
  *   POST /_switchyard/why, GET /_switchyard/unmatched       see why-api.ts
+ *   GET  /_switchyard/endpoints                            {endpoints: [{name, endpointId, active, activeBusArn, ...}]}
+ *   POST /_switchyard/endpoints/<endpoint>/failover?to=secondary|primary   the endpoint, routed anew
  */
 import type { AppDescription } from '../describe';
 import type { EventRouter } from '../events/event-router';
+import { GlobalEndpointNotFoundError, GlobalEndpoints, type EndpointSide, type GlobalEndpointState } from '../events/global-endpoints';
 import { DELIVERY_STATES, DeliveryLedger, type DeliveryRecord, type DeliveryState } from '../events/ledger';
 import { ScheduleNotFoundError, type Scheduler } from '../schedule/scheduler';
 import { AwsServiceError, jsonResponse, validationError, type AwsResponse } from './protocol';
@@ -32,6 +35,8 @@ export interface AdminServices {
   readonly router: EventRouter;
   /** What the app serves, by display name, with the outputs' local values. */
   readonly describe?: () => AppDescription;
+  /** The global endpoints, which `switchyard failover` routes. */
+  readonly endpoints?: GlobalEndpoints;
 }
 
 /** Handles one admin request. */
@@ -40,9 +45,41 @@ export async function handleAdmin(services: AdminServices, method: string, path:
   if (method === 'POST' && path === WHY_PATH) return why(services.router, services.ledger, body);
   if (method === 'GET' && path === `${ADMIN_PREFIX}unmatched`) return unmatched(services.ledger);
   if (method === 'GET' && path === `${ADMIN_PREFIX}app` && services.describe) return jsonResponse(services.describe(), 'application/json');
+  if (method === 'GET' && path === `${ADMIN_PREFIX}endpoints`) return jsonResponse({ endpoints: (services.endpoints?.list() ?? []).map(endpointOut) }, 'application/json');
+  const failover = new RegExp(`^${ADMIN_PREFIX}endpoints/([^/]+)/failover$`).exec(path);
+  if (method === 'POST' && failover) return failoverEndpoint(services.endpoints, decodeURIComponent(failover[1]), query.get('to') ?? 'secondary');
   const trigger = new RegExp(`^${ADMIN_PREFIX}schedules/([^/]+)/trigger$`).exec(path);
   if (method === 'POST' && trigger) return triggerSchedule(services, decodeURIComponent(trigger[1]), query.get('wait') === 'true');
   throw new AwsServiceError(404, 'UnknownOperationException', `No admin endpoint ${method} ${path}`);
+}
+
+/** Routes a global endpoint to one side, as a Route 53 health check failing (or recovering) would. */
+function failoverEndpoint(endpoints: GlobalEndpoints | undefined, ref: string, to: string): AwsResponse {
+  if (to !== 'primary' && to !== 'secondary') throw validationError(`to must be primary or secondary; got '${to}'`);
+  try {
+    // An app without endpoints answers as for an unknown one, listing none.
+    return jsonResponse(endpointOut((endpoints ?? new GlobalEndpoints([])).failover(ref, to)), 'application/json');
+  } catch (err) {
+    if (err instanceof GlobalEndpointNotFoundError) throw new AwsServiceError(404, err.code, err.message);
+    throw err;
+  }
+}
+
+/** An endpoint's routing as the admin API answers it. */
+export interface EndpointAnswer {
+  readonly name: string;
+  readonly endpointId: string;
+  readonly arn: string;
+  readonly active: EndpointSide;
+  readonly activeBusArn: string;
+  readonly replicaBusArn?: string;
+  readonly primaryBusArn: string;
+  readonly secondaryBusArn: string;
+}
+
+function endpointOut(state: GlobalEndpointState): EndpointAnswer {
+  const { endpoint: e } = state;
+  return { name: e.name, endpointId: e.endpointId, arn: e.arn, active: state.active, activeBusArn: state.activeBusArn, replicaBusArn: state.replicaBusArn, primaryBusArn: e.primaryBusArn, secondaryBusArn: e.secondaryBusArn };
 }
 
 function ledgerPage(ledger: DeliveryLedger, query: URLSearchParams): AwsResponse {
