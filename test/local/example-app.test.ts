@@ -177,10 +177,10 @@ function printed(title: string): string[] {
 }
 
 test('dev prints what users declared: the construct ids, and the bus by its name in AWS', () => {
-  expect(printed('Functions')).toEqual(['PlaceOrder', 'GetOrdersId', 'ReserveStock', 'NotifyCustomer', 'PrepareShipment', 'NightlyReport']);
-  expect(printed('Rules')).toEqual(['ReserveStockOnOrderPlaced', 'NotifyCustomer', 'PrepareShipmentOnStockReserved']);
+  expect(printed('Functions')).toEqual(['PlaceOrder', 'GetOrdersId', 'ReserveStock', 'NotifyCustomer', 'PrepareShipment', 'NightlyReport', 'BillOrder']);
+  expect(printed('Rules')).toEqual(['ReserveStockOnOrderPlaced', 'NotifyCustomer', 'PrepareShipmentOnStockReserved', 'BillOrder', 'OrderPlacedFromShop']);
   expect(printed('Schedules')).toEqual(['Nightly']);
-  expect(printed('Queues')).toEqual(['StockReservations/DeadLetters', 'StockReservations', 'ReserveStockOnOrderPlaced/DeadLetters', 'NotifyCustomer/DeadLetters', 'PrepareShipmentOnStockReserved/DeadLetters', 'Nightly/DeadLetters']);
+  expect(printed('Queues')).toEqual(['StockReservations/DeadLetters', 'StockReservations', 'ReserveStockOnOrderPlaced/DeadLetters', 'NotifyCustomer/DeadLetters', 'PrepareShipmentOnStockReserved/DeadLetters', 'Nightly/DeadLetters', 'BillOrder/DeadLetters', 'ForwardDeadLetters']);
   const bus = app.model.eventBuses.find((b) => b.name !== 'default')!;
   expect(summary(app)).toContain(`ReserveStockOnOrderPlaced       ${bus.name}`);
 });
@@ -198,7 +198,7 @@ test('every function name dev prints is a FunctionName the Lambda API takes, as 
     (e: Error) => e,
   );
   expect(missing?.name).toBe('ResourceNotFoundException');
-  expect(missing?.message).toContain('(Locally served: PlaceOrder, GetOrdersId, ReserveStock, NotifyCustomer, PrepareShipment, NightlyReport.)');
+  expect(missing?.message).toContain('(Locally served: PlaceOrder, GetOrdersId, ReserveStock, NotifyCustomer, PrepareShipment, NightlyReport, BillOrder.)');
   lambda.destroy();
 });
 
@@ -216,7 +216,8 @@ test('the rule, queue and bus names dev prints work with the EventBridge and SQS
 });
 
 test("dev prints the stacks' outputs with local values: the API URL is the local port", async () => {
-  const outputs = Object.fromEntries(app.describe().outputs.map((o) => [o.key, o.value]));
+  // The shop's own outputs (CDK adds an export of the bus name for the billing stack's rule).
+  const outputs = Object.fromEntries(app.describe().outputs.filter((o) => o.exportName === undefined).map((o) => [o.key, o.value]));
   expect(outputs).toEqual({
     ApiUrl: new URL(local.urls[0]).origin,
     BusName: app.model.eventBuses.find((b) => b.name !== 'default')!.name,
@@ -234,4 +235,45 @@ test("every call the shop's handlers made in these tests was allowed by their ro
   // The handlers' calls (DynamoDB, EventBridge, Secrets Manager) were evaluated, not skipped.
   expect(app.iam.evaluated).toBeGreaterThan(5);
   expect(app.iam.gaps).toEqual([]);
+});
+
+describe('the billing service, a second stack subscribed through the shop\'s bus', () => {
+  const billingFn = () => app.model.functions.find((f) => f.stack === 'SwitchyardBilling')!;
+  const billingBus = () => app.model.eventBuses.find((b) => b.stack === 'SwitchyardBilling')!;
+
+  test('an order placed over HTTP reaches billing\'s handler through the forwarding rule, as the same event', async () => {
+    const order = await placeOrder([{ sku: 'C', quantity: 3, unitPrice: 2.5 }]);
+    // The event the shop published for this order, as the ledger's event log keeps it.
+    const ofOrder = (d: DeliveryRecord) => (local.ledger.events.get(d.eventId)?.event.detail as { orderId?: string } | undefined)?.orderId === order.orderId;
+    const records = await ledgerWhen((all) => all.some((d) => d.targetArn === billingFn().arn && d.state === 'delivered' && ofOrder(d)));
+    const billed = records.find((d) => d.targetArn === billingFn().arn && ofOrder(d))!;
+    expect(billed).toMatchObject({ kind: 'rule', state: 'delivered', attempts: 1 });
+    // The forward from the shop's bus to billing's, of the same event.
+    expect(records.find((d) => d.eventId === billed.eventId && d.targetArn === billingBus().arn)).toMatchObject({ kind: 'rule', state: 'delivered' });
+    // What the handler answers for it: the invoice.
+    const event = local.ledger.events.get(billed.eventId)!.event;
+    expect(event).toMatchObject({ source: 'shop.orders', 'detail-type': 'OrderPlaced', detail: { orderId: order.orderId } });
+    const invoice = await app.invoke(billingFn().name, event);
+    expect(JSON.parse(invoice.payload)).toEqual({ invoiceId: `inv-${order.orderId}`, orderId: order.orderId, customerId: 'c-1', amount: 7.5 });
+  });
+
+  test('an order billing cannot invoice is retried by Lambda, then lands in billing\'s dead-letter queue', async () => {
+    const eb = new EventBridgeClient(local.clientConfig);
+    const sqs = new SQSClient(local.clientConfig);
+    const shopBus = app.model.eventBuses.find((b) => b.stack === 'SwitchyardShop')!;
+    const orderId = randomUUID();
+    const detail = { orderId, customerId: 'c-2', items: [{ sku: 'D', quantity: 1, unitPrice: 0 }], total: 0 };
+    const out = await eb.send(new PutEventsCommand({ Entries: [{ EventBusName: shopBus.name, Source: 'shop.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify(detail) }] }));
+    const eventId = out.Entries![0].EventId!;
+    const records = await ledgerWhen((all) => all.some((d) => d.eventId === eventId && d.targetArn === billingFn().arn && d.state === 'dead-lettered'));
+    const record = records.find((d) => d.eventId === eventId && d.targetArn === billingFn().arn)!;
+    expect(record).toMatchObject({ state: 'dead-lettered', lastError: { errorType: 'NotBillableError' } });
+    const dlq = app.queues.get(record.deadLetterArn!);
+    expect(dlq.model.stack).toBe('SwitchyardBilling');
+    const msgs = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, MaxNumberOfMessages: 10 }));
+    const mine = msgs.Messages!.map((m) => JSON.parse(m.Body!)).filter((r) => r.requestPayload?.id === eventId);
+    expect(mine).toEqual([expect.objectContaining({ requestContext: expect.objectContaining({ condition: 'RetriesExhausted' }), responsePayload: expect.objectContaining({ errorMessage: `order ${orderId} cannot be invoiced: its total is 0` }) })]);
+    eb.destroy();
+    sqs.destroy();
+  });
 });
