@@ -50,3 +50,19 @@ export function loadAssemblies(dirs: readonly string[]): LoadedStack[] {
   }
   return stacks;
 }
+
+/**
+ * Refuses two functions, queues or tables of one name in different accounts or regions: in AWS
+ * each lives in its own region, but locally they share one host and one endpoint that finds
+ * them by name (a queue URL's last segment, `FunctionName`, `TableName`).
+ */
+export function assertLocalNamesUnique(kind: string, items: ReadonlyArray<{ readonly name: string; readonly arn: string; readonly stack?: string }>): void {
+  const seen = new Map<string, { readonly arn: string; readonly stack?: string }>();
+  for (const item of items) {
+    const twin = seen.get(item.name);
+    if (twin && twin.arn !== item.arn) {
+      throw new AssemblyError(`The ${kind} '${item.name}' is in stack '${twin.stack}' (${twin.arn}) and in stack '${item.stack}' (${item.arn}): locally the ${kind}s of the app share one namespace across regions. Fix: give one stack another stackName (generated names start with it), or name the ${kind} explicitly.`);
+    }
+    seen.set(item.name, item);
+  }
+}

@@ -9,7 +9,7 @@ import { IntrinsicResolver } from './intrinsics';
 import { StackAttributes, type LocalEnvironment } from './physical';
 import { readEventBuses, readQueues, readRules, readTables } from './read-events';
 import { readEventSourceMappings } from './read-event-sources';
-import { loadAssemblies, stackEnvironment } from './read-environments';
+import { assertLocalNamesUnique, loadAssemblies, stackEnvironment } from './read-environments';
 import { readGlobalEndpoints } from './read-endpoints';
 import { readFunctions } from './read-functions';
 import { readFunctionUrls } from './read-function-urls';
@@ -109,6 +109,9 @@ export function readAppModel(assemblyDir: string | readonly string[], options: R
   const rules = named(contexts, contexts.flatMap((ctx) => readRules(ctx, unserved)), 'Name');
   const queues = named(contexts, contexts.flatMap(readQueues), 'QueueName');
   const tables = contexts.flatMap(readTables);
+  assertLocalNamesUnique('function', functions);
+  assertLocalNamesUnique('queue', queues);
+  assertLocalNamesUnique('table', tables);
   const model: AppModel = {
     assemblyDir: path.resolve(assemblies[0]),
     assemblyDirs: assemblies.length > 1 ? assemblies.map((a) => path.resolve(a)) : undefined,
