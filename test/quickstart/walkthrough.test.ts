@@ -103,18 +103,21 @@ const CHECKS: Check[] = [
   [
     /^npx switchyard ledger --state dead-lettered$/,
     async (cmd) => {
-      type Delivery = { eventId: string; kind: string; deadLetterArn: string; attempts: number; lastError?: { errorMessage: string }; outcome?: string };
+      type Delivery = { eventId: string; kind: string; targetArn: string; deadLetterArn: string; attempts: number; lastError?: { errorMessage: string }; outcome?: string };
       const deliveries = (r: { stdout: string }) => (JSON.parse(r.stdout) as { deliveries: Delivery[] }).deliveries;
-      const notified = (r: { stdout: string }) => deliveries(r).filter((d) => d.eventId === state.eventId);
+      const rejected = (r: { stdout: string }) => deliveries(r).filter((d) => d.eventId === state.eventId).sort((a, b) => a.targetArn.localeCompare(b.targetArn));
       // The walkthrough's one message a queue's redrive policy moves: the invalid event's, which ReserveStock fails.
       const redriven = (r: { stdout: string }) => deliveries(r).filter((d) => d.kind === 'redrive');
-      const r = await until(() => sh(cmd), (x) => x.code === 0 && notified(x).length === 1 && redriven(x).length === 1, 60);
-      // NotifyCustomer rejected it: Lambda retried twice, then the subscription's DLQ.
-      expect(notified(r)).toEqual([expect.objectContaining({ kind: 'rule', attempts: 3, lastError: expect.objectContaining({ errorMessage: expect.stringMatching(/Invalid/) }) })]);
+      const r = await until(() => sh(cmd), (x) => x.code === 0 && rejected(x).length === 2 && redriven(x).length === 1, 60);
+      // NotifyCustomer, and billing's BillOrder (the event forwarded to billing's bus), rejected it:
+      // Lambda retried each twice, then each subscription's DLQ.
+      const byLambda = expect.objectContaining({ kind: 'rule', attempts: 3, lastError: expect.objectContaining({ errorMessage: expect.stringMatching(/Invalid/) }) });
+      expect(rejected(r)).toEqual([byLambda, byLambda]);
+      expect(rejected(r).map((d) => d.targetArn)).toEqual([expect.stringMatching(/:function:SwitchyardBilling-/), expect.stringMatching(/:function:SwitchyardShop-/)]);
       // ReserveStock reported its message failed each time: after 5 receives, SQS moved it to the queue's DLQ.
       const [moved] = redriven(r);
       expect(moved.outcome).toMatch(/^received 5 times without being deleted: moved to StockReservations\/DeadLetters$/);
-      expect(moved.deadLetterArn).not.toBe(notified(r)[0].deadLetterArn);
+      expect(rejected(r).map((d) => d.deadLetterArn)).not.toContain(moved.deadLetterArn);
       // That message is the invalid event, as EventBridge sent it.
       const sqs = new SQSClient({ endpoint: `http://127.0.0.1:${state.awsPort}`, region: moved.deadLetterArn.split(':')[3], credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
       try {
