@@ -8,5 +8,5 @@ const app = new App();
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
 const shop = new ShopStack(app, 'SwitchyardShop', { env });
 // A separate service that subscribes to the shop's OrderPlaced through the shop's bus.
-new BillingStack(app, 'SwitchyardBilling', { env, shopBus: shop.app.bus });
+new BillingStack(app, 'SwitchyardBilling', { env, shop: shop.app });
 app.synth();
