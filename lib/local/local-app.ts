@@ -16,7 +16,8 @@ import { describeApp, localValues, type AppDescription } from './describe';
 import { StreamStore } from './dynamodb/streams';
 import { EventSourceMappings } from './event-sources';
 import { Deliverer, DEFAULT_MAX_BACKLOG } from './events/delivery';
-import { EventRouter, type EventEnvelope, type PutEventsRequestEntry } from './events/event-router';
+import { busTargets } from './events/bus-targets';
+import { EventRouter, type PutEventsRequestEntry } from './events/event-router';
 import { GlobalEndpoints } from './events/global-endpoints';
 import { callerEnvironments } from './aws/caller';
 import { DeliveryLedger } from './events/ledger';
@@ -249,8 +250,6 @@ export class LocalApp {
     });
     this.endpoints = new GlobalEndpoints(model.globalEndpoints ?? []);
     this.router = new EventRouter(model, this.deliverer, this.endpoints);
-    // A rule's event bus target hands its events to that bus's rules.
-    this.deliverer.busTargets = (arn, event) => this.router.forward(arn, event as EventEnvelope);
     this.schedules = new ScheduleStore(`arn:aws:scheduler:${model.region}:${model.accountId}`, model.schedules, model.scheduleGroups);
     const runner = new ScheduleRunner(this.schedules, {
       host: this.host,
@@ -268,6 +267,8 @@ export class LocalApp {
     this.auth = new LocalAuth(this.host, model.accountId, { projectDir, ...options.auth });
     this.secrets = SecretStore.forProject(projectDir, model.region, model.accountId, { parameters: model.parameters, secrets: model.secrets });
     this.iam = new IamGate(model, options.iam ?? 'warn', localArns({ region: model.region, accountId: model.accountId, queues: this.queues, host: this.host, secrets: this.secrets, tables: model.tables }));
+    // A rule's event bus target hands its events to that bus's rules, if its policy admits the sender.
+    this.deliverer.busTargets = busTargets(this.router, this.iam);
     this.gateway = new HttpGateway(model.httpApis, this.host, { port: options.httpPort ?? 3000, host: options.hostname, accountId: model.accountId, region: model.region, auth: this.auth });
     this.apiKeyStore = ApiKeyStore.load(model.restApis, path.join(projectDir || os.tmpdir(), '.switchyard'));
     const authorizers = new RestAuthorizers(this.host, () => this.auth.jwtVerifier(), { accountId: model.accountId, credentials: options.auth?.iamCredentials });

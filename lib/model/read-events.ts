@@ -64,6 +64,7 @@ function targetOf(ctx: StackContext, t: Record<string, unknown>, unserved: Unser
     messageGroupId: (t.SqsParameters as { MessageGroupId?: unknown } | undefined)?.MessageGroupId === undefined
       ? undefined
       : ctx.resolver.resolveString((t.SqsParameters as { MessageGroupId: unknown }).MessageGroupId),
+    roleArn: t.RoleArn === undefined ? undefined : ctx.resolver.resolveString(t.RoleArn),
     notServed: targetNotServed(ctx, unserved, t, arn),
   };
 }

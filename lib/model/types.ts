@@ -338,6 +338,8 @@ export interface RuleTargetModel {
   readonly inputTransformer?: InputTransformerModel;
   /** `SqsParameters.MessageGroupId`: the message group of what a FIFO queue target is sent. */
   readonly messageGroupId?: string;
+  /** The role EventBridge assumes to deliver (`RoleArn`): a bus target's principal, which the target bus's policy may name. */
+  readonly roleArn?: string;
   /**
    * Why the local runtime cannot deliver to this target (an SNS topic, a state machine, another
    * bus, an API destination...): its deliveries are recorded in the ledger as `undeliverable`

@@ -18,7 +18,8 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 describe('stacks of two regions and accounts in one app', () => {
   let app: LocalApp;
   beforeAll(async () => {
-    app = await LocalApp.start(synthMultiApp('all'), { httpPort: 0, awsPort: 0, schedules: false, timeScale: 0.001 });
+    // Under enforce: a forward the target bus's policy does not admit fails, as in AWS.
+    app = await LocalApp.start(synthMultiApp('all'), { httpPort: 0, awsPort: 0, schedules: false, timeScale: 0.001, iam: 'enforce' });
   });
   afterAll(() => app?.stop());
 
@@ -84,6 +85,22 @@ describe('stacks of two regions and accounts in one app', () => {
     const [record] = await drain('Dlq');
     expect(record.requestPayload).toMatchObject({ id: out.Entries![0].EventId, detail: { orderId: 'o-2' } });
     expect(record.responsePayload.errorMessage).toBe('billing cannot bill order o-2');
+  });
+
+  const roleOf = (rulePrefix: string) => app.model.rules.find((r) => r.logicalId.startsWith(rulePrefix))!.targets[0].roleArn!;
+
+  it('a forward the other account\'s bus policy does not admit fails into the rule target\'s DLQ', async () => {
+    const out = await events('us-east-1').send(new PutEventsCommand({ Entries: [{ EventBusName: 'orders', Source: 'shop.refunds', DetailType: 'RefundIssued', Detail: '{"orderId":"o-9"}' }] }));
+    const id = out.Entries![0].EventId!;
+    const sqs = new SQSClient({ endpoint: app.awsEndpoint, region: 'us-east-1', credentials });
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl('ForwardDlq'), WaitTimeSeconds: 10, MessageAttributeNames: ['All'] }));
+    expect(JSON.parse(Messages[0].Body!)).toMatchObject({ id, source: 'shop.refunds' });
+    expect(Messages[0].MessageAttributes).toMatchObject({
+      ERROR_CODE: { StringValue: 'NO_PERMISSIONS' },
+      // The target's role (CDK gives a cross-account bus target one) is the sender the policy had to name.
+      ERROR_MESSAGE: { StringValue: `${roleOf('RefundsToBilling')} is not authorized to perform: events:PutEvents on resource: ${BILLING_BUS_ARN} because no resource-based policy allows the events:PutEvents action` },
+    });
+    expect(app.iam.gaps).toEqual([expect.objectContaining({ functionName: expect.stringMatching(/^rule RefundsToBilling/), action: 'events:PutEvents', resource: BILLING_BUS_ARN, mode: 'enforce' })]);
   });
 
   it('SSM answers with the local values of the other stack\'s resources', async () => {

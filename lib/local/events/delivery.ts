@@ -81,10 +81,11 @@ export class Deliverer {
   private readonly kept: () => Promise<void>;
   private readonly stopping = new AbortController();
   /**
-   * Hands an event to another bus of the app by ARN, false when there is none (set by the app to
-   * its router's `forward`, which depends on this deliverer).
+   * Hands an event a rule matched to its event bus target; the error when it cannot (no such
+   * bus, or the bus's policy does not admit the sender). Set by the app: the router it forwards
+   * through depends on this deliverer.
    */
-  busTargets?: (busArn: string, event: Record<string, unknown>) => boolean;
+  busTargets?: (rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>) => LambdaErrorPayload | undefined;
 
   constructor(
     private readonly host: FunctionHost,
@@ -203,8 +204,7 @@ export class Deliverer {
 
   /** A rule's event bus target: the event goes through that bus's rules, unchanged (no input transformation: EventBridge sends the event itself). */
   private runBusTarget(record: DeliveryRecord, rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>, resume?: RetryResume): Promise<DeliveryRecord> {
-    const error: LambdaErrorPayload = { errorType: 'RESOURCE_NOT_FOUND', errorMessage: `Event bus ${target.arn} does not exist in this app` };
-    return this.handOver(record, rule, target, event, async () => (this.busTargets!(target.arn, event) ? undefined : error), resume);
+    return this.handOver(record, rule, target, event, async () => this.busTargets!(rule, target, event), resume);
   }
 
   /** EventBridge handing an event to a target: retried per the target's policy while it fails, then its DLQ. */

@@ -7,12 +7,13 @@
  * key (a developer's script, a test's `local` credentials) are not evaluated.
  */
 import { EventEmitter } from 'node:events';
-import type { AppModel, FunctionModel } from '../../model';
+import type { AppModel, FunctionModel, RuleModel, RuleTargetModel } from '../../model';
 import { RequestContext, accessDeniedMessage, evaluate, fixFor, isUndecidable, type ApplicablePolicies, type AuthorizationRequest, type Decision, type NamedPolicy, type Principal } from '../../iam';
 import type { AwsServiceError } from '../aws/protocol';
 import { requiredPermissions, type ArnResolver, type EndpointRequest, type RequiredPermission } from './actions';
 import { callerAccessKeyId, functionAccessKeyId } from './credentials';
 import { accessDenied } from './denied';
+import { ForwardingPolicies } from './forwarding';
 import { awsManagedPolicy } from './managed-policies';
 
 /** How calls are checked: `enforce` denies as AWS would, `warn` reports and lets through, `off` checks nothing. */
@@ -25,7 +26,7 @@ export const IAM_MODES: readonly IamMode[] = ['enforce', 'warn', 'off'];
 
 /** A call AWS would not allow (or that cannot be decided here), reported once per function, action, resource and outcome. */
 export interface PermissionGap {
-  /** The function's printed name. */
+  /** The function's printed name (`rule <name>` for a rule forwarding to another account's bus). */
   readonly functionName: string;
   readonly action: string;
   readonly resource: string;
@@ -57,6 +58,8 @@ export class IamGate extends EventEmitter<IamGateEvents> {
   /** Resource policies by the ARN of each resource they are attached to. */
   private readonly resourcePolicies = new Map<string, NamedPolicy[]>();
   private readonly reported = new Set<string>();
+  /** The target buses' policies, for rules forwarding across accounts. */
+  private readonly forwarding: ForwardingPolicies;
   private readonly gapList: PermissionGap[] = [];
   private evaluatedCalls = 0;
 
@@ -68,6 +71,7 @@ export class IamGate extends EventEmitter<IamGateEvents> {
   ) {
     super();
     for (const fn of model.functions) this.callers.set(functionAccessKeyId(fn.name), callerOf(fn, model));
+    this.forwarding = new ForwardingPolicies(model.resourcePolicies ?? []);
     for (const policy of model.resourcePolicies ?? []) {
       for (const arn of policy.resourceArns) this.resourcePolicies.set(arn, [...(this.resourcePolicies.get(arn) ?? []), named(policy)]);
     }
@@ -76,6 +80,30 @@ export class IamGate extends EventEmitter<IamGateEvents> {
   /** How many calls made by functions were evaluated (allowed or not) since the app started. */
   get evaluated(): number {
     return this.evaluatedCalls;
+  }
+
+  /**
+   * Checks a rule's hand-over of an event to a bus of another account against that bus's policy
+   * (see forwarding.ts); reports a gap as for a function's call (named `rule <name>`), and under
+   * `enforce` answers the error the delivery fails with. Undefined: let through.
+   */
+  authorizeForward(rule: RuleModel, target: RuleTargetModel, event: Readonly<Record<string, unknown>>): string | undefined {
+    if (this.mode === 'off') return undefined;
+    const decision = this.forwarding.decide(rule, target, event);
+    if (!decision || decision.effect === 'allow') return undefined;
+    const principal = target.roleArn ?? `arn:aws:iam::${rule.arn.split(':')[4]}:root`;
+    const message = `${principal} is not authorized to perform: events:PutEvents on resource: ${target.arn} because no resource-based policy allows the events:PutEvents action`;
+    const gap: PermissionGap = {
+      functionName: `rule ${rule.displayName ?? rule.name}`,
+      action: 'events:PutEvents',
+      resource: target.arn,
+      decision,
+      message,
+      fix: `admit the sender on the target bus: receiveEvents(id, { from: { account: '${rule.arn.split(':')[4]}'${target.roleArn ? `, roleArn: '${target.roleArn}'` : ''} }, events }) in the consumer's app, or bus.addToResourcePolicy(...)`,
+      mode: this.mode,
+    };
+    this.remember(gap);
+    return this.mode === 'enforce' ? message : undefined;
   }
 
   /** Every distinct gap reported so far, in order. */
@@ -124,14 +152,19 @@ export class IamGate extends EventEmitter<IamGateEvents> {
       fix: fixFor(need, decision),
       mode: this.mode as Exclude<IamMode, 'off'>,
     };
-    const key = JSON.stringify([gap.functionName, gap.action, gap.resource, decision.effect]);
+    this.remember(gap);
+    return gap;
+  }
+
+  /** Reports a gap once per caller, action, resource and outcome. */
+  private remember(gap: PermissionGap): void {
+    const key = JSON.stringify([gap.functionName, gap.action, gap.resource, gap.decision.effect]);
     // Bounded: a handler calling ever-new resource names must not grow memory without end (its calls are still checked).
     if (!this.reported.has(key) && this.reported.size < MAX_GAPS) {
       this.reported.add(key);
       this.gapList.push(gap);
       this.emit('gap', gap);
     }
-    return gap;
   }
 
   private denied(request: EndpointRequest, gap: PermissionGap): AwsServiceError {
