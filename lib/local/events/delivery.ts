@@ -85,7 +85,7 @@ export class Deliverer {
    * bus, or the bus's policy does not admit the sender). Set by the app: the router it forwards
    * through depends on this deliverer.
    */
-  busTargets?: (rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>) => LambdaErrorPayload | undefined;
+  busTargets?: (rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>) => Promise<LambdaErrorPayload | undefined>;
 
   constructor(
     private readonly host: FunctionHost,
@@ -204,7 +204,7 @@ export class Deliverer {
 
   /** A rule's event bus target: the event goes through that bus's rules, unchanged (no input transformation: EventBridge sends the event itself). */
   private runBusTarget(record: DeliveryRecord, rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>, resume?: RetryResume): Promise<DeliveryRecord> {
-    return this.handOver(record, rule, target, event, async () => this.busTargets!(rule, target, event), resume);
+    return this.handOver(record, rule, target, event, () => this.busTargets!(rule, target, event), resume);
   }
 
   /** EventBridge handing an event to a target: retried per the target's policy while it fails, then its DLQ. */

@@ -179,7 +179,8 @@ export class EventRouter {
   forward(busArn: string, event: EventEnvelope): boolean {
     const bus = this.buses.get(busArn);
     if (!bus) return false;
-    const seen = forwardedThrough.get(event) ?? new Set<string>();
+    // The first forward of an event starts from the bus it was put on (as the event log has it).
+    const seen = forwardedThrough.get(event) ?? new Set([this.bus(this.deliverer.ledger.events.get(event.id)?.bus)?.arn ?? '']);
     if (seen.has(bus.arn)) return true;
     forwardedThrough.set(event, seen.add(bus.arn));
     this.route(bus.arn, event);
