@@ -4,8 +4,11 @@
  * other account's bus (through its rules, the same event), SSM answers with the local URLs, and a
  * failed hand-over ends in the rule target's DLQ.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { LocalApp } from '../../lib/local';
 import { BILLING_BUS_ARN } from './fixtures/multi-app';
@@ -128,6 +131,29 @@ describe('a forwarding rule to a bus the app does not have', () => {
       expect(JSON.parse(Messages[0].Body!)).toMatchObject({ id, detail: { orderId: 'o-3' } });
       expect(Messages[0].MessageAttributes).toMatchObject({ TARGET_ARN: { StringValue: BILLING_BUS_ARN }, ERROR_CODE: { StringValue: 'RESOURCE_NOT_FOUND' }, RETRY_ATTEMPTS: { StringValue: '1' }, EXHAUSTED_RETRY_CONDITION: { StringValue: 'MaximumRetryAttempts' } });
       expect(app.ledger.list({ eventId: id }).find((d) => d.targetArn === BILLING_BUS_ARN)).toMatchObject({ state: 'dead-lettered', attempts: 2 });
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('two assemblies with durable state', () => {
+  it('keeps their queues\' messages across a restart of the same pair, in one state folder', async () => {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-multi-state-'));
+    const start = () => LocalApp.start([synthMultiApp('producer'), synthMultiApp('consumer')], { httpPort: 0, awsPort: 0, schedules: false, stateDir });
+    let app = await start();
+    const sqs = () => new SQSClient({ endpoint: app.awsEndpoint, region: 'us-west-2', credentials });
+    const seen = () => app.queues.list().find((q) => q.model.stack === 'Billing' && q.model.logicalId.startsWith('Seen'))!.url;
+    try {
+      await sqs().send(new SendMessageCommand({ QueueUrl: seen(), MessageBody: 'kept' }));
+    } finally {
+      await app.stop();
+    }
+    expect(fs.readdirSync(stateDir)).toEqual(['Billing+Orders+OrdersStandby-000000000000-us-east-1']);
+    app = await start();
+    try {
+      const { Messages = [] } = await sqs().send(new ReceiveMessageCommand({ QueueUrl: seen(), WaitTimeSeconds: 1 }));
+      expect(Messages.map((m) => m.Body)).toEqual(['kept']);
     } finally {
       await app.stop();
     }
