@@ -99,7 +99,7 @@ export async function dev(options: DevOptions): Promise<number> {
     if (line) print(line);
   });
   // An event put on a bus without rules (the default bus, for an entry without EventBusName) is told where the rules are.
-  const busesWithRules = app.model.eventBuses.filter((b) => app.router.rules(b.name).some((r) => r.eventPattern)).map((b) => b.displayName ?? b.name);
+  const busesWithRules = app.model.eventBuses.filter((b) => app.router.rules(b.arn).some((r) => r.eventPattern)).map((b) => b.displayName ?? b.name);
   app.ledger.events.on('unmatched', (logged) => {
     const bus = app.router.bus(logged.bus);
     print(unmatchedLine(logged, bus?.displayName ?? logged.bus, app.router.explain(logged.bus, logged.event), busesWithRules));

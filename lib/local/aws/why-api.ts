@@ -62,7 +62,7 @@ export function why(router: EventRouter, ledger: DeliveryLedger, body: Buffer): 
     bus: bus.displayName ?? bus.name,
     event,
     matchedWhenPut: logged?.matchedRules.map((arn) => names.get(arn) ?? arn),
-    rules: router.explain(bus.name, event),
+    rules: router.explain(bus.arn, event),
     note: noRulesNote(router, bus, defaulted),
   };
   return jsonResponse(answer, 'application/json');
@@ -70,8 +70,8 @@ export function why(router: EventRouter, ledger: DeliveryLedger, body: Buffer): 
 
 /** For a bus without pattern rules: the buses that have some, and why this one was asked. */
 function noRulesNote(router: EventRouter, bus: EventBusModel, defaulted: boolean): string | undefined {
-  if (router.rules(bus.name).some((r) => r.eventPattern)) return undefined;
-  const withRules = router.busList().filter((b) => router.rules(b.name).some((r) => r.eventPattern)).map((b) => b.displayName ?? b.name);
+  if (router.rules(bus.arn).some((r) => r.eventPattern)) return undefined;
+  const withRules = router.busList().filter((b) => router.rules(b.arn).some((r) => r.eventPattern)).map((b) => b.displayName ?? b.name);
   const why = defaulted ? 'The entry has no EventBusName, so PutEvents puts it on the default bus, where no rule matches events. ' : '';
   return `${why}Buses with rules: ${withRules.join(', ') || 'none'}${withRules.length ? ' (--bus NAME asks one)' : ''}`;
 }
@@ -103,7 +103,7 @@ function busFor(router: EventRouter, name: string | undefined): EventBusModel {
     if (!bus) throw new AwsServiceError(404, 'ResourceNotFoundException', `Event bus ${name} does not exist. Buses: ${known()}`);
     return bus;
   }
-  const withRules = router.busList().filter((b) => router.rules(b.name).some((r) => r.eventPattern));
+  const withRules = router.busList().filter((b) => router.rules(b.arn).some((r) => r.eventPattern));
   const bus = withRules.length === 1 ? withRules[0] : router.bus('default');
   if (!bus) throw validationError(`Several buses have rules: name one with 'bus'. Buses: ${known()}`);
   return bus;

@@ -144,7 +144,7 @@ function handOverOnce(services: ScheduleTargetServices, schedule: ScheduleModel,
     services.queues.send(target.arn, payload, {}, { messageGroupId: target.messageGroupId });
     return undefined;
   }
-  const bus = /:event-bus\//.test(target.arn) ? services.router.bus(busNameOf(target.arn)) : undefined;
+  const bus = /:event-bus\//.test(target.arn) ? (services.router.bus(target.arn) ?? services.router.bus(busNameOf(target.arn))) : undefined;
   if (!bus) return { errorType: 'ResourceNotFoundException', errorMessage: `Target ${target.arn} is not a function, queue or event bus of this app` };
   let detail: unknown;
   try {
@@ -155,7 +155,7 @@ function handOverOnce(services: ScheduleTargetServices, schedule: ScheduleModel,
   if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) return { errorType: 'MalformedDetail', errorMessage: 'Detail is malformed.' };
   const params = target.eventBridge ?? { detailType: 'Scheduled Event', source: 'aws.scheduler' };
   const event = envelope({ source: params.source, detailType: params.detailType, detail, resources: [schedule.arn], time: new Date(), account: services.accountId, region: services.region });
-  services.router.route(bus.name, event);
+  services.router.route(bus.arn, event);
   return undefined;
 }
 
