@@ -12,9 +12,10 @@ test.each([
   ['https://abcdefghij.execute-api.us-east-1.amazonaws.com/prod/items?x=1', 'http://127.0.0.1:3999/prod/items?x=1'],
   ['https://abcdefghij.execute-api.us-east-1.amazonaws.com.cn/', 'http://127.0.0.1:3999/'],
   ['https://restapi123.execute-api.us-east-1.amazonaws.com/prod/', 'http://127.0.0.1:4001/prod/'],
-  // Another API, another region, or not a URL: already local values, left as they are.
+  // An API of a stack in another region: API ids are the app's own, whichever region the stack is in.
+  ['https://abcdefghij.execute-api.eu-west-1.amazonaws.com/', 'http://127.0.0.1:3999/'],
+  // Another API, or not a URL: already local values, left as they are.
   ['https://zzzzzzzzzz.execute-api.us-east-1.amazonaws.com/', 'https://zzzzzzzzzz.execute-api.us-east-1.amazonaws.com/'],
-  ['https://abcdefghij.execute-api.eu-west-1.amazonaws.com/', 'https://abcdefghij.execute-api.eu-west-1.amazonaws.com/'],
   ['SwitchyardShopBusA04C8693', 'SwitchyardShopBusA04C8693'],
 ])('an output %s is %s locally', (remote, local) => {
   expect(localOutputs(model([{ stack: 'S', key: 'K', value: remote }]), served)).toEqual([{ stack: 'S', key: 'K', value: local }]);
