@@ -231,6 +231,8 @@ export class LocalApp {
     this.host = new FunctionHost(model.functions, {
       awsEndpointUrl: awsEndpoint,
       region: model.region,
+      // A stack bound to another region runs its functions there (its ARN's region).
+      regionOf: (fn) => fn.arn.split(':')[3] || model.region,
       projectDir,
       assemblyDir: model.assemblyDir,
       maxInstances: options.maxInstances,

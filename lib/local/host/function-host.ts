@@ -24,7 +24,13 @@ import { FUNCTION_SECRET_ACCESS_KEY, FUNCTION_SESSION_TOKEN, functionAccessKeyId
 export interface FunctionHostOptions {
   /** Base URL of the local AWS endpoint the functions' SDK clients are pointed at. */
   readonly awsEndpointUrl: string;
+  /** The functions' region (`AWS_REGION`). */
   readonly region: string;
+  /**
+   * Each function's own region when the app spans several (its stack's, as Lambda sets
+   * `AWS_REGION`). @default `region` for every function
+   */
+  readonly regionOf?: (fn: FunctionModel) => string;
   /** The project: where the SDK that Lambda provides is installed. @default process.cwd() */
   readonly projectDir?: string;
   /** The cloud assembly, searched for the SDK after the project. */
@@ -396,9 +402,8 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
       AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      // The function's own region (its stack's), as Lambda sets it: an app may span regions.
-      AWS_REGION: fn.arn.split(':')[3] || this.options.region,
-      AWS_DEFAULT_REGION: fn.arn.split(':')[3] || this.options.region,
+      AWS_REGION: this.options.regionOf?.(fn) ?? this.options.region,
+      AWS_DEFAULT_REGION: this.options.regionOf?.(fn) ?? this.options.region,
       // Its own key, so that the endpoint tells its calls from others' and checks them against its role.
       AWS_ACCESS_KEY_ID: functionAccessKeyId(fn.name),
       AWS_SECRET_ACCESS_KEY: FUNCTION_SECRET_ACCESS_KEY,
