@@ -7,15 +7,20 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { HttpRequest } from '@smithy/types';
 import { z } from 'zod';
+import { LocalApp } from '../../lib/local';
 import { defineEvent, publish } from '../../lib/runtime';
-import type { LocalApp } from '../../lib/local';
-import { clientConfig, startPlainApp } from '../local/helpers';
+import { clientConfig, synthMultiApp } from '../local/helpers';
 
 const Ping = defineEvent({ source: 'test.endpoint', detailType: 'Ping', schema: z.object({ id: z.string() }) });
 
+// The producer of the several-apps fixture: the `orders` bus (us-east-1) behind a global endpoint.
 let app: LocalApp;
+let endpointId: string;
+let ordersArn: string;
 beforeAll(async () => {
-  app = await startPlainApp();
+  app = await LocalApp.start(synthMultiApp('producer'), { httpPort: 0, awsPort: 0, schedules: false });
+  endpointId = app.model.globalEndpoints![0].endpointId;
+  ordersArn = app.model.eventBuses.find((b) => b.name === 'orders' && b.arn.includes(':us-east-1:'))!.arn;
 });
 afterAll(async () => {
   await app?.stop();
@@ -39,11 +44,11 @@ const bodyOf = (request: HttpRequest) => JSON.parse(typeof request.body === 'str
 
 test('with endpointId, PutEvents carries EndpointId, is signed with SigV4a for every region, and the event is accepted', async () => {
   const { client, sent } = recordingClient();
-  const result = await publish(Ping, [{ id: 'a' }, { id: 'b' }], { client, eventBusName: 'shop-bus', endpointId: 'abcde.veo' });
+  const result = await publish(Ping, [{ id: 'a' }, { id: 'b' }], { client, eventBusName: 'orders', endpointId });
 
   expect(result.eventIds).toHaveLength(2);
   expect(sent).toHaveLength(1);
-  expect(bodyOf(sent[0]!)).toMatchObject({ EndpointId: 'abcde.veo', Entries: [{ EventBusName: 'shop-bus' }, { EventBusName: 'shop-bus' }] });
+  expect(bodyOf(sent[0]!)).toMatchObject({ EndpointId: endpointId, Entries: [{ EventBusName: 'orders' }, { EventBusName: 'orders' }] });
   expect(sent[0]!.headers.authorization).toMatch(/^AWS4-ECDSA-P256-SHA256 Credential=local\/\d{8}\/events\/aws4_request, SignedHeaders=[^,]*x-amz-region-set[^,]*, Signature=[0-9a-f]+$/);
   expect(sent[0]!.headers['x-amz-region-set']).toBe('*');
   client.destroy();
@@ -52,26 +57,26 @@ test('with endpointId, PutEvents carries EndpointId, is signed with SigV4a for e
 test("SWITCHYARD_EVENT_ENDPOINT_ID (set by globalEndpoint) is the default on the app's own bus, not on another nor on another app's", async () => {
   const { client, sent } = recordingClient();
   const saved = { bus: process.env.SWITCHYARD_BUS_NAME, endpoint: process.env.SWITCHYARD_EVENT_ENDPOINT_ID };
-  Object.assign(process.env, { SWITCHYARD_BUS_NAME: 'shop-bus', SWITCHYARD_EVENT_ENDPOINT_ID: 'fghij.veo' });
+  Object.assign(process.env, { SWITCHYARD_BUS_NAME: 'orders', SWITCHYARD_EVENT_ENDPOINT_ID: endpointId });
   try {
     await publish(Ping, { id: 'c' }, { client });
-    await publish(Ping, { id: 'c' }, { client, eventBusName: 'shop-bus' });
+    await publish(Ping, { id: 'c' }, { client, eventBusName: 'orders' });
     await publish(Ping, { id: 'c' }, { client, eventBusName: 'default' });
     // Another app's bus by ARN (here the same local bus, the one the endpoint serves).
-    await publish(Ping, { id: 'c' }, { client, app: { busArn: app.model.eventBuses.find((b) => b.name === 'shop-bus')!.arn } });
+    await publish(Ping, { id: 'c' }, { client, app: { busArn: ordersArn } });
   } finally {
     for (const [name, value] of [['SWITCHYARD_BUS_NAME', saved.bus], ['SWITCHYARD_EVENT_ENDPOINT_ID', saved.endpoint]] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
   }
-  expect(sent.map((request) => bodyOf(request).EndpointId)).toEqual(['fghij.veo', 'fghij.veo', undefined, undefined]);
+  expect(sent.map((request) => bodyOf(request).EndpointId)).toEqual([endpointId, endpointId, undefined, undefined]);
   client.destroy();
 });
 
 test('without an endpoint, PutEvents has no EndpointId and is signed with SigV4 for the region', async () => {
   const { client, sent } = recordingClient();
-  await publish(Ping, { id: 'd' }, { client, eventBusName: 'shop-bus' });
+  await publish(Ping, { id: 'd' }, { client, eventBusName: 'orders' });
   expect(bodyOf(sent[0]!)).not.toHaveProperty('EndpointId');
   expect(sent[0]!.headers.authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=local/\\d{8}/${app.model.region}/events/aws4_request`));
   client.destroy();
