@@ -7,7 +7,7 @@
 /** A CloudFormation template, as far as this module reads it. */
 export interface CfnTemplate {
   readonly Resources?: Record<string, CfnResource>;
-  readonly Parameters?: Record<string, { readonly Default?: unknown }>;
+  readonly Parameters?: Record<string, { readonly Type?: string; readonly Default?: unknown }>;
   readonly Conditions?: Record<string, unknown>;
   readonly Outputs?: Record<string, { readonly Value?: unknown; readonly Description?: string; readonly Export?: { readonly Name?: unknown } }>;
 }
@@ -62,6 +62,7 @@ export class IntrinsicResolver {
     private readonly pseudo: PseudoParameters,
     private readonly attributes: ResourceAttributes,
     private readonly exports: ReadonlyMap<string, string> = new Map(),
+    private readonly ssmParameters: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   /** Resolves any JSON value, recursing into arrays and objects that are not intrinsics. */
@@ -173,6 +174,10 @@ export class IntrinsicResolver {
         return [];
     }
     const param = this.template.Parameters?.[name];
+    // A parameter CloudFormation fills from SSM (`AWS::SSM::Parameter::Value<String>`, what
+    // `valueForStringParameter` and EventApp.lookup write) answers with the value another stack of
+    // the app stores under that name, as the deploy would read it; else with its default, the name.
+    if (param?.Type?.startsWith('AWS::SSM::Parameter::Value<') && typeof param.Default === 'string') return this.ssmParameters.get(param.Default) ?? param.Default;
     if (param) return param.Default;
     return this.attributes.ref(name);
   }

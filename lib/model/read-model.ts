@@ -73,7 +73,8 @@ export function readAppModel(assemblyDir: string | readonly string[], options: R
   const assemblies = typeof assemblyDir === 'string' ? [assemblyDir] : assemblyDir;
   const stacks = loadAssemblies(assemblies);
   const exports = new Map<string, string>();
-  const contexts = stacks.map((stack) => contextOf(stack, stackEnvironment(stack, env), projectDir, exports));
+  const ssmParameters = new Map<string, string>();
+  const contexts = stacks.map((stack) => contextOf(stack, stackEnvironment(stack, env), projectDir, exports, ssmParameters));
   // Exports first, so that Fn::ImportValue in later stacks resolves.
   for (const ctx of contexts) {
     for (const output of Object.values(ctx.stack.template.Outputs ?? {})) {
@@ -83,6 +84,13 @@ export function readAppModel(assemblyDir: string | readonly string[], options: R
       } catch {
         // An output nothing local needs may use intrinsics we do not serve; imports of it fail loudly later.
       }
+    }
+    // SSM parameters of the app by name, so that another stack's SSM-typed parameters resolve to them.
+    for (const r of Object.values(ctx.stack.template.Resources ?? {})) {
+      if (r.Type !== 'AWS::SSM::Parameter' || r.Properties?.Name === undefined) continue;
+      const name = tryResolve(ctx, r.Properties.Name).value;
+      const value = tryResolve(ctx, r.Properties.Value).value;
+      if (name !== undefined && value !== undefined) ssmParameters.set(name, value);
     }
   }
 
@@ -191,13 +199,14 @@ function tryResolve(ctx: StackContext, value: unknown): { value?: string; unreso
   }
 }
 
-function contextOf(stack: LoadedStack, env: LocalEnvironment, projectDir: string, exports: Map<string, string>): StackContext {
+function contextOf(stack: LoadedStack, env: LocalEnvironment, projectDir: string, exports: Map<string, string>, ssmParameters: Map<string, string>): StackContext {
   const attributes = new StackAttributes(stack.stackName, stack.template.Resources ?? {}, env);
   const resolver = new IntrinsicResolver(
     stack.template,
     { region: env.region, accountId: env.accountId, stackName: stack.stackName, partition: env.partition, urlSuffix: 'amazonaws.com' },
     attributes,
     exports,
+    ssmParameters,
   );
   attributes.resolver = resolver;
   return { stack, resolver, attributes, env, projectDir };
