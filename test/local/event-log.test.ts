@@ -15,6 +15,23 @@ describe('EventLog', () => {
     expect(log.get('c')).toMatchObject({ bus: 'bus', matchedRules: ['arn:rule'] });
   });
 
+  test('forgets recent events oldest first through many evictions, and counts an event recorded again once', () => {
+    const log = new EventLog({ maxRecent: 1000, maxRecentBytes: 1_000_000 });
+    for (let i = 0; i < 5000; i++) log.record('bus', event(`e${i}`), ['r'], 100);
+    expect(log.get('e3999')).toBeUndefined();
+    expect(log.get('e4000')?.event.id).toBe('e4000');
+    expect(log.get('e4999')?.event.id).toBe('e4999');
+    // Recorded again, e4000 stays the oldest and its bytes are not counted twice: 1000 events
+    // of 100 bytes fit in 100,000.
+    const small = new EventLog({ maxRecent: 10, maxRecentBytes: 1000 });
+    for (let i = 0; i < 10; i++) small.record('bus', event(`s${i}`), ['r'], 100);
+    small.record('bus', event('s0'), ['r'], 100);
+    expect(small.get('s0')?.event.id).toBe('s0');
+    expect(small.get('s9')?.event.id).toBe('s9');
+    small.record('bus', event('s10'), ['r'], 100);
+    expect([small.get('s0'), small.get('s1')].map((e) => e?.event.id)).toEqual([undefined, 's1']);
+  });
+
   test('keeps recent events up to its byte budget', () => {
     const log = new EventLog({ maxRecentBytes: 250 });
     log.record('bus', event('a'), ['r'], 100);

@@ -83,4 +83,9 @@ test('the envelope: version 0, account, region, second-precision time, resources
   const r = new EventRouter(model, { admit: () => undefined, ledger: new DeliveryLedger(), deliverToRuleTarget: async (_r: RuleModel, _t: unknown, e: Record<string, unknown>) => void seen.push(e) } as unknown as Deliverer);
   r.putEvents([{ EventBusName: 'arn:aws:events:us-east-1:000000000000:event-bus/bus', Source: 'shop', DetailType: 'Placed', Detail: '{"a":1}', Resources: ['arn:x'], Time: 1704067200.5 }]);
   expect(seen[0]).toMatchObject({ version: '0', source: 'shop', 'detail-type': 'Placed', account: '000000000000', region: 'us-east-1', time: '2024-01-01T00:00:00Z', resources: ['arn:x'], detail: { a: 1 } });
+  // Each event's own second, whatever came before it.
+  const entry = { EventBusName: 'bus', Source: 'shop', DetailType: 'Placed', Detail: '{}' };
+  r.putEvents([1704067201.999, 1704067200, 1704067201, -0.5].map((Time) => ({ ...entry, Time })));
+  const byId = new Map(seen.map((e) => [e.id, e.time]));
+  expect([...byId.values()].slice(1)).toEqual(['2024-01-01T00:00:01Z', '2024-01-01T00:00:00Z', '2024-01-01T00:00:01Z', '1969-12-31T23:59:59Z']);
 });

@@ -169,4 +169,16 @@ describe('delivery ledger', () => {
     expect(ledger.counts()).toEqual({ pending: 0, retrying: 1, delivered: 3, failed: 0, 'dead-lettered': 0, dropped: 0, undeliverable: 0 });
     expect(() => ledger.update(ledger.list({ eventId: 'c' })[0], { state: 'dropped' })).toThrow(/already delivered/);
   });
+
+  test('past maxEnded, forgets ended deliveries oldest first, however many ended before', () => {
+    const ledger = new DeliveryLedger({ maxEnded: 1500 });
+    const forgotten: string[] = [];
+    ledger.on('forget', (id) => forgotten.push(id));
+    const payload = { payload: '{}', requestId: 'r' };
+    for (let i = 0; i < 5000; i++) ledger.update(ledger.accept({ eventId: `e${i}`, kind: 'rule', targetArn: 'arn:t' }, payload), { state: i % 2 ? 'delivered' : 'dropped' });
+    expect(ledger.list().map((r) => r.eventId)).toEqual(Array.from({ length: 1500 }, (_, i) => `e${3500 + i}`));
+    expect(forgotten).toEqual(Array.from({ length: 3500 }, (_, i) => `d-${i + 1}`));
+    expect(ledger.forgottenCounts()).toMatchObject({ delivered: 1750, dropped: 1750 });
+    expect(ledger.counts()).toMatchObject({ delivered: 2500, dropped: 2500 });
+  });
 });

@@ -30,7 +30,7 @@ import type { MessageAttributeValue } from '../sqs/md5';
 import type { QueueStore } from '../sqs/queue-store';
 import { targetInput } from './input';
 import type { DeliveryLedger, DeliveryRecord } from './ledger';
-import { eventBridgeDelay, lambdaAsyncDelay, runWithRetries, type AttemptResult, type RetryResume } from './retry';
+import { eventBridgeDelay, lambdaAsyncDelay, runWithRetries, type AttemptResult, type RetryPolicy, type RetryResume } from './retry';
 
 /** Deliveries in progress past which new events are refused (see {@link DelivererOptions.maxBacklog}). */
 export const DEFAULT_MAX_BACKLOG = 10_000;
@@ -78,7 +78,8 @@ export class DeliveryBacklogFullError extends Error {
 export class Deliverer {
   private readonly timeScale: number;
   private readonly maxBacklog: number;
-  private readonly kept: () => Promise<void>;
+  /** Undefined when nothing needs waiting for (the app keeps no state): attempts then start at once. */
+  private readonly kept?: () => Promise<void>;
   private readonly stopping = new AbortController();
   /**
    * Hands an event a rule matched to its event bus target; the error when it cannot (no such
@@ -95,7 +96,7 @@ export class Deliverer {
   ) {
     this.timeScale = options.timeScale ?? 1;
     this.maxBacklog = options.maxBacklog ?? DEFAULT_MAX_BACKLOG;
-    this.kept = options.kept ?? (() => Promise.resolve());
+    this.kept = options.kept;
     // Every retry waiting for its time listens for the stop (and stops listening when it ends):
     // thousands at once under load are expected, not a leak.
     setMaxListeners(0, this.stopping.signal);
@@ -113,11 +114,12 @@ export class Deliverer {
   /**
    * Delivers one event matched by a rule (or fired by a schedule) to one of its targets.
    * Resolves when the delivery has ended or the app stopped; callers need not wait.
+   * `eventJson` is the event's JSON when the caller has it (see targetInput).
    */
-  deliverToRuleTarget(rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>, kind: 'rule' | 'schedule'): Promise<DeliveryRecord> {
+  deliverToRuleTarget(rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>, kind: 'rule' | 'schedule', eventJson?: string): Promise<DeliveryRecord> {
     const requestId = randomUUID();
     const record = this.ledger.accept({ eventId: String(event.id), kind, ruleArn: rule.arn, targetArn: target.arn }, { event, requestId });
-    return this.runRuleTarget(record, rule, target, event, requestId);
+    return this.runRuleTarget(record, rule, target, event, requestId, undefined, eventJson);
   }
 
   /**
@@ -177,7 +179,7 @@ export class Deliverer {
     this.stopping.abort();
   }
 
-  private async runRuleTarget(record: DeliveryRecord, rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>, requestId: string, resume?: RetryResume): Promise<DeliveryRecord> {
+  private async runRuleTarget(record: DeliveryRecord, rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>, requestId: string, resume?: RetryResume, eventJson?: string): Promise<DeliveryRecord> {
     if (target.notServed) {
       this.ledger.update(record, { state: 'undeliverable', undeliverableReason: target.notServed });
       return record;
@@ -185,7 +187,7 @@ export class Deliverer {
     if (this.busTargets && /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\//.test(target.arn)) return this.runBusTarget(record, rule, target, event, resume);
     let input: string;
     try {
-      input = targetInput(target, event, rule);
+      input = targetInput(target, event, rule, eventJson);
     } catch (err) {
       this.ledger.update(record, { state: 'dropped', droppedReason: `input transformation failed: ${(err as Error).message}` });
       return record;
@@ -235,7 +237,7 @@ export class Deliverer {
     let lastPayload = resume?.lastError ? JSON.stringify(resume.lastError) : 'null';
     const attempt = async (): Promise<AttemptResult> => {
       // The attempt is known to be in flight before it starts (a failed write is the endpoint's to report).
-      await this.kept().catch(() => undefined);
+      if (this.kept) await this.kept().catch(() => undefined);
       try {
         const r = await this.host.invoke(fn.name, { payload, requestId, overflow: 'wait' });
         lastPayload = r.payload;
@@ -245,7 +247,7 @@ export class Deliverer {
       }
     };
     const cfg = fn.asyncConfig;
-    const failure = await runWithRetries(attempt, { ...cfg, delaySeconds: lambdaAsyncDelay }, this.timeScale, this.hooks(record), this.run(record, resume));
+    const failure = await runWithRetries(attempt, lambdaAsyncPolicy(cfg), this.timeScale, this.hooks(record), this.run(record, resume));
     // Stopped mid-way: the record stays pending or retrying, which is the truth.
     if (failure === 'aborted') return record;
     if (!failure) {
@@ -297,6 +299,15 @@ export class Deliverer {
       onRetryScheduled: (nextAttemptAt: number, lastError: LambdaErrorPayload) => this.ledger.update(record, { state: 'retrying', nextAttemptAt, lastError, inFlightSince: undefined }),
     };
   }
+}
+
+/** Each function's async retry policy, made once per configuration rather than per delivery. */
+const asyncPolicies = new WeakMap<FunctionModel['asyncConfig'], RetryPolicy>();
+
+function lambdaAsyncPolicy(cfg: FunctionModel['asyncConfig']): RetryPolicy {
+  let policy = asyncPolicies.get(cfg);
+  if (!policy) asyncPolicies.set(cfg, (policy = { maximumRetryAttempts: cfg.maximumRetryAttempts, maximumEventAgeInSeconds: cfg.maximumEventAgeInSeconds, delaySeconds: lambdaAsyncDelay }));
+  return policy;
 }
 
 /** The record Lambda sends to an async invocation's destination. */

@@ -8,6 +8,7 @@
  * by count and by size, so that `why` can explain an event by its id.
  */
 import { EventEmitter } from 'node:events';
+import { Fifo } from './fifo';
 
 /** An event as put on a bus, with the rules it matched. */
 export interface LoggedEvent {
@@ -44,6 +45,8 @@ export interface EventLogOptions {
 /** The log of recent events and of unmatched ones. */
 export class EventLog extends EventEmitter<EventLogEvents> {
   private readonly recent = new Map<string, { logged: LoggedEvent; bytes: number }>();
+  /** The ids in `recent`, oldest first: evicting from a Map's front by iterating it walks its holes (see fifo.ts). */
+  private readonly recentOrder = new Fifo<string>();
   private readonly unmatchedEvents = new Map<string, LoggedEvent>();
   private recentBytes = 0;
   private unmatchedTotal = 0;
@@ -65,12 +68,15 @@ export class EventLog extends EventEmitter<EventLogEvents> {
   record(bus: string, event: LoggedEvent['event'], matchedRules: readonly string[], bytes?: number): LoggedEvent {
     const logged: LoggedEvent = { event, bus, matchedRules, at: Date.now() };
     const size = bytes ?? JSON.stringify(event).length;
+    const previous = this.recent.get(event.id);
+    if (previous) this.recentBytes -= previous.bytes;
+    else this.recentOrder.push(event.id);
     this.recent.set(event.id, { logged, bytes: size });
     this.recentBytes += size;
-    for (const [id, entry] of this.recent) {
-      if (this.recent.size <= this.maxRecent && this.recentBytes <= this.maxRecentBytes) break;
+    while (this.recent.size > this.maxRecent || this.recentBytes > this.maxRecentBytes) {
+      const id = this.recentOrder.shift()!;
+      this.recentBytes -= this.recent.get(id)!.bytes;
       this.recent.delete(id);
-      this.recentBytes -= entry.bytes;
     }
     if (matchedRules.length === 0) this.keepUnmatched(logged, true);
     this.emit('recorded', logged);

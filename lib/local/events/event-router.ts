@@ -8,6 +8,7 @@ import { busNameOf } from '../../model';
 import { compileEventPattern, explainEventPattern, type CompiledEventPattern, type EventPatternExplanation } from '../../patterns';
 import type { Deliverer } from './delivery';
 import { GlobalEndpointNotFoundError, type GlobalEndpoints, type GlobalEndpointState } from './global-endpoints';
+import { sendsWholeEvent } from './input';
 import { RuleIndex, type IndexedRule } from './rule-index';
 
 /** One `PutEvents` request entry, as the API takes it. */
@@ -161,10 +162,15 @@ export class EventRouter {
     const matched: RuleModel[] = [];
     const key = this.keyOf(busName);
     const index = this.rulesByBus.get(key);
+    // Serialized once, for every target that receives the whole event.
+    let json: string | undefined;
     for (const live of index?.candidates(event) ?? []) {
       if (live.rule.state !== 'ENABLED' || !live.pattern || !live.pattern.matches(event)) continue;
       matched.push(live.rule);
-      for (const target of live.rule.targets) void this.deliverer.deliverToRuleTarget(live.rule, target, event, 'rule');
+      for (const target of live.rule.targets) {
+        if (sendsWholeEvent(target)) json ??= JSON.stringify(event);
+        void this.deliverer.deliverToRuleTarget(live.rule, target, event, 'rule', json);
+      }
     }
     this.deliverer.ledger.events.record(key, event, matched.map((r) => r.arn), bytes);
     return matched;
@@ -328,9 +334,19 @@ export function envelope(p: { source: string; detailType: string; detail: unknow
     'detail-type': p.detailType,
     source: p.source,
     account: p.account,
-    time: p.time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    time: isoSeconds(p.time.getTime()),
     region: p.region,
     resources: [...p.resources],
     detail: p.detail,
   };
+}
+
+/** The last second formatted by {@link isoSeconds}: a flood puts thousands of events a second. */
+let lastSecond = { at: NaN, text: '' };
+
+/** `2026-01-01T12:00:00Z`: an instant at second precision, as EventBridge writes `time`. */
+function isoSeconds(ms: number): string {
+  const at = Math.floor(ms / 1000);
+  if (at !== lastSecond.at) lastSecond = { at, text: new Date(at * 1000).toISOString().replace(/\.000Z$/, 'Z') };
+  return lastSecond.text;
 }

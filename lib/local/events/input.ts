@@ -7,12 +7,20 @@ import type { RuleModel, RuleTargetModel } from '../../model';
 /** The rule an event matched, for the predefined `aws.events.rule-*` variables of input templates. */
 export type MatchedRule = Pick<RuleModel, 'name' | 'arn'>;
 
-/** The JSON text a target receives for an event matched by `rule`. */
-export function targetInput(target: RuleTargetModel, event: Record<string, unknown>, rule?: MatchedRule): string {
+/**
+ * The JSON text a target receives for an event matched by `rule`. `eventJson` is the event's
+ * own JSON when the caller has it: an event matched by several targets is serialized once.
+ */
+export function targetInput(target: RuleTargetModel, event: Record<string, unknown>, rule?: MatchedRule, eventJson?: string): string {
   if (target.input !== undefined) return target.input;
   if (target.inputPath !== undefined) return JSON.stringify(jsonPath(event, target.inputPath) ?? null);
   if (target.inputTransformer) return transform(target.inputTransformer.inputPathsMap, target.inputTransformer.inputTemplate, event, rule);
-  return JSON.stringify(event);
+  return eventJson ?? JSON.stringify(event);
+}
+
+/** True when a target receives the whole event (no `Input`, `InputPath` or `InputTransformer`). */
+export function sendsWholeEvent(target: RuleTargetModel): boolean {
+  return target.input === undefined && target.inputPath === undefined && !target.inputTransformer;
 }
 
 /** The value at a simple JSONPath (`$`, `$.a.b`, `$.a[0]`, `$['a-b']`); undefined when absent. */

@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import type { LambdaErrorPayload } from '../host/protocol';
 import { EventLog, type EventLogOptions } from './event-log';
+import { Fifo } from './fifo';
 
 /**
  * Where a delivery is. `dropped` means it ended without delivery or DLQ (AWS would lose it);
@@ -138,7 +139,8 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
   readonly events: EventLog;
   private readonly records = new Map<string, DeliveryRecord>();
   private readonly payloads = new Map<string, DeliveryPayload>();
-  private readonly ended: string[] = [];
+  /** The ended deliveries still listed, oldest first. */
+  private readonly ended = new Fifo<DeliveryRecord>();
   private readonly endedCounts: EndedCounts = noEndedCounts();
   private readonly forgotten: EndedCounts = noEndedCounts();
   private readonly maxEnded: number;
@@ -158,7 +160,31 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
    */
   accept(init: Pick<DeliveryRecord, 'eventId' | 'kind' | 'ruleArn' | 'targetArn' | 'sourceArn' | 'batch' | 'redriveOf'>, payload?: DeliveryPayload): DeliveryRecord {
     const now = Date.now();
-    const record: DeliveryRecord = { ...init, id: `d-${++this.seq}`, state: 'pending', attempts: 0, acceptedAt: now, updatedAt: now };
+    // Every field a record may get is set here, in one order: records then share one hidden
+    // class, and an update assigns fields rather than adding them (a spread of `init`, whose
+    // fields vary by kind, and fields added later made each update a shape change). JSON and
+    // the `change` event are as before: absent and undefined fields look the same there.
+    const record: DeliveryRecord = {
+      id: `d-${++this.seq}`,
+      eventId: init.eventId,
+      kind: init.kind,
+      ruleArn: init.ruleArn,
+      targetArn: init.targetArn,
+      state: 'pending',
+      attempts: 0,
+      acceptedAt: now,
+      updatedAt: now,
+      nextAttemptAt: undefined,
+      inFlightSince: undefined,
+      interruptions: undefined,
+      lastError: undefined,
+      deadLetterArn: undefined,
+      droppedReason: undefined,
+      undeliverableReason: undefined,
+      sourceArn: init.sourceArn,
+      batch: init.batch,
+      outcome: undefined,
+    };
     this.records.set(record.id, record);
     if (payload) this.payloads.set(record.id, payload);
     this.open++;
@@ -169,7 +195,8 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
   /** Moves a delivery to a new state. Final states are final. */
   update(record: DeliveryRecord, change: Partial<Omit<DeliveryRecord, 'id' | 'eventId' | 'kind' | 'acceptedAt'>>): void {
     if (isFinal(record.state)) throw new Error(`Delivery ${record.id} is already ${record.state}`);
-    Object.assign(record, change, { updatedAt: Date.now() });
+    Object.assign(record, change);
+    record.updatedAt = Date.now();
     if (isFinal(record.state)) this.end(record);
     this.emit('change', record, Object.keys(change));
   }
@@ -204,7 +231,7 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
       this.seq = Math.max(this.seq, sequenceOf(record.id));
       if (isFinal(record.state)) {
         this.endedCounts[record.state as keyof EndedCounts]++;
-        this.ended.push(record.id);
+        this.ended.push(record);
       } else {
         if (payload) this.payloads.set(record.id, payload);
         this.open++;
@@ -252,12 +279,12 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
     record.inFlightSince = undefined;
     this.payloads.delete(record.id);
     this.endedCounts[record.state as keyof EndedCounts]++;
-    this.ended.push(record.id);
+    this.ended.push(record);
     if (this.ended.length > this.maxEnded) {
-      const id = this.ended.shift()!;
-      this.forgotten[this.records.get(id)!.state as keyof EndedCounts]++;
-      this.records.delete(id);
-      this.emit('forget', id);
+      const oldest = this.ended.shift()!;
+      this.forgotten[oldest.state as keyof EndedCounts]++;
+      this.records.delete(oldest.id);
+      this.emit('forget', oldest.id);
     }
     this.open--;
     if (this.open === 0) for (const w of this.idleWaiters.splice(0)) w();
