@@ -2,6 +2,7 @@
  * A process's memory and CPU, read from /proc (Linux), for the benchmarks that measure a local
  * app in its own process (serve-local.ts, console/run.ts). No side effects on import.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 
 /** A process's memory and CPU, from /proc (Linux). */
@@ -30,11 +31,35 @@ export function sample(pid: number): ProcessSample | undefined {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0) * 1024;
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    const kind = cmdline.includes('worker.mjs') ? 'instance' : cmdline.includes('esbuild') ? 'esbuild' : 'other';
-    return { pid, kind, rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM'), cpuMs: stat(pid).cpuMs };
+    return { pid, kind: kindOf(pid), rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM'), cpuMs: stat(pid).cpuMs };
   } catch {
     return undefined;
+  }
+}
+
+/** What each process runs, read once per process (its command line does not change). */
+const kinds = new Map<number, ProcessSample['kind']>();
+
+/** What a process runs, from its command line. Throws when it has exited. */
+export function kindOf(pid: number): ProcessSample['kind'] {
+  let kind = kinds.get(pid);
+  if (kind === undefined) {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    kind = cmdline.includes('worker.mjs') ? 'instance' : cmdline.includes('esbuild') ? 'esbuild' : 'other';
+    kinds.set(pid, kind);
+  }
+  return kind;
+}
+
+let pageBytes: number | undefined;
+
+/** A process's resident memory now, from the one-line statm (resident pages: VmRSS); 0 when it has exited. */
+export function residentBytes(pid: number): number {
+  pageBytes ??= Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim()) || 4096;
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * pageBytes;
+  } catch {
+    return 0;
   }
 }
 

@@ -6,6 +6,7 @@
  * by a few GB/s); idle ones, whose timers may still run, less often.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import type { FunctionInstance } from './instance';
 
 /** Milliseconds between samples of busy instances; idle ones every tenth tick. */
@@ -75,15 +76,18 @@ export class MemoryWatch {
 /**
  * Resident set sizes by pid. On Linux, read from /proc by hand: one small synchronous read per
  * process, no file descriptor kept open and no child process, which matters at 50 samples a
- * second. Elsewhere, pidusage (ps on macOS, WMI on Windows).
+ * second. The one-line `statm` (resident pages: what `status` shows as VmRSS) rather than
+ * `status`, which the kernel builds from some fifty fields on every read. Elsewhere, pidusage
+ * (ps on macOS, WMI on Windows).
  */
 async function residentBytes(pids: readonly number[]): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   if (process.platform === 'linux') {
+    const page = pageBytes();
     for (const pid of pids) {
       try {
-        const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-        if (m) out.set(pid, Number(m[1]) * 1024);
+        const resident = Number(fs.readFileSync(`/proc/${pid}/statm`, 'latin1').split(' ', 2)[1]);
+        if (Number.isFinite(resident)) out.set(pid, resident * page);
       } catch {
         // The process has just exited.
       }
@@ -98,3 +102,30 @@ async function residentBytes(pids: readonly number[]): Promise<Map<number, numbe
   }
   return out;
 }
+
+let pageSize: number | undefined;
+
+/**
+ * The page size statm counts in (4 KiB on x86-64, 4, 16 or 64 KiB on arm64 kernels): Node has
+ * no API for it, so it is read once from the process's auxiliary vector (AT_PAGESZ), which the
+ * kernel hands every process; 4 KiB if that cannot be read.
+ */
+function pageBytes(): number {
+  if (pageSize !== undefined) return pageSize;
+  pageSize = 4096;
+  try {
+    const auxv = fs.readFileSync('/proc/self/auxv');
+    const word = process.arch === 'arm' || process.arch === 'ia32' ? 4 : 8;
+    const le = os.endianness() === 'LE';
+    const read = (at: number) => (word === 8 ? Number(le ? auxv.readBigUInt64LE(at) : auxv.readBigUInt64BE(at)) : le ? auxv.readUInt32LE(at) : auxv.readUInt32BE(at));
+    for (let at = 0; at + 2 * word <= auxv.length; at += 2 * word) {
+      if (read(at) === AT_PAGESZ) pageSize = read(at + word);
+    }
+  } catch {
+    // No /proc/self/auxv: keep the common size.
+  }
+  return pageSize;
+}
+
+/** The auxiliary vector's entry type for the page size (elf.h). */
+const AT_PAGESZ = 6;
