@@ -91,6 +91,15 @@ test('an edit to a shared module rebuilds exactly the functions that hold it', a
   expect(await get('Gamma')).toEqual({ deployed: true });
 });
 
+test("a function's next process loads what its bundle imports from outside itself (the SDK) while the new code builds", () => {
+  // Written when the edit of shared.ts was seen (Beta had an instance), in the function's own
+  // folder, so that the package resolves to the file the bundle's import will load.
+  const root = path.dirname(app.host.find(names.Beta)!.codeDir);
+  expect(fs.readFileSync(path.join(root, 'preload.mjs'), 'utf8')).toContain('await import("@aws-sdk/client-sqs")');
+  // Alpha imports nothing from outside its bundle: nothing to load ahead.
+  expect(fs.existsSync(path.join(path.dirname(app.host.find(names.Alpha)!.codeDir), 'preload.mjs'))).toBe(false);
+});
+
 test('a rebuild keeps the bundling options the template records: the SDK stays external', () => {
   const bundle = fs.readFileSync(path.join(app.host.find(names.Beta)!.codeDir, 'index.mjs'), 'utf8');
   expect(bundle).toMatch(/from\s*"@aws-sdk\/client-sqs"/);
@@ -126,4 +135,15 @@ test('a build whose esbuild context was released (beyond the ones kept) builds a
   } finally {
     await build.dispose();
   }
+});
+
+test('a save in two writes serves the saved file, without reporting the half-written one', async () => {
+  const reloadsBefore = reloads.length;
+  // What an editor leaves for a moment: the file cut short, which does not compile.
+  fs.writeFileSync(path.join(project, 'src', 'own-alpha.ts'), "export const own: string = 'alph");
+  await new Promise((r) => setTimeout(r, 5));
+  const batch = await edit('src/own-alpha.ts', "export const own: string = 'alpha v3';\n");
+  expect(batch.functions).toEqual(rebuilt('Alpha'));
+  expect(await get('Alpha')).toMatchObject({ own: 'alpha v3' });
+  expect(reloads.slice(reloadsBefore).filter((r) => r.error)).toEqual([]);
 });

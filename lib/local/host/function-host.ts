@@ -110,6 +110,14 @@ export interface CodeUpdate {
   readonly prewarm?: boolean;
 }
 
+/** Packages new code will load from outside its bundle (see {@link FunctionHost.prepareReplace}). */
+export interface PreloadPackages {
+  /** Bare specifiers, as the bundle imports them (`@aws-sdk/client-dynamodb`). */
+  readonly packages: readonly string[];
+  /** The bundle's format: whether it `import`s them or `require`s them. */
+  readonly format: 'esm' | 'cjs';
+}
+
 /** A log line from a function, with the function it came from. */
 export interface FunctionLogRecord extends InstanceLog {
   readonly functionName: string;
@@ -234,10 +242,14 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
   /**
    * New code for a function is being built (hot reload): when it is in use, the process of its
    * next instance starts now, to take the code when {@link replaceCode} (with `prewarm`) comes.
+   * `preload` names the packages the code imports from outside its bundle (the SDK): the
+   * process loads them while it waits, so that the new code's init loads only the bundle.
    */
-  prepareReplace(ref: string): void {
+  prepareReplace(ref: string, preload?: PreloadPackages): void {
     const fn = this.find(ref);
-    if (fn) this.pools.get(fn.name)!.prepare();
+    if (!fn) return;
+    const module = preload?.packages.length && !isPythonRuntime(fn.runtime) ? this.taskRoots.preloadModule(stagedOf(fn), preload.packages, preload.format) : undefined;
+    this.pools.get(fn.name)!.prepare(module);
   }
 
   /** Points a function at new code (hot reload): new calls start instances of it, calls in flight end on the old. */

@@ -74,6 +74,12 @@ export interface WorkerProcessOptions {
   readonly cwd: string;
   /** The instance will open an inspector (`dev --inspect`): stack traces follow source maps. @default false */
   readonly inspect?: boolean;
+  /**
+   * A module the process loads while no init has come (a spare's, see TaskRoots.preloadModule):
+   * the packages the code it is started for will import from outside its bundle. Node.js only.
+   * @default none
+   */
+  readonly preload?: string;
 }
 
 /**
@@ -383,7 +389,7 @@ function startProcess(options: WorkerProcessOptions): RuntimeProcess {
 }
 
 function forkWorker(options: WorkerProcessOptions): ChildProcess {
-  return fork(WORKER_FILE, [], {
+  return fork(WORKER_FILE, options.preload ? [options.preload] : [], {
     execPath: options.nodeBinary ?? process.execPath,
     execArgv: [...inheritedFlags(options.inspect), ...memoryFlags(options.memoryMb)],
     env: { ...options.env },

@@ -169,14 +169,16 @@ export class FunctionPool implements CapacityClient {
 
   /**
    * New code for this function is being built: when it has instances (it is in use), start the
-   * process of the next one now, so that node's start-up overlaps the build. `replace` with
-   * `prewarm` gives it the code. Not for functions with NODE_OPTIONS, which node reads at start
-   * relative to the working directory, not known until the code is staged.
+   * process of the next one now, so that node's start-up overlaps the build, and with it the
+   * loading of `preload` (a module importing the packages the code loads from outside its
+   * bundle, see TaskRoots.preloadModule). `replace` with `prewarm` gives it the code. Not for
+   * functions with NODE_OPTIONS, which node reads at start relative to the working directory,
+   * not known until the code is staged.
    */
-  prepare(): void {
+  prepare(preload?: string): void {
     if (this.spare || this.stopped || this.all.size === 0 || this.options.env.NODE_OPTIONS !== undefined) return;
     const { env, nodeBinary, python, init } = this.options;
-    this.spare = new SpareProcess({ env, nodeBinary, python, memoryMb: init.memoryMb, cwd: path.dirname(init.codeDir), inspect: init.inspect });
+    this.spare = new SpareProcess({ env, nodeBinary, python, memoryMb: init.memoryMb, cwd: path.dirname(init.codeDir), inspect: init.inspect, preload });
     // A build that never succeeds leaves no process behind for long.
     const spare = this.spare;
     setTimeout(() => this.dropSpare(spare), SPARE_TTL_MS).unref();

@@ -69,6 +69,8 @@ export class TaskRoots {
   /** This run's folder. */
   readonly dir: string;
   private readonly versions = new Map<string, number>();
+  /** The preload modules written, with their text (see preloadModule). */
+  private readonly preloads = new Map<string, string>();
 
   constructor(private readonly options: TaskRootsOptions) {
     const projectHash = createHash('sha256').update(path.resolve(options.projectDir)).digest('hex').slice(0, 12);
@@ -105,6 +107,24 @@ export class TaskRoots {
       fs.writeFileSync(target, file.contents);
     }
     return taskDir;
+  }
+
+  /**
+   * Writes a module that loads `packages` as a module of the function's code would (from the
+   * function's folder, so that they resolve to the files its bundle will load, through the same
+   * node_modules), and returns its path: a process started while new code builds loads it (see
+   * SpareProcess). An `import` per package for an ES module bundle, a `require` for CommonJS:
+   * each format loads its own entry of a package, and only the one the bundle loads is worth it.
+   */
+  preloadModule(fn: StagedFunction, packages: readonly string[], format: 'esm' | 'cjs'): string {
+    const file = path.join(this.functionRoot(fn.name), format === 'esm' ? 'preload.mjs' : 'preload.cjs');
+    const lines = packages.map((p) => (format === 'esm' ? `await import(${JSON.stringify(p)}).catch(() => undefined);` : `try { require(${JSON.stringify(p)}); } catch {}`));
+    const text = `// Loaded by a process started ahead of new code (hot reload): what the bundle imports from outside itself.\n${lines.join('\n')}\n`;
+    if (this.preloads.get(file) !== text) {
+      fs.writeFileSync(file, text);
+      this.preloads.set(file, text);
+    }
+    return file;
   }
 
   /** Links SDK packages installed since the function was staged (after `npm install @aws-sdk/client-xyz`). */

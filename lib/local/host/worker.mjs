@@ -248,6 +248,15 @@ const preload = (i) => {
   setImmediate(preload, i + 1);
 };
 setImmediate(preload, 0);
+// A spare may also be given a module to load meanwhile (its only argument, see instance.ts):
+// the packages the new code imports from outside its bundle, the AWS SDK above all, which take
+// most of an init. Loaded from the function's folder, they are the very modules the bundle's
+// imports resolve to, so its init finds them loaded (or, still loading, waits for them rather
+// than load them twice). A package that fails to load is the init's to report, not this.
+if (process.argv[2]) {
+  const preloading = process.argv[2].endsWith('.cjs') ? Promise.resolve().then(() => createRequire(process.argv[2])(process.argv[2])) : import(pathToFileURL(process.argv[2]).href);
+  preloading.catch(() => undefined);
+}
 
 // The first message is the instance's init; every later one a batch of invocations.
 process.once('message', async (first) => {

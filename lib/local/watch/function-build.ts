@@ -5,6 +5,7 @@
  * holds, which is how the reloader knows the functions an edited file belongs to.
  */
 import * as fs from 'node:fs';
+import { isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildContext, BuildOptions, Metafile, OutputFile } from 'esbuild';
@@ -33,6 +34,14 @@ export class FunctionBuild {
   inputs: ReadonlySet<string> = new Set();
   /** False until a build has succeeded, and after a build failed: such a function is rebuilt on any change, which may be the fix. */
   ok = false;
+  /**
+   * The packages the last successful bundle imports from outside itself (the SDK, which Lambda
+   * provides, and any other external module), as it names them: what its init will load
+   * besides the bundle, which a process started for the next build can load ahead (see preload).
+   */
+  externals: readonly string[] = [];
+  /** The bundle's module format: how its imports load (`import` or `require`). */
+  readonly format: 'esm' | 'cjs';
   private context?: Promise<BuildContext>;
   private last: Promise<unknown> = Promise.resolve();
   /** Where esbuild believes the bundle is written: outputs are relative to it (nothing is written there). */
@@ -43,6 +52,7 @@ export class FunctionBuild {
     const moduleFile = moduleFileOf(fn);
     this.outdir = path.join(cwd, '.switchyard', 'build', fn.name.replace(/[^A-Za-z0-9._-]/g, '_'));
     this.options = buildOptions(fn, moduleFile, this.outdir, cwd, options.debug ?? false);
+    this.format = this.options.format === 'cjs' ? 'cjs' : 'esm';
   }
 
   /** Builds (the first call) or rebuilds (later ones), one build at a time. Never rejects. */
@@ -68,6 +78,7 @@ export class FunctionBuild {
       this.context ??= import('esbuild').then((esbuild) => esbuild.context(this.options));
       const result = await (await this.context).rebuild();
       this.inputs = inputsOf(result.metafile!, this.cwd);
+      this.externals = externalPackagesOf(result.metafile!);
       this.ok = true;
       const files = (result.outputFiles ?? []).map((f: OutputFile) => ({ path: path.relative(this.outdir, f.path), contents: f.contents }));
       return { files };
@@ -116,6 +127,17 @@ function buildOptions(fn: FunctionModel, moduleFile: string, outdir: string, cwd
 function pick(given: BundlingOptions): BundlingOptions {
   const { minify, sourceMap, externalModules, target, define, banner, footer, loader, keepNames, nodeModules } = given;
   return { minify, sourceMap, externalModules, target, define, banner, footer, loader, keepNames, nodeModules };
+}
+
+/** The packages a bundle imports from outside itself: bare specifiers, not Node's built-in modules. */
+function externalPackagesOf(metafile: Metafile): string[] {
+  const packages = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const { path: specifier, external } of output.imports) {
+      if (external && !specifier.startsWith('.') && !path.isAbsolute(specifier) && !isBuiltin(specifier)) packages.add(specifier);
+    }
+  }
+  return [...packages];
 }
 
 /** The files a build read, as absolute paths (esbuild's metafile names them relative to its working directory). */

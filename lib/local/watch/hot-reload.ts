@@ -8,8 +8,12 @@
  * (see function-build.ts) whose metafile lists the files its bundle holds. An edit then
  * rebuilds only the functions that hold the edited file, in parallel, each re-parsing only
  * what changed (the most recently built keep their context, see MAX_CONTEXTS); the bundle goes
- * straight from memory into a new task root. Meanwhile the host has started the next
- * instance's process (`prepareReplace`), and it initializes the new code before any call asks.
+ * straight from memory into a new task root. The build starts at the first watch event, not
+ * after a quiet period: a build that a later write overtook (an editor saves in several
+ * writes) is dropped, unserved and unreported, and built again. Meanwhile the host has started
+ * the next instance's process (`prepareReplace`), which loads what the bundle imports from
+ * outside itself (the SDK: most of an init) while the build runs, and it initializes the new
+ * code before any call asks.
  *
  * Python functions are not built: an edit in the folder their asset was made from (see
  * python-sources.ts) stages the asset again with that folder's files over it, and their
@@ -54,9 +58,11 @@ export interface HotReloaderOptions {
   /** Folder esbuild runs in (relative `tsconfig` and metafile paths start there). @default process.cwd() */
   readonly projectDir?: string;
   /**
-   * Milliseconds without a further change before rebuilding: editors save in several writes
-   * (truncate and write, or write a temporary file and rename it).
-   * @default 20
+   * Milliseconds without a further change before rebuilding. Editors save in several writes
+   * (truncate and write, or write a temporary file and rename it), but no wait is needed for
+   * them: a build that a later change to its inputs overtook is neither served nor reported
+   * (it may have read a half-written file), and the change builds it again.
+   * @default 0
    */
   readonly settleMs?: number;
   /** Watch the sources; false builds once at start (with `debug`) and never again. @default true */
@@ -109,7 +115,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   constructor(private readonly functions: readonly FunctionModel[], private readonly host: FunctionHost, options: HotReloaderOptions = {}) {
     super();
     this.projectDir = path.resolve(options.projectDir ?? process.cwd());
-    this.settleMs = options.settleMs ?? 20;
+    this.settleMs = options.settleMs ?? 0;
     this.watchSources = options.watch ?? true;
     this.debug = options.debug ?? false;
     this.pythonSources = findPythonSources(functions.filter((f) => isPythonRuntime(f.runtime)), this.projectDir);
@@ -217,11 +223,17 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     this.emit('reload', record);
   }
 
-  /** Builds a function and swaps its code in; a failed build keeps the code it had. */
-  private async buildAndServe(build: FunctionBuild): Promise<ReloadRecord> {
+  /**
+   * Builds a function and swaps its code in; a failed build keeps the code it had. Undefined,
+   * with nothing served, when `overtaken` says a change made during the build concerns it.
+   */
+  private async buildAndServe(build: FunctionBuild): Promise<ReloadRecord>;
+  private async buildAndServe(build: FunctionBuild, overtaken: () => boolean): Promise<ReloadRecord | undefined>;
+  private async buildAndServe(build: FunctionBuild, overtaken?: () => boolean): Promise<ReloadRecord | undefined> {
     const { fn } = build;
     const started = performance.now();
     const outcome = await this.build(build);
+    if (overtaken?.()) return undefined;
     let error = 'error' in outcome ? outcome.error : undefined;
     if ('files' in outcome && !this.stopped) {
       try {
@@ -277,8 +289,9 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     if (this.ignored(file) || ignoredPythonChange(file)) return;
     this.changed.add(file);
     for (const fn of this.pythonChanged([file])) this.host.prepareReplace(fn.name);
-    // The functions that hold the file will get new code: their next processes start now.
-    for (const b of this.builds.values()) if (b.inputs.has(file)) this.host.prepareReplace(b.fn.name);
+    // The functions that hold the file will get new code: their next processes start now, and
+    // load what the bundle imports from outside itself (the SDK) while it builds.
+    for (const b of this.builds.values()) if (b.inputs.has(file)) this.host.prepareReplace(b.fn.name, { packages: b.externals, format: b.format });
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.queue = this.queue.then(() => this.flush());
@@ -301,9 +314,26 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     const targets = [...this.builds.values()].filter((b) => concerns(b, changed));
     const python = this.pythonChanged(changed);
     for (const fn of python) this.reloadPython(fn);
-    await eachLimited(targets, BUILD_CONCURRENCY, (b) => this.rebuild(b.fn));
+    const rebuilt: string[] = [];
+    const overtaken: FunctionBuild[] = [];
+    // Changed again while it built (the rest of an editor's save): the next round builds it. A
+    // write is seen by its watch event or, when the build's result came first, by its file.
+    const versions = fileVersions(changed);
+    const changedSince = () => [...this.changed, ...changed.filter((f) => fileVersion(f) !== versions.get(f))];
+    await eachLimited(targets, BUILD_CONCURRENCY, async (b) => {
+      const record = await this.buildAndServe(b, () => {
+        const late = changedSince();
+        return late.length > 0 && concerns(b, late);
+      });
+      if (!record) return void overtaken.push(b);
+      rebuilt.push(b.fn.name);
+      this.emit('reload', record);
+    });
     if (this.watchers.size) this.watchInputFolders();
-    const functions = [...targets.map((b) => b.fn.name), ...python.map((f) => f.name)].sort();
+    // The files that led to an overtaken build are the next round's too, which says they were built.
+    for (const file of changed) if (overtaken.some((b) => concerns(b, [file]))) this.changed.add(file);
+    if (targets.length > 0 && rebuilt.length === 0 && python.length === 0) return;
+    const functions = [...rebuilt, ...python.map((f) => f.name)].sort();
     this.emit('batch', { changed, functions, durationMs: performance.now() - started });
   }
 
@@ -324,6 +354,21 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
 function concerns(build: FunctionBuild, changed: readonly string[]): boolean {
   if (!build.ok) return true;
   return changed.some((file) => build.inputs.has(file) || (RESOLUTION_FILES.test(path.basename(file)) && build.fn.source!.entry.startsWith(path.dirname(file) + path.sep)));
+}
+
+/** Each file's {@link fileVersion}. */
+function fileVersions(files: readonly string[]): Map<string, string> {
+  return new Map(files.map((f) => [f, fileVersion(f)]));
+}
+
+/** What tells one write of a file from the next: its inode, size and modification time ('' when it does not exist). */
+function fileVersion(file: string): string {
+  try {
+    const s = fs.statSync(file, { bigint: true });
+    return `${s.ino}:${s.size}:${s.mtimeNs}`;
+  } catch {
+    return '';
+  }
 }
 
 /** Runs `work` over `items`, at most `limit` at a time. */
