@@ -33,6 +33,15 @@ test('a folder is copied, and a file that is not a zip archive is copied as it i
   expect(fs.readFileSync(path.join(dir, 'copied.zip'), 'utf8')).toBe('not a zip');
 });
 
+test('files the caller writes next are not copied from a folder; the rest are', () => {
+  fs.mkdirSync(path.join(dir, 'asset', 'data'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'asset', 'index.mjs'), 'deployed bundle');
+  fs.writeFileSync(path.join(dir, 'asset', 'data', 'index.mjs'), 'a data file of the same name');
+  copyCode(path.join(dir, 'asset'), path.join(dir, 'out'), new Set(['index.mjs']));
+  expect(fs.existsSync(path.join(dir, 'out', 'index.mjs'))).toBe(false);
+  expect(fs.readFileSync(path.join(dir, 'out', 'data', 'index.mjs'), 'utf8')).toBe('a data file of the same name');
+});
+
 test('an entry outside the package is refused and nothing is written outside it', () => {
   const evil = path.join(dir, 'evil.zip');
   fs.writeFileSync(evil, zipSync({ '../escaped.txt': strToU8('no') }));

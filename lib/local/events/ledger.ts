@@ -188,7 +188,7 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
     this.records.set(record.id, record);
     if (payload) this.payloads.set(record.id, payload);
     this.open++;
-    this.emit('change', record, ['state']);
+    this.emit('change', record, STATE_CHANGED);
     return record;
   }
 
@@ -300,6 +300,9 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
 export function sequenceOf(id: string): number {
   return Number(id.slice(2));
 }
+
+/** What changed when a delivery is accepted: one array for all, as listeners only read it. */
+const STATE_CHANGED: readonly string[] = Object.freeze(['state']);
 
 function isFinal(state: DeliveryState): boolean {
   return state !== 'pending' && state !== 'retrying';

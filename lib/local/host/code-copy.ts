@@ -12,12 +12,16 @@ const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 /**
  * Copies the folder `source` into `dest`, or extracts the zip file `source` into it; files
- * already in `dest` are overwritten (a later layer over an earlier one).
+ * already in `dest` are overwritten (a later layer over an earlier one). `skip` names files
+ * (relative to `source`) not to copy from a folder: ones the caller writes next (a rebuilt bundle
+ * over the deployed one, which would otherwise be written twice).
  */
-export function copyCode(source: string, dest: string): void {
+export function copyCode(source: string, dest: string, skip: ReadonlySet<string> = new Set()): void {
   if (!isZipFile(source)) {
+    const root = path.resolve(source);
+    const filter = skip.size ? (from: string) => !skip.has(path.relative(root, path.resolve(from))) : undefined;
     // A copy, not a link: Node resolves a linked file's real path, which is back under the project.
-    fs.cpSync(source, dest, { recursive: true, dereference: true, force: true });
+    fs.cpSync(source, dest, { recursive: true, dereference: true, force: true, filter });
     return;
   }
   // fflate: a small, dependency-free zip reader (Node has deflate but no zip container reader).

@@ -11,10 +11,10 @@ import { FunctionNotFoundError } from './errors';
 import { InspectorProxy } from './inspector-proxy';
 import type { InstanceLog } from './instance';
 import { MemoryWatch } from './memory-watch';
-import { FunctionPool, type OverflowMode, type PoolOptions } from './pool';
+import { FunctionPool, type OverflowMode, type PoolOptions, type PoolOutcome } from './pool';
 import type { LambdaErrorPayload } from './protocol';
 import { isProvided, missingPackageHint, missingPackageOf } from './provided-modules';
-import { ResponseStreams, type ResponseStreamSink } from './response-stream';
+import { ResponseStreams, type ResponseStreamSink, type StreamedResponse } from './response-stream';
 import { isPythonRuntime, resolveNodeBinaries, resolvePythonInterpreters, runtimeNotices, type NodeBinary, type PythonInterpreter } from './runtimes';
 import { layerEnvironment } from './layers';
 import { TaskRoots, type StagedFile, type StagedFunction } from './task-root';
@@ -217,26 +217,29 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     if (!fn) throw new FunctionNotFoundError(ref);
     const requestId = request.requestId ?? randomUUID();
     const started = performance.now();
-    const { outcome, cold, stream } = await this.run(fn, requestId, request);
+    // The invocation's response stream is open while it runs (see response-stream.ts).
+    this.streams.begin(requestId, request.responseStream);
+    let ran: PoolOutcome;
+    let stream: StreamedResponse;
+    try {
+      ran = await this.pools.get(fn.name)!.run(requestId, request.payload, request.overflow, request.clientContext);
+    } finally {
+      stream = this.streams.end(requestId);
+    }
+    const { outcome, cold } = ran;
     if (!outcome.ok) this.explainMissingPackage(fn, requestId, outcome.error);
-    const base = { requestId, functionName: fn.name, cold, durationMs: performance.now() - started, streamed: stream.streamed || undefined };
-    const result: InvokeResult = outcome.ok
-      ? { ...base, payload: stream.streamed ? stream.payload ?? '' : outcome.payload }
-      : { ...base, payload: JSON.stringify(outcome.error), error: outcome.error };
+    // Built field by field, in one shape, rather than spread from a common part: one per call.
+    const result: InvokeResult = {
+      requestId,
+      functionName: fn.name,
+      cold,
+      durationMs: performance.now() - started,
+      streamed: stream.streamed || undefined,
+      payload: !outcome.ok ? JSON.stringify(outcome.error) : stream.streamed ? stream.payload ?? '' : outcome.payload,
+      error: outcome.ok ? undefined : outcome.error,
+    };
     this.emit('invocation', result);
     return result;
-  }
-
-  /** Runs an invocation on the function's pool, with its response stream open meanwhile. */
-  private async run(fn: FunctionModel, requestId: string, request: InvokeRequest) {
-    this.streams.begin(requestId, request.responseStream);
-    try {
-      const ran = await this.pools.get(fn.name)!.run(requestId, request.payload, request.overflow, request.clientContext);
-      return { ...ran, stream: this.streams.end(requestId) };
-    } catch (err) {
-      this.streams.end(requestId);
-      throw err;
-    }
   }
 
   /**

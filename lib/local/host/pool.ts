@@ -129,12 +129,15 @@ export class FunctionPool implements CapacityClient {
 
   /** Runs one invocation on a warm instance, or a cold one. Rejects with ThrottledError or HostStoppedError. */
   async run(requestId: string, payload: string, overflow: OverflowMode, clientContext?: string): Promise<PoolOutcome> {
-    await this.admit(overflow);
+    // Awaited only when there is something to wait for: a flood runs thousands of calls through
+    // here, and each await of a settled promise is one more turn and one more promise.
+    const admitted = this.admit(overflow);
+    if (admitted) await admitted;
     try {
       for (;;) {
         const { instance, cold } = await this.acquire();
         try {
-          await instance.ready;
+          if (!instance.initialized) await instance.ready;
         } catch (initError) {
           this.discard(instance);
           return { cold, outcome: { ok: false, error: initError as LambdaErrorPayload, instanceDied: true } };
@@ -206,21 +209,22 @@ export class FunctionPool implements CapacityClient {
     if (oldest) this.discard(oldest.instance);
   }
 
-  private admit(overflow: OverflowMode): Promise<void> {
-    if (this.stopped) return Promise.reject(new HostStoppedError());
+  /** Admits a call now (undefined), or the promise of its admission; throws or rejects when it is refused. */
+  private admit(overflow: OverflowMode): Promise<void> | undefined {
+    if (this.stopped) throw new HostStoppedError();
     const reserved = this.options.reservedConcurrency;
     const { capacity, init } = this.options;
     if (reserved !== undefined) {
       if (this.reservedInFlight < reserved) {
         this.reservedInFlight += 1;
-        return Promise.resolve();
+        return undefined;
       }
-      if (overflow === 'throttle') return Promise.reject(new ThrottledError(init.functionName, reserved, 'ReservedFunctionConcurrentInvocationLimitExceeded'));
+      if (overflow === 'throttle') throw new ThrottledError(init.functionName, reserved, 'ReservedFunctionConcurrentInvocationLimitExceeded');
       return new Promise((resolve, reject) => this.admissionWaiters.push({ resolve, reject }));
     }
+    if (capacity.tryAdmitUnreserved()) return undefined;
     if (overflow === 'wait') return capacity.waitAdmitUnreserved();
-    if (capacity.tryAdmitUnreserved()) return Promise.resolve();
-    return Promise.reject(new ThrottledError(init.functionName, capacity.unreservedConcurrency ?? 0, 'ConcurrentInvocationLimitExceeded'));
+    throw new ThrottledError(init.functionName, capacity.unreservedConcurrency ?? 0, 'ConcurrentInvocationLimitExceeded');
   }
 
   private finish(): void {

@@ -100,7 +100,7 @@ export class TaskRoots {
       writeInlineCode(taskDir, fn.inlineCode);
       return taskDir;
     }
-    copyCode(codeDir, taskDir);
+    copyCode(codeDir, taskDir, new Set(files.map((f) => path.normalize(f.path))));
     for (const file of files) {
       const target = path.join(taskDir, file.path);
       fs.mkdirSync(path.dirname(target), { recursive: true });
