@@ -73,11 +73,11 @@ async function measureDev(name: string, project: BenchProject, edits: number, li
   dev.on('BATCH', () => batches++);
   const url = (fn: string) => `${dev.urls[0]}/${fn}`;
   /**
-   * Waits until every rebuild of an edit has ended: this tree's reloader says so (a batch);
-   * a baseline's rebuilds every function of the folder, each on its own.
+   * Waits until every rebuild of an edit has ended: a reloader that emits batches says so; one
+   * of before batches (an old baseline) rebuilds every function of the folder, each on its own.
    */
   const settled = async (reloadsBefore: number, batchesBefore: number) => {
-    while (lib ? reloads - reloadsBefore < project.functions.length : batches === batchesBefore) await sleep(10);
+    while (batches === batchesBefore && reloads - reloadsBefore < project.functions.length) await sleep(10);
   };
   try {
     // Every function has a warm instance, as in a session where the routes were used.
