@@ -8,9 +8,9 @@
  * (see function-build.ts) whose metafile lists the files its bundle holds. An edit then
  * rebuilds only the functions that hold the edited file, in parallel, each re-parsing only
  * what changed (the most recently built keep their context, see MAX_CONTEXTS); the bundle goes
- * straight from memory into a new task root. The build starts at the first watch event, not
- * after a quiet period: a build that a later write overtook (an editor saves in several
- * writes) is dropped, unserved and unreported, and built again. Meanwhile the host has started
+ * straight from memory into a new task root. A build that a later write overtook (an editor
+ * saves in several writes, not always within the quiet period) is dropped, unserved and
+ * unreported, and built again. Meanwhile the host has started
  * the next instance's process (`prepareReplace`), which loads what the bundle imports from
  * outside itself (the SDK: most of an init) while the build runs, and it initializes the new
  * code before any call asks.
@@ -58,11 +58,12 @@ export interface HotReloaderOptions {
   /** Folder esbuild runs in (relative `tsconfig` and metafile paths start there). @default process.cwd() */
   readonly projectDir?: string;
   /**
-   * Milliseconds without a further change before rebuilding. Editors save in several writes
-   * (truncate and write, or write a temporary file and rename it), but no wait is needed for
-   * them: a build that a later change to its inputs overtook is neither served nor reported
-   * (it may have read a half-written file), and the change builds it again.
-   * @default 0
+   * Milliseconds without a further change before rebuilding: editors save in several writes
+   * (truncate and write, or write a temporary file and rename it). A write that comes later
+   * still, during the build, overtakes it: such a build (which may have read a half-written
+   * file) is neither served nor reported, and is built again. 0 starts at the first write,
+   * which on a busy machine more often builds twice (measured by bench/hot-reload).
+   * @default 20
    */
   readonly settleMs?: number;
   /** Watch the sources; false builds once at start (with `debug`) and never again. @default true */
@@ -115,7 +116,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   constructor(private readonly functions: readonly FunctionModel[], private readonly host: FunctionHost, options: HotReloaderOptions = {}) {
     super();
     this.projectDir = path.resolve(options.projectDir ?? process.cwd());
-    this.settleMs = options.settleMs ?? 0;
+    this.settleMs = options.settleMs ?? 20;
     this.watchSources = options.watch ?? true;
     this.debug = options.debug ?? false;
     this.pythonSources = findPythonSources(functions.filter((f) => isPythonRuntime(f.runtime)), this.projectDir);
