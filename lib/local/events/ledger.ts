@@ -179,12 +179,14 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
       interruptions: undefined,
       lastError: undefined,
       deadLetterArn: undefined,
+      deadLetterMessageId: undefined,
+      redriveOf: init.redriveOf,
       droppedReason: undefined,
       undeliverableReason: undefined,
       sourceArn: init.sourceArn,
       batch: init.batch,
       outcome: undefined,
-    };
+    } satisfies AllFields<DeliveryRecord>;
     this.records.set(record.id, record);
     if (payload) this.payloads.set(record.id, payload);
     this.open++;
@@ -300,6 +302,9 @@ export class DeliveryLedger extends EventEmitter<LedgerEvents> {
 export function sequenceOf(id: string): number {
   return Number(id.slice(2));
 }
+
+/** Every field of T, each given (undefined where unset): a field added to T must be added where this is used. */
+type AllFields<T> = { [K in keyof Required<T>]: T[K] };
 
 /** What changed when a delivery is accepted: one array for all, as listeners only read it. */
 const STATE_CHANGED: readonly string[] = Object.freeze(['state']);
