@@ -7,6 +7,16 @@ import { EventLog, type LoggedEvent } from '../../lib/local';
 const event = (id: string) => ({ id, source: 's', 'detail-type': 't', detail: {} });
 
 describe('EventLog', () => {
+  test('an event forwarded to another bus (same id) is announced, and the log keeps the bus it was put on', () => {
+    const log = new EventLog();
+    const recorded: string[] = [];
+    log.on('recorded', (l) => recorded.push(l.bus));
+    log.record('shop', event('f'), ['arn:forward']);
+    log.record('billing', event('f'), []);
+    expect(recorded).toEqual(['shop', 'billing']);
+    expect(log.get('f')).toMatchObject({ bus: 'shop', matchedRules: ['arn:forward'] });
+  });
+
   test('keeps the most recent events up to its count, oldest forgotten first', () => {
     const log = new EventLog({ maxRecent: 2 });
     for (const id of ['a', 'b', 'c']) log.record('bus', event(id), ['arn:rule']);

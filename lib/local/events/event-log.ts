@@ -67,8 +67,15 @@ export class EventLog extends EventEmitter<EventLogEvents> {
    */
   record(bus: string, event: LoggedEvent['event'], matchedRules: readonly string[], bytes?: number): LoggedEvent {
     const logged: LoggedEvent = { event, bus, matchedRules, at: Date.now() };
-    const size = bytes ?? JSON.stringify(event).length;
     const previous = this.recent.get(event.id);
+    // A rule forwarding the event to another bus hands on the same event (same id): the log keeps
+    // where it was put, which `get` answers (its story, `why`); the hop is still announced.
+    if (previous && previous.logged.bus !== bus) {
+      if (matchedRules.length === 0) this.keepUnmatched(logged, true);
+      this.emit('recorded', logged);
+      return logged;
+    }
+    const size = bytes ?? JSON.stringify(event).length;
     if (previous) this.recentBytes -= previous.bytes;
     else this.recentOrder.push(event.id);
     this.recent.set(event.id, { logged, bytes: size });
