@@ -12,6 +12,9 @@
 // 3. jose, published as ES modules only, becomes a CommonJS bundle in place of the compiled
 //    lib/local/auth/jose.ts (see that file), so Jest and older Node 20 releases load it.
 // 4. Files that are not TypeScript travel beside the code that loads them by path.
+// 5. The console's browser UI (lib/console/) -> dist/console/: index.html, console.css and one
+//    minified ES module, with Mermaid split into chunks loaded only when the diagram is shown.
+//    Everything is served by `switchyard dev` itself: no CDN, no inline script (strict CSP).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -78,7 +81,34 @@ if (direct.length) {
   process.exit(1);
 }
 
+await buildConsole();
+
 console.error(`build: dist/ written in ${Date.now() - started} ms`);
+
+/** Step 5: the console UI, bundled for the browser. */
+async function buildConsole() {
+  const from = path.join(root, 'lib', 'console');
+  const out = path.join(dist, 'console');
+  await esbuild.build({
+    entryPoints: { console: path.join(from, 'main.tsx') },
+    outdir: out,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome115', 'firefox115', 'safari16'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    tsconfig: path.join(from, 'tsconfig.json'),
+    minify: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    // The license comments of what is bundled (Preact, Mermaid and its dependencies) in one file beside it.
+    legalComments: 'linked',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+  });
+  for (const file of ['index.html', 'console.css']) fs.copyFileSync(path.join(from, file), path.join(out, file));
+}
 
 function listFiles(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));

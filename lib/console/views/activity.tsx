@@ -1,0 +1,161 @@
+/**
+ * Live activity: the newest entries first, from a page of `GET /api/activity` and then the SSE
+ * stream, filtered by the server (kind, function, status) and by a text search here. New
+ * entries are applied once per animation frame, however fast they arrive, and the list keeps
+ * at most {@link MAX_ENTRIES} (the server's buffer holds as many), rendered virtually.
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, type ActivityFilter, type Api } from '../api';
+import { ErrorNotice, Status, Time, eventHref, invocationHref, useStream } from '../ui';
+import { VirtualList } from '../virtual-list';
+
+/** Entries kept in the browser, as many as the server's buffer holds by default. */
+export const MAX_ENTRIES = 10_000;
+const PAGE = 1000;
+
+type Entry = Api.ActivityEntry;
+
+/** Where an entry's story is: an event's, or an invocation's. */
+export function storyHref(e: Entry): string | undefined {
+  switch (e.type) {
+    case 'request': return e.requestId ? invocationHref(e.requestId) : undefined;
+    case 'invocation': return invocationHref(e.requestId);
+    case 'event': return eventHref(e.eventId);
+    case 'delivery': return e.kind === 'async-invoke' ? invocationHref(e.eventId) : eventHref(e.eventId);
+  }
+}
+
+/** One line of text that says what happened. */
+export function summary(e: Entry): string {
+  switch (e.type) {
+    case 'request': return `${e.method} ${e.path} → ${e.statusCode}${e.error ? ` (${e.error})` : ''}`;
+    case 'invocation': return `${e.function} ${e.cold ? 'cold' : 'warm'} ${e.durationMs} ms${e.error ? `: ${e.error.type}: ${e.error.message}` : ''}`;
+    case 'event': return `${e.detailType} from ${e.source} on ${e.bus}${e.matchedRules.length ? ` → ${e.matchedRules.join(', ')}` : ' (no rule matched)'}`;
+    case 'delivery': return `${e.rule ? `${e.rule} → ` : ''}${e.target}: ${e.state} after ${e.attempt} attempt${e.attempt === 1 ? '' : 's'}${e.deadLetter ? ` in ${e.deadLetter}` : ''}${e.error ? ` (${e.error.message})` : ''}`;
+  }
+}
+
+function subject(e: Entry): string {
+  switch (e.type) {
+    case 'request': return e.function ?? e.api;
+    case 'invocation': return e.function;
+    case 'event': return e.detailType;
+    case 'delivery': return e.target;
+  }
+}
+
+function statusText(e: Entry): string {
+  if (e.type === 'delivery') return e.state;
+  if (e.type === 'request') return String(e.statusCode);
+  return e.status;
+}
+
+function Row({ e }: { e: Entry }) {
+  return (
+    <>
+      <span class="mono"><Time at={e.at} /></span>
+      <span>{e.type}</span>
+      <span title={summary(e)}>{summary(e)}</span>
+      <span title={subject(e)}>{subject(e)}</span>
+      <span><Status status={e.type === 'delivery' ? e.state : e.status} text={statusText(e)} /></span>
+    </>
+  );
+}
+
+/** Newest first, no duplicates, at most MAX_ENTRIES. */
+function merge(newer: readonly Entry[], older: readonly Entry[]): Entry[] {
+  const seen = new Set<number>();
+  const out: Entry[] = [];
+  for (const e of [...newer, ...older]) {
+    if (seen.has(e.id)) continue;
+    seen.add(e.id);
+    out.push(e);
+  }
+  return out.sort((a, b) => b.id - a.id).slice(0, MAX_ENTRIES);
+}
+
+/** The activity view. */
+export function ActivityView({ functions }: { functions: readonly string[] }) {
+  const [filter, setFilter] = useState<ActivityFilter>({});
+  const [search, setSearch] = useState('');
+  const [entries, setEntries] = useState<Entry[]>([]);
+  const [next, setNext] = useState<number | undefined>();
+  const [error, setError] = useState<Error>();
+  const [gap, setGap] = useState(0);
+  const pending = useRef<Entry[]>([]);
+  const frame = useRef(0);
+
+  useEffect(() => {
+    let stale = false;
+    setEntries([]);
+    setNext(undefined);
+    api.activity({ ...filter, limit: PAGE }).then((page) => {
+      if (stale) return;
+      setEntries((live) => merge(live, page.entries));
+      setNext(page.next);
+    }, setError);
+    return () => { stale = true; };
+  }, [filter]);
+
+  useStream<Entry>(api.streamUrl(filter), (entry) => {
+    pending.current.push(entry);
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      const batch = pending.current.reverse();
+      pending.current = [];
+      setEntries((old) => (old.length && batch[batch.length - 1].id > old[0].id ? [...batch, ...old].slice(0, MAX_ENTRIES) : merge(batch, old)));
+    });
+  }, (missed) => setGap((g) => g + missed));
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+
+  const shown = useMemo(() => {
+    const q = search.trim().toLowerCase();
+    return q ? entries.filter((e) => `${summary(e)} ${subject(e)} ${JSON.stringify(e)}`.toLowerCase().includes(q)) : entries;
+  }, [entries, search]);
+
+  const loadOlder = () => {
+    if (next === undefined) return;
+    api.activity({ ...filter, limit: PAGE, before: next }).then((page) => {
+      setEntries((old) => merge(old, page.entries));
+      setNext(page.next);
+    }, setError);
+  };
+  const set = (key: keyof ActivityFilter) => (e: Event) => setFilter((f) => ({ ...f, [key]: (e.currentTarget as HTMLSelectElement).value || undefined }));
+
+  return (
+    <section aria-labelledby="activity-title">
+      <h2 id="activity-title" tabIndex={-1}>Activity</h2>
+      <form class="filters" role="search" aria-label="Filter the activity" onSubmit={(e) => e.preventDefault()}>
+        <div><label for="f-type">Kind</label>
+          <select id="f-type" value={filter.type ?? ''} onChange={set('type')}>
+            <option value="">all</option><option value="request">HTTP requests</option><option value="invocation">invocations</option>
+            <option value="event">events</option><option value="delivery">deliveries</option>
+          </select></div>
+        <div><label for="f-function">Function</label>
+          <select id="f-function" value={filter.function ?? ''} onChange={set('function')}>
+            <option value="">all</option>{functions.map((f) => <option key={f} value={f}>{f}</option>)}
+          </select></div>
+        <div><label for="f-status">Status</label>
+          <select id="f-status" value={filter.status ?? ''} onChange={set('status')}>
+            <option value="">all</option><option value="ok">ok</option><option value="error">error</option><option value="unmatched">unmatched</option>
+          </select></div>
+        <div><label for="f-search">Search (event type, path, id…)</label>
+          <input id="f-search" type="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} /></div>
+      </form>
+      <ErrorNotice error={error} />
+      {gap > 0 && <div class="notice" role="status">{gap} entries were dropped from the server's buffer while disconnected.</div>}
+      <p aria-live="polite" aria-atomic="true" id="activity-count" class="muted">{shown.length.toLocaleString('en-US')} {shown.length === 1 ? 'entry' : 'entries'}{search ? ` match “${search}”` : ''}</p>
+      <div class="list-head" aria-hidden="true"><span>Time</span><span>Kind</span><span>What</span><span>Function / type</span><span>Status</span></div>
+      <VirtualList
+        id="activity"
+        label="Activity, newest first"
+        items={shown}
+        keyOf={(e) => e.id}
+        renderRow={(e) => <Row e={e} />}
+        onOpen={(e) => { const href = storyHref(e); if (href) location.hash = href; }}
+      />
+      {next !== undefined && <p><button type="button" onClick={loadOlder}>Load older entries</button></p>}
+    </section>
+  );
+}
