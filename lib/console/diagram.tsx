@@ -27,9 +27,13 @@ export function Diagram({ text }: { text: string }) {
     return () => { stale = true; };
   }, [shown, text]);
 
-  // Mermaid's output is SVG sanitized by Mermaid itself (securityLevel 'strict' runs DOMPurify).
   useEffect(() => {
-    if (box.current && svg) box.current.innerHTML = svg;
+    if (!box.current || !svg) return;
+    try {
+      box.current.replaceChildren(adopt(svg));
+    } catch (err) {
+      setError((err as Error).message);
+    }
   }, [svg]);
 
   return (
@@ -47,4 +51,28 @@ export function Diagram({ text }: { text: string }) {
       )}
     </div>
   );
+}
+
+let diagramSheet: CSSStyleSheet | undefined;
+
+/**
+ * Mermaid's SVG (sanitized by Mermaid itself: securityLevel 'strict' runs DOMPurify) as a node,
+ * its `<style>` moved into a constructed stylesheet: the console is served with a strict CSP
+ * (no inline styles), which would block a `<style>` element but not the CSSOM. Mermaid scopes
+ * its rules to the SVG's id, so the sheet styles nothing else.
+ */
+function adopt(svg: string): Node {
+  const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+  if (doc.querySelector('parsererror')) throw new Error('Mermaid drew an SVG that does not parse');
+  const css = [...doc.querySelectorAll('style')].map((style) => {
+    style.remove();
+    return style.textContent ?? '';
+  });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css.join('\n'));
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets.filter((s) => s !== diagramSheet), sheet];
+  diagramSheet = sheet;
+  const root = doc.documentElement;
+  root.removeAttribute('style');
+  return document.importNode(root, true);
 }

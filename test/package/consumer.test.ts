@@ -62,7 +62,10 @@ test('the tarball holds the built library, README, LICENSE and CHANGELOG, and no
     'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map',
     'dist/runtime/index.js', 'dist/runtime/index.mjs', 'dist/testing/index.js', 'dist/patterns/index.js',
     'dist/cli/main.js', 'dist/local/host/worker.mjs', 'dist/local/host/bootstrap.py', 'dist/ops/prices.json',
+    'dist/console/index.html', 'dist/console/console.js', 'dist/console/console.css',
   ]));
+  // Every module the console's script loads, however deep (Mermaid's chunks, loaded lazily), is packed.
+  expect(missingModules(files, 'dist/console/console.js')).toEqual([]);
   const stray = files.filter((f) => /^(test|bench|\.ci|scripts|lib|lambdas)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
   expect(stray).toEqual([]);
   const manifest = JSON.parse(fs.readFileSync(path.join(project, 'node_modules', 'switchyard', 'package.json'), 'utf8'));
@@ -138,6 +141,21 @@ test('npx switchyard dev serves the route, and the event its handler publishes r
     const { orderId } = (await res.json()) as { orderId: string };
     await waitFor(() => output.includes(`"message":"order recorded`) && output.includes(orderId), () => `no delivery of ${orderId}:\n${output}`, exited);
 
+    // The console: the UI's page and every asset it references, from the installed package.
+    const consoleUrl = /Console\s+(http:\/\/127\.0\.0\.1:\d+)/i.exec(output)?.[1];
+    expect(consoleUrl).toBeDefined();
+    const page = await fetch(`${consoleUrl}/`);
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^text\/html/)]);
+    const html = await page.text();
+    expect(html).toContain('<title>Switchyard console</title>');
+    const assets = [...html.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((m) => m[1]);
+    expect(assets.sort()).toEqual(['console.css', 'console.js']);
+    for (const asset of assets) {
+      const res = await fetch(`${consoleUrl}/${asset}`);
+      expect([asset, res.status, res.headers.get('content-type')]).toEqual([asset, 200, expect.stringMatching(asset.endsWith('.js') ? /javascript/ : /^text\/css/)]);
+      expect((await res.text()).length).toBeGreaterThan(1000);
+    }
+
     // The CLI from the consumer's folder, as its user runs it, sees the delivery.
     const ledger = JSON.parse(run('npx', ['switchyard', 'ledger', '--state', 'delivered', '--aws-port', aws!], project).stdout);
     expect(ledger.deliveries).toEqual([expect.objectContaining({ state: 'delivered', kind: 'rule', targetArn: expect.stringContaining('RecordOrder') })]);
@@ -149,7 +167,23 @@ test('npx switchyard dev serves the route, and the event its handler publishes r
   expect(output).toContain('Deliveries: 1 delivered, 0 dead-lettered');
 }, 240_000);
 
-async function waitFor(done: () => boolean, describe: () => string, exited: Promise<unknown>, ms = 90_000): Promise<void> {
+async /** Relative modules that `entry` (a packed file) imports, directly or through other packed modules, and the tarball lacks. */
+function missingModules(packed: readonly string[], entry: string): string[] {
+  const has = new Set(packed);
+  const seen = new Set<string>();
+  const missing: string[] = [];
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    if (!has.has(file)) return void missing.push(file);
+    const source = fs.readFileSync(path.join(project, 'node_modules', 'switchyard', file), 'utf8');
+    for (const m of source.matchAll(/(?:\bimport\s*\(\s*|\bfrom\s*|\bimport\s*)["'](\.\.?\/[^"']+)["']/g)) visit(path.posix.join(path.posix.dirname(file), m[1]));
+  };
+  visit(entry);
+  return missing;
+}
+
+function waitFor(done: () => boolean, describe: () => string, exited: Promise<unknown>, ms = 90_000): Promise<void> {
   let ended = false;
   void exited.then(() => (ended = true));
   const deadline = Date.now() + ms;
