@@ -85,13 +85,19 @@ await buildConsole();
 
 console.error(`build: dist/ written in ${Date.now() - started} ms`);
 
-/** Step 5: the console UI, bundled for the browser. */
+/**
+ * Step 5: the console UI, bundled for the browser. Its script and stylesheet get content-hashed
+ * names, written into index.html, so the server may let browsers keep them: an upgrade changes
+ * the names.
+ */
 async function buildConsole() {
   const from = path.join(root, 'lib', 'console');
   const out = path.join(dist, 'console');
-  await esbuild.build({
-    entryPoints: { console: path.join(from, 'main.tsx') },
+  const { metafile } = await esbuild.build({
+    entryPoints: { console: path.join(from, 'main.tsx'), style: path.join(from, 'console.css') },
     outdir: out,
+    entryNames: '[name]-[hash]',
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -101,13 +107,20 @@ async function buildConsole() {
     jsxImportSource: 'preact',
     tsconfig: path.join(from, 'tsconfig.json'),
     minify: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    // The license comments of what is bundled (Preact, Mermaid and its dependencies) in one file beside it.
+    // The license comments of what is bundled (Preact, Mermaid and its dependencies), in a file beside each.
     legalComments: 'linked',
     define: { 'process.env.NODE_ENV': '"production"' },
+    metafile: true,
     logLevel: 'warning',
   });
-  for (const file of ['index.html', 'console.css']) fs.copyFileSync(path.join(from, file), path.join(out, file));
+  const built = (entry) => {
+    const [file] = Object.entries(metafile.outputs).find(([, o]) => o.entryPoint === path.relative(root, path.join(from, entry)).split(path.sep).join('/')) ?? [];
+    if (!file) throw new Error(`build: esbuild wrote no output for lib/console/${entry}`);
+    return path.basename(file);
+  };
+  const html = fs.readFileSync(path.join(from, 'index.html'), 'utf8').replace('./console.js', `./${built('main.tsx')}`).replace('./console.css', `./${built('console.css')}`);
+  fs.writeFileSync(path.join(out, 'index.html'), html);
+  fs.copyFileSync(path.join(from, 'favicon.svg'), path.join(out, 'favicon.svg'));
 }
 
 function listFiles(dir) {

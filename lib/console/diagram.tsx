@@ -62,9 +62,13 @@ let diagramSheet: CSSStyleSheet | undefined;
  * its rules to the SVG's id, so the sheet styles nothing else.
  */
 function adopt(svg: string): Node {
-  const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
-  if (doc.querySelector('parsererror')) throw new Error('Mermaid drew an SVG that does not parse');
-  const css = [...doc.querySelectorAll('style')].map((style) => {
+  // Parsed as HTML (Mermaid writes `<br>` in labels) into an inert template: nothing in it is
+  // styled or run until it is adopted below.
+  const template = document.createElement('template');
+  template.innerHTML = svg;
+  const root = template.content.querySelector('svg');
+  if (!root) throw new Error('Mermaid drew no SVG');
+  const css = [...root.querySelectorAll('style')].map((style) => {
     style.remove();
     return style.textContent ?? '';
   });
@@ -72,7 +76,6 @@ function adopt(svg: string): Node {
   sheet.replaceSync(css.join('\n'));
   document.adoptedStyleSheets = [...document.adoptedStyleSheets.filter((s) => s !== diagramSheet), sheet];
   diagramSheet = sheet;
-  const root = doc.documentElement;
   root.removeAttribute('style');
   return document.importNode(root, true);
 }

@@ -21,6 +21,11 @@ function SendEvent({ app }: { app: Api.AppOverview }) {
   // The preview follows the form as it is typed, 250 ms after the last keystroke.
   useEffect(() => {
     if (parsed.error) return setPreviewError(parsed.error);
+    // PutEvents refuses an entry without both; no need to ask the server to say so.
+    if (!source.trim() || !detailType.trim()) {
+      setPreview(undefined);
+      return setPreviewError(undefined);
+    }
     const timer = setTimeout(() => {
       api.preview({ bus, event: { Source: source, DetailType: detailType, Detail: (parsed.value ?? {}) as Record<string, unknown>, EventBusName: bus } })
         .then((p) => { setPreview(p); setPreviewError(undefined); }, (err: Error) => setPreviewError(err.message));
@@ -47,6 +52,7 @@ function SendEvent({ app }: { app: Api.AppOverview }) {
         <label for="ev-detail">Detail (JSON)</label>
         <textarea id="ev-detail" value={detail} onInput={(e) => setDetail(e.currentTarget.value)} aria-invalid={!!parsed.error} aria-describedby="ev-preview" />
         <div id="ev-preview" role="status" aria-live="polite">
+          {!preview && !previewError && <p class="muted">Fill in the source and detail type to see which rules match.</p>}
           {previewError ? <p class="bad">{previewError}</p> : preview && (
             <p><strong>Preview:</strong> {matched.length ? `matches ${matched.map((r) => r.displayName).join(', ')}` : 'matches no rule'}{preview.note && <span class="muted"> ({preview.note})</span>}</p>
           )}

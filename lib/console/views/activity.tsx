@@ -18,10 +18,15 @@ type Entry = Api.ActivityEntry;
 /** Where an entry's story is: an event's, or an invocation's. */
 export function storyHref(e: Entry): string | undefined {
   switch (e.type) {
-    case 'request': return e.requestId ? invocationHref(e.requestId) : undefined;
+    case 'request': return e.functionRequestId ? invocationHref(e.functionRequestId) : undefined;
     case 'invocation': return invocationHref(e.requestId);
     case 'event': return eventHref(e.eventId);
-    case 'delivery': return e.kind === 'async-invoke' ? invocationHref(e.eventId) : eventHref(e.eventId);
+    case 'delivery':
+      // A rule's or schedule's delivery belongs to its event; an async invoke's id is its request id;
+      // a batch's (SQS, stream) and a queue's own redrive carry message ids: their invocation, if any.
+      if (e.kind === 'rule' || e.kind === 'schedule') return eventHref(e.eventId);
+      if (e.kind === 'async-invoke') return invocationHref(e.eventId);
+      return e.requestId ? invocationHref(e.requestId) : undefined;
   }
 }
 
@@ -31,7 +36,7 @@ export function summary(e: Entry): string {
     case 'request': return `${e.method} ${e.path} → ${e.statusCode}${e.error ? ` (${e.error})` : ''}`;
     case 'invocation': return `${e.function} ${e.cold ? 'cold' : 'warm'} ${e.durationMs} ms${e.error ? `: ${e.error.type}: ${e.error.message}` : ''}`;
     case 'event': return `${e.detailType} from ${e.source} on ${e.bus}${e.matchedRules.length ? ` → ${e.matchedRules.join(', ')}` : ' (no rule matched)'}`;
-    case 'delivery': return `${e.rule ? `${e.rule} → ` : ''}${e.target}: ${e.state} after ${e.attempt} attempt${e.attempt === 1 ? '' : 's'}${e.deadLetter ? ` in ${e.deadLetter}` : ''}${e.error ? ` (${e.error.message})` : ''}`;
+    case 'delivery': return `${e.redriveOf ? 'redriven: ' : ''}${e.rule ? `${e.rule} → ` : ''}${e.target}: ${e.state} after ${e.attempt} attempt${e.attempt === 1 ? '' : 's'}${e.deadLetter ? ` in ${e.deadLetter}` : ''}${e.error ? ` (${e.error.message})` : ''}`;
   }
 }
 

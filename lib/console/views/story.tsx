@@ -30,7 +30,7 @@ function Verdicts({ rules }: { rules: readonly Api.RuleVerdictInfo[] }) {
 
 function Delivery({ d }: { d: Api.DeliveryInfo }) {
   return (
-    <li>
+    <li data-rule={d.rule} data-kind={d.kind}>
       <strong>{d.rule ? `${d.rule} → ` : ''}{d.target}</strong> <Status status={d.state} /> after {d.attempts} attempt{d.attempts === 1 ? '' : 's'}
       {d.deadLetter && <> in <a href="#/dead-letters">{d.deadLetter}</a></>}{d.reason && <span class="muted"> ({d.reason})</span>}
       {d.redriveOf && <span class="muted"> (redrive of {d.redriveOf})</span>}

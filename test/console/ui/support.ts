@@ -1,0 +1,105 @@
+/**
+ * What the console's browser tests stand on: a copy of the example app (so a test can break and
+ * fix a handler as a user edits one, never the repository's lambdas/), `switchyard dev` run from
+ * it by the built CLI (bin/switchyard.js -> dist/, which serves dist/console/) on free ports,
+ * and Debian's chromium driven by playwright-core.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const REPO = path.resolve(__dirname, '..', '..', '..');
+const BIN = path.join(REPO, 'bin', 'switchyard.js');
+/** Debian's chromium (`.ci/run` installs it); playwright-core downloads no browser. */
+export const CHROMIUM = process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium';
+
+/** The example app's own files, as git tracks them (its sources, the library it synthesizes with). */
+const EXAMPLE = /^(bin|lambdas|lib)\/|^(cdk\.json|package\.json|tsconfig\.json|dev-secrets\.json)$/;
+
+/** Copies the example app into a temporary folder, with the repository's node_modules linked in. */
+export function copyExample(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-console-ui-'));
+  const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: REPO, encoding: 'utf8' }).split('\0').filter((f) => EXAMPLE.test(f));
+  for (const file of tracked) {
+    if (!fs.existsSync(path.join(REPO, file))) continue;
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.copyFileSync(path.join(REPO, file), path.join(dir, file));
+  }
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+/** A running `switchyard dev` and what it printed. */
+export interface Dev {
+  readonly consoleUrl: string;
+  readonly apiUrl: string;
+  readonly awsPort: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** The environment of a user's shell: none of this jest run's own variables. */
+export function userEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(JEST_|SWITCHYARD_|npm_)/.test(k) && k !== 'NODE_ENV' && k !== 'NODE_OPTIONS'));
+}
+
+/** `switchyard dev` in `dir` on free ports (retry delays a hundredfold shorter); resolves once it is ready. */
+export async function startDev(dir: string, args: readonly string[] = []): Promise<Dev> {
+  if (!fs.existsSync(path.join(REPO, 'dist', 'console', 'index.html'))) throw new Error('dist/console/ is missing: run node scripts/build.mjs (npm test does)');
+  const argv = [BIN, 'dev', '--http-port', '0', '--aws-port', '0', '--console-port', '0', '--time-scale', '0.01', ...args];
+  const child: ChildProcess = spawn(process.execPath, argv, { cwd: dir, env: userEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    process.kill(-child.pid!, 'SIGINT');
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const code = await Promise.race([until(() => /\nReady\./.test(out)).then(() => undefined), exited]);
+  if (code !== undefined) throw new Error(`switchyard dev exited with ${code}:\n${out}`);
+  const consoleUrl = /Console\s+(http:\/\/127\.0\.0\.1:\d+)/i.exec(out)?.[1];
+  const apiUrl = /\.ApiUrl = (\S+)/.exec(out)?.[1];
+  const awsPort = /AWS endpoint +http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
+  if (!consoleUrl || !apiUrl || !awsPort) {
+    await stop();
+    throw new Error(`dev did not print the console's URL, the ApiUrl output and the AWS endpoint:\n${out}`);
+  }
+  return { consoleUrl, apiUrl, awsPort, output: () => out, stop };
+}
+
+/** Resolves once `check()` holds, polling; rejects after `tries` polls with `what` (no timing is asserted). */
+export async function until(check: () => boolean | Promise<boolean>, what = 'condition', tries = 2400, pauseMs = 250): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, pauseMs));
+  }
+  throw new Error(`gave up waiting for: ${what}`);
+}
+
+/** Headless chromium with a page at laptop size (1280x800), console errors collected. */
+export async function openBrowser(): Promise<{ browser: Browser; page: Page; errors: string[] }> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+  return { browser, page, errors };
+}
+
+/** Where screenshots go: docs/console/ with SWITCHYARD_UPDATE_SCREENSHOTS=1 (they are committed), else a temporary folder. */
+export function screenshotDir(): string {
+  if (process.env.SWITCHYARD_UPDATE_SCREENSHOTS === '1') return path.join(REPO, 'docs', 'console');
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'sy-console-shots-'));
+}
+
+/** `switchyard token` for the example's order routes, as the README's walkthrough mints one. */
+export function token(dir: string): string {
+  return execFileSync(process.execPath, [BIN, 'token', '--sub', 'alice', '--scope', 'orders:write'], { cwd: dir, env: userEnv(), encoding: 'utf8' }).trim();
+}
