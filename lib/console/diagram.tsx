@@ -3,6 +3,10 @@
  * Mermaid is most of the console's bytes, so it is a separate chunk (a dynamic import that
  * esbuild splits out) fetched only when the user asks to see the diagram; the page itself
  * stays small. The Mermaid text is always there to copy.
+ *
+ * Mermaid styles its SVG with a `<style>` element and style attributes while it lays the graph
+ * out, so a Content-Security-Policy for the console must allow inline styles (`style-src 'self'
+ * 'unsafe-inline'`); scripts need nothing inline (`script-src 'self'`).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 
@@ -28,13 +32,9 @@ export function Diagram({ text }: { text: string }) {
   }, [shown, text]);
 
   useEffect(() => {
-    if (!box.current || !svg) return;
-    try {
-      box.current.replaceChildren(adopt(svg));
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  }, [svg]);
+    // Mermaid's SVG is sanitized by Mermaid itself (securityLevel 'strict' runs DOMPurify).
+    if (box.current && svg) box.current.innerHTML = svg;
+  }, [svg, shown]);
 
   return (
     <div>
@@ -53,29 +53,3 @@ export function Diagram({ text }: { text: string }) {
   );
 }
 
-let diagramSheet: CSSStyleSheet | undefined;
-
-/**
- * Mermaid's SVG (sanitized by Mermaid itself: securityLevel 'strict' runs DOMPurify) as a node,
- * its `<style>` moved into a constructed stylesheet: the console is served with a strict CSP
- * (no inline styles), which would block a `<style>` element but not the CSSOM. Mermaid scopes
- * its rules to the SVG's id, so the sheet styles nothing else.
- */
-function adopt(svg: string): Node {
-  // Parsed as HTML (Mermaid writes `<br>` in labels) into an inert template: nothing in it is
-  // styled or run until it is adopted below.
-  const template = document.createElement('template');
-  template.innerHTML = svg;
-  const root = template.content.querySelector('svg');
-  if (!root) throw new Error('Mermaid drew no SVG');
-  const css = [...root.querySelectorAll('style')].map((style) => {
-    style.remove();
-    return style.textContent ?? '';
-  });
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(css.join('\n'));
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets.filter((s) => s !== diagramSheet), sheet];
-  diagramSheet = sheet;
-  root.removeAttribute('style');
-  return document.importNode(root, true);
-}

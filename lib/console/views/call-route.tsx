@@ -42,7 +42,7 @@ export function CallRoute({ app }: { app: Api.AppOverview }) {
         </select>
         <div class="row">
           <div><label for="rt-method">Method</label><input id="rt-method" size={7} value={method} onInput={(e) => setMethod(e.currentTarget.value.toUpperCase())} /></div>
-          <div style={{ flex: '1' }}><label for="rt-path">Path</label><input id="rt-path" style={{ width: '100%' }} value={path} onInput={(e) => setPath(e.currentTarget.value)} /></div>
+          <div class="grow"><label for="rt-path">Path</label><input id="rt-path" value={path} onInput={(e) => setPath(e.currentTarget.value)} /></div>
         </div>
         <label for="rt-body">Body</label>
         <textarea id="rt-body" value={body} onInput={(e) => setBody(e.currentTarget.value)} />

@@ -16,7 +16,6 @@ function targets(list: readonly Api.TargetInfo[]) {
 function Routes({ routes }: { routes: readonly Api.RouteInfo[] }) {
   return (
     <table>
-      <caption class="muted" style={{ textAlign: 'left' }}>{routes.length} routes</caption>
       <thead><tr><th scope="col">Method</th><th scope="col">Path</th><th scope="col">Authorization</th><th scope="col">Function</th><th scope="col">API</th></tr></thead>
       <tbody>{routes.map((r) => (
         <tr key={`${r.api} ${r.method} ${r.path}`}><td class="mono">{r.method}</td><td class="mono"><a href={r.url}>{r.path}</a></td><td>{r.authorization}</td><td>{r.function ?? '—'}</td><td>{r.api}</td></tr>
@@ -90,13 +89,13 @@ export function OverviewView({ app }: { app: Loaded<Api.AppOverview> }) {
             {' '}Deliveries: {Object.entries(a.deliveries).map(([state, n]) => `${n} ${state}`).join(', ') || 'none yet'}.</p>
           <div class="grid2">
             <div><h3>Routes</h3><Routes routes={a.routes} /></div>
-            <div><h3>Functions</h3><Functions functions={a.functions} /></div>
-          </div>
-          <h3>Rules</h3><Rules rules={a.rules} />
-          <div class="grid2">
             <div><h3>Schedules</h3><Schedules schedules={a.schedules} /></div>
+          </div>
+          <div class="grid2">
+            <div><h3>Functions</h3><Functions functions={a.functions} /></div>
             <div><h3>Queues</h3><Queues queues={a.queues} /></div>
           </div>
+          <h3>Rules</h3><Rules rules={a.rules} />
           <h3>Diagram</h3>
           <Diagram text={a.diagram} />
         </>

@@ -8,7 +8,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
-import { copyExample, openBrowser, screenshotDir, startDev, token, until, type Dev } from './support';
+import { LOW_CONTRAST_SCRIPT, STRICT_CSP, copyExample, openBrowser, screenshotDir, startDev, token, until, type Dev } from './support';
 
 let dir: string;
 let dev: Dev;
@@ -25,6 +25,12 @@ beforeAll(async () => {
   bearer = token(dir);
   ({ browser, page, errors } = await openBrowser());
   page.on('request', (r: Request) => requested.push(r.url()));
+  // The page under a strict CSP (which the server may send): an inline script or style, or a
+  // script from elsewhere, would be refused and reported as a console error (see afterEach).
+  await page.route(`${dev.consoleUrl}/`, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': STRICT_CSP } });
+  });
   await page.goto(`${dev.consoleUrl}/`);
 }, 300_000);
 
@@ -35,8 +41,8 @@ afterAll(async () => {
 }, 60_000);
 
 afterEach(() => {
-  // Nothing the console did failed in the page (an exception, a failed load).
-  expect(errors).toEqual([]);
+  // Nothing the console did failed in the page (an exception, a failed load, a CSP violation).
+  expect(errors.splice(0)).toEqual([]);
 });
 
 const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`) });
@@ -75,11 +81,13 @@ test('the overview shows the example app, and the diagram loads Mermaid only whe
   await main.getByRole('row').filter({ hasText: 'StockReservations' }).first().waitFor();
   expect(requested.filter((u) => /mermaid/i.test(u))).toEqual([]);
 
+  await shot('overview');
   await page.getByRole('button', { name: 'Show the diagram' }).click();
   await page.locator('.diagram svg').waitFor();
   expect(requested.some((u) => /chunks\/mermaid/i.test(u))).toBe(true);
   expect(await page.locator('.diagram svg').textContent()).toContain('PlaceOrder');
-  await shot('overview');
+  await page.locator('.diagram').scrollIntoViewIfNeeded();
+  await shot('diagram');
 });
 
 test('an order placed through the HTTP API shows its request, invocations and OrderPlaced event without a reload', async () => {
@@ -168,6 +176,26 @@ test('an event sent from the form is delivered to exactly the rules its live pre
   await page.getByRole('button', { name: 'Send event' }).click();
   await page.getByRole('link', { name: /^event / }).click();
   await page.getByText('No deliveries.').waitFor();
+});
+
+test('every main view keeps text at 4.5:1 contrast and fits 1280 and 1024 pixels wide, in light and dark', async () => {
+  const views = ['#/', '#/activity', '#/dead-letters', '#/act', '#/tables'];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const width of [1280, 1024]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const view of views) {
+        await page.goto(`${dev.consoleUrl}/${view}`);
+        await page.locator('main h2').waitFor();
+        await page.locator('main').getByText('Loading…').waitFor({ state: 'detached' });
+        expect([view, colorScheme, await page.evaluate(LOW_CONTRAST_SCRIPT)]).toEqual([view, colorScheme, []]);
+        const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+        expect([view, width, overflow]).toEqual([view, width, 0]);
+      }
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 800 });
 });
 
 test('every main view works from the keyboard alone', async () => {

@@ -103,3 +103,33 @@ export function screenshotDir(): string {
 export function token(dir: string): string {
   return execFileSync(process.execPath, [BIN, 'token', '--sub', 'alice', '--scope', 'orders:write'], { cwd: dir, env: userEnv(), encoding: 'utf8' }).trim();
 }
+
+/**
+ * Run in the page: every visible element with text of its own whose colour has a contrast below
+ * 4.5:1 (WCAG AA, normal text) against the background it is drawn on (the first ancestor's that
+ * is not transparent). Disabled controls are exempt, as WCAG exempts inactive components, and so
+ * is the diagram (Mermaid's theme colours its SVG).
+ */
+export const LOW_CONTRAST_SCRIPT = `(() => {
+  const rgba = (c) => { const m = c.match(/[\\d.]+/g).map(Number); return { r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1 }; };
+  const lum = ({ r, g, b }) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const background = (el) => { for (let e = el; e; e = e.parentElement) { const c = rgba(getComputedStyle(e).backgroundColor); if (c.a > 0) return c; } return { r: 255, g: 255, b: 255, a: 1 }; };
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('.diagram, [disabled], noscript') || !el.getClientRects().length) continue;
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const fg = rgba(getComputedStyle(el).color), bg = background(el);
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    if (ratio < 4.5) out.push(el.tagName + ' "' + el.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2));
+  }
+  return out;
+})()`;
+
+/**
+ * The strict Content-Security-Policy the console's page must work under: nothing but its own
+ * scripts, no other origin. Inline styles are allowed because Mermaid styles the diagram's SVG
+ * inline (see lib/console/diagram.tsx).
+ */
+export const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
