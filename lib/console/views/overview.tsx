@@ -91,10 +91,8 @@ export function OverviewView({ app }: { app: Loaded<Api.AppOverview> }) {
             <div><h3>Routes</h3><Routes routes={a.routes} /></div>
             <div><h3>Schedules</h3><Schedules schedules={a.schedules} /></div>
           </div>
-          <div class="grid2">
-            <div><h3>Functions</h3><Functions functions={a.functions} /></div>
-            <div><h3>Queues</h3><Queues queues={a.queues} /></div>
-          </div>
+          <h3>Functions</h3><Functions functions={a.functions} />
+          <h3>Queues</h3><Queues queues={a.queues} />
           <h3>Rules</h3><Rules rules={a.rules} />
           <h3>Diagram</h3>
           <Diagram text={a.diagram} />
