@@ -178,6 +178,37 @@ test('an event sent from the form is delivered to exactly the rules its live pre
   await page.getByText('No deliveries.').waitFor();
 });
 
+test('the act forms call a route with a development token, invoke a function and trigger a schedule; the tables view shows the orders', async () => {
+  await page.getByRole('link', { name: 'Act', exact: true }).click();
+  await heading().filter({ hasText: 'Act' }).waitFor();
+
+  // POST /orders is the first route; the box for a development token is ticked by default.
+  const routeForm = page.getByRole('group', { name: 'Call a route' });
+  await routeForm.getByLabel('Body').fill(JSON.stringify({ customerId: 'c-form', items: [{ sku: 'F', quantity: 1, unitPrice: 4 }] }));
+  await routeForm.getByRole('button', { name: 'Call' }).click();
+  await routeForm.getByRole('status').filter({ hasText: /^201 in [\d.]+ ms/ }).waitFor();
+  const orderId = (JSON.parse((await routeForm.getByLabel('Response body').textContent()) ?? '{}') as { orderId?: string }).orderId;
+  expect(orderId).toMatch(/^[0-9a-f-]{36}$/);
+
+  // GetOrdersId with the order it just stored, through Lambda's Invoke (an HTTP API event by hand).
+  const invokeForm = page.getByRole('group', { name: 'Invoke a function' });
+  await invokeForm.getByLabel('Function').selectOption('GetOrdersId');
+  await invokeForm.getByLabel('Payload (JSON)').fill(JSON.stringify({ version: '2.0', routeKey: 'GET /orders/{id}', rawPath: `/orders/${orderId}`, pathParameters: { id: orderId }, requestContext: { http: { method: 'GET', path: `/orders/${orderId}` } } }));
+  await invokeForm.getByRole('button', { name: 'Invoke' }).click();
+  await invokeForm.getByRole('status').filter({ hasText: /^200 OK/ }).waitFor();
+  expect(await invokeForm.getByLabel('Result').textContent()).toContain(orderId!);
+
+  const triggerForm = page.getByRole('group', { name: 'Trigger a schedule' });
+  await triggerForm.getByRole('button', { name: 'Trigger now' }).click();
+  await triggerForm.getByRole('status').filter({ hasText: /Fired event [0-9a-f-]{36}/ }).waitFor();
+  await triggerForm.getByRole('listitem').filter({ hasText: 'NightlyReport' }).filter({ hasText: 'delivered' }).waitFor();
+
+  await page.getByRole('link', { name: 'Tables' }).click();
+  await heading().filter({ hasText: 'Tables' }).waitFor();
+  await page.locator('main tbody tr').first().getByRole('button').click();
+  await page.getByRole('table', { name: /^Items of / }).getByRole('cell', { name: orderId!, exact: true }).waitFor();
+});
+
 test('every main view keeps text at 4.5:1 contrast and fits 1280 and 1024 pixels wide, in light and dark', async () => {
   const views = ['#/', '#/activity', '#/dead-letters', '#/act', '#/tables'];
   for (const colorScheme of ['light', 'dark'] as const) {
