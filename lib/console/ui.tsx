@@ -46,6 +46,19 @@ export function useThrottled(fn: () => void, ms: number): () => void {
 }
 
 /**
+ * `text` for an aria-live region, updated at most every `ms`: a live count changing on every
+ * entry of a flood would have a screen reader queue announcements it can never finish.
+ */
+export function useAnnounced(text: string, ms: number): string {
+  const [announced, setAnnounced] = useState(text);
+  const latest = useRef(text);
+  latest.current = text;
+  const announce = useThrottled(() => setAnnounced(latest.current), ms);
+  useEffect(announce, [text]);
+  return announced;
+}
+
+/**
  * Opens an EventSource on `url` while mounted: each message's parsed data goes to `onEntry`, a
  * `gap` event's missed count (entries the server no longer held on reconnect) to `onGap`.
  */

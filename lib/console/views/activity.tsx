@@ -1,17 +1,12 @@
 /**
- * Live activity: the newest entries first, from a page of `GET /api/activity` and then the SSE
- * stream, filtered by the server (kind, function, status) and by a text search here. New
- * entries are applied once per animation frame, however fast they arrive, and the list keeps
- * at most {@link MAX_ENTRIES} (the server's buffer holds as many), rendered virtually.
+ * Live activity: the newest entries first (activity-feed.ts), filtered by the server (kind,
+ * function, status) and by a text search here, in a virtualized list; each entry opens its story.
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, type ActivityFilter, type Api } from '../api';
-import { ErrorNotice, Status, Time, eventHref, invocationHref, useStream } from '../ui';
+import { useMemo, useState } from 'preact/hooks';
+import type { ActivityFilter, Api } from '../api';
+import { ErrorNotice, Status, Time, eventHref, invocationHref, useAnnounced } from '../ui';
+import { useActivityFeed } from './activity-feed';
 import { VirtualList } from '../virtual-list';
-
-/** Entries kept in the browser, as many as the server's buffer holds by default. */
-export const MAX_ENTRIES = 10_000;
-const PAGE = 1000;
 
 type Entry = Api.ActivityEntry;
 
@@ -67,65 +62,27 @@ function Row({ e }: { e: Entry }) {
   );
 }
 
-/** Newest first, no duplicates, at most MAX_ENTRIES. */
-function merge(newer: readonly Entry[], older: readonly Entry[]): Entry[] {
-  const seen = new Set<number>();
-  const out: Entry[] = [];
-  for (const e of [...newer, ...older]) {
-    if (seen.has(e.id)) continue;
-    seen.add(e.id);
-    out.push(e);
-  }
-  return out.sort((a, b) => b.id - a.id).slice(0, MAX_ENTRIES);
+/** Each entry's searchable text, made once (a search over 10,000 entries runs on every keystroke and every new entry). */
+const searchText = new WeakMap<Entry, string>();
+function textOf(e: Entry): string {
+  let text = searchText.get(e);
+  if (text === undefined) searchText.set(e, (text = `${summary(e)} ${subject(e)} ${JSON.stringify(e)}`.toLowerCase()));
+  return text;
 }
 
 /** The activity view. */
 export function ActivityView({ functions }: { functions: readonly string[] }) {
   const [filter, setFilter] = useState<ActivityFilter>({});
   const [search, setSearch] = useState('');
-  const [entries, setEntries] = useState<Entry[]>([]);
-  const [next, setNext] = useState<number | undefined>();
-  const [error, setError] = useState<Error>();
-  const [gap, setGap] = useState(0);
-  const pending = useRef<Entry[]>([]);
-  const frame = useRef(0);
-
-  useEffect(() => {
-    let stale = false;
-    setEntries([]);
-    setNext(undefined);
-    api.activity({ ...filter, limit: PAGE }).then((page) => {
-      if (stale) return;
-      setEntries((live) => merge(live, page.entries));
-      setNext(page.next);
-    }, setError);
-    return () => { stale = true; };
-  }, [filter]);
-
-  useStream<Entry>(api.streamUrl(filter), (entry) => {
-    pending.current.push(entry);
-    if (frame.current) return;
-    frame.current = requestAnimationFrame(() => {
-      frame.current = 0;
-      const batch = pending.current.reverse();
-      pending.current = [];
-      setEntries((old) => (old.length && batch[batch.length - 1].id > old[0].id ? [...batch, ...old].slice(0, MAX_ENTRIES) : merge(batch, old)));
-    });
-  }, (missed) => setGap((g) => g + missed));
-  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  const { entries, next, error, gap, loadOlder } = useActivityFeed(filter);
 
   const shown = useMemo(() => {
     const q = search.trim().toLowerCase();
-    return q ? entries.filter((e) => `${summary(e)} ${subject(e)} ${JSON.stringify(e)}`.toLowerCase().includes(q)) : entries;
+    return q ? entries.filter((e) => textOf(e).includes(q)) : entries;
   }, [entries, search]);
 
-  const loadOlder = () => {
-    if (next === undefined) return;
-    api.activity({ ...filter, limit: PAGE, before: next }).then((page) => {
-      setEntries((old) => merge(old, page.entries));
-      setNext(page.next);
-    }, setError);
-  };
+  const count = `${shown.length.toLocaleString('en-US')} ${shown.length === 1 ? 'entry' : 'entries'}${search ? ` match “${search}”` : ''}`;
+  const announced = useAnnounced(count, 2000);
   const set = (key: keyof ActivityFilter) => (e: Event) => setFilter((f) => ({ ...f, [key]: (e.currentTarget as HTMLSelectElement).value || undefined }));
 
   return (
@@ -150,7 +107,8 @@ export function ActivityView({ functions }: { functions: readonly string[] }) {
       </form>
       <ErrorNotice error={error} />
       {gap > 0 && <div class="notice" role="status">{gap} entries were dropped from the server's buffer while disconnected.</div>}
-      <p aria-live="polite" aria-atomic="true" id="activity-count" class="muted">{shown.length.toLocaleString('en-US')} {shown.length === 1 ? 'entry' : 'entries'}{search ? ` match “${search}”` : ''}</p>
+      <p id="activity-count" class="muted">{count}</p>
+      <p aria-live="polite" aria-atomic="true" class="sr-only">{announced}</p>
       <div class="list-head" aria-hidden="true"><span>Time</span><span>Kind</span><span>What</span><span>Function / type</span><span>Status</span></div>
       <VirtualList
         id="activity"
