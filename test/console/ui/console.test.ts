@@ -10,6 +10,9 @@ import * as path from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
 import { LOW_CONTRAST_SCRIPT, STRICT_CSP, copyExample, openBrowser, screenshotDir, startDev, token, until, type Dev } from './support';
 
+// Bounds for a loaded CI machine (2 cores shared with the rest of the suite), not expectations of speed.
+jest.setTimeout(300_000);
+
 let dir: string;
 let dev: Dev;
 let browser: Browser;
@@ -24,6 +27,7 @@ beforeAll(async () => {
   dev = await startDev(dir);
   bearer = token(dir);
   ({ browser, page, errors } = await openBrowser());
+  page.setDefaultTimeout(150_000);
   page.on('request', (r: Request) => requested.push(r.url()));
   // The page under a strict CSP (which the server may send): an inline script or style, or a
   // script from elsewhere, would be refused and reported as a console error (see afterEach).
@@ -128,7 +132,7 @@ test('a failing handler sends its event to the DLQ; fixed (hot reload), a redriv
   await page.getByRole('link', { name: 'Dead letters' }).click();
   await heading().filter({ hasText: 'Dead letters' }).waitFor();
   const row = page.getByRole('row').filter({ hasText: 'mail server unreachable' }).first();
-  await row.waitFor({ timeout: 120_000 });
+  await row.waitFor();
   await shot('dead-letters');
   const redrive = row.getByRole('button', { name: /^Redrive message / });
   const messageId = (await redrive.getAttribute('aria-label'))!.replace('Redrive message ', '');
@@ -278,7 +282,7 @@ test('10,000 activity entries: the list stays usable and the DOM holds a bounded
   } finally {
     eb.destroy();
   }
-  await page.locator('#activity-count').filter({ hasText: /^10,000 entries$/ }).waitFor({ timeout: 120_000 });
+  await page.locator('#activity-count').filter({ hasText: /^10,000 entries$/ }).waitFor();
   const rendered = await rows().count();
   expect(rendered).toBeGreaterThan(10);
   expect(rendered).toBeLessThan(100);
