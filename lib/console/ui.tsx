@@ -24,7 +24,6 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
       (value) => mine === seq.current && setState({ value, loading: false }),
       (error: Error) => mine === seq.current && setState((s) => ({ value: s.value, error, loading: false })),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   useEffect(reload, [reload]);
   return { ...state, reload };

@@ -4,6 +4,9 @@
  * library: every row has the same height, which reduces windowing to index arithmetic on the
  * scroll offset (the libraries' value is measuring rows of varying height, which we do not need).
  *
+ * Rows are placed with `style` objects, which Preact applies through the CSSOM (not a `style`
+ * attribute), so a CSP without 'unsafe-inline' styles does not block them.
+ *
  * Keyboard (the WAI-ARIA listbox pattern): the list is one tab stop; Up/Down, PageUp/PageDown,
  * Home/End move the active row (aria-activedescendant, scrolled into view); Enter or Space opens it.
  */
