@@ -53,7 +53,7 @@ export class Stories {
       invocations,
       logs: logs.lines,
       logsTruncated: logs.truncated,
-      published: related.filter((e): e is EventEntry => e.type === 'event'),
+      published: publishedOnce(related.filter((e): e is EventEntry => e.type === 'event')),
       request,
       deliveries: related.filter((e): e is DeliveryEntry => e.type === 'delivery'),
     };
@@ -113,4 +113,11 @@ function relatesTo(e: ActivityEntry, ids: ReadonlySet<string>): boolean {
     default:
       return false;
   }
+}
+
+/** Each event once, as it was put: one forwarded to another bus is announced again with its id. */
+function publishedOnce(events: readonly EventEntry[]): EventEntry[] {
+  const first = new Map<string, EventEntry>();
+  for (const e of events) if (!first.has(e.eventId) || e.id < first.get(e.eventId)!.id) first.set(e.eventId, e);
+  return events.filter((e) => first.get(e.eventId) === e);
 }
