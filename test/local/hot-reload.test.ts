@@ -61,6 +61,40 @@ function edit(file: string, text: string): Promise<ReloadBatch> {
 
 const rebuilt = (...ids: string[]) => ids.map((id) => names[id]).sort();
 
+/** This process's children (the instances and their spares), from /proc: their ids and arguments. */
+function childProcesses(): Array<{ pid: number; args: string[] }> {
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+    try {
+      // The parent's id is the fourth field of stat, after the name in parentheses (which may hold spaces).
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) return [];
+      return [{ pid: Number(d), args: fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0') }];
+    } catch {
+      return []; // ended meanwhile
+    }
+  });
+}
+
+/** A process's working directory ('' once it has ended). */
+function cwdOf(pid: number): string {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return '';
+  }
+}
+
+/** Polls until `probe` finds something; gives up after 30 s (a bound for a loaded machine, not a timing). */
+async function waitFor<T>(probe: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const found = probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error('waited 30 s and found nothing');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 test('the first builds learn which files each bundle holds, without changing the code served', async () => {
   expect(app.reloader!.dependentsOf(path.join(project, 'src', 'lib', 'shared.ts')).sort()).toEqual(rebuilt('Alpha', 'Beta'));
   expect(app.reloader!.dependentsOf(path.join(project, 'src', 'own-alpha.ts'))).toEqual(rebuilt('Alpha'));
@@ -98,6 +132,23 @@ test("a function's next process loads what its bundle imports from outside itsel
   expect(fs.readFileSync(path.join(root, 'preload.mjs'), 'utf8')).toContain('await import("@aws-sdk/client-sqs")');
   // Alpha imports nothing from outside its bundle: nothing to load ahead.
   expect(fs.existsSync(path.join(path.dirname(app.host.find(names.Alpha)!.codeDir), 'preload.mjs'))).toBe(false);
+});
+
+test('a function just reloaded keeps a process ready for its next edit, which takes it over', async () => {
+  // Beta was reloaded by the edit above: once its new code's instance is up, a process is
+  // started for the next edit, loading the SDK (Beta's preload module names it). It waits in
+  // Beta's folder of task roots; an instance works in its own task root.
+  const root = path.dirname(app.host.find(names.Beta)!.codeDir);
+  const preload = path.join(root, 'preload.mjs');
+  const spareOf = (skip?: number) => childProcesses().find((c) => c.pid !== skip && c.args.includes(preload) && cwdOf(c.pid) === root);
+  const spare = await waitFor(() => spareOf());
+  const batch = await edit('src/lib/shared.ts', "export const shared: string = 'shared v2';\n");
+  expect(batch.functions).toEqual(rebuilt('Alpha', 'Beta'));
+  expect(await get('Beta')).toEqual({ fn: 'beta', shared: 'shared v2', region: 'us-east-1' });
+  // That process is Beta's instance now: the worker made the new task root its working directory.
+  expect(cwdOf(spare.pid)).toBe(app.host.find(names.Beta)!.codeDir);
+  // And another is started for the edit after this one.
+  await waitFor(() => spareOf(spare.pid));
 });
 
 test('a rebuild keeps the bundling options the template records: the SDK stays external', () => {

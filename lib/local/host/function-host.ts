@@ -255,6 +255,19 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     this.pools.get(fn.name)!.prepare(module);
   }
 
+  /**
+   * Keeps a process started for a function's next code (hot reload keeps the functions being
+   * edited so), with `preload`'s packages loaded: the next {@link prepareReplace} finds it ready.
+   * `undefined` stops keeping one. See FunctionPool.standby.
+   */
+  standby(ref: string, preload: PreloadPackages | undefined): void {
+    const fn = this.find(ref);
+    if (!fn || isPythonRuntime(fn.runtime)) return;
+    if (!preload) return this.pools.get(fn.name)!.standby(undefined);
+    const module = preload.packages.length ? this.taskRoots.preloadModule(stagedOf(fn), preload.packages, preload.format) : undefined;
+    this.pools.get(fn.name)!.standby({ module });
+  }
+
   /** Points a function at new code (hot reload): new calls start instances of it, calls in flight end on the old. */
   replaceCode(ref: string, code: CodeUpdate): void {
     const fn = this.find(ref);

@@ -36,6 +36,13 @@ export const PIPELINE_DEPTH = 32;
 /** How long a spare process waits for the code it was started for. */
 const SPARE_TTL_MS = 30_000;
 
+/**
+ * How long a function kept on standby (see {@link FunctionPool.standby}) keeps its spare
+ * process with no new code: someone editing it saves again within minutes; one who stopped
+ * should not keep a process for it.
+ */
+const STANDBY_TTL_MS = 10 * 60_000;
+
 /** How a call waits when the function is at its concurrency: `throttle` (synchronous callers, 429) or `wait` (asynchronous ones). */
 export type OverflowMode = 'throttle' | 'wait';
 
@@ -94,8 +101,10 @@ export class FunctionPool implements CapacityClient {
   private readonly retired = new WeakSet<FunctionInstance>();
   /** Calls each live instance holds: running, queued in its process, or handed to it and about to be. */
   private readonly held = new Map<FunctionInstance, number>();
-  /** A process started while new code builds (see {@link prepare}). */
+  /** A process started while new code builds (see {@link prepare}), or kept for the next build (see {@link standby}). */
   private spare?: SpareProcess;
+  /** Set while the pool keeps a spare process for its next code: what the spare preloads. */
+  private standbyPreload?: { readonly module?: string; readonly until: number };
   /** Instances started ahead of calls (see {@link prewarm}) that are still initializing. */
   private readonly warming = new Set<FunctionInstance>();
   /** This pool's requests for instance slots that wait (at the host's cap). */
@@ -168,6 +177,27 @@ export class FunctionPool implements CapacityClient {
     for (const i of this.all) this.retired.add(i);
     if ((prewarm && hadInstances) || options.keepWarm) this.prewarm();
     this.dropSpare();
+    // No instance to wait for (none was started): the next spare starts now.
+    if (this.warming.size === 0) this.refillStandby();
+  }
+
+  /**
+   * Keeps a spare process started for this function's next code, with `preload` loaded, so
+   * that the next {@link prepare} finds one ready: hot reload keeps the functions being edited
+   * on standby, and an edit then costs its build and the new code's init, not node's start-up
+   * and the SDK's loading, which would also compete with the build for the CPU. The spare
+   * starts once the instance of the current code is initialized (the reload it would slow
+   * down is over) and lives until the next code takes it, or {@link STANDBY_TTL_MS} without
+   * one. `undefined` ends the standby and its spare.
+   */
+  standby(preload: { readonly module?: string } | undefined): void {
+    if (!preload) {
+      this.standbyPreload = undefined;
+      this.dropSpare();
+      return;
+    }
+    this.standbyPreload = { module: preload.module, until: Date.now() + STANDBY_TTL_MS };
+    if (this.warming.size === 0) this.refillStandby();
   }
 
   /**
@@ -179,17 +209,13 @@ export class FunctionPool implements CapacityClient {
    * not known until the code is staged.
    */
   prepare(preload?: string): void {
-    if (this.spare || this.stopped || this.all.size === 0 || this.options.env.NODE_OPTIONS !== undefined) return;
-    const { env, nodeBinary, python, init } = this.options;
-    this.spare = new SpareProcess({ env, nodeBinary, python, memoryMb: init.memoryMb, cwd: path.dirname(init.codeDir), inspect: init.inspect, preload });
-    // A build that never succeeds leaves no process behind for long.
-    const spare = this.spare;
-    setTimeout(() => this.dropSpare(spare), SPARE_TTL_MS).unref();
+    this.startSpare(preload, SPARE_TTL_MS);
   }
 
   /** Stops every instance and fails waiting calls. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.standbyPreload = undefined;
     this.dropSpare();
     for (const request of this.slotRequests.splice(0)) request.withdraw();
     for (const w of [...this.admissionWaiters.splice(0), ...this.instanceWaiters.splice(0)]) w.reject(new HostStoppedError());
@@ -274,11 +300,13 @@ export class FunctionPool implements CapacityClient {
         this.warming.delete(instance);
         if (instance.alive && !this.retired.has(instance) && !this.stopped) this.release(instance);
         else this.discard(instance);
+        if (this.warming.size === 0) this.refillStandby();
       },
       (error: LambdaErrorPayload) => {
         this.warming.delete(instance);
         const replaced = this.stopped || this.retired.has(instance);
         this.discard(instance);
+        if (this.warming.size === 0) this.refillStandby();
         if (replaced) return;
         // No call is waiting for this init: say now what the next call will be told.
         this.options.onLog({ level: 'ERROR', text: `Init error of the new code: ${error.errorType}: ${error.errorMessage}` });
@@ -377,6 +405,25 @@ export class FunctionPool implements CapacityClient {
   private get atInstanceLimit(): boolean {
     const max = this.options.maxInstances;
     return max !== undefined && this.all.size + this.slotRequests.length >= max;
+  }
+
+  /** Starts a spare process unless the pool has one or cannot use one; it ends after `ttlMs` unless an instance took it. */
+  private startSpare(preload: string | undefined, ttlMs: number): void {
+    if (this.spare || this.stopped || this.all.size === 0 || this.options.env.NODE_OPTIONS !== undefined) return;
+    const { env, nodeBinary, python, init } = this.options;
+    this.spare = new SpareProcess({ env, nodeBinary, python, memoryMb: init.memoryMb, cwd: path.dirname(init.codeDir), inspect: init.inspect, preload });
+    // A build that never succeeds, or an edit that never comes, leaves no process behind for long.
+    const spare = this.spare;
+    setTimeout(() => this.dropSpare(spare), ttlMs).unref();
+  }
+
+  /** Starts the spare of a function on standby (see {@link standby}) when it has none. */
+  private refillStandby(): void {
+    const standby = this.standbyPreload;
+    if (!standby) return;
+    const ttl = standby.until - Date.now();
+    if (ttl <= 0) this.standbyPreload = undefined;
+    else this.startSpare(standby.module, ttl);
   }
 
   /** Ends a spare process no instance took (a given one only if it is still the pool's). */

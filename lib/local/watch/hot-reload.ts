@@ -10,10 +10,11 @@
  * what changed (the most recently built keep their context, see MAX_CONTEXTS); the bundle goes
  * straight from memory into a new task root. A build that a later write overtook (an editor
  * saves in several writes, not always within the quiet period) is dropped, unserved and
- * unreported, and built again. Meanwhile the host has started
- * the next instance's process (`prepareReplace`), which loads what the bundle imports from
- * outside itself (the SDK: most of an init) while the build runs, and it initializes the new
- * code before any call asks.
+ * unreported, and built again. The next instance's process is already running: a function
+ * reloaded recently is kept on standby (see MAX_STANDBY), with a process that has loaded what
+ * the bundle imports from outside itself (the SDK: most of an init); for any other the host
+ * starts one at the first write (`prepareReplace`), which loads it while the build runs. The
+ * new code is initialized before any call asks.
  *
  * Python functions are not built: an edit in the folder their asset was made from (see
  * python-sources.ts) stages the asset again with that folder's files over it, and their
@@ -88,6 +89,15 @@ const IGNORED = /(^|[\\/])(node_modules|\.switchyard|cdk\.out|\.git)([\\/]|$)/;
  */
 const MAX_CONTEXTS = 8;
 
+/**
+ * Functions kept on standby (see FunctionHost.standby), the most recently rebuilt: each keeps a
+ * process started, with the SDK loaded, for its next edit (~60 MB of RSS each, as much as an
+ * idle instance, much of it node's pages shared with the others), which then costs the build
+ * and the new code's init only: bench/hot-reload measured the median edit-to-served of an own
+ * module 401 -> 273 ms, and the first edit of a function, which has no process waiting, as before.
+ */
+const MAX_STANDBY = 4;
+
 /** Builds run at once: esbuild already uses every core for one, more only add memory. */
 const BUILD_CONCURRENCY = Math.max(2, os.availableParallelism?.() ?? os.cpus().length);
 
@@ -101,6 +111,8 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   private readonly pythonSources: Map<string, string>;
   /** Builds whose context is alive, most recent first (see MAX_CONTEXTS). */
   private readonly recent: FunctionBuild[] = [];
+  /** Functions on standby, the most recently reloaded first (see MAX_STANDBY). */
+  private readonly standby: string[] = [];
   private readonly watchers = new Map<string, { readonly watcher: fs.FSWatcher; readonly recursive: boolean }>();
   private readonly changed = new Set<string>();
   private readonly projectDir: string;
@@ -240,11 +252,22 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
       try {
         // Always from the deployed asset, so files beside the bundle (templates, data, node_modules) stay.
         this.host.replaceCode(fn.name, { codeDir: fn.codeDir, files: outcome.files, prewarm: true });
+        if (this.watching) this.keepOnStandby(build);
       } catch (err) {
         error = (err as Error).message;
       }
     }
     return { functionName: fn.name, entry: fn.source!.entry, durationMs: performance.now() - started, ...(error ? { error } : {}) };
+  }
+
+  /** A function just reloaded is likely edited again: it goes on standby, and the least recent beyond MAX_STANDBY leaves it. */
+  private keepOnStandby(build: FunctionBuild): void {
+    const name = build.fn.name;
+    const at = this.standby.indexOf(name);
+    if (at >= 0) this.standby.splice(at, 1);
+    this.standby.unshift(name);
+    this.host.standby(name, { packages: build.externals, format: build.format });
+    for (const old of this.standby.splice(MAX_STANDBY)) this.host.standby(old, undefined);
   }
 
   private async disposeAll(): Promise<void> {
