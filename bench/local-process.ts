@@ -15,6 +15,8 @@ export interface LocalProcessOptions {
   readonly projectDir?: string;
   readonly watch?: boolean;
   readonly maxInstances?: number;
+  /** Keep the app's state in this folder, as `switchyard dev` does. @default in memory */
+  readonly stateDir?: string;
 }
 
 /** A running `serve-local.ts`; emits `RELOAD` and `BATCH` with their parsed lines. */
@@ -28,6 +30,7 @@ export class LocalProcess extends EventEmitter {
     if (options.projectDir) args.push('--project', options.projectDir);
     if (options.watch) args.push('--watch');
     if (options.maxInstances) args.push('--max-instances', String(options.maxInstances));
+    if (options.stateDir) args.push('--state-dir', options.stateDir);
     const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     const p = new LocalProcess(child);
     const ready = await new Promise<{ urls: string[]; awsEndpoint: string }>((resolve, reject) => {

@@ -3,9 +3,10 @@
  * drive it from outside (a load generator must not share its event loop, and its memory and
  * CPU are measured apart from theirs):
  *
- *   node --import tsx bench/serve-local.ts --assembly DIR [--lib DIR] [--project DIR] [--watch] [--max-instances N]
+ *   node --import tsx bench/serve-local.ts --assembly DIR [--lib DIR] [--project DIR] [--watch] [--max-instances N] [--state-dir DIR]
  *
- * `--lib` runs another commit's `lib/` (see baseline.ts). Prints `READY {urls, awsEndpoint}`,
+ * `--lib` runs another commit's `lib/` (see baseline.ts); `--state-dir` keeps the app's state
+ * there, as `switchyard dev` keeps it in `.switchyard/state`. Prints `READY {urls, awsEndpoint}`,
  * then `RELOAD {...}` and `BATCH {...}` lines from hot reload; answers a `stats` line on stdin
  * with `STATS {...}` (see {@link Stats}) and an `idle` line, once no delivery is pending or
  * retrying, with `IDLE {counts}`; stops on SIGTERM or when stdin ends.
@@ -49,7 +50,7 @@ function children(): ProcessSample[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { assembly: { type: 'string' }, lib: { type: 'string' }, project: { type: 'string' }, watch: { type: 'boolean', default: false }, 'max-instances': { type: 'string' } } });
+  const { values } = parseArgs({ options: { assembly: { type: 'string' }, lib: { type: 'string' }, project: { type: 'string' }, watch: { type: 'boolean', default: false }, 'max-instances': { type: 'string' }, 'state-dir': { type: 'string' } } });
   const { LocalApp } = require(localModule(values.lib)) as typeof import('../lib/local');
   const app = await LocalApp.start(values.assembly!, {
     httpPort: 0,
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     watch: values.watch,
     projectDir: values.project ?? process.cwd(),
     maxInstances: values['max-instances'] ? Number(values['max-instances']) : undefined,
+    stateDir: values['state-dir'],
   });
   const print = (tag: string, value: unknown) => process.stdout.write(`${tag} ${JSON.stringify(value)}\n`);
   let coldStarts = 0;

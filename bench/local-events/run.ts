@@ -4,17 +4,20 @@
  * every delivery ended. The app runs in its own process, as `switchyard dev` does; this process
  * is the client. Run from the repository root:
  *
- *   npx tsx bench/local-events/run.ts [--events 20000] [--in-flight 10] [--runs 1] [--baseline main] [--client sdk|raw]
+ *   npx tsx bench/local-events/run.ts [--events 20000] [--in-flight 10] [--runs 1] [--baseline main] [--client sdk|raw] [--state]
  *
  * `--client raw` puts the same requests with plain keep-alive HTTP (the JSON body and headers
  * the SDK sends, without its signing and middleware), which costs the client a fraction of the
- * CPU: on a small machine the SDK client can otherwise be what limits the rate.
+ * CPU: on a small machine the SDK client can otherwise be what limits the rate. `--state` keeps
+ * the app's state on disk (a fresh folder per run), as `switchyard dev` does by default: every
+ * change of a delivery is then written too.
  *
  * Prints per variant (this tree, and with `--baseline REF` another commit's lib/, in the same
  * run and alternating when `--runs` > 1): events/s put, deliveries/s ended, the CPU each
  * delivery cost the app and its instances (less sensitive to a busy machine than the rate),
  * and peak memory: the app process's RSS and the instances' total RSS. Checks none was lost.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
       baseline: { type: 'string' },
       'max-instances': { type: 'string' },
       client: { type: 'string', default: 'sdk' },
+      state: { type: 'boolean', default: false },
     },
   });
   const assembly = writeEventsAssembly('local-events');
@@ -65,10 +69,10 @@ async function main(): Promise<void> {
     variants.unshift({ name: `baseline ${values.baseline} (${base.commit})`, lib: base.dir });
   }
   if (values.client !== 'sdk' && values.client !== 'raw') throw new Error(`--client is sdk or raw, not ${values.client}`);
-  const options = { total: Number(values.events), inFlight: Number(values['in-flight']), maxInstances: values['max-instances'] ? Number(values['max-instances']) : undefined, client: values.client as MeasureOptions['client'] };
+  const options = { total: Number(values.events), inFlight: Number(values['in-flight']), maxInstances: values['max-instances'] ? Number(values['max-instances']) : undefined, client: values.client as MeasureOptions['client'], state: values.state };
   const runs: Run[] = [];
   for (let i = 0; i < Number(values.runs); i++) for (const v of variants) runs.push(await measure(v.name, assembly, options, v.lib));
-  report(runs, variants.map((v) => v.name));
+  report(runs, variants.map((v) => v.name), options.state);
 }
 
 interface MeasureOptions {
@@ -76,10 +80,13 @@ interface MeasureOptions {
   readonly inFlight: number;
   readonly maxInstances?: number;
   readonly client: 'sdk' | 'raw';
+  /** Keep the app's state on disk, as `switchyard dev` does. */
+  readonly state: boolean;
 }
 
 async function measure(variant: string, assembly: string, options: MeasureOptions, lib?: string): Promise<Run> {
-  const dev = await LocalProcess.start({ assembly, lib, projectDir: ROOT, maxInstances: options.maxInstances });
+  const stateDir = options.state ? fs.mkdtempSync(path.join(os.tmpdir(), 'sy-events-state-')) : undefined;
+  const dev = await LocalProcess.start({ assembly, lib, projectDir: ROOT, maxInstances: options.maxInstances, stateDir });
   const client = options.client === 'sdk' ? sdkClient(dev.awsEndpoint) : rawClient(dev.awsEndpoint, options.inFlight);
   try {
     // Warm-up: every function scales to the instances this load needs, so that cold starts do
@@ -116,6 +123,7 @@ async function measure(variant: string, assembly: string, options: MeasureOption
   } finally {
     client.close();
     await dev.stop();
+    if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
   }
 }
 
@@ -195,8 +203,8 @@ function median(values: readonly number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function report(runs: readonly Run[], variants: readonly string[]): void {
-  console.log(`\nevent delivery through ${RULES} rules to 10 functions, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.availableParallelism()} cores):`);
+function report(runs: readonly Run[], variants: readonly string[], state: boolean): void {
+  console.log(`\nevent delivery through ${RULES} rules to 10 functions${state ? ', state kept on disk' : ''}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.availableParallelism()} cores):`);
   const rows = [['variant', 'put events/s', 'deliveries/s', 'CPU us/delivery (instances)', 'client CPU us/event', 'dev peak RSS', 'instances peak RSS', 'instances', 'cold starts', 'throttled', 'lost']];
   for (const r of runs) {
     rows.push([r.variant, r.putPerSecond.toFixed(0), r.deliveriesPerSecond.toFixed(0), `${r.cpuPerDeliveryUs.toFixed(0)} (${r.instancesCpuPerDeliveryUs.toFixed(0)})`, r.clientCpuPerEventUs.toFixed(0), `${r.devPeakRssMb.toFixed(0)} MB`, `${r.instancesPeakRssMb.toFixed(0)} MB`, String(r.instances), String(r.coldStarts), String(r.throttled), String(r.lost)]);

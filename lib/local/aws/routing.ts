@@ -44,8 +44,11 @@ export interface EndpointCall {
   readonly bodyLimit: number;
   /** The error answered for a body over `bodyLimit` (`size` when declared). */
   tooLarge(size: number | undefined): AwsServiceError;
-  /** Answers the call. `signal` aborts when the client goes away. */
-  run(body: Buffer, signal: AbortSignal): Promise<AwsResponse> | AwsResponse;
+  /**
+   * Answers the call. `signal()` gives a signal that aborts when the client goes away, made on
+   * first ask: only a long poll needs one, and a flood of PutEvents should not pay for it.
+   */
+  run(body: Buffer, signal: () => AbortSignal): Promise<AwsResponse> | AwsResponse;
 }
 
 /**
@@ -133,7 +136,7 @@ export function routeCall(services: AwsServices | undefined, req: IncomingMessag
     const tooLarge = (n: number | undefined) => (operation === 'SendMessageBatch' ? tooLong(n, true) : operation === 'SendMessage' ? tooLong(n, false) : entityTooLarge(n));
     return json(jsonBodyLimit(MESSAGE_MAX_BYTES), tooLarge, (input, signal) => {
       authorize('sqs', operation, input);
-      return handleSqs(need().queues, operation, input, signal);
+      return handleSqs(need().queues, operation, input, operation === 'ReceiveMessage' ? signal() : undefined);
     });
   }
   // Anything else (SNS, Step Functions, S3, ...) is answered in its own protocol, naming it.
@@ -143,7 +146,7 @@ export function routeCall(services: AwsServices | undefined, req: IncomingMessag
 function json(
   bodyLimit: number,
   tooLarge: (size: number | undefined) => AwsServiceError,
-  handle: (input: Record<string, unknown>, signal: AbortSignal) => Promise<AwsResponse> | AwsResponse,
+  handle: (input: Record<string, unknown>, signal: () => AbortSignal) => Promise<AwsResponse> | AwsResponse,
   maxDepth = Infinity,
 ): EndpointCall {
   return { protocol: 'json', bodyLimit, tooLarge, run: (body, signal) => handle(parseJsonObject(body, maxDepth), signal) };

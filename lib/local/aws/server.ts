@@ -84,11 +84,19 @@ export class AwsEndpoint {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    // A long poll ends when the client goes away (the response closes before it was sent).
-    const abort = new AbortController();
+    // A long poll ends when the client goes away (the response closes before it was sent). The
+    // controller is made when a call asks for its signal, already aborted if the client is gone.
+    let abort: AbortController | undefined;
+    let gone = false;
     res.once('close', () => {
-      if (!res.writableFinished) abort.abort();
+      gone = !res.writableFinished;
+      if (gone) abort?.abort();
     });
+    const signal = () => {
+      abort ??= new AbortController();
+      if (gone) abort.abort();
+      return abort.signal;
+    };
     let response: AwsResponse;
     let protocol: 'json' | 'rest' = 'json';
     let refused = false;
@@ -103,7 +111,7 @@ export class AwsEndpoint {
         refused = true;
         throw call.tooLarge(err.declaredLength);
       }
-      response = await call.run(body, abort.signal);
+      response = await call.run(body, signal);
       // An accepted event or a sent message is on disk before the caller has its id.
       await this.services?.kept?.();
     } catch (err) {

@@ -184,7 +184,7 @@ export class Deliverer {
       this.ledger.update(record, { state: 'undeliverable', undeliverableReason: target.notServed });
       return record;
     }
-    if (this.busTargets && /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\//.test(target.arn)) return this.runBusTarget(record, rule, target, event, resume);
+    if (this.busTargets && isBusTarget(target)) return this.runBusTarget(record, rule, target, event, resume);
     let input: string;
     try {
       input = targetInput(target, event, rule, eventJson);
@@ -299,6 +299,15 @@ export class Deliverer {
       onRetryScheduled: (nextAttemptAt: number, lastError: LambdaErrorPayload) => this.ledger.update(record, { state: 'retrying', nextAttemptAt, lastError, inFlightSince: undefined }),
     };
   }
+}
+
+/** Whether each rule target is an event bus, decided once per target rather than per delivery. */
+const busTargetArns = new WeakMap<RuleTargetModel, boolean>();
+
+function isBusTarget(target: RuleTargetModel): boolean {
+  let bus = busTargetArns.get(target);
+  if (bus === undefined) busTargetArns.set(target, (bus = /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\//.test(target.arn)));
+  return bus;
 }
 
 /** Each function's async retry policy, made once per configuration rather than per delivery. */

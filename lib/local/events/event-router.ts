@@ -84,6 +84,8 @@ export class EventRouter {
   private readonly rulesByBus = new Map<string, RuleIndex<LiveRule>>();
   /** Invalid patterns found at start, by rule ARN; those rules never match. */
   readonly invalidRules = new Map<string, string>();
+  /** {@link keyOf}'s answers: the buses are the model's, fixed, and every routed event asks. */
+  private readonly keys = new Map<string, string>();
 
   /**
    * @param endpoints the app's global endpoints, which PutEvents with an `EndpointId` goes through
@@ -278,9 +280,14 @@ export class EventRouter {
    * account and region (as before several regions were served), its ARN for any other.
    */
   keyOf(bus: string): string {
-    const found = this.bus(bus);
-    if (!found) return bus;
-    return this.isHome(found.arn) ? found.name : found.arn;
+    let key = this.keys.get(bus);
+    if (key === undefined) {
+      const found = this.bus(bus);
+      key = !found ? bus : this.isHome(found.arn) ? found.name : found.arn;
+      // A name a caller made up is answered, not kept.
+      if (found) this.keys.set(bus, key);
+    }
+    return key;
   }
 
   private ruleBusKey(rule: RuleModel): string {
@@ -320,10 +327,19 @@ export class EventRouter {
 /** The buses each forwarded event has been through (see {@link EventRouter.forward}). */
 const forwardedThrough = new WeakMap<object, Set<string>>();
 
+/** {@link envOf}'s answers by ARN: an app has a few buses and rules, each asked about per event. */
+const envs = new Map<string, { readonly region: string; readonly account: string; readonly accountId: string }>();
+
 /** The account and region an ARN names (`arn:aws:events:<region>:<account>:...`). */
-function envOf(arn: string): { region: string; account: string; accountId: string } {
-  const [, , , region = '', account = ''] = arn.split(':');
-  return { region, account, accountId: account };
+function envOf(arn: string): { readonly region: string; readonly account: string; readonly accountId: string } {
+  let env = envs.get(arn);
+  if (!env) {
+    const [, , , region = '', account = ''] = arn.split(':');
+    env = { region, account, accountId: account };
+    // ARNs come from the app's model; a caller-given one that names no bus is not kept.
+    if (envs.size < 10_000) envs.set(arn, env);
+  }
+  return env;
 }
 
 /** Builds the EventBridge envelope. Time has second precision, as EventBridge's does. */

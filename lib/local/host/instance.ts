@@ -301,7 +301,8 @@ export class FunctionInstance {
         this.options.onLog({ requestId: msg.requestId, level: msg.level, text: msg.text, once: msg.once });
         return;
       case 'stream':
-        this.options.onStream?.(msg);
+        // Only the running invocation's (what a handler writes after its result is not its response).
+        if (this.queue[0]?.requestId === msg.requestId) this.options.onStream?.(msg);
         return;
       case 'result':
         if (this.queue[0]?.requestId === msg.requestId) this.settle({ ok: true, payload: msg.payload });

@@ -27,6 +27,9 @@ export interface StreamedResponse {
   readonly payload?: string;
 }
 
+/** The answer for the invocations that streamed nothing: one for all. */
+const NOT_STREAMED: StreamedResponse = Object.freeze({ streamed: false });
+
 interface OpenStream {
   readonly sink?: ResponseStreamSink;
   streamed: boolean;
@@ -34,19 +37,25 @@ interface OpenStream {
   bytes: number;
 }
 
-/** The streams of the invocations in flight, by request id. */
+/**
+ * The streams of the invocations in flight, by request id. Only a caller with a sink is
+ * registered when its invocation begins; a stream for any other is collected from its first
+ * message: the instance passes on only the messages of the invocation it is running (see
+ * FunctionInstance), all of them before its result, so none comes after {@link end}. Most
+ * invocations stream nothing, and a flood of them then costs no entry each.
+ */
 export class ResponseStreams {
   private readonly open = new Map<string, OpenStream>();
 
   /** Starts listening for an invocation's stream; `sink` receives it, else it is collected. */
   begin(requestId: string, sink?: ResponseStreamSink): void {
-    this.open.set(requestId, { sink, streamed: false, chunks: [], bytes: 0 });
+    if (sink) this.open.set(requestId, { sink, streamed: false, chunks: [], bytes: 0 });
   }
 
-  /** A message from an instance. Messages of requests not begun (a caller gone) are dropped. */
+  /** A message of the invocation an instance is running. */
   receive(msg: StreamMessage): void {
-    const s = this.open.get(msg.requestId);
-    if (!s) return;
+    let s = this.open.get(msg.requestId);
+    if (!s) this.open.set(msg.requestId, (s = { streamed: false, chunks: [], bytes: 0 }));
     s.streamed = true;
     if (msg.contentType !== undefined) s.sink?.contentType(msg.contentType);
     if (msg.chunk === undefined) return;
@@ -60,8 +69,9 @@ export class ResponseStreams {
   /** Ends listening: whether the response was streamed and, without a sink, what was. */
   end(requestId: string): StreamedResponse {
     const s = this.open.get(requestId);
+    if (!s) return NOT_STREAMED;
     this.open.delete(requestId);
-    if (!s?.streamed) return { streamed: false };
+    if (!s.streamed) return NOT_STREAMED;
     return s.sink ? { streamed: true } : { streamed: true, payload: Buffer.concat(s.chunks).toString('utf8') };
   }
 }
