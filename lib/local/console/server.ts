@@ -142,12 +142,22 @@ export class ConsoleServer {
     const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
     // index.html names the hashed assets of the build: always asked again; the assets may be kept.
     const cache = file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600';
-    res.writeHead(200, { 'content-type': type, 'cache-control': cache, 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
+    const html = type.startsWith('text/html') ? { 'content-security-policy': CONSOLE_CSP } : {};
+    res.writeHead(200, { 'content-type': type, 'cache-control': cache, 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', ...html });
     if (method === 'HEAD') return void res.end();
     // A file removed meanwhile (a rebuild) ends the answer short rather than the process.
     fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
   }
 }
+
+/**
+ * The Content-Security-Policy of the console's pages: the page's own scripts, styles, images
+ * and API only, no other origin, no framing, no forms, no <base>. A script injected through
+ * anything the console shows (an event's detail, a log line) would not run. Inline styles are
+ * allowed because Mermaid styles the diagram's SVG inline (see lib/console/diagram.tsx); the
+ * UI itself has none.
+ */
+export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -200,6 +210,6 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 }
 
 function sendHtml(res: http.ServerResponse, status: number, html: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': CONSOLE_CSP, 'x-content-type-options': 'nosniff' });
   res.end(html);
 }

@@ -30,14 +30,14 @@ afterAll(async () => {
 });
 
 /** A raw GET (no URL normalization, as a hand-made request would send it). */
-function rawGet(base: string, rawPath: string): Promise<{ status: number; type?: string; body: string }> {
+function rawGet(base: string, rawPath: string): Promise<{ status: number; type?: string; body: string; csp?: string }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     http.get({ host: url.hostname, port: url.port, path: rawPath }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body }));
+      res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body, ...(res.headers['content-security-policy'] ? { csp: String(res.headers['content-security-policy']) } : {}) }));
     }).on('error', reject);
   });
 }
@@ -47,6 +47,14 @@ test('serves the build: index.html at / and for the UI views, its assets with th
   expect(index).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', body: expect.stringContaining('fixture build') });
   expect((await rawGet(builtUrl, '/events/abc')).body).toContain('fixture build');
   expect(await rawGet(builtUrl, '/assets/app.js')).toEqual({ status: 200, type: 'text/javascript; charset=utf-8', body: 'export const fixture = true;\n' });
+});
+
+test("the pages carry a strict Content-Security-Policy: nothing runs but the console's own scripts", async () => {
+  // Written out here rather than imported: a policy loosened in the server must fail this test.
+  const strict = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  expect((await rawGet(builtUrl, '/')).csp).toBe(strict);
+  expect((await rawGet(builtUrl, '/events/abc')).csp).toBe(strict);
+  expect((await rawGet(unbuiltUrl, '/')).csp).toBe(strict);
 });
 
 test.each(['/assets/missing.js', '/../../../package.json', '/%2e%2e/%2e%2e/%2e%2e/%2e%2e/package.json', '/%E0%A4%A'])('serves nothing outside the build: %s', async (rawPath) => {
