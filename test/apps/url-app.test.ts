@@ -1,10 +1,12 @@
 /**
  * Function URLs (fixtures/url-app: `addFunctionUrl` with CORS, an AWS_IAM URL on an alias, a
  * RESPONSE_STREAM URL) run by the local runtime and driven from outside with HTTP, a request
- * signed with the SDK's SigV4 signer, and the real SQS client.
+ * signed with the SDK's SigV4 signer, and the real SQS client; the same functions called with
+ * the real Lambda client's InvokeWithResponseStream.
  */
 import { createHash, createHmac } from 'node:crypto';
 import * as path from 'node:path';
+import { InvokeWithResponseStreamCommand, LambdaClient, type InvokeWithResponseStreamResponseEvent } from '@aws-sdk/client-lambda';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { summary } from '../../lib/cli/format';
@@ -200,4 +202,69 @@ test("one id: the event's requestId, the x-amzn-requestid header, the invocation
     app.functionUrlGateway.off('request', onRequest);
     app.host.off('invocation', onInvocation);
   }
+});
+
+describe('InvokeWithResponseStream with the real Lambda client', () => {
+  const lambda = () => new LambdaClient(clientConfig(app));
+  const nameOf = (id: string) => app.model.functions.find((f) => f.logicalId.startsWith(id))!.name;
+  const text = (bytes: Uint8Array | undefined) => Buffer.from(bytes ?? new Uint8Array()).toString('utf8');
+
+  test("a streaming handler's writes arrive as PayloadChunk events while it runs, then InvokeComplete", async () => {
+    const out = await lambda().send(new InvokeWithResponseStreamCommand({ FunctionName: nameOf('Ticker'), Payload: Buffer.from('{}') }));
+    expect(out.StatusCode).toBe(200);
+    expect(out.ExecutedVersion).toBe('$LATEST');
+    // HttpResponseStream.from sets the content type of an HTTP integration's response: the prelude comes first.
+    expect(out.ResponseStreamContentType).toBe('application/vnd.awslambda.http-integration-response');
+    const events = out.EventStream![Symbol.asyncIterator]();
+    let streamed = '';
+    while (!streamed.includes('waiting for a signal\n')) {
+      const next = await events.next();
+      expect(next.done).toBe(false);
+      streamed += text((next.value as InvokeWithResponseStreamResponseEvent).PayloadChunk?.Payload);
+    }
+    // The function is waiting for this message: what arrived so far was streamed, not buffered.
+    expect(streamed.startsWith('{"statusCode":201')).toBe(true);
+    await new SQSClient(clientConfig(app)).send(new SendMessageCommand({ QueueUrl: outputs.SignalsQueueUrl, MessageBody: 'go' }));
+    const rest: InvokeWithResponseStreamResponseEvent[] = [];
+    for (let next = await events.next(); !next.done; next = await events.next()) rest.push(next.value);
+    const complete = rest.pop();
+    expect(rest.map((e) => text(e.PayloadChunk?.Payload)).join('')).toBe('signal: go\n');
+    expect(complete?.InvokeComplete).toEqual({});
+  }, 60_000);
+
+  test('a handler that returns its response sends it as one chunk; a failing one ends with the error in InvokeComplete', async () => {
+    const ok = await lambda().send(new InvokeWithResponseStreamCommand({ FunctionName: nameOf('Echo'), Payload: Buffer.from(JSON.stringify({ rawPath: '/streamed', queryStringParameters: {} })) }));
+    expect(ok.ResponseStreamContentType).toBe('application/json');
+    const okEvents: InvokeWithResponseStreamResponseEvent[] = [];
+    for await (const e of ok.EventStream!) okEvents.push(e);
+    expect(okEvents).toHaveLength(2);
+    expect(JSON.parse(text(okEvents[0].PayloadChunk?.Payload))).toMatchObject({ statusCode: 200, headers: { 'x-echo': 'yes' } });
+    expect(okEvents[1].InvokeComplete).toEqual({});
+
+    const failed = await lambda().send(
+      new InvokeWithResponseStreamCommand({ FunctionName: nameOf('Echo'), Payload: Buffer.from(JSON.stringify({ queryStringParameters: { fail: '1' } })), LogType: 'Tail' }),
+    );
+    const failedEvents: InvokeWithResponseStreamResponseEvent[] = [];
+    for await (const e of failed.EventStream!) failedEvents.push(e);
+    expect(failedEvents).toHaveLength(1);
+    const complete = failedEvents[0].InvokeComplete!;
+    expect(complete.ErrorCode).toBe('Error');
+    expect(JSON.parse(complete.ErrorDetails!)).toMatchObject({ errorType: 'Error', errorMessage: 'echo was asked to fail' });
+    expect(typeof complete.LogResult).toBe('string');
+  }, 60_000);
+
+  test('DryRun answers 204 without running the function; an unknown function is ResourceNotFoundException; Event is not an invocation type of it', async () => {
+    const invocations: string[] = [];
+    const onInvocation = (r: { functionName: string }) => invocations.push(r.functionName);
+    app.host.on('invocation', onInvocation);
+    try {
+      const dry = await lambda().send(new InvokeWithResponseStreamCommand({ FunctionName: nameOf('Echo'), InvocationType: 'DryRun' }));
+      expect(dry.StatusCode).toBe(204);
+      expect(invocations).toEqual([]);
+    } finally {
+      app.host.off('invocation', onInvocation);
+    }
+    await expect(lambda().send(new InvokeWithResponseStreamCommand({ FunctionName: 'no-such-function' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(lambda().send(new InvokeWithResponseStreamCommand({ FunctionName: nameOf('Echo'), InvocationType: 'Event' as 'DryRun' }))).rejects.toMatchObject({ name: 'ValidationException' });
+  });
 });

@@ -111,7 +111,10 @@ describe('the AWS endpoint never answers 5xx to any input', () => {
     );
   });
 
-  test('Lambda Invoke', async () => {
+  test.each([
+    ['Lambda Invoke', '2015-03-31', 'invocations'],
+    ['Lambda InvokeWithResponseStream', '2021-11-15', 'response-streaming-invocations'],
+  ])('%s', async (_operation, version, action) => {
     const name = fc.constantFrom(fnName(app, 'CjsFn'), 'nope', '%E0%A4%A', 'a%2Fb', `${fnName(app, 'CjsFn')}:1`, 'x'.repeat(200));
     const header = (values: string[]) => fc.option(fc.oneof(fc.constantFrom(...values), fc.string({ maxLength: 20 })), { nil: undefined });
     await fc.assert(
@@ -120,7 +123,7 @@ describe('the AWS endpoint never answers 5xx to any input', () => {
         if (type !== undefined) headers['x-amz-invocation-type'] = type;
         if (log !== undefined) headers['x-amz-log-type'] = log;
         const query = qualifier === undefined ? '' : `?Qualifier=${encodeURIComponent(qualifier)}`;
-        const code = await status(`${app.awsEndpoint}/2015-03-31/functions/${fn}/invocations${query}`, { method: 'POST', headers, body });
+        const code = await status(`${app.awsEndpoint}/${version}/functions/${fn}/${action}${query}`, { method: 'POST', headers, body });
         expect(code).toBeLessThan(500);
       }),
       settings,

@@ -1,9 +1,15 @@
 /**
  * Lambda's REST-JSON `Invoke` (`POST /2015-03-31/functions/{name}/invocations`) with
- * RequestResponse, Event and DryRun invocation types. The function name, qualifier and headers
- * are checked against the Lambda API reference's shapes; payloads against Lambda's limits.
+ * RequestResponse, Event and DryRun invocation types, and `InvokeWithResponseStream`
+ * (`POST /2021-11-15/functions/{name}/response-streaming-invocations`, see
+ * {@link invokeStreaming}). The function name, qualifier and headers are checked against the
+ * Lambda API reference's shapes; payloads against Lambda's limits.
  */
 import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+// The AWS SDK's own event stream codec (the binary framing with CRCs that its clients decode):
+// the same code on both ends, rather than a hand-written encoder.
+import { EventStreamCodec } from '@smithy/core/event-streams';
 import { DeliveryBacklogFullError, type Deliverer } from '../events/delivery';
 import { FunctionNotFoundError, ThrottledError } from '../host/errors';
 import type { FunctionHost, FunctionLogRecord } from '../host/function-host';
@@ -15,9 +21,10 @@ import { enumOf, parseInput, string, structure } from './shapes';
 const LOG_TAIL_BYTES = 4096;
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
+const STREAM_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations\/?$/;
 
 /** The Invoke request's URI and header members, as the Lambda API reference constrains them. */
-const InvokeInput = structure({
+const INVOKE_MEMBERS = {
   FunctionName: string({
     min: 1,
     max: 170,
@@ -27,11 +34,15 @@ const InvokeInput = structure({
   InvocationType: enumOf(['Event', 'RequestResponse', 'DryRun']).optional(),
   LogType: enumOf(['None', 'Tail']).optional(),
   ClientContext: string({ max: 3583 }).optional(),
-});
+};
+const InvokeInput = structure(INVOKE_MEMBERS);
 
-/** True when the request path is a Lambda Invoke. */
+/** InvokeWithResponseStream's members: Invoke's, without the `Event` invocation type (the API reference's enum). */
+const StreamInput = structure({ ...INVOKE_MEMBERS, InvocationType: enumOf(['RequestResponse', 'DryRun']).optional() });
+
+/** True when the request path is a Lambda Invoke or InvokeWithResponseStream (both need `lambda:InvokeFunction`). */
 export function isLambdaInvoke(path: string): boolean {
-  return INVOKE_PATH.test(path);
+  return INVOKE_PATH.test(path) || STREAM_PATH.test(path);
 }
 
 /** The largest body an Invoke of this invocation type may carry (the header is checked later). */
@@ -48,8 +59,9 @@ export function invokeTooLarge(headers: Record<string, string | string[] | undef
 
 /** Handles one Invoke request. */
 export async function handleLambdaInvoke(host: FunctionHost, deliverer: Deliverer, path: string, query: URLSearchParams, headers: Record<string, string | undefined>, body: Buffer): Promise<AwsResponse> {
-  const input = parseInput(InvokeInput, {
-    FunctionName: decodePathSegment(INVOKE_PATH.exec(path)![1]),
+  const streaming = STREAM_PATH.exec(path);
+  const input = parseInput(streaming ? StreamInput : InvokeInput, {
+    FunctionName: decodePathSegment((streaming ?? INVOKE_PATH.exec(path)!)[1]),
     Qualifier: query.get('Qualifier') ?? undefined,
     InvocationType: headers['x-amz-invocation-type'],
     LogType: headers['x-amz-log-type'],
@@ -63,7 +75,7 @@ export async function handleLambdaInvoke(host: FunctionHost, deliverer: Delivere
     const known = fn ? '' : ` (Locally served: ${host.names.join(', ') || 'none'}.)`;
     throw new AwsServiceError(404, 'ResourceNotFoundException', `Function not found: ${arn}${known}`, { Type: 'User' });
   }
-  const type = input.InvocationType ?? 'RequestResponse';
+  const type: string = input.InvocationType ?? 'RequestResponse';
   const payload = body.length ? body.toString('utf8') : '{}';
   if (type !== 'DryRun' && !isJson(payload)) {
     throw new AwsServiceError(400, 'InvalidRequestContentException', 'Could not parse request body into json: Could not parse payload into json', { Type: 'User' });
@@ -76,6 +88,7 @@ export async function handleLambdaInvoke(host: FunctionHost, deliverer: Delivere
     void deliverer.invokeAsync(fn, payload, requestId);
     return { status: 202, headers: { 'x-amzn-requestid': requestId }, body: '' };
   }
+  if (streaming) return invokeStreaming(host, fn.name, payload, input.LogType === 'Tail', input.ClientContext);
   return invokeSync(host, fn.name, payload, input.LogType === 'Tail', input.ClientContext);
 }
 
@@ -88,7 +101,7 @@ async function invokeSync(host: FunctionHost, functionName: string, payload: str
     const result = await host.invoke(functionName, { payload, requestId, overflow: 'throttle', clientContext });
     const out: Record<string, string> = { 'x-amz-executed-version': '$LATEST', 'content-type': 'application/json', 'x-amzn-requestid': requestId };
     if (result.error) out['x-amz-function-error'] = 'Unhandled';
-    if (wantLog) out['x-amz-log-result'] = Buffer.from(Buffer.from(logs.join('')).subarray(-LOG_TAIL_BYTES)).toString('base64');
+    if (wantLog) out['x-amz-log-result'] = logTail(logs);
     if (!result.error && isResponseTooLarge(result.payload)) {
       out['x-amz-function-error'] = 'Unhandled';
       return { status: 200, headers: out, body: JSON.stringify(responseTooLargeError()) };
@@ -101,6 +114,104 @@ async function invokeSync(host: FunctionHost, functionName: string, payload: str
   } finally {
     if (wantLog) host.off('log', onLog);
   }
+}
+
+/**
+ * `InvokeWithResponseStream`: the answer is an event stream (`application/vnd.amazon.eventstream`)
+ * of `PayloadChunk` events, each carrying what the handler wrote as it wrote it, then one
+ * `InvokeComplete` event. A streaming handler's writes go out as they come (its first ones
+ * before it ends); a handler that returns its response (not streaming) gets it sent as one
+ * chunk, as Lambda buffers it. A failed invocation ends with `InvokeComplete`'s `ErrorCode`
+ * (the error's type, e.g. `Sandbox.Timedout`) and `ErrorDetails` (the error payload `Invoke`
+ * would have returned) inside the 200, as Lambda reports an error once the stream has begun; a
+ * throttle or an unknown function is an HTTP error before it. The response's `Content-Type`
+ * (the SDK's `ResponseStreamContentType`) is the one the handler set, else
+ * `application/octet-stream` for a streaming handler and `application/json` for a returned
+ * response. `LogType: Tail` puts the log's last 4 KB in `InvokeComplete`'s `LogResult`.
+ */
+async function invokeStreaming(host: FunctionHost, functionName: string, payload: string, wantLog: boolean, clientContext: string | undefined): Promise<AwsResponse> {
+  const requestId = randomUUID();
+  const logs: string[] = [];
+  const onLog = (l: FunctionLogRecord) => l.requestId === requestId && logs.push(`${new Date().toISOString()}\t${requestId}\t${l.level}\t${l.text}\n`);
+  if (wantLog) host.on('log', onLog);
+  const out = new PassThrough();
+  let contentType: string | undefined;
+  // The head goes out at the first sign of what the response is: a content type, a chunk, or the end.
+  let begin!: () => void;
+  const begun = new Promise<void>((resolve) => (begin = resolve));
+  const sink = {
+    contentType: (type: string) => {
+      contentType ??= type;
+      begin();
+    },
+    write: (chunk: Buffer) => {
+      contentType ??= 'application/octet-stream';
+      out.write(payloadChunk(chunk));
+      begin();
+    },
+  };
+  const invoked = host.invoke(functionName, { payload, requestId, overflow: 'throttle', clientContext, responseStream: sink }).finally(() => {
+    if (wantLog) host.off('log', onLog);
+  });
+  const ended = invoked.then((result) => {
+    if (!result.streamed) {
+      // A handler that returned its response: one chunk, unless it is over Lambda's response size.
+      if (!result.error && isResponseTooLarge(result.payload)) {
+        out.end(invokeComplete('Function.ResponseSizeTooLarge', JSON.stringify(responseTooLargeError()), wantLog ? logTail(logs) : undefined));
+        return;
+      }
+      if (!result.error) out.write(payloadChunk(Buffer.from(result.payload)));
+    }
+    const error = result.error;
+    out.end(invokeComplete(error?.errorType, error ? result.payload : undefined, wantLog ? logTail(logs) : undefined));
+  });
+  try {
+    await Promise.race([begun, ended]);
+  } catch (err) {
+    out.destroy();
+    if (err instanceof ThrottledError) throw new AwsServiceError(429, 'TooManyRequestsException', 'Rate Exceeded.', { Type: 'User', Reason: err.reason });
+    if (err instanceof FunctionNotFoundError) throw new AwsServiceError(404, 'ResourceNotFoundException', err.message, { Type: 'User' });
+    throw err;
+  }
+  // Begun: what fails later (the host stopping) ends the stream short, as a dropped connection would.
+  ended.catch((err: unknown) => out.destroy(err as Error));
+  const headers = { 'x-amz-executed-version': '$LATEST', 'content-type': contentType ?? 'application/json', 'x-amzn-requestid': requestId };
+  return { status: 200, headers, body: out };
+}
+
+const codec = new EventStreamCodec(
+  (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+  (text) => new Uint8Array(Buffer.from(text, 'utf8')),
+);
+
+/** One `PayloadChunk` event of InvokeWithResponseStream's stream. */
+function payloadChunk(bytes: Uint8Array): Uint8Array {
+  return codec.encode({
+    headers: {
+      ':event-type': { type: 'string', value: 'PayloadChunk' },
+      ':content-type': { type: 'string', value: 'application/octet-stream' },
+      ':message-type': { type: 'string', value: 'event' },
+    },
+    body: bytes,
+  });
+}
+
+/** The `InvokeComplete` event that ends the stream (fields left out when they have no value). */
+function invokeComplete(errorCode: string | undefined, errorDetails: string | undefined, logResult: string | undefined): Uint8Array {
+  const body = JSON.stringify({ ErrorCode: errorCode, ErrorDetails: errorDetails, LogResult: logResult });
+  return codec.encode({
+    headers: {
+      ':event-type': { type: 'string', value: 'InvokeComplete' },
+      ':content-type': { type: 'string', value: 'application/json' },
+      ':message-type': { type: 'string', value: 'event' },
+    },
+    body: new Uint8Array(Buffer.from(body)),
+  });
+}
+
+/** The log's last 4 KB, base64 (`X-Amz-Log-Result`, `LogResult`). */
+function logTail(logs: readonly string[]): string {
+  return Buffer.from(Buffer.from(logs.join('')).subarray(-LOG_TAIL_BYTES)).toString('base64');
 }
 
 /** A percent-decoded path segment; a malformed escape is a name that fails the FunctionName pattern. */

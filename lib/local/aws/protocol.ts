@@ -2,6 +2,7 @@
  * Shapes shared by the AWS-compatible API handlers: a service error with its HTTP status, and
  * the answer a handler gives.
  */
+import type { Readable } from 'node:stream';
 
 /** A service error as the AWS JSON and REST-JSON protocols carry it. */
 export class AwsServiceError extends Error {
@@ -25,7 +26,8 @@ export class AwsServiceError extends Error {
 export interface AwsResponse {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly body: string | Buffer;
+  /** The body; a stream is written as it comes (InvokeWithResponseStream's event stream). */
+  readonly body: string | Buffer | Readable;
 }
 
 /** A JSON 200 answer. */

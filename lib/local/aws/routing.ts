@@ -24,7 +24,7 @@ import type { AwsServices } from './server';
 export const DEV_JWKS_PATH = '/_switchyard/dev-issuer/jwks.json';
 
 /** What the endpoint answers, for the message of a call to anything else. */
-const SERVED = `EventBridge, EventBridge Scheduler, Lambda Invoke, SQS, DynamoDB, ${SECRETS_OPERATIONS}`;
+const SERVED = `EventBridge, EventBridge Scheduler, Lambda Invoke and InvokeWithResponseStream, SQS, DynamoDB, ${SECRETS_OPERATIONS}`;
 
 /** DynamoDB's largest request (BatchWriteItem's 16 MB), as dynalite enforces it too. */
 const DYNAMODB_REQUEST_BYTES = 16 * 1024 * 1024;

@@ -4,6 +4,8 @@
  * v3 parses them into named exceptions.
  */
 import * as http from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { AddressInfo } from 'node:net';
 import type { LocalAuth, SecretStore } from '../auth';
 import type { AppDescription } from '../describe';
@@ -117,11 +119,21 @@ export class AwsEndpoint {
     } catch (err) {
       response = errorResponse(err, protocol);
     }
-    if (res.destroyed) return;
+    const { body } = response;
+    if (res.destroyed) {
+      if (body instanceof Readable) body.destroy();
+      return;
+    }
     res.statusCode = response.status;
     for (const [k, v] of Object.entries(response.headers ?? {})) res.setHeader(k, v);
     res.setHeader('x-amzn-requestid', response.headers?.['x-amzn-requestid'] ?? crypto.randomUUID());
-    res.end(response.body);
+    if (body instanceof Readable) {
+      // Written as it comes; a client that goes away stops it (the invocation runs to its end).
+      res.flushHeaders();
+      pipeline(body, res).catch(() => undefined);
+      return;
+    }
+    res.end(body);
     if (refused) endRefusedUpload(req, res);
   }
 }
