@@ -116,12 +116,24 @@ function listFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
 }
 
+/**
+ * The cache folder of an assembly: `<name>-<args>-<content>`, the hash of the synth's arguments,
+ * then of them and the sources. Test files synthesize the same app with different arguments at
+ * the same time (jest workers), so only assemblies of the same name and arguments are older
+ * versions of one another (see publish).
+ */
 function cacheDir(name: string, sources: readonly string[], args: readonly string[]): { outdir: string; cached: boolean; tmp: string } {
+  const argsKey = createHash('sha256').update(JSON.stringify(args)).digest('hex').slice(0, 8);
   const hash = createHash('sha256').update(JSON.stringify(args));
   for (const file of sources) hash.update(file).update(fs.readFileSync(file));
   const root = path.join(__dirname, '..', '..', '.switchyard', 'test-assemblies');
-  const outdir = path.join(root, `${name}-${hash.digest('hex').slice(0, 16)}`);
-  if (fs.existsSync(path.join(outdir, 'manifest.json'))) return { outdir, cached: true, tmp: '' };
+  const outdir = path.join(root, `${name}-${argsKey}-${hash.digest('hex').slice(0, 16)}`);
+  if (fs.existsSync(path.join(outdir, 'manifest.json'))) {
+    // Its modification time says when it was last used (see publish).
+    const now = new Date();
+    fs.utimesSync(outdir, now, now);
+    return { outdir, cached: true, tmp: '' };
+  }
   fs.mkdirSync(root, { recursive: true });
   return { outdir, cached: false, tmp: fs.mkdtempSync(path.join(root, 'tmp-')) };
 }
@@ -133,10 +145,18 @@ function publish(tmp: string, outdir: string): string {
     // Another jest worker got there first with the same content.
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  // Assemblies of older sources are never used again (every worker hashes the same sources).
-  const name = path.basename(outdir).replace(/-[0-9a-f]{16}$/, '');
+  // Assemblies of older sources with the same arguments are never used again (every worker
+  // hashes the same sources); another file's, made with other arguments, may be in use by a
+  // worker now, so it goes only once unused for a day (arguments such as a time make new ones).
+  const base = path.basename(outdir);
+  const sameArgs = base.replace(/-[0-9a-f]{16}$/, '-');
+  const sameName = base.replace(/-[0-9a-f]{8}-[0-9a-f]{16}$/, '-');
+  const dayAgo = Date.now() - 24 * 3600_000;
   for (const old of fs.readdirSync(path.dirname(outdir))) {
-    if (old.startsWith(`${name}-`) && old !== path.basename(outdir)) fs.rmSync(path.join(path.dirname(outdir), old), { recursive: true, force: true });
+    if (old === base || !old.startsWith(sameName)) continue;
+    const dir = path.join(path.dirname(outdir), old);
+    const stale = old.startsWith(sameArgs) || (fs.statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < dayAgo;
+    if (stale) fs.rmSync(dir, { recursive: true, force: true });
   }
   return outdir;
 }
