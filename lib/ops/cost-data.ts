@@ -11,7 +11,8 @@
  *   while it is empty: 5 pollers with a 20-second wait each, about 657,000 requests a month
  *   (AWS documents that Lambda polls with 5 parallel long polls at first; it scales pollers up
  *   under load, which the message-driven receives stand for). Any other queue (a dead-letter
- *   queue) costs a send, a receive and a delete per message.
+ *   queue) costs a send, a receive and a delete per message. A queue's messages are the usage
+ *   file's, else what the app sends it (see {@link queueMessagesPerMonth}).
  * - DynamoDB on-demand: a write request unit per KB written, a read request unit per 4 KB read
  *   strongly consistent (half for eventually consistent), storage per GB-month beyond 25 GB
  *   free; a global table's writes are repeated in every other replica region. Streams: the
@@ -21,9 +22,9 @@
  * - Lambda code storage is not billed (a 75 GB quota per region, checked); the assets `cdk
  *   deploy` uploads stay in the CDK bootstrap bucket, S3 Standard storage.
  */
-import type { OpsApp, OpsEventSource } from './facts';
+import type { OpsApp, OpsEventSource, OpsRule } from './facts';
 import type { RegionPrices } from './prices';
-import { HOURS_PER_MONTH } from './schedule-rate';
+import { HOURS_PER_MONTH, firingsPerMonth } from './schedule-rate';
 import type { Usage } from './usage';
 
 /** A priced quantity, as `cost.ts` lists them. */
@@ -49,16 +50,58 @@ const DEAD_LETTER_REQUESTS_PER_MESSAGE = 3;
 const BYTES_PER_GB = 1024 ** 3;
 const BYTES_PER_MB = 1024 ** 2;
 
+/**
+ * What an enabled rule delivers to each of its targets in a month: its schedule's firings (none
+ * for a one-time `at()`, which runs in one month only), else the usage file's `eventsPerMonth`.
+ */
+export function ruleEventsPerMonth(rule: OpsRule, usage: Usage): number {
+  if (!rule.enabled || rule.schedule?.startsWith('at(')) return 0;
+  return rule.schedule ? (firingsPerMonth(rule.schedule) ?? 0) : (usage.rules?.[rule.name]?.eventsPerMonth ?? 0);
+}
+
+/** A queue's messages a month, and when the usage file did not give them, what sends them. */
+export interface QueueMessages {
+  readonly messages: number;
+  /** The rules and routes the messages were counted from; absent when the usage file gave them. */
+  readonly from?: readonly string[];
+}
+
+/**
+ * Messages a month each queue receives, by queue name: the usage file's `messagesPerMonth` when
+ * it gives one, else what the app sends it, the events of the rules and schedules that target
+ * it and the requests of the HTTP routes that send to it. What fails into a dead-letter queue
+ * is not derived: failures are not in the usage file.
+ */
+export function queueMessagesPerMonth(app: OpsApp, usage: Usage): Map<string, QueueMessages> {
+  const derived = new Map<string, { messages: number; from: string[] }>();
+  const add = (queueLogicalId: string | undefined, n: number, from: string) => {
+    const name = nameOfQueue(app, queueLogicalId);
+    if (!name || n <= 0) return;
+    const q = derived.get(name) ?? derived.set(name, { messages: 0, from: [] }).get(name)!;
+    q.messages += n;
+    if (!q.from.includes(from)) q.from.push(from);
+  };
+  for (const rule of app.rules) for (const t of rule.targets) add(t.queueLogicalId, ruleEventsPerMonth(rule, usage), `rule ${rule.name}`);
+  for (const route of app.routes) add(route.queueLogicalId, usage.routes?.[route.key]?.requestsPerMonth ?? 0, `route ${route.key}`);
+  const out = new Map<string, QueueMessages>();
+  for (const q of app.queues) {
+    const given = usage.queues?.[q.name]?.messagesPerMonth;
+    out.set(q.name, given !== undefined ? { messages: given } : (derived.get(q.name) ?? { messages: 0 }));
+  }
+  return out;
+}
+
 /** Invocations per function caused by queue messages and stream records, by function logical id. */
 export function eventSourceInvocations(app: OpsApp, usage: Usage): Map<string, number> {
   const byFunction = new Map<string, number>();
+  const messages = queueMessagesPerMonth(app, usage);
   for (const source of app.eventSources) {
     if (!source.enabled || !source.functionLogicalId) continue;
     const perInvocation = (given: number | undefined) => Math.max(1, given ?? (source.batchingWindowSeconds > 0 ? source.batchSize : 1));
     let invocations = 0;
     if (source.kind === 'sqs') {
-      const u = usage.queues?.[nameOfQueue(app, source.sourceLogicalId)];
-      invocations = (u?.messagesPerMonth ?? 0) / perInvocation(u?.messagesPerInvocation);
+      const queue = nameOfQueue(app, source.sourceLogicalId);
+      invocations = (messages.get(queue)?.messages ?? 0) / perInvocation(usage.queues?.[queue]?.messagesPerInvocation);
     } else {
       const u = usage.tables?.[nameOfTable(app, source.sourceLogicalId)];
       invocations = (u?.streamRecordsPerMonth ?? u?.writesPerMonth ?? 0) / perInvocation(u?.recordsPerInvocation);
@@ -73,9 +116,12 @@ export function sqsCost(app: OpsApp, usage: Usage, prices: RegionPrices, default
   const chunks = (kb: number) => Math.max(1, Math.ceil(kb / prices.sqs.chunkKb));
   const requests = { standard: 0, fifo: 0 };
   let polled = 0;
+  const perQueue = queueMessagesPerMonth(app, usage);
+  const derivedNotes: string[] = [];
   for (const q of app.queues) {
     const u = usage.queues?.[q.name];
-    const messages = u?.messagesPerMonth ?? 0;
+    const { messages, from } = perQueue.get(q.name)!;
+    if (from) derivedNotes.push(`${q.name} gets ${Math.round(messages).toLocaleString('en-US')} messages a month from ${from.join(' and ')}; set queues.${q.name}.messagesPerMonth to change it.`);
     const kb = u?.messageKb ?? defaultKb;
     const consumers = app.eventSources.filter((s) => s.kind === 'sqs' && s.sourceLogicalId === q.logicalId && s.enabled);
     let n = 0;
@@ -96,7 +142,7 @@ export function sqsCost(app: OpsApp, usage: Usage, prices: RegionPrices, default
   const freeStandard = Math.min(prices.sqs.freeRequests, requests.standard);
   const freeFifo = Math.min(prices.sqs.freeRequests - freeStandard, requests.fifo);
   const cost = ((requests.standard - freeStandard) / 1e6) * prices.sqs.standardPerMillion + ((requests.fifo - freeFifo) / 1e6) * prices.sqs.fifoPerMillion;
-  const notes = polled > 0 ? [`SQS counts ${Math.round(polled).toLocaleString('en-US')} requests of Lambda's long polling while queues are empty; set queues.<name>.pollingRequestsPerMonth to change it.`] : [];
+  const notes = [...derivedNotes, ...(polled > 0 ? [`SQS counts ${Math.round(polled).toLocaleString('en-US')} requests of Lambda's long polling while queues are empty; set queues.<name>.pollingRequestsPerMonth to change it.`] : [])];
   return { lines: [{ service: 'SQS', item: 'requests (sends, receives, deletes, Lambda polling), 1M free', quantity: requests.standard + requests.fifo, unit: 'requests', cost }], notes };
 }
 
@@ -153,7 +199,7 @@ export function storageCost(app: OpsApp, usage: Usage, prices: RegionPrices): Da
   };
 }
 
-function nameOfQueue(app: OpsApp, logicalId: OpsEventSource['sourceLogicalId']): string {
+function nameOfQueue(app: OpsApp, logicalId: OpsEventSource['sourceLogicalId'] | undefined): string {
   return app.queues.find((q) => q.logicalId === logicalId)?.name ?? '';
 }
 

@@ -20,7 +20,7 @@
  *   retention in months; logs that never expire are counted for 12 months), 5 GB free.
  * - CloudWatch: alarms per metric they read, dashboards, beyond the free ones.
  */
-import { dynamoDbCost, eventSourceInvocations, sqsCost, storageCost } from './cost-data';
+import { dynamoDbCost, eventSourceInvocations, ruleEventsPerMonth, sqsCost, storageCost } from './cost-data';
 import type { OpsApp, OpsFunction } from './facts';
 import { type Architecture, type RegionPrices, tieredCost } from './prices';
 import { HOURS_PER_MONTH, firingsPerMonth } from './schedule-rate';
@@ -90,7 +90,7 @@ export function estimateCost(app: OpsApp, usage: Usage, prices: RegionPrices, me
     if (!rule.enabled) continue;
     // A one-time at() schedule runs once, in one month: not a monthly cost.
     const oneTime = rule.schedule?.startsWith('at(') === true;
-    const firings = oneTime ? 0 : rule.schedule ? (firingsPerMonth(rule.schedule) ?? 0) : (usage.rules?.[rule.name]?.eventsPerMonth ?? 0);
+    const firings = ruleEventsPerMonth(rule, usage);
     if (rule.schedule && !oneTime && firingsPerMonth(rule.schedule) === undefined) notes.push(`Schedule of ${rule.name} (${rule.schedule}) could not be read; counted as 0 firings.`);
     for (const target of rule.targets) add(target.functionLogicalId, firings);
     if (rule.scheduler) schedulerInvocations += firings * rule.targets.length;

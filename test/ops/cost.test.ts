@@ -6,6 +6,7 @@ import {
   type OpsApp,
   type OpsEventSource,
   type OpsFunction,
+  type OpsRule,
   type OpsTable,
   type Usage,
   UsageError,
@@ -164,6 +165,26 @@ describe('queues, tables and storage (hand-computed)', () => {
     expect(r.byService.SQS).toBeCloseTo(0.3428, 10);
     expect(r.functions[0].invocations).toBe(1e6);
     expect(IDLE_POLLS_PER_MONTH).toBe(657_000);
+  });
+
+  test("a queue's messages are what the app sends it when the usage file does not say: its rules' events and its routes' requests", () => {
+    // A rule with 600,000 events a month and a route with 400,000 requests send to the queue: 1M
+    // messages, the same 1,857,000 requests as above, and a million invocations of the consumer.
+    const rule: OpsRule = { logicalId: 'R', name: 'Reserve', bus: 'B', pattern: {}, enabled: true, targets: [{ queueLogicalId: 'Q' }] };
+    const route = { key: 'POST /orders', api: 'A', queueLogicalId: 'Q' };
+    const a = app({ queues: [{ logicalId: 'Q', name: 'Orders', fifo: false }], eventSources: [consumer()], rules: [rule], routes: [route] });
+    const usage: Usage = { rules: { Reserve: { eventsPerMonth: 600_000 } }, routes: { 'POST /orders': { requestsPerMonth: 400_000 } }, defaults: noLogs };
+    const r = estimateCost(a, usage, prices);
+    expect(r.lines.find((l) => l.service === 'SQS')).toMatchObject({ quantity: 1_857_000 });
+    expect(r.functions[0].invocations).toBe(1e6);
+    expect(r.notes).toContain('Orders gets 1,000,000 messages a month from rule Reserve and route POST /orders; set queues.Orders.messagesPerMonth to change it.');
+    // The usage file's figure, when it gives one, is the queue's: 200,000 messages.
+    const given = estimateCost(a, { ...usage, queues: { Orders: { messagesPerMonth: 200_000 } } }, prices);
+    expect(given.functions[0].invocations).toBe(200_000);
+    expect(given.notes.some((n) => n.startsWith('Orders gets'))).toBe(false);
+    // A disabled rule sends nothing.
+    const disabled = estimateCost(app({ ...a, rules: [{ ...rule, enabled: false }] }), usage, prices);
+    expect(disabled.functions[0].invocations).toBe(400_000);
   });
 
   test('with a batching window the consumer is invoked per batch; large messages are billed per 64 KB', () => {
