@@ -253,6 +253,29 @@ describe('InvokeWithResponseStream with the real Lambda client', () => {
     expect(typeof complete.LogResult).toBe('string');
   }, 60_000);
 
+  test('a client that goes away mid-stream leaves the function to finish, and the endpoint serving', async () => {
+    const ended = new Promise<string>((resolve) => {
+      const onInvocation = (r: { functionName: string; requestId: string }) => {
+        if (r.functionName !== nameOf('Ticker')) return;
+        app.host.off('invocation', onInvocation);
+        resolve(r.requestId);
+      };
+      app.host.on('invocation', onInvocation);
+    });
+    const abort = new AbortController();
+    const out = await lambda().send(new InvokeWithResponseStreamCommand({ FunctionName: nameOf('Ticker'), Payload: Buffer.from('{}') }), { abortSignal: abort.signal });
+    const first = await out.EventStream![Symbol.asyncIterator]().next();
+    expect(text((first.value as InvokeWithResponseStreamResponseEvent).PayloadChunk?.Payload)).toContain('statusCode');
+    abort.abort();
+    // The function writes its last line to a client that is gone, and ends.
+    await new SQSClient(clientConfig(app)).send(new SendMessageCommand({ QueueUrl: outputs.SignalsQueueUrl, MessageBody: 'late' }));
+    expect(typeof (await ended)).toBe('string');
+    const again = await lambda().send(new InvokeWithResponseStreamCommand({ FunctionName: nameOf('Echo'), Payload: Buffer.from('{}') }));
+    const events: InvokeWithResponseStreamResponseEvent[] = [];
+    for await (const e of again.EventStream!) events.push(e);
+    expect(events.map((e) => Object.keys(e)[0])).toEqual(['PayloadChunk', 'InvokeComplete']);
+  }, 60_000);
+
   test('DryRun answers 204 without running the function; an unknown function is ResourceNotFoundException; Event is not an invocation type of it', async () => {
     const invocations: string[] = [];
     const onInvocation = (r: { functionName: string }) => invocations.push(r.functionName);

@@ -135,6 +135,13 @@ async function invokeStreaming(host: FunctionHost, functionName: string, payload
   const onLog = (l: FunctionLogRecord) => l.requestId === requestId && logs.push(`${new Date().toISOString()}\t${requestId}\t${l.level}\t${l.text}\n`);
   if (wantLog) host.on('log', onLog);
   const out = new PassThrough();
+  // A client gone mid-stream destroys it (see server.ts); what the function writes after that goes nowhere.
+  out.on('error', () => undefined);
+  const send = (bytes: Uint8Array, last = false) => {
+    if (out.destroyed) return;
+    if (last) out.end(bytes);
+    else out.write(bytes);
+  };
   let contentType: string | undefined;
   // The head goes out at the first sign of what the response is: a content type, a chunk, or the end.
   let begin!: () => void;
@@ -146,7 +153,7 @@ async function invokeStreaming(host: FunctionHost, functionName: string, payload
     },
     write: (chunk: Buffer) => {
       contentType ??= 'application/octet-stream';
-      out.write(payloadChunk(chunk));
+      send(payloadChunk(chunk));
       begin();
     },
   };
@@ -157,13 +164,13 @@ async function invokeStreaming(host: FunctionHost, functionName: string, payload
     if (!result.streamed) {
       // A handler that returned its response: one chunk, unless it is over Lambda's response size.
       if (!result.error && isResponseTooLarge(result.payload)) {
-        out.end(invokeComplete('Function.ResponseSizeTooLarge', JSON.stringify(responseTooLargeError()), wantLog ? logTail(logs) : undefined));
+        send(invokeComplete('Function.ResponseSizeTooLarge', JSON.stringify(responseTooLargeError()), wantLog ? logTail(logs) : undefined), true);
         return;
       }
-      if (!result.error) out.write(payloadChunk(Buffer.from(result.payload)));
+      if (!result.error) send(payloadChunk(Buffer.from(result.payload)));
     }
     const error = result.error;
-    out.end(invokeComplete(error?.errorType, error ? result.payload : undefined, wantLog ? logTail(logs) : undefined));
+    send(invokeComplete(error?.errorType, error ? result.payload : undefined, wantLog ? logTail(logs) : undefined), true);
   });
   try {
     await Promise.race([begun, ended]);
