@@ -1,4 +1,3 @@
-import { Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -9,20 +8,19 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ErrorCode, SwitchyardError } from '../errors';
-import type { EventArchiveOptions } from './archive';
-import type { RouteDefinition, RouteOptions } from './auth';
+import type { RouteOptions } from './auth';
 import type { LiveFunction } from './deployment';
 import type { AppFunctionProps, ExistingFunctionOptions, FunctionDefaults, FunctionSource } from './function';
 import type { EventForwarding, ForwardEventsOptions, ReceiveEventsOptions } from './cross-app';
 import { ImportedEventApp, type AppLookupOptions, type DiscoveryOptions, type ImportedEventAppAttributes } from './discovery';
 import type { HttpApiOptions } from './http';
-import { GlobalEndpoint, type GlobalEndpointOptions } from './global-endpoint';
-import { AppMonitoring, MonitoringOptions } from './monitoring';
+import { GlobalEndpoint } from './global-endpoint';
+import { AppMonitoring } from './monitoring';
 import { AnyEventDefinition, EventSchemaRegistry, EventSchemaRegistryProps } from './schemas';
 import type { AppQueue, QueueOptions, QueueRouteTarget } from './queues';
 import type { AppTableStream, TableStreamOptions } from './streams';
 import type { RuleScheduleOptions, RuleTargetOptions, ScheduleOptions, SubscriptionOptions, TypedSubscriptionOptions } from './subscriptions';
-import type { AppTableProps, IdempotencyOptions } from './tables';
+import type { AppTableProps } from './tables';
 import { checkRouteDefinition, isRouteDefinition } from './private/authorizers';
 import { Delivery, deliver } from './private/delivery';
 import { archiveBus } from './private/archive';
@@ -39,122 +37,13 @@ import { checkEventPattern, renderEventPattern } from './private/pattern';
 import { routeFunctionName } from './private/resolve';
 import { RuleTargets, isQueueRouteTarget } from './private/rule-targets';
 import { scheduleFrom, subscriptionPattern } from './private/rules';
+import { AppScheduleGroup } from './private/schedule-group';
 import { checkRuleSchedule, scheduleTarget } from './private/schedules';
 import { AppSources } from './private/sources';
 import { checkName, parseRouteKey } from './private/validation';
+import type { EventAppProps } from './event-app-props';
 
-/** Props of an {@link EventApp}. Every map is optional: the methods declare the same things. */
-export interface EventAppProps {
-  /**
-   * Settings every function starts from.
-   * @default - see `FunctionDefaults`
-   */
-  readonly functionDefaults?: FunctionDefaults;
-  /**
-   * An existing bus to subscribe to and publish on.
-   * @default - a new bus
-   */
-  readonly bus?: events.IEventBus;
-  /**
-   * Name of the bus created when `bus` is not given.
-   * @default - generated from the construct path
-   */
-  readonly busName?: string;
-  /**
-   * Settings of the HTTP API, created with the first route.
-   * @default - see `HttpApiOptions`
-   */
-  readonly http?: HttpApiOptions;
-  /**
-   * Functions by name, as entry paths, props, or existing functions with the options that
-   * still apply: `{ PlaceOrder: { entry: 'lambdas/place-order.ts', publishes: true }, Legacy: { function: legacyFn } }`.
-   * @default - none
-   */
-  readonly functions?: Record<string, string | AppFunctionProps | ExistingFunctionOptions | lambda.IFunction>;
-  /**
-   * HTTP routes by key: `{ 'POST /orders': 'PlaceOrder' }` (a function name, entry path, props
-   * or function), or with options: `{ 'POST /orders': { function: 'PlaceOrder', scopes: ['orders:write'] } }`.
-   * @default - none
-   */
-  readonly routes?: Record<string, FunctionSource | RouteDefinition>;
-  /**
-   * Event subscriptions by name.
-   * @default - none
-   */
-  readonly subscriptions?: Record<string, SubscriptionOptions>;
-  /**
-   * Schedules by name (EventBridge Scheduler, or a scheduled rule with `kind: 'rule'`).
-   * @default - none
-   */
-  readonly schedules?: Record<string, ScheduleOptions | RuleScheduleOptions>;
-  /**
-   * Queues by name, each consumed by its `handler` (declared before routes and subscriptions,
-   * which may send to them by name).
-   * @default - none
-   */
-  readonly queues?: Record<string, QueueOptions>;
-  /**
-   * DynamoDB tables the app owns, by name, with a stream by default.
-   * @default - none
-   */
-  readonly tables?: Record<string, AppTableProps>;
-  /**
-   * Table streams by name, each consumed by its `handler`; `table` names a table of `tables`
-   * or is any table with a stream.
-   * @default - none
-   */
-  readonly streams?: Record<string, TableStreamOptions>;
-  /**
-   * Idempotency for `idempotent()` of `switchyard/runtime`: `true` gives every function access
-   * to a table of idempotency records (time to live on), created here; a function's own
-   * `idempotency` decides for it. Options choose which functions and the table.
-   * @default - only functions with `idempotency: true` (the table is created with the first)
-   */
-  readonly idempotency?: boolean | IdempotencyOptions;
-  /**
-   * Defined events to publish in the Schema Registry besides those subscribed to (for
-   * example events only published, for consumers outside the app).
-   * @default - none
-   */
-  readonly events?: AnyEventDefinition[];
-  /**
-   * Publish a Schema Registry with a JSON Schema per defined event.
-   * @default true (created with the first defined event)
-   */
-  readonly schemaRegistry?: boolean | EventSchemaRegistryProps;
-  /**
-   * Alarms (function errors and throttles, API 5xx rate and p99 latency, failed rule
-   * invocations) with an optional action, and a dashboard; `false` turns them off.
-   * @default - on, see `MonitoringOptions`
-   */
-  readonly monitoring?: MonitoringOptions | false;
-  /**
-   * A customer-managed KMS key for the dead-letter queues and log groups the app creates (a
-   * function's `logEncryptionKey` or the API's `encryptionKey` wins over it). Its key policy
-   * gets the grants EventBridge and CloudWatch Logs need to use it.
-   * @default - SSE-SQS for queues, CloudWatch Logs' own encryption for logs
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * Keep every event on the app's bus in an EventBridge archive, for replay; `true` keeps
-   * them indefinitely. The archive is encrypted with `encryptionKey` when one is given.
-   * @default - no archive
-   */
-  readonly archive?: boolean | EventArchiveOptions;
-  /**
-   * Publish the app's endpoints (bus, API URL, queues, defined events) as SSM parameters under
-   * `/switchyard/<appName>/`, for other apps to find by name (`EventApp.lookup`, `discoverApp`).
-   * @default - not published
-   */
-  readonly discovery?: boolean | DiscoveryOptions;
-  /**
-   * An EventBridge global endpoint for the bus, failing over to `secondaryRegion` (where the app
-   * must be deployed too, with the same `busName`: see `MultiRegionApp`). Functions that publish
-   * send through it and may put events on the bus of both regions.
-   * @default - no global endpoint
-   */
-  readonly globalEndpoint?: GlobalEndpointOptions;
-}
+export type { EventAppProps } from './event-app-props';
 
 /**
  * An event-driven application: functions bundled by esbuild, HTTP routes, an EventBridge bus
@@ -205,7 +94,7 @@ export class EventApp extends Construct {
   private readonly sources: AppSources;
   private readonly targets: RuleTargets;
   private readonly idempotencyStore: IdempotencyStore;
-  private group?: scheduler.ScheduleGroup;
+  private readonly scheduling: AppScheduleGroup;
   private readonly eventChecks: PublisherSubscriberCheck;
   private endpoints?: EndpointPublisher;
 
@@ -235,6 +124,7 @@ export class EventApp extends Construct {
     this.streams = this.sources.streams;
     this.targets = new RuleTargets(this.fns, this.sources);
     this.eventChecks = new PublisherSubscriberCheck(this);
+    this.scheduling = new AppScheduleGroup(this, this.bus, this.monitoring);
     if (props.discovery) this.publishEndpoints(props.discovery === true ? {} : props.discovery);
     this.declareAll(props);
   }
@@ -415,11 +305,7 @@ export class EventApp extends Construct {
    * its schedules, and the one-time schedules functions create, are kept there.
    */
   public get scheduleGroup(): scheduler.ScheduleGroup {
-    if (!this.group) {
-      this.group = new scheduler.ScheduleGroup(this, 'Schedules');
-      this.monitoring?.monitorScheduleGroup('Schedules', this.group);
-    }
-    return this.group;
+    return this.scheduling.scheduleGroup;
   }
 
   /**
@@ -430,29 +316,7 @@ export class EventApp extends Construct {
    * @returns the role the function passes to Scheduler
    */
   public grantCreateSchedules(fn: lambda.IFunction, options: { readonly invoke?: lambda.IFunction[] } = {}): iam.Role {
-    const group = this.scheduleGroup;
-    const role = (this.node.tryFindChild('ScheduleTargetsRole') as iam.Role | undefined) ?? this.scheduleTargetsRole();
-    for (const target of options.invoke ?? []) target.grantInvoke(role);
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['scheduler:CreateSchedule'],
-      resources: [Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${group.scheduleGroupName}/*` })],
-    }));
-    role.grantPassRole(fn.grantPrincipal);
-    if (fn instanceof lambda.Function) {
-      fn.addEnvironment('SWITCHYARD_SCHEDULE_GROUP', group.scheduleGroupName);
-      fn.addEnvironment('SWITCHYARD_SCHEDULER_ROLE_ARN', role.roleArn);
-      fn.addEnvironment('SWITCHYARD_BUS_ARN', this.bus.eventBusArn);
-    }
-    return role;
-  }
-
-  private scheduleTargetsRole(): iam.Role {
-    const role = new iam.Role(this, 'ScheduleTargetsRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
-      description: `Lets EventBridge Scheduler run the one-time schedules of ${this.node.path}`,
-    });
-    this.bus.grantPutEventsTo(role);
-    return role;
+    return this.scheduling.grantCreateSchedules(fn, options.invoke ?? []);
   }
 
   /** A rule under `name` with what `ruleProps` makes of it, and its target with retries and a dead-letter queue. */
