@@ -251,6 +251,12 @@ describe('InvokeWithResponseStream with the real Lambda client', () => {
     expect(complete.ErrorCode).toBe('Error');
     expect(JSON.parse(complete.ErrorDetails!)).toMatchObject({ errorType: 'Error', errorMessage: 'echo was asked to fail' });
     expect(typeof complete.LogResult).toBe('string');
+
+    // A returned response over Lambda's 6 MB is refused as Invoke refuses it, in InvokeComplete.
+    const big = await lambda().send(new InvokeWithResponseStreamCommand({ FunctionName: nameOf('Echo'), Payload: Buffer.from(JSON.stringify({ queryStringParameters: { big: '1' } })) }));
+    const bigEvents: InvokeWithResponseStreamResponseEvent[] = [];
+    for await (const e of big.EventStream!) bigEvents.push(e);
+    expect(bigEvents.map((e) => e.InvokeComplete?.ErrorCode)).toEqual(['Function.ResponseSizeTooLarge']);
   }, 60_000);
 
   test('a client that goes away mid-stream leaves the function to finish, and the endpoint serving', async () => {

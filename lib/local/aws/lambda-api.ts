@@ -13,7 +13,7 @@ import { EventStreamCodec } from '@smithy/core/event-streams';
 import { DeliveryBacklogFullError, type Deliverer } from '../events/delivery';
 import { FunctionNotFoundError, ThrottledError } from '../host/errors';
 import type { FunctionHost, FunctionLogRecord } from '../host/function-host';
-import { ASYNC_REQUEST_MAX_BYTES, SYNC_REQUEST_MAX_BYTES, isResponseTooLarge, responseTooLargeError } from './lambda-limits';
+import { ASYNC_REQUEST_MAX_BYTES, STREAMED_RESPONSE_MAX_BYTES, SYNC_REQUEST_MAX_BYTES, isResponseTooLarge, responseTooLargeError } from './lambda-limits';
 import { AwsServiceError, type AwsResponse } from './protocol';
 import { enumOf, parseInput, string, structure } from './shapes';
 
@@ -127,7 +127,9 @@ async function invokeSync(host: FunctionHost, functionName: string, payload: str
  * throttle or an unknown function is an HTTP error before it. The response's `Content-Type`
  * (the SDK's `ResponseStreamContentType`) is the one the handler set, else
  * `application/octet-stream` for a streaming handler and `application/json` for a returned
- * response. `LogType: Tail` puts the log's last 4 KB in `InvokeComplete`'s `LogResult`.
+ * response. `LogType: Tail` puts the log's last 4 KB in `InvokeComplete`'s `LogResult`. A
+ * stream over Lambda's 200 MB is cut there and ends with `Function.ResponseSizeTooLarge`; a
+ * returned response over 6 MB, as `Invoke` refuses it.
  */
 async function invokeStreaming(host: FunctionHost, functionName: string, payload: string, wantLog: boolean, clientContext: string | undefined): Promise<AwsResponse> {
   const requestId = randomUUID();
@@ -143,6 +145,8 @@ async function invokeStreaming(host: FunctionHost, functionName: string, payload
     else out.write(bytes);
   };
   let contentType: string | undefined;
+  // What was streamed: past Lambda's limit for a streamed response, the rest is cut and the stream ends in an error.
+  let streamedBytes = 0;
   // The head goes out at the first sign of what the response is: a content type, a chunk, or the end.
   let begin!: () => void;
   const begun = new Promise<void>((resolve) => (begin = resolve));
@@ -153,7 +157,8 @@ async function invokeStreaming(host: FunctionHost, functionName: string, payload
     },
     write: (chunk: Buffer) => {
       contentType ??= 'application/octet-stream';
-      send(payloadChunk(chunk));
+      streamedBytes += chunk.length;
+      if (streamedBytes <= STREAMED_RESPONSE_MAX_BYTES) send(payloadChunk(chunk));
       begin();
     },
   };
@@ -169,8 +174,14 @@ async function invokeStreaming(host: FunctionHost, functionName: string, payload
       }
       if (!result.error) send(payloadChunk(Buffer.from(result.payload)));
     }
+    const tail = wantLog ? logTail(logs) : undefined;
+    if (streamedBytes > STREAMED_RESPONSE_MAX_BYTES) {
+      const tooLarge = { errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${STREAMED_RESPONSE_MAX_BYTES} bytes).` };
+      send(invokeComplete(tooLarge.errorType, JSON.stringify(tooLarge), tail), true);
+      return;
+    }
     const error = result.error;
-    send(invokeComplete(error?.errorType, error ? result.payload : undefined, wantLog ? logTail(logs) : undefined), true);
+    send(invokeComplete(error?.errorType, error ? result.payload : undefined, tail), true);
   });
   try {
     await Promise.race([begun, ended]);

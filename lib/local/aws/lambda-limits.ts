@@ -16,6 +16,9 @@ export const ASYNC_REQUEST_MAX_BYTES = 1024 * 1024;
  */
 export const RESPONSE_MAX_BYTES = 6_291_556;
 
+/** The largest streamed response (function URLs, InvokeWithResponseStream): 200 MB since July 2025 (it was 20 MB). */
+export const STREAMED_RESPONSE_MAX_BYTES = 200 * 1024 * 1024;
+
 /** Lambda's `Function.ResponseSizeTooLarge` error payload for a response over the limit. */
 export function responseTooLargeError(): { errorType: string; errorMessage: string } {
   return { errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${RESPONSE_MAX_BYTES} bytes).` };

@@ -13,13 +13,12 @@
  *   chunk), since the status is already sent.
  */
 import type * as http from 'node:http';
+import { STREAMED_RESPONSE_MAX_BYTES } from '../aws/lambda-limits';
 import type { ResponseStreamSink } from '../host/response-stream';
 
 /** What `HttpResponseStream.from` sets on the stream. */
 const HTTP_INTEGRATION_RESPONSE = 'application/vnd.awslambda.http-integration-response';
 const PRELUDE_END = Buffer.alloc(8);
-/** The largest streamed response: 200 MB since July 2025 (it was 20 MB). */
-export const STREAMED_RESPONSE_MAX_BYTES = 200 * 1024 * 1024;
 /** A prelude larger than this is not one (it holds a status and headers). */
 const PRELUDE_MAX_BYTES = 64 * 1024;
 
