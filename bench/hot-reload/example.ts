@@ -11,7 +11,6 @@
  *
  * Prints, per variant, edit-to-served median / p90 and the reloader's own build-and-stage time.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,15 +20,15 @@ import { synthesizeApp } from '../../lib/cli/synth';
 import { readAppModel } from '../../lib/model';
 import { baselineLib } from '../baseline';
 import { LocalProcess } from '../local-process';
+import { copyExample } from '../../test/quickstart/support/clean-copy';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const EXAMPLE = /^(bin|lambdas|lib)\/|^(cdk\.json|package\.json|tsconfig\.json|dev-secrets\.json)$/;
 const POLL_MS = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { edits: { type: 'string', default: '15' }, baseline: { type: 'string' } } });
-  const dir = copyExample();
+  const dir = copyExample(ROOT, 'sy-reload-example-');
   try {
     const assembly = await synthesizeApp({ projectDir: dir, output: new PassThrough() });
     const fn = readAppModel(assembly).model.functions.find((f) => f.logicalId.includes('GetOrdersId'))!.name;
@@ -77,18 +76,6 @@ async function measure(dir: string, assembly: string, fn: string, edits: number,
     await dev.stop();
   }
   return { served, built };
-}
-
-/** The example's git-tracked files in a temporary folder, with this checkout's node_modules linked. */
-function copyExample(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-reload-example-'));
-  const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter((f) => EXAMPLE.test(f));
-  for (const file of tracked) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
-  }
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  return dir;
 }
 
 function quantile(values: readonly number[], q: number): number {

@@ -9,26 +9,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { cleanEnv, copyExample as copyExampleOf } from '../../quickstart/support/clean-copy';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(REPO, 'bin', 'switchyard.js');
 /** Debian's chromium (`.ci/run` installs it); playwright-core downloads no browser. */
 export const CHROMIUM = process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium';
 
-/** The example app's own files, as git tracks them (its sources, the library it synthesizes with). */
-const EXAMPLE = /^(bin|lambdas|lib)\/|^(cdk\.json|package\.json|tsconfig\.json|dev-secrets\.json)$/;
-
 /** Copies the example app into a temporary folder, with the repository's node_modules linked in. */
 export function copyExample(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-console-ui-'));
-  const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: REPO, encoding: 'utf8' }).split('\0').filter((f) => EXAMPLE.test(f));
-  for (const file of tracked) {
-    if (!fs.existsSync(path.join(REPO, file))) continue;
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.copyFileSync(path.join(REPO, file), path.join(dir, file));
-  }
-  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  return dir;
+  return copyExampleOf(REPO, 'sy-console-ui-');
 }
 
 /** A running `switchyard dev` and what it printed. */
@@ -40,16 +30,11 @@ export interface Dev {
   stop(): Promise<void>;
 }
 
-/** The environment of a user's shell: none of this jest run's own variables. */
-export function userEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(JEST_|SWITCHYARD_|npm_)/.test(k) && k !== 'NODE_ENV' && k !== 'NODE_OPTIONS'));
-}
-
 /** `switchyard dev` in `dir` on free ports (retry delays a hundredfold shorter); resolves once it is ready. */
 export async function startDev(dir: string, args: readonly string[] = []): Promise<Dev> {
   if (!fs.existsSync(path.join(REPO, 'dist', 'console', 'index.html'))) throw new Error('dist/console/ is missing: run node scripts/build.mjs (npm test does)');
   const argv = [BIN, 'dev', '--http-port', '0', '--aws-port', '0', '--console-port', '0', '--time-scale', '0.01', ...args];
-  const child: ChildProcess = spawn(process.execPath, argv, { cwd: dir, env: userEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, argv, { cwd: dir, env: cleanEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -101,7 +86,7 @@ export function screenshotDir(): string {
 
 /** `switchyard token` for the example's order routes, as the README's walkthrough mints one. */
 export function token(dir: string): string {
-  return execFileSync(process.execPath, [BIN, 'token', '--sub', 'alice', '--scope', 'orders:write'], { cwd: dir, env: userEnv(), encoding: 'utf8' }).trim();
+  return execFileSync(process.execPath, [BIN, 'token', '--sub', 'alice', '--scope', 'orders:write'], { cwd: dir, env: cleanEnv(), encoding: 'utf8' }).trim();
 }
 
 /**

@@ -16,6 +16,32 @@ const run = promisify(execFile);
 /** The root package's scripts `npm ci` runs after installing dependencies, in its order. */
 export const NPM_CI_LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'] as const;
 
+/**
+ * Copies the files git tracks in `repo` (those `keep` accepts, by their path in the repository)
+ * into `dir` with their working-tree content, and links the repository's node_modules in.
+ */
+export function copyTracked(repo: string, dir: string, keep: (file: string) => boolean = () => true): void {
+  const tracked = execFileSync('git', ['ls-files', '-z', '--cached'], { cwd: repo, encoding: 'utf8' }).split('\0').filter(Boolean).filter(keep);
+  for (const file of tracked) {
+    const from = path.join(repo, file);
+    // A tracked file deleted in the working tree is not part of what CI would test here.
+    if (!fs.existsSync(from)) continue;
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.copyFileSync(from, path.join(dir, file));
+  }
+  fs.symlinkSync(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+}
+
+/** The example app's own files, as git tracks them (its sources, the library it synthesizes with). */
+const EXAMPLE = /^(bin|lambdas|lib)\/|^(cdk\.json|package\.json|tsconfig\.json|dev-secrets\.json)$/;
+
+/** Copies the example app of `repo` into a new temporary folder (named from `prefix`), with node_modules linked in. */
+export function copyExample(repo: string, prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  copyTracked(repo, dir, (file) => EXAMPLE.test(file));
+  return dir;
+}
+
 /** A clean copy of a repository. */
 export interface CleanCopy {
   readonly dir: string;
@@ -30,15 +56,7 @@ export async function cleanCopy(repo: string): Promise<CleanCopy> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-clean-copy-'));
   const remove = () => fs.rmSync(dir, { recursive: true, force: true });
   try {
-    const tracked = execFileSync('git', ['ls-files', '-z', '--cached'], { cwd: repo, encoding: 'utf8' }).split('\0').filter(Boolean);
-    for (const file of tracked) {
-      const from = path.join(repo, file);
-      // A tracked file deleted in the working tree is not part of what CI would test here.
-      if (!fs.existsSync(from)) continue;
-      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      fs.copyFileSync(from, path.join(dir, file));
-    }
-    fs.symlinkSync(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    copyTracked(repo, dir);
     const scripts = (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
     const scriptsRun = NPM_CI_LIFECYCLE.filter((name) => scripts[name] !== undefined);
     for (const name of scriptsRun) await run('npm', ['run', name], { cwd: dir, env: cleanEnv(), maxBuffer: 64 * 1024 * 1024 });
