@@ -94,25 +94,21 @@ export async function handleLambdaInvoke(host: FunctionHost, deliverer: Delivere
 
 async function invokeSync(host: FunctionHost, functionName: string, payload: string, wantLog: boolean, clientContext: string | undefined): Promise<AwsResponse> {
   const requestId = randomUUID();
-  const logs: string[] = [];
-  const onLog = (l: FunctionLogRecord) => l.requestId === requestId && logs.push(`${new Date().toISOString()}\t${requestId}\t${l.level}\t${l.text}\n`);
-  if (wantLog) host.on('log', onLog);
+  const log = wantLog ? logOf(host, requestId) : undefined;
   try {
     const result = await host.invoke(functionName, { payload, requestId, overflow: 'throttle', clientContext });
     const out: Record<string, string> = { 'x-amz-executed-version': '$LATEST', 'content-type': 'application/json', 'x-amzn-requestid': requestId };
     if (result.error) out['x-amz-function-error'] = 'Unhandled';
-    if (wantLog) out['x-amz-log-result'] = logTail(logs);
+    if (log) out['x-amz-log-result'] = log.tail();
     if (!result.error && isResponseTooLarge(result.payload)) {
       out['x-amz-function-error'] = 'Unhandled';
       return { status: 200, headers: out, body: JSON.stringify(responseTooLargeError()) };
     }
     return { status: 200, headers: out, body: result.payload };
   } catch (err) {
-    if (err instanceof ThrottledError) throw new AwsServiceError(429, 'TooManyRequestsException', 'Rate Exceeded.', { Type: 'User', Reason: err.reason });
-    if (err instanceof FunctionNotFoundError) throw new AwsServiceError(404, 'ResourceNotFoundException', err.message, { Type: 'User' });
-    throw err;
+    throw invokeError(err);
   } finally {
-    if (wantLog) host.off('log', onLog);
+    log?.stop();
   }
 }
 
@@ -133,9 +129,7 @@ async function invokeSync(host: FunctionHost, functionName: string, payload: str
  */
 async function invokeStreaming(host: FunctionHost, functionName: string, payload: string, wantLog: boolean, clientContext: string | undefined): Promise<AwsResponse> {
   const requestId = randomUUID();
-  const logs: string[] = [];
-  const onLog = (l: FunctionLogRecord) => l.requestId === requestId && logs.push(`${new Date().toISOString()}\t${requestId}\t${l.level}\t${l.text}\n`);
-  if (wantLog) host.on('log', onLog);
+  const log = wantLog ? logOf(host, requestId) : undefined;
   const out = new PassThrough();
   // A client gone mid-stream destroys it (see server.ts); what the function writes after that goes nowhere.
   out.on('error', () => undefined);
@@ -162,19 +156,17 @@ async function invokeStreaming(host: FunctionHost, functionName: string, payload
       begin();
     },
   };
-  const invoked = host.invoke(functionName, { payload, requestId, overflow: 'throttle', clientContext, responseStream: sink }).finally(() => {
-    if (wantLog) host.off('log', onLog);
-  });
+  const invoked = host.invoke(functionName, { payload, requestId, overflow: 'throttle', clientContext, responseStream: sink }).finally(() => log?.stop());
   const ended = invoked.then((result) => {
     if (!result.streamed) {
       // A handler that returned its response: one chunk, unless it is over Lambda's response size.
       if (!result.error && isResponseTooLarge(result.payload)) {
-        send(invokeComplete('Function.ResponseSizeTooLarge', JSON.stringify(responseTooLargeError()), wantLog ? logTail(logs) : undefined), true);
+        send(invokeComplete('Function.ResponseSizeTooLarge', JSON.stringify(responseTooLargeError()), log?.tail()), true);
         return;
       }
       if (!result.error) send(payloadChunk(Buffer.from(result.payload)));
     }
-    const tail = wantLog ? logTail(logs) : undefined;
+    const tail = log?.tail();
     if (streamedBytes > STREAMED_RESPONSE_MAX_BYTES) {
       const tooLarge = { errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${STREAMED_RESPONSE_MAX_BYTES} bytes).` };
       send(invokeComplete(tooLarge.errorType, JSON.stringify(tooLarge), tail), true);
@@ -187,9 +179,7 @@ async function invokeStreaming(host: FunctionHost, functionName: string, payload
     await Promise.race([begun, ended]);
   } catch (err) {
     out.destroy();
-    if (err instanceof ThrottledError) throw new AwsServiceError(429, 'TooManyRequestsException', 'Rate Exceeded.', { Type: 'User', Reason: err.reason });
-    if (err instanceof FunctionNotFoundError) throw new AwsServiceError(404, 'ResourceNotFoundException', err.message, { Type: 'User' });
-    throw err;
+    throw invokeError(err);
   }
   // Begun: what fails later (the host stopping) ends the stream short, as a dropped connection would.
   ended.catch((err: unknown) => out.destroy(err as Error));
@@ -227,9 +217,25 @@ function invokeComplete(errorCode: string | undefined, errorDetails: string | un
   });
 }
 
-/** The log's last 4 KB, base64 (`X-Amz-Log-Result`, `LogResult`). */
-function logTail(logs: readonly string[]): string {
-  return Buffer.from(Buffer.from(logs.join('')).subarray(-LOG_TAIL_BYTES)).toString('base64');
+/**
+ * The log lines of one invocation, collected while it runs (`LogType: Tail`): `tail()` is their
+ * last 4 KB, base64 (`X-Amz-Log-Result`, `LogResult`); `stop()` stops collecting.
+ */
+function logOf(host: FunctionHost, requestId: string): { tail(): string; stop(): void } {
+  const lines: string[] = [];
+  const onLog = (l: FunctionLogRecord) => l.requestId === requestId && lines.push(`${new Date().toISOString()}\t${requestId}\t${l.level}\t${l.text}\n`);
+  host.on('log', onLog);
+  return {
+    tail: () => Buffer.from(Buffer.from(lines.join('')).subarray(-LOG_TAIL_BYTES)).toString('base64'),
+    stop: () => host.off('log', onLog),
+  };
+}
+
+/** What a synchronous invoke that could not run answers: Lambda's throttle or not-found error; anything else as it is. */
+function invokeError(err: unknown): unknown {
+  if (err instanceof ThrottledError) return new AwsServiceError(429, 'TooManyRequestsException', 'Rate Exceeded.', { Type: 'User', Reason: err.reason });
+  if (err instanceof FunctionNotFoundError) return new AwsServiceError(404, 'ResourceNotFoundException', err.message, { Type: 'User' });
+  return err;
 }
 
 /** A percent-decoded path segment; a malformed escape is a name that fails the FunctionName pattern. */
