@@ -251,8 +251,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
   prepareReplace(ref: string, preload?: PreloadPackages): void {
     const fn = this.find(ref);
     if (!fn) return;
-    const module = preload?.packages.length && !isPythonRuntime(fn.runtime) ? this.taskRoots.preloadModule(stagedOf(fn), preload.packages, preload.format) : undefined;
-    this.pools.get(fn.name)!.prepare(module);
+    this.pools.get(fn.name)!.prepare(this.preloadModuleOf(fn, preload));
   }
 
   /**
@@ -263,9 +262,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
   standby(ref: string, preload: PreloadPackages | undefined): void {
     const fn = this.find(ref);
     if (!fn || isPythonRuntime(fn.runtime)) return;
-    if (!preload) return this.pools.get(fn.name)!.standby(undefined);
-    const module = preload.packages.length ? this.taskRoots.preloadModule(stagedOf(fn), preload.packages, preload.format) : undefined;
-    this.pools.get(fn.name)!.standby({ module });
+    this.pools.get(fn.name)!.standby(preload && { module: this.preloadModuleOf(fn, preload) });
   }
 
   /** Points a function at new code (hot reload): new calls start instances of it, calls in flight end on the old. */
@@ -326,6 +323,11 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
    * A package the code could not load: Lambda's error is the caller's, and the log says what to
    * do. An SDK package installed since start-up is linked for the next instance.
    */
+  /** The module a spare process of `fn` loads ahead of its code (see TaskRoots.preloadModule); none for Python or nothing to load. */
+  private preloadModuleOf(fn: FunctionModel, preload: PreloadPackages | undefined): string | undefined {
+    return preload?.packages.length && !isPythonRuntime(fn.runtime) ? this.taskRoots.preloadModule(stagedOf(fn), preload.packages, preload.format) : undefined;
+  }
+
   private explainMissingPackage(fn: FunctionModel, requestId: string, error: LambdaErrorPayload): void {
     if (isPythonRuntime(fn.runtime)) return this.explainMissingBoto3(fn, requestId, error);
     const pkg = missingPackageOf(error);
