@@ -11,6 +11,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { copyTracked } from '../quickstart/support/clean-copy';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const FIXTURE = path.join(__dirname, 'fixtures', 'consumer');
@@ -37,8 +38,12 @@ function run(command: string, args: readonly string[], cwd: string): SpawnSyncRe
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-consumer-'));
-  // `npm pack` runs `prepare` (the build) first, as publishing does.
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], REPO).stdout) as { filename: string }[];
+  // Packed from what git tracks, as a fresh clone would publish it. `npm pack` runs `prepare`
+  // (the build) first, as publishing does: in the copy, since a build in the repository itself
+  // replaces the dist/ that the other test files running beside this one use.
+  const source = path.join(work, 'source');
+  copyTracked(REPO, source);
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], source).stdout) as { filename: string }[];
   tarball = path.join(work, packed[0].filename);
 
   project = path.join(work, 'consumer');
