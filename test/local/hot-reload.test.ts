@@ -201,3 +201,22 @@ test('a save in two writes serves the saved file, without reporting the half-wri
   expect(await get('Alpha')).toMatchObject({ own: 'alpha v3' });
   expect(reloads.slice(reloadsBefore).filter((r) => r.error)).toEqual([]);
 });
+
+test('a report of a file as it already was (its attributes changed, its content not) rebuilds nothing', async () => {
+  await edit('src/own-alpha.ts', "export const own: string = 'alpha v4';\n");
+  const file = path.join(project, 'src', 'own-alpha.ts');
+  const batches: ReloadBatch[] = [];
+  const onBatch = (b: ReloadBatch) => batches.push(b);
+  app.reloader!.on('batch', onBatch);
+  try {
+    fs.chmodSync(file, 0o600);
+    // Longer than the quiet period and a build of Alpha: a round the chmod started would end here.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(batches).toEqual([]);
+    await edit('src/own-alpha.ts', "export const own: string = 'alpha v5';\n");
+    expect(batches.map((b) => b.functions)).toEqual([rebuilt('Alpha')]);
+    expect(await get('Alpha')).toMatchObject({ own: 'alpha v5' });
+  } finally {
+    app.reloader!.off('batch', onBatch);
+  }
+});

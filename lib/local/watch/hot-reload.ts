@@ -115,6 +115,8 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   private readonly standby: string[] = [];
   private readonly watchers = new Map<string, { readonly watcher: fs.FSWatcher; readonly recursive: boolean }>();
   private readonly changed = new Set<string>();
+  /** The version ({@link fileVersion}) of each changed file when its last change was taken. */
+  private readonly seen = new Map<string, string>();
   private readonly projectDir: string;
   private readonly settleMs: number;
   private readonly watchSources: boolean;
@@ -311,6 +313,14 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
 
   private onChange(file: string): void {
     if (this.ignored(file) || ignoredPythonChange(file)) return;
+    // One write is reported more than once (on Linux, Node watches a folder recursively with a
+    // watcher per file and one per folder, and both report it, up to ~30 ms apart on a busy
+    // machine), and a change of attributes (chmod) is reported as a change. A report that finds
+    // the file as the last one found it is not a change: it neither restarts the quiet period
+    // nor overtakes the build under way, which has read that version or a later one.
+    const version = fileVersion(file);
+    if (this.seen.get(file) === version) return;
+    this.seen.set(file, version);
     this.changed.add(file);
     for (const fn of this.pythonChanged([file])) this.host.prepareReplace(fn.name);
     // The functions that hold the file will get new code: their next processes start now, and
