@@ -26,6 +26,8 @@ export interface DevOptions {
   /** The console's port (see `LocalAppOptions.consolePort`); no console when absent. */
   readonly consolePort?: number;
   readonly watch: boolean;
+  /** Hot reload bundles packages apart (see `LocalAppOptions.separateDependencies`). @default true */
+  readonly separateDependencies?: boolean;
   readonly region?: string;
   readonly timeScale?: number;
   /** Function instances alive at once (see `LocalAppOptions.maxInstances`). */
@@ -70,6 +72,7 @@ export async function dev(options: DevOptions): Promise<number> {
     awsPort: options.awsPort,
     consolePort: options.consolePort,
     watch: options.watch,
+    separateDependencies: options.separateDependencies,
     region: options.region,
     timeScale: options.timeScale,
     maxInstances: options.maxInstances,

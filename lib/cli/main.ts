@@ -26,6 +26,8 @@ Commands:
                 --http-port N       first HTTP API port (default 3000, or SWITCHYARD_HTTP_PORT; further APIs on the next ports)
                 --aws-port N        AWS-compatible endpoint port (default 4010, or SWITCHYARD_AWS_PORT)
                 --no-watch          do not rebundle handlers when their source changes
+                --bundle-as-deployed  rebundle a handler with its packages inside, as deployed (default: the ES module
+                                    packages its files import are bundled apart once; README: Hot reload)
                 --console-port N    the local console (browser UI and JSON API) port (default 4020, or SWITCHYARD_CONSOLE_PORT)
                 --no-console        serve no console
                 --region R          (default us-east-1)
@@ -79,6 +81,7 @@ const OPTIONS = {
   'aws-port': { type: 'string' },
   watch: { type: 'boolean', default: true },
   'no-watch': { type: 'boolean', default: false },
+  'bundle-as-deployed': { type: 'boolean', default: false },
   wait: { type: 'boolean', default: true },
   'no-wait': { type: 'boolean', default: false },
   'console-port': { type: 'string' },
@@ -160,6 +163,7 @@ async function run(command: string, args: Args, io: CliIo, outputClosed: Promise
         awsPort: portOf('aws-port', v['aws-port'], env),
         consolePort: v.console && !v['no-console'] ? portOf('console-port', v['console-port'], env) : undefined,
         watch: v.watch && !v['no-watch'],
+        separateDependencies: !v['bundle-as-deployed'],
         region: v.region,
         timeScale: timeScaleOf(v['time-scale']),
         maxInstances: countOf('max-instances', v['max-instances'], 1),

@@ -86,6 +86,13 @@ export interface LocalAppOptions {
   /** Rebundle handlers when their source changes. @default false */
   readonly watch?: boolean;
   /**
+   * With `watch`: the ES module packages a handler's files import are bundled apart once, and
+   * each rebuild leaves them out (see `HotReloaderOptions.separateDependencies`). False rebuilds
+   * every bundle whole, as deployed.
+   * @default true
+   */
+  readonly separateDependencies?: boolean;
+  /**
    * Let a debugger attach to the functions (`switchyard dev --inspect`): each function gets a
    * debugger port on 127.0.0.1, consecutive from `port` in the order `dev` lists them (0: free
    * ports, see `host.inspectors`); runs one instance at a time, kept started; is served as a
@@ -280,7 +287,12 @@ export class LocalApp {
     if (options.consolePort !== undefined && options.console !== false) this.console = new ConsoleServer(this);
     // Under inspect, functions are served as debug builds (built here) even when not watched.
     if (options.watch || options.inspect) {
-      this.reloader = new HotReloader(model.functions, this.host, { projectDir: projectDir || process.cwd(), watch: options.watch ?? false, debug: options.inspect !== undefined });
+      this.reloader = new HotReloader(model.functions, this.host, {
+        projectDir: projectDir || process.cwd(),
+        watch: options.watch ?? false,
+        debug: options.inspect !== undefined,
+        separateDependencies: options.separateDependencies,
+      });
     }
   }
 

@@ -11,13 +11,13 @@ import { FunctionNotFoundError } from './errors';
 import { InspectorProxy } from './inspector-proxy';
 import type { InstanceLog } from './instance';
 import { MemoryWatch } from './memory-watch';
-import { FunctionPool, type OverflowMode, type PoolOptions, type PoolOutcome } from './pool';
+import { FunctionPool, type OverflowMode, type PoolOptions, type PoolOutcome, type SparePreload } from './pool';
 import type { LambdaErrorPayload } from './protocol';
 import { isProvided, missingPackageHint, missingPackageOf } from './provided-modules';
 import { ResponseStreams, type ResponseStreamSink, type StreamedResponse } from './response-stream';
 import { isPythonRuntime, resolveNodeBinaries, resolvePythonInterpreters, runtimeNotices, type NodeBinary, type PythonInterpreter } from './runtimes';
 import { layerEnvironment } from './layers';
-import { TaskRoots, type StagedFile, type StagedFunction } from './task-root';
+import { TaskRoots, type SeparateDependencies, type StagedFile, type StagedFunction } from './task-root';
 import { FUNCTION_SECRET_ACCESS_KEY, FUNCTION_SESSION_TOKEN, functionAccessKeyId } from '../iam/credentials';
 
 /** Options for {@link FunctionHost}. */
@@ -108,6 +108,8 @@ export interface CodeUpdate {
    * @default false
    */
   readonly prewarm?: boolean;
+  /** Packages bundled apart from `files`, linked into the new task root's node_modules. @default none */
+  readonly dependencies?: SeparateDependencies;
 }
 
 /** Packages new code will load from outside its bundle (see {@link FunctionHost.prepareReplace}). */
@@ -116,6 +118,8 @@ export interface PreloadPackages {
   readonly packages: readonly string[];
   /** The bundle's format: whether it `import`s them or `require`s them. */
   readonly format: 'esm' | 'cjs';
+  /** Packages bundled apart (some of `packages`), loaded from the files the new code's task root will link. @default none */
+  readonly dependencies?: SeparateDependencies;
 }
 
 /** A log line from a function, with the function it came from. */
@@ -251,7 +255,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
   prepareReplace(ref: string, preload?: PreloadPackages): void {
     const fn = this.find(ref);
     if (!fn) return;
-    this.pools.get(fn.name)!.prepare(this.preloadModuleOf(fn, preload));
+    this.pools.get(fn.name)!.prepare(this.sparePreloadOf(fn, preload));
   }
 
   /**
@@ -262,7 +266,7 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
   standby(ref: string, preload: PreloadPackages | undefined): void {
     const fn = this.find(ref);
     if (!fn || isPythonRuntime(fn.runtime)) return;
-    this.pools.get(fn.name)!.standby(preload && { module: this.preloadModuleOf(fn, preload) });
+    this.pools.get(fn.name)!.standby(preload && this.sparePreloadOf(fn, preload));
   }
 
   /** Points a function at new code (hot reload): new calls start instances of it, calls in flight end on the old. */
@@ -270,10 +274,10 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     const fn = this.find(ref);
     if (!fn) throw new FunctionNotFoundError(ref);
     // Staged again: the new bundle runs from its own task root, as a deployment would.
-    const taskDir = this.taskRoots.stage(stagedOf(fn), code.codeDir, code.files);
+    const taskDir = this.taskRoots.stage(stagedOf(fn), code.codeDir, code.files, code.dependencies);
     const updated: FunctionModel = { ...fn, codeDir: taskDir, handler: code.handler ?? fn.handler };
     for (const r of refsOf(fn)) this.byRef.set(r, updated);
-    this.pools.get(fn.name)!.replace(this.poolOptions(updated, taskDir), code.prewarm);
+    this.pools.get(fn.name)!.replace(this.poolOptions(updated, taskDir), code.prewarm, code.dependencies?.key);
   }
 
   /**
@@ -323,10 +327,12 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
    * A package the code could not load: Lambda's error is the caller's, and the log says what to
    * do. An SDK package installed since start-up is linked for the next instance.
    */
-  /** The module a spare process of `fn` loads ahead of its code (see TaskRoots.preloadModule); none for Python or nothing to load. */
-  private preloadModuleOf(fn: FunctionModel, preload: PreloadPackages | undefined): string | undefined {
-    return preload?.packages.length && !isPythonRuntime(fn.runtime) ? this.taskRoots.preloadModule(stagedOf(fn), preload.packages, preload.format) : undefined;
+  /** What a spare process of `fn` loads ahead of its code (see TaskRoots.preloadModule); nothing for Python or nothing to load. */
+  private sparePreloadOf(fn: FunctionModel, preload: PreloadPackages | undefined): SparePreload {
+    if (!preload?.packages.length || isPythonRuntime(fn.runtime)) return {};
+    return { module: this.taskRoots.preloadModule(stagedOf(fn), preload.packages, preload.format, preload.dependencies), dependencies: preload.dependencies?.key };
   }
+
 
   private explainMissingPackage(fn: FunctionModel, requestId: string, error: LambdaErrorPayload): void {
     if (isPythonRuntime(fn.runtime)) return this.explainMissingBoto3(fn, requestId, error);

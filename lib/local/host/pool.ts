@@ -33,6 +33,14 @@ import type { InstanceInit, LambdaErrorPayload, StreamMessage } from './protocol
  */
 export const PIPELINE_DEPTH = 32;
 
+/** What a spare process loads ahead of its code (see FunctionPool.prepare and standby). */
+export interface SparePreload {
+  /** A module importing what the code loads from outside its bundle (see TaskRoots.preloadModule). @default none */
+  readonly module?: string;
+  /** The key of the packages bundled apart among them (see SeparateDependencies): code with others does not take the spare. @default none */
+  readonly dependencies?: string;
+}
+
 /** How long a spare process waits for the code it was started for. */
 const SPARE_TTL_MS = 30_000;
 
@@ -103,8 +111,10 @@ export class FunctionPool implements CapacityClient {
   private readonly held = new Map<FunctionInstance, number>();
   /** A process started while new code builds (see {@link prepare}), or kept for the next build (see {@link standby}). */
   private spare?: SpareProcess;
+  /** The key of the packages bundled apart that the spare has loaded (see SparePreload), if any. */
+  private spareDependencies?: string;
   /** Set while the pool keeps a spare process for its next code: what the spare preloads. */
-  private standbyPreload?: { readonly module?: string; readonly until: number };
+  private standbyPreload?: SparePreload & { readonly until: number };
   /** Instances started ahead of calls (see {@link prewarm}) that are still initializing. */
   private readonly warming = new Set<FunctionInstance>();
   /** This pool's requests for instance slots that wait (at the host's cap). */
@@ -169,9 +179,11 @@ export class FunctionPool implements CapacityClient {
    * once (when a slot is free), as Lambda initializes environments ahead of invocations: the
    * first call after a hot reload then finds it ready.
    */
-  replace(options: PoolOptions, prewarm = false): void {
+  replace(options: PoolOptions, prewarm = false, dependencies?: string): void {
     const hadInstances = this.all.size > 0;
     this.options = options;
+    // A spare that loaded other packages bundled apart would hold two copies of them.
+    if (this.spareDependencies !== undefined && this.spareDependencies !== dependencies) this.dropSpare();
     for (const { instance } of [...this.idle]) this.discard(instance);
     // Busy instances run the old code to the end of the calls they hold, then are discarded.
     for (const i of this.all) this.retired.add(i);
@@ -190,13 +202,13 @@ export class FunctionPool implements CapacityClient {
    * down is over) and lives until the next code takes it, or {@link STANDBY_TTL_MS} without
    * one. `undefined` ends the standby and its spare.
    */
-  standby(preload: { readonly module?: string } | undefined): void {
+  standby(preload: SparePreload | undefined): void {
     if (!preload) {
       this.standbyPreload = undefined;
       this.dropSpare();
       return;
     }
-    this.standbyPreload = { module: preload.module, until: Date.now() + STANDBY_TTL_MS };
+    this.standbyPreload = { ...preload, until: Date.now() + STANDBY_TTL_MS };
     if (this.warming.size === 0) this.refillStandby();
   }
 
@@ -208,7 +220,7 @@ export class FunctionPool implements CapacityClient {
    * functions with NODE_OPTIONS, which node reads at start relative to the working directory,
    * not known until the code is staged.
    */
-  prepare(preload?: string): void {
+  prepare(preload: SparePreload = {}): void {
     this.startSpare(preload, SPARE_TTL_MS);
   }
 
@@ -294,6 +306,7 @@ export class FunctionPool implements CapacityClient {
     if (this.stopped || this.atInstanceLimit || !this.options.capacity.tryAcquireSlot()) return;
     const instance = this.start(this.spare);
     this.spare = undefined;
+    this.spareDependencies = undefined;
     this.warming.add(instance);
     instance.ready.then(
       () => {
@@ -408,10 +421,11 @@ export class FunctionPool implements CapacityClient {
   }
 
   /** Starts a spare process unless the pool has one or cannot use one; it ends after `ttlMs` unless an instance took it. */
-  private startSpare(preload: string | undefined, ttlMs: number): void {
+  private startSpare(preload: SparePreload, ttlMs: number): void {
     if (this.spare || this.stopped || this.all.size === 0 || this.options.env.NODE_OPTIONS !== undefined) return;
     const { env, nodeBinary, python, init } = this.options;
-    this.spare = new SpareProcess({ env, nodeBinary, python, memoryMb: init.memoryMb, cwd: path.dirname(init.codeDir), inspect: init.inspect, preload });
+    this.spare = new SpareProcess({ env, nodeBinary, python, memoryMb: init.memoryMb, cwd: path.dirname(init.codeDir), inspect: init.inspect, preload: preload.module });
+    this.spareDependencies = preload.dependencies;
     // A build that never succeeds, or an edit that never comes, leaves no process behind for long.
     const spare = this.spare;
     setTimeout(() => this.dropSpare(spare), ttlMs).unref();
@@ -423,13 +437,14 @@ export class FunctionPool implements CapacityClient {
     if (!standby) return;
     const ttl = standby.until - Date.now();
     if (ttl <= 0) this.standbyPreload = undefined;
-    else this.startSpare(standby.module, ttl);
+    else this.startSpare(standby, ttl);
   }
 
   /** Ends a spare process no instance took (a given one only if it is still the pool's). */
   private dropSpare(spare = this.spare): void {
     if (!spare || spare !== this.spare) return;
     this.spare = undefined;
+    this.spareDependencies = undefined;
     spare.dispose();
   }
 

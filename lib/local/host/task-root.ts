@@ -21,6 +21,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { copyCode } from './code-copy';
 import { writeInlineCode } from './inline-code';
 import { layerPackages, stageOpt } from './layers';
@@ -40,6 +41,24 @@ export interface TaskRootsOptions {
 export interface StagedFile {
   readonly path: string;
   readonly contents: Uint8Array;
+}
+
+/**
+ * Packages bundled apart from a function's code (hot reload, see watch/dependency-bundle.ts):
+ * files relative to a node_modules folder (`zod/package.json`, `zod/entry0.mjs`, the chunks
+ * they share under `.switchyard-deps/`), written once per function and linked into
+ * each task root whose code imports them.
+ */
+export interface SeparateDependencies {
+  /** Tells one set of files from another (a hash of them). */
+  readonly key: string;
+  /** The import specifiers they serve (`zod`, `zod/mini`). */
+  readonly specifiers: readonly string[];
+  /** The packages' names: the folders linked into a task root's node_modules. */
+  readonly packages: readonly string[];
+  /** The entry file of each specifier (`zod/entry0.mjs`), in the same order. */
+  readonly entries: readonly string[];
+  readonly files: readonly StagedFile[];
 }
 
 /** What a function needs staged: its name, code and, if known, its source entry. */
@@ -82,9 +101,10 @@ export class TaskRoots {
 
   /**
    * Copies `codeDir` (or extracts it, a zip file asset) into a new version of the function's task root, then writes `files` over
-   * it (a rebuilt bundle), and returns its path (the instance's LAMBDA_TASK_ROOT).
+   * it (a rebuilt bundle) and links the packages of `dependencies` into its node_modules, and
+   * returns its path (the instance's LAMBDA_TASK_ROOT).
    */
-  stage(fn: StagedFunction, codeDir: string = fn.codeDir, files: readonly StagedFile[] = []): string {
+  stage(fn: StagedFunction, codeDir: string = fn.codeDir, files: readonly StagedFile[] = [], dependencies?: SeparateDependencies): string {
     const root = this.functionRoot(fn.name);
     if (!this.versions.has(fn.name)) {
       fs.mkdirSync(root, { recursive: true });
@@ -106,7 +126,32 @@ export class TaskRoots {
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, file.contents);
     }
+    if (dependencies) {
+      // Linked, not copied: the process kept ready for this code has loaded these very files.
+      const from = this.stageDependencies(fn, dependencies);
+      for (const pkg of dependencies.packages) {
+        const link = path.join(taskDir, 'node_modules', pkg);
+        if (fs.existsSync(link)) continue;
+        fs.mkdirSync(path.dirname(link), { recursive: true });
+        fs.symlinkSync(path.join(from, pkg), link, 'dir');
+      }
+    }
     return taskDir;
+  }
+
+  /** Writes `dependencies` into the function's folder, once per key, and returns the folder they are in. */
+  stageDependencies(fn: StagedFunction, dependencies: SeparateDependencies): string {
+    const dir = path.join(this.functionRoot(fn.name), '.dependencies', dependencies.key);
+    if (fs.existsSync(dir)) return dir;
+    // Written beside and renamed: a process that finds the folder finds every file in it.
+    const partial = `${dir}.${process.pid}-${randomBytes(4).toString('hex')}`;
+    for (const file of dependencies.files) {
+      const target = path.join(partial, file.path);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.contents);
+    }
+    fs.renameSync(partial, dir);
+    return dir;
   }
 
   /**
@@ -116,9 +161,13 @@ export class TaskRoots {
    * SpareProcess). An `import` per package for an ES module bundle, a `require` for CommonJS:
    * each format loads its own entry of a package, and only the one the bundle loads is worth it.
    */
-  preloadModule(fn: StagedFunction, packages: readonly string[], format: 'esm' | 'cjs'): string {
+  preloadModule(fn: StagedFunction, packages: readonly string[], format: 'esm' | 'cjs', dependencies?: SeparateDependencies): string {
     const file = path.join(this.functionRoot(fn.name), format === 'esm' ? 'preload.mjs' : 'preload.cjs');
-    const lines = packages.map((p) => (format === 'esm' ? `await import(${JSON.stringify(p)}).catch(() => undefined);` : `try { require(${JSON.stringify(p)}); } catch {}`));
+    // Packages bundled apart by their files, which the task root links to: the same modules.
+    const apart = new Set(dependencies?.specifiers);
+    const dir = dependencies && this.stageDependencies(fn, dependencies);
+    const specifiers = [...packages.filter((p) => !apart.has(p)), ...(dir ? dependencies!.entries.map((e) => pathToFileURL(path.join(dir, e)).href) : [])];
+    const lines = specifiers.map((p) => (format === 'esm' ? `await import(${JSON.stringify(p)}).catch(() => undefined);` : `try { require(${JSON.stringify(p)}); } catch {}`));
     const text = `// Loaded by a process started ahead of new code (hot reload): what the bundle imports from outside itself.\n${lines.join('\n')}\n`;
     if (this.preloads.get(file) !== text) {
       fs.writeFileSync(file, text);

@@ -25,10 +25,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { FunctionModel } from '../../model';
-import type { FunctionHost } from '../host/function-host';
+import type { FunctionHost, PreloadPackages } from '../host/function-host';
 import { packagedFiles } from '../../bundling/python';
 import { isPythonRuntime } from '../host/runtimes';
-import { FunctionBuild, type BuildOutcome } from './function-build';
+import { FunctionBuild, fileVersion, type BuildOutcome, type FunctionBuildOptions } from './function-build';
 import { findPythonSources, handlerModuleFile, ignoredPythonChange } from './python-sources';
 
 /** A finished rebuild of one function, for logs. */
@@ -76,6 +76,15 @@ export interface HotReloaderOptions {
    * @default false
    */
   readonly debug?: boolean;
+  /**
+   * Bundle the ES module packages a function's own files import (zod) apart, once, and leave
+   * them out of each rebuild: the rebuild then prints the project's files only, and the process
+   * kept ready for the next edit has the packages loaded. The same options build them, and
+   * every module is in one place (see dependency-bundle.ts); only the shape differs from the
+   * deployed bundle. False rebuilds every bundle whole, as deployed (`dev --bundle-as-deployed`).
+   * @default true
+   */
+  readonly separateDependencies?: boolean;
 }
 
 /** Paths never worth a rebuild: dependencies, Switchyard's state, synth output, VCS data. */
@@ -121,6 +130,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   private readonly settleMs: number;
   private readonly watchSources: boolean;
   private readonly debug: boolean;
+  private readonly separateDependencies: boolean;
   private readonly failedFirst: ReloadRecord[] = [];
   private timer?: NodeJS.Timeout;
   private queue: Promise<void> = Promise.resolve();
@@ -133,7 +143,12 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     this.settleMs = options.settleMs ?? 20;
     this.watchSources = options.watch ?? true;
     this.debug = options.debug ?? false;
+    this.separateDependencies = options.separateDependencies ?? true;
     this.pythonSources = findPythonSources(functions.filter((f) => isPythonRuntime(f.runtime)), this.projectDir);
+  }
+
+  private get buildOptions(): FunctionBuildOptions {
+    return { debug: this.debug, separateDependencies: this.separateDependencies };
   }
 
   /** True when sources are watched (`watch`), false when the builds were made once (`debug` only). */
@@ -159,7 +174,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   start(): void {
     if (this.watching) for (const dir of new Set(this.pythonSources.values())) this.watch(dir, true);
     for (const fn of this.buildable) {
-      this.builds.set(fn.name, new FunctionBuild(fn, this.projectDir, { debug: this.debug }));
+      this.builds.set(fn.name, new FunctionBuild(fn, this.projectDir, this.buildOptions));
       if (!this.watching) continue;
       const dir = path.dirname(fn.source!.entry);
       // Recursively, unless the folder holds dependencies: Node watches every folder below one
@@ -192,7 +207,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
 
   /** Rebuilds one function now and swaps its code in; a failed build keeps the code it had. */
   async rebuild(fn: FunctionModel): Promise<ReloadRecord> {
-    const build = this.builds.get(fn.name) ?? new FunctionBuild(fn, this.projectDir, { debug: this.debug });
+    const build = this.builds.get(fn.name) ?? new FunctionBuild(fn, this.projectDir, this.buildOptions);
     this.builds.set(fn.name, build);
     const record = await this.buildAndServe(build);
     this.emit('reload', record);
@@ -253,7 +268,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     if ('files' in outcome && !this.stopped) {
       try {
         // Always from the deployed asset, so files beside the bundle (templates, data, node_modules) stay.
-        this.host.replaceCode(fn.name, { codeDir: fn.codeDir, files: outcome.files, prewarm: true });
+        this.host.replaceCode(fn.name, { codeDir: fn.codeDir, files: outcome.files, prewarm: true, dependencies: outcome.dependencies });
         if (this.watching) this.keepOnStandby(build);
       } catch (err) {
         error = (err as Error).message;
@@ -268,7 +283,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     const at = this.standby.indexOf(name);
     if (at >= 0) this.standby.splice(at, 1);
     this.standby.unshift(name);
-    this.host.standby(name, { packages: build.externals, format: build.format });
+    this.host.standby(name, preloadOf(build));
     for (const old of this.standby.splice(MAX_STANDBY)) this.host.standby(old, undefined);
   }
 
@@ -325,7 +340,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     for (const fn of this.pythonChanged([file])) this.host.prepareReplace(fn.name);
     // The functions that hold the file will get new code: their next processes start now, and
     // load what the bundle imports from outside itself (the SDK) while it builds.
-    for (const b of this.builds.values()) if (b.inputs.has(file)) this.host.prepareReplace(b.fn.name, { packages: b.externals, format: b.format });
+    for (const b of this.builds.values()) if (b.inputs.has(file)) this.host.prepareReplace(b.fn.name, preloadOf(b));
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.queue = this.queue.then(() => this.flush());
@@ -346,6 +361,8 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     const changed = [...this.changed].sort();
     this.changed.clear();
     const targets = [...this.builds.values()].filter((b) => concerns(b, changed));
+    // A package.json or tsconfig changed (an `npm install`): the packages bundled apart may be stale.
+    if (changed.some((f) => RESOLUTION_FILES.test(path.basename(f)))) for (const b of targets) b.forgetDependencies();
     const python = this.pythonChanged(changed);
     for (const fn of python) this.reloadPython(fn);
     const rebuilt: string[] = [];
@@ -390,20 +407,16 @@ function concerns(build: FunctionBuild, changed: readonly string[]): boolean {
   return changed.some((file) => build.inputs.has(file) || (RESOLUTION_FILES.test(path.basename(file)) && build.fn.source!.entry.startsWith(path.dirname(file) + path.sep)));
 }
 
+/** What a process started ahead of a function's next code loads: what its bundle imports from outside itself. */
+function preloadOf(build: FunctionBuild): PreloadPackages {
+  return { packages: build.externals, format: build.format, dependencies: build.dependencies };
+}
+
 /** Each file's {@link fileVersion}. */
 function fileVersions(files: readonly string[]): Map<string, string> {
   return new Map(files.map((f) => [f, fileVersion(f)]));
 }
 
-/** What tells one write of a file from the next: its inode, size and modification time ('' when it does not exist). */
-function fileVersion(file: string): string {
-  try {
-    const s = fs.statSync(file, { bigint: true });
-    return `${s.ino}:${s.size}:${s.mtimeNs}`;
-  } catch {
-    return '';
-  }
-}
 
 /** Runs `work` over `items`, at most `limit` at a time. */
 async function eachLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<void> {
