@@ -132,8 +132,8 @@ test('plain Node loads every entry point through require and through import', ()
   expect(JSON.parse(imported.stdout)).toEqual({ EventApp: 'function', publish: 'function', templateSerializer: 'object', matches: true });
 });
 
-test('npx switchyard dev serves the route, and the event its handler publishes reaches the subscriber', async () => {
-  const dev = spawn('npx', ['switchyard', 'dev', '--http-port', '0', '--aws-port', '0', '--console-port', '0', '--no-watch'], { cwd: project, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+test('npx switchyard dev serves the route, the event its handler publishes reaches the subscriber, and an edit is served', async () => {
+  const dev = spawn('npx', ['switchyard', 'dev', '--http-port', '0', '--aws-port', '0', '--console-port', '0'], { cwd: project, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   dev.stdout.on('data', (c: Buffer) => (output += c.toString()));
   dev.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -169,12 +169,26 @@ test('npx switchyard dev serves the route, and the event its handler publishes r
     // The CLI from the consumer's folder, as its user runs it, sees the delivery.
     const ledger = JSON.parse(run('npx', ['switchyard', 'ledger', '--state', 'delivered', '--aws-port', aws!], project).stdout);
     expect(ledger.deliveries).toEqual([expect.objectContaining({ state: 'delivered', kind: 'rule', targetArn: expect.stringContaining('RecordOrder') })]);
+
+    // Hot reload with the packages installed from the registry and the tarball (zod and
+    // switchyard/runtime, bundled apart from the rebuilt handler): the edit is served, and the
+    // event the new code publishes is delivered too.
+    const handlerFile = path.join(project, 'lambda', 'place-order.ts');
+    fs.writeFileSync(handlerFile, fs.readFileSync(handlerFile, 'utf8').replace('json(201, { orderId })', "json(201, { orderId, edited: 'yes' })"));
+    await waitFor(() => /reloaded \S*place-order\.ts/.test(output), () => `no reload of place-order.ts:\n${output}`, exited);
+    const edited = await fetch(`${url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ total: 7 }) });
+    const body = (await edited.json()) as { orderId: string; edited?: string };
+    expect([edited.status, body.edited]).toEqual([201, 'yes']);
+    await waitFor(() => output.includes(body.orderId) && output.split('"message":"order recorded').length > 2, () => `no delivery of ${body.orderId}:\n${output}`, exited);
+    const invalid = await fetch(`${url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ total: 'seven' }) });
+    expect(invalid.status).toBe(400);
   } finally {
     // Ctrl-C reaches the whole process group (npx and the CLI it started).
     process.kill(-dev.pid!, 'SIGINT');
     await exited;
   }
-  expect(output).toContain('Deliveries: 1 delivered, 0 dead-lettered');
+  expect(output).toContain('Deliveries: 2 delivered, 0 dead-lettered');
+  expect(output).not.toMatch(/reload of .* failed/);
 }, 240_000);
 
 /** The files the console's index.html loads (its script first), relative to it. */
