@@ -323,17 +323,16 @@ export class FunctionHost extends EventEmitter<FunctionHostEvents> {
     this.taskRoots.dispose();
   }
 
-  /**
-   * A package the code could not load: Lambda's error is the caller's, and the log says what to
-   * do. An SDK package installed since start-up is linked for the next instance.
-   */
   /** What a spare process of `fn` loads ahead of its code (see TaskRoots.preloadModule); nothing for Python or nothing to load. */
   private sparePreloadOf(fn: FunctionModel, preload: PreloadPackages | undefined): SparePreload {
     if (!preload?.packages.length || isPythonRuntime(fn.runtime)) return {};
     return { module: this.taskRoots.preloadModule(stagedOf(fn), preload.packages, preload.format, preload.dependencies), dependencies: preload.dependencies?.key };
   }
 
-
+  /**
+   * A package the code could not load: Lambda's error is the caller's, and the log says what to
+   * do. An SDK package installed since start-up is linked for the next instance.
+   */
   private explainMissingPackage(fn: FunctionModel, requestId: string, error: LambdaErrorPayload): void {
     if (isPythonRuntime(fn.runtime)) return this.explainMissingBoto3(fn, requestId, error);
     const pkg = missingPackageOf(error);

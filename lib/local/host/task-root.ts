@@ -13,7 +13,9 @@
  *     package.json     the module-type boundary (no "type": CommonJS, as in /var/task)
  *     node_modules/    links to the packages of the function's layers, then to the project's
  *                      @aws-sdk/*, @smithy/*, @aws-crypto/* packages (see layers.ts)
- *     v1/, v2/ ...     the code: the asset, then each hot-reloaded bundle
+ *     v1/, v2/ ...     the code: the asset, then each hot-reloaded bundle (its node_modules
+ *                      linking the packages bundled apart, if any)
+ *     .dependencies/<key>/  packages bundled apart for hot reload (see SeparateDependencies)
  *   <tmpdir>/switchyard-<project hash>/<pid>-<random>/.opt/<layers>/
  *                      the /opt of the functions with those layers, staged once
  */
