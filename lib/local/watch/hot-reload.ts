@@ -8,7 +8,9 @@
  * (see function-build.ts) whose metafile lists the files its bundle holds. An edit then
  * rebuilds only the functions that hold the edited file, in parallel, each re-parsing only
  * what changed (the most recently built keep their context, see MAX_CONTEXTS); the bundle goes
- * straight from memory into a new task root. A build that a later write overtook (an editor
+ * straight from memory into a new task root. The ES module packages the function's files
+ * import were bundled apart after its first build (see dependency-bundle.ts): a rebuild
+ * prints the project's files only. A build that a later write overtook (an editor
  * saves in several writes, not always within the quiet period) is dropped, unserved and
  * unreported, and built again. The next instance's process is already running: a function
  * reloaded recently is kept on standby (see MAX_STANDBY), with a process that has loaded what
@@ -92,7 +94,8 @@ const IGNORED = /(^|[\\/])(node_modules|\.switchyard|cdk\.out|\.git)([\\/]|$)/;
 
 /**
  * Incremental contexts kept alive, most recently built first. Each holds its bundle's parsed
- * files in esbuild's process (~30 MB for a handler bundling zod, measured by bench/hot-reload),
+ * files in esbuild's process (~30 MB for a handler bundling zod whole, ~3 MB with zod bundled
+ * apart, measured by bench/hot-reload),
  * so an app of a hundred functions must not keep one each: the functions being edited keep
  * theirs, the others build afresh (at the cost of one full build) when an edit reaches them.
  */
@@ -147,8 +150,9 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     this.pythonSources = findPythonSources(functions.filter((f) => isPythonRuntime(f.runtime)), this.projectDir);
   }
 
+  /** Packages are bundled apart only when edits will come: builds made once (`debug` only) bundle them whole. */
   private get buildOptions(): FunctionBuildOptions {
-    return { debug: this.debug, separateDependencies: this.separateDependencies };
+    return { debug: this.debug, separateDependencies: this.separateDependencies && this.watchSources };
   }
 
   /** True when sources are watched (`watch`), false when the builds were made once (`debug` only). */
