@@ -131,12 +131,7 @@ export class TaskRoots {
     if (dependencies) {
       // Linked, not copied: the process kept ready for this code has loaded these very files.
       const from = this.stageDependencies(fn, dependencies);
-      for (const pkg of dependencies.packages) {
-        const link = path.join(taskDir, 'node_modules', pkg);
-        if (fs.existsSync(link)) continue;
-        fs.mkdirSync(path.dirname(link), { recursive: true });
-        fs.symlinkSync(path.join(from, pkg), link, 'dir');
-      }
+      linkPackages(path.join(taskDir, 'node_modules'), new Map(dependencies.packages.map((pkg) => [pkg, path.join(from, pkg)])));
     }
     return taskDir;
   }
