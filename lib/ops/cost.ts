@@ -12,8 +12,9 @@
  *   invocations are assumed to run on it (at the provisioned duration price).
  * - HTTP API: requests, each metered in 512 KB increments of its payload, tiered per month.
  *   The 12-month free tier of new accounts is not applied.
- * - EventBridge: events put on custom buses, each 64 KB chunk one event; schedule events and
- *   deliveries to targets are free.
+ * - EventBridge: events put on custom buses, each 64 KB chunk one event, and events a rule
+ *   forwards to another bus, billed again there as custom events; schedule events and
+ *   deliveries to other targets are free.
  * - SQS, DynamoDB, and the storage of code and artifacts: see cost-data.ts. Queue messages and
  *   stream records also invoke their consumers (per batch with a batching window, else one by one).
  * - CloudWatch Logs: ingestion, and storage at steady state (a month's logs times the
@@ -21,7 +22,7 @@
  * - CloudWatch: alarms per metric they read, dashboards, beyond the free ones.
  */
 import { dynamoDbCost, eventSourceInvocations, ruleEventsPerMonth, sqsCost, storageCost } from './cost-data';
-import type { OpsApp, OpsFunction } from './facts';
+import type { OpsApp, OpsFunction, OpsRule } from './facts';
 import { type Architecture, type RegionPrices, tieredCost } from './prices';
 import { HOURS_PER_MONTH, firingsPerMonth } from './schedule-rate';
 import { type MeasuredDurations, type Usage, type UsageDefaults, USAGE_DEFAULTS } from './usage';
@@ -162,22 +163,7 @@ export function estimateCost(app: OpsApp, usage: Usage, prices: RegionPrices, me
   }
 
   // EventBridge custom events, per 64 KB chunk.
-  const chunks = (kb: number) => Math.max(1, Math.ceil(kb / prices.eventBridge.chunkKb));
-  let published: number;
-  if (usage.eventsPublishedPerMonth !== undefined) {
-    published = usage.eventsPublishedPerMonth * chunks(d.eventKb);
-  } else {
-    // Rules with the same pattern see the same events: count them once.
-    const byPattern = new Map<string, number>();
-    for (const rule of app.rules.filter((r) => r.pattern && r.bus !== 'default')) {
-      const u = usage.rules?.[rule.name];
-      const n = (u?.eventsPerMonth ?? 0) * chunks(u?.eventKb ?? d.eventKb);
-      const key = JSON.stringify(rule.pattern);
-      byPattern.set(key, Math.max(byPattern.get(key) ?? 0, n));
-    }
-    published = sum([...byPattern.values()]);
-    if (published > 0) notes.push('Events published are estimated from the rules (identical patterns counted once); set eventsPublishedPerMonth for events no rule matches.');
-  }
+  const published = customEvents(app, usage, d, prices.eventBridge.chunkKb, notes);
   if (app.buses.length) line('EventBridge', 'custom events (64 KB chunks)', published, 'events', (published / 1e6) * prices.eventBridge.customEventsPerMillion);
 
   // Queues and tables.
@@ -198,6 +184,46 @@ export function estimateCost(app: OpsApp, usage: Usage, prices: RegionPrices, me
   const byService = { Lambda: 0, 'API Gateway': 0, EventBridge: 0, 'EventBridge Scheduler': 0, SQS: 0, DynamoDB: 0, S3: 0, 'CloudWatch Logs': 0, CloudWatch: 0 } as Record<Service, number>;
   for (const l of lines) byService[l.service] += l.cost;
   return { region: app.region, functions, lines, byService, total: sum(lines.map((l) => l.cost)), notes };
+}
+
+/**
+ * Custom events a month, in 64 KB chunks: what the app puts on its buses (the usage file's
+ * `eventsPublishedPerMonth`, else estimated from the rules, rules with the same pattern on the
+ * same bus counted once), and what rules forward to other buses, which AWS bills again as
+ * custom events on those buses. Estimated from the rules, a bus that receives forwarded events
+ * counts at least those.
+ */
+function customEvents(app: OpsApp, usage: Usage, d: UsageDefaults, chunkKb: number, notes: string[]): number {
+  const chunks = (kb: number) => Math.max(1, Math.ceil(kb / chunkKb));
+  const eventsOf = (rule: OpsRule) => {
+    const u = usage.rules?.[rule.name];
+    return (u?.eventsPerMonth ?? 0) * chunks(u?.eventKb ?? d.eventKb);
+  };
+  // Per bus, per pattern: rules with the same pattern on the same bus see the same events.
+  const byPattern = new Map<string, Map<string, number>>();
+  // A disabled rule's events are still put on its bus: its usage says how many match it.
+  for (const rule of app.rules.filter((r) => r.pattern && r.bus !== 'default')) {
+    const patterns = byPattern.get(rule.bus) ?? new Map<string, number>();
+    byPattern.set(rule.bus, patterns);
+    const key = JSON.stringify(rule.pattern);
+    patterns.set(key, Math.max(patterns.get(key) ?? 0, eventsOf(rule)));
+  }
+  const forwarded = new Map<string, number>();
+  for (const rule of app.rules.filter((r) => r.enabled && r.pattern && r.targets.some((t) => t.busName))) {
+    const given = usage.rules?.[rule.name]?.eventsPerMonth !== undefined;
+    // Unless the usage file says, as many as the rules with its pattern on its bus see.
+    const n = given ? eventsOf(rule) : (byPattern.get(rule.bus)?.get(JSON.stringify(rule.pattern)) ?? 0);
+    for (const target of rule.targets) {
+      if (!target.busName) continue;
+      forwarded.set(target.busName, (forwarded.get(target.busName) ?? 0) + n);
+      notes.push(`Rule ${rule.name} forwards ${n.toLocaleString('en-US')} events a month to bus ${target.busName}, billed again there as custom events${given ? '' : ` (as many as the rules with its pattern see; set rules.${rule.name}.eventsPerMonth to change it)`}.`);
+    }
+  }
+  if (usage.eventsPublishedPerMonth !== undefined) return usage.eventsPublishedPerMonth * chunks(d.eventKb) + sum([...forwarded.values()]);
+  const buses = new Set([...byPattern.keys(), ...forwarded.keys()]);
+  const published = sum([...buses].map((bus) => Math.max(sum([...(byPattern.get(bus)?.values() ?? [])]), forwarded.get(bus) ?? 0)));
+  if (published > 0) notes.push('Events published are estimated from the rules (identical patterns on a bus counted once); set eventsPublishedPerMonth for events no rule matches.');
+  return published;
 }
 
 function durationOf(f: OpsFunction, usage: Usage, measured: MeasuredDurations | undefined, d: UsageDefaults): { ms: number; from: FunctionCost['durationFrom'] } {

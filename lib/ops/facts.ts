@@ -50,7 +50,16 @@ export interface OpsRule {
   /** True for an EventBridge Scheduler schedule (billed per invocation), false or absent for a rule. */
   readonly scheduler?: boolean;
   readonly enabled: boolean;
-  readonly targets: ReadonlyArray<{ readonly functionLogicalId?: string; readonly queueLogicalId?: string; readonly deadLetterQueue?: string }>;
+  readonly targets: ReadonlyArray<OpsRuleTarget>;
+}
+
+/** Where a rule delivers: a function, a queue, or another event bus (forwarding), with the dead-letter queue of failed deliveries. */
+export interface OpsRuleTarget {
+  readonly functionLogicalId?: string;
+  readonly queueLogicalId?: string;
+  /** The name of the event bus the rule forwards its events to. */
+  readonly busName?: string;
+  readonly deadLetterQueue?: string;
 }
 
 /** An SQS queue. */
@@ -166,6 +175,7 @@ export function readOpsApp(whole: AppModel, only?: ReadonlySet<string>): OpsApp 
     targets: rule.targets.map((t) => ({
       functionLogicalId: functionOf(t.arn),
       queueLogicalId: queueTargetOf(templates.get(rule.stack) ?? {}, targetArnOf(resourceOf(rule.stack, rule.logicalId), t.id)),
+      busName: /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(t.arn)?.[1],
       deadLetterQueue: t.deadLetterArn ? queueByArn.get(t.deadLetterArn) : undefined,
     })),
   }));

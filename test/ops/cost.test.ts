@@ -109,6 +109,36 @@ describe('hand-computed cases', () => {
     expect(estimateCost(a, { rules }, prices).functions[0].invocations).toBe(2e6);
   });
 
+  test('published events: the same pattern on two buses is two events, each billed', () => {
+    const rule = (name: string, bus: string) => ({ logicalId: name, name, bus, pattern: { 'detail-type': ['X'] }, enabled: true, targets: [{ functionLogicalId: 'F' }] });
+    const a = app({ buses: ['a', 'b'], rules: [rule('A', 'a'), rule('B', 'b')] });
+    expect(service(a, { rules: { A: { eventsPerMonth: 1e6 }, B: { eventsPerMonth: 1e6 } } }).EventBridge).toBeCloseTo(2, 10);
+  });
+
+  test('forwarded events: billed again on the bus they are forwarded to, as many as the rules with the same pattern see unless the usage file says', () => {
+    const pattern = { 'detail-type': ['X'] };
+    const a = app({
+      buses: ['a', 'b'],
+      rules: [
+        { logicalId: 'A', name: 'A', bus: 'a', pattern, enabled: true, targets: [{ functionLogicalId: 'F' }] },
+        { logicalId: 'Fwd', name: 'Fwd', bus: 'a', pattern, enabled: true, targets: [{ busName: 'b' }] },
+        { logicalId: 'B', name: 'B', bus: 'b', pattern, enabled: true, targets: [{ functionLogicalId: 'F' }] },
+      ],
+    });
+    const rules = { A: { eventsPerMonth: 1e6 }, B: { eventsPerMonth: 5e5 } };
+    // Bus a: 1M put. Bus b: the 1M Fwd forwards (its rule B sees half of them): 2M x $1/M.
+    const r = estimateCost(a, { rules }, prices);
+    expect(r.byService.EventBridge).toBeCloseTo(2, 10);
+    expect(r.notes).toContainEqual(expect.stringContaining('Rule Fwd forwards 1,000,000 events a month to bus b'));
+    // The usage file's count for the forwarding rule: 3M events on bus a match it, all forwarded to b.
+    expect(service(a, { rules: { ...rules, Fwd: { eventsPerMonth: 3e6 } } }).EventBridge).toBeCloseTo(6, 10);
+    // What the app puts, as the usage file says, plus what is forwarded.
+    expect(service(a, { rules, eventsPublishedPerMonth: 3e6 }).EventBridge).toBeCloseTo(4, 10);
+    // A disabled forwarding rule forwards nothing.
+    const off = app({ ...a, rules: a.rules.map((x) => (x.name === 'Fwd' ? { ...x, enabled: false } : x)) });
+    expect(service(off, { rules }).EventBridge).toBeCloseTo(1.5, 10);
+  });
+
   test('durations: the usage file, then what `switchyard dev` measured, then the default', () => {
     const a = app({ functions: [fn({ logicalId: 'A', name: 'A' }), fn({ logicalId: 'B', name: 'B' }), fn({ logicalId: 'C', name: 'C' })] });
     const measured = { version: 1 as const, measuredAt: '2025-06-01T00:00:00Z', functions: { A: { invocations: 3, avgMs: 7 }, B: { invocations: 3, avgMs: 9 } } };
