@@ -197,7 +197,8 @@ test("one id: the event's requestId, the x-amzn-requestid header, the invocation
     const id = res.headers.get('x-amzn-requestid')!;
     expect(event.requestContext.requestId).toBe(id);
     expect(invoked).toContain(id);
-    expect(logged.filter((r) => r.requestId === id)).toEqual([expect.objectContaining({ path: '/one-id', statusCode: 200, error: undefined })]);
+    // The request log names the invocation (the console links the two by it).
+    expect(logged.filter((r) => r.requestId === id)).toEqual([expect.objectContaining({ path: '/one-id', statusCode: 200, functionRequestId: id, error: undefined })]);
   } finally {
     app.functionUrlGateway.off('request', onRequest);
     app.host.off('invocation', onInvocation);

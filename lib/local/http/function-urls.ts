@@ -116,7 +116,8 @@ export class FunctionUrlGateway extends EventEmitter<FunctionUrlGatewayEvents> {
       statusCode = res.headersSent ? res.statusCode : write(res, this.decorated(url, req, answer, requestId));
       if (err instanceof BodyTooLargeError) endRefusedUpload(req, res);
     }
-    this.emit('request', { api: url.displayName, method, path: rawPath, routeKey: '$default', statusCode, durationMs: performance.now() - started, requestId, error: trace.error });
+    const functionRequestId = trace.invoked ? requestId : undefined;
+    this.emit('request', { api: url.displayName, method, path: rawPath, routeKey: '$default', statusCode, durationMs: performance.now() - started, requestId, functionRequestId, error: trace.error });
   }
 
   /** Preflight, authorization, the event, then the function; resolves with the status sent. */
@@ -143,6 +144,7 @@ export class FunctionUrlGateway extends EventEmitter<FunctionUrlGatewayEvents> {
     let result: InvokeResult;
     try {
       result = await this.host.invoke(url.functionLogicalId, { payload, requestId: trace.requestId, overflow: 'throttle' });
+      trace.invoked = true;
     } catch (err) {
       if (err instanceof ThrottledError) return ANSWERS.throttled;
       throw err;
@@ -157,6 +159,7 @@ export class FunctionUrlGateway extends EventEmitter<FunctionUrlGatewayEvents> {
     let result: InvokeResult;
     try {
       result = await this.host.invoke(url.functionLogicalId, { payload, requestId, overflow: 'throttle', responseStream: sink });
+      trace.invoked = true;
     } catch (err) {
       if (err instanceof ThrottledError) return write(res, this.decorated(url, req, ANSWERS.throttled, requestId));
       throw err;
@@ -187,6 +190,8 @@ interface UrlTrace {
   readonly requestId: string;
   readonly time: Date;
   error?: string;
+  /** The function was invoked (with `requestId`, Lambda's request id for a function URL). */
+  invoked?: boolean;
 }
 
 /** A buffered result as the URL's response; undefined (a 502) for a failure, whose reason goes in `trace`. */

@@ -57,7 +57,7 @@ export interface HttpRequestRecord {
   readonly durationMs: number;
   /** The request's id: its event's `requestContext.requestId` and its response's request id header. */
   readonly requestId?: string;
-  /** The Lambda request id of the invocation the request caused (HTTP APIs; a function URL's is `requestId`). */
+  /** The Lambda request id of the invocation the request caused, if any (a function URL's is its `requestId`). */
   readonly functionRequestId?: string;
   /** Why the gateway answered an error of its own (a 5xx): what failed, for the log. */
   readonly error?: string;

@@ -6,6 +6,7 @@
  * request validator, then the integration (Lambda proxy, MOCK; others answer 501 saying they
  * are not served). API Gateway's own answers go through the API's gateway responses.
  */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import type { RestApiModel, RestMethodModel } from '../../model';
@@ -94,8 +95,9 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
     let routeKey: string | undefined;
     let response: GatewayResponse;
     let tooLarge = false;
-    // Why the gateway answered a 5xx of its own, for the request log.
+    // Why the gateway answered a 5xx of its own, and the integration's invocation, for the request log.
     let error: string | undefined;
+    let functionRequestId: string | undefined;
     try {
       // Refused as it arrives (declared or chunked); the rest of the upload is discarded.
       const body = await readBody(req, { limit: MAX_PAYLOAD_BYTES, res }).catch((err: unknown) => {
@@ -132,7 +134,7 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
         } else if (!match) {
           response = gatewayResponse(state.api, { type: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' }, scope);
         } else {
-          ({ response, error } = await this.run(state, match, rreq, scope));
+          ({ response, error, functionRequestId } = await this.run(state, match, rreq, scope));
         }
       }
     } catch (err) {
@@ -146,17 +148,20 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
     res.setHeader('x-amz-apigw-id', ids.extendedRequestId);
     res.end(response.body);
     if (tooLarge) endRefusedUpload(req, res);
-    this.emit('request', { api: state.api.name, method, path: fullPath, routeKey, statusCode: response.statusCode, durationMs: performance.now() - started, requestId: ids.requestId, error });
+    this.emit('request', { api: state.api.name, method, path: fullPath, routeKey, statusCode: response.statusCode, durationMs: performance.now() - started, requestId: ids.requestId, functionRequestId, error });
   }
 
-  /** Authorizer, API key, validator, integration: the first that refuses answers, with the reason of a failure. */
-  private async run(state: ApiState, match: RouteMatch<RestMethodModel>, req: RestRequest, scope: TemplateScope): Promise<{ response: GatewayResponse; error?: string }> {
-    let error: string | undefined;
-    const response = await this.answer(state, match, req, scope, (reason) => (error = reason));
-    return { response, error };
+  /**
+   * Authorizer, API key, validator, integration: the first that refuses answers, with the reason
+   * of a failure and the request id of the integration's invocation, if it was invoked.
+   */
+  private async run(state: ApiState, match: RouteMatch<RestMethodModel>, req: RestRequest, scope: TemplateScope): Promise<{ response: GatewayResponse } & RestTrace> {
+    const trace: RestTrace = {};
+    const response = await this.answer(state, match, req, scope, trace);
+    return { response, ...trace };
   }
 
-  private async answer(state: ApiState, match: RouteMatch<RestMethodModel>, req: RestRequest, scope: TemplateScope, failed: (reason: string) => void): Promise<GatewayResponse> {
+  private async answer(state: ApiState, match: RouteMatch<RestMethodModel>, req: RestRequest, scope: TemplateScope, trace: RestTrace): Promise<GatewayResponse> {
     const { api } = state;
     const method = match.route.route;
     const binaryBody = isBinary(api.binaryMediaTypes, firstMediaType(String(req.headers['content-type'] ?? '')));
@@ -164,7 +169,7 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
     const auth = await this.authorize(method, req, () => restEvent(req, eventParts));
     const authorizer = auth.allowed ? auth.authorizer : undefined;
     const fail = (failure: RestFailure) => {
-      if (failure.reason) failed(failure.reason);
+      if (failure.reason) trace.error = failure.reason;
       return gatewayResponse(api, failure, { ...scope, authorizer });
     };
     if (!auth.allowed) return fail(auth.failure);
@@ -189,7 +194,9 @@ export class RestGateway extends EventEmitter<HttpGatewayEvents> {
       return plain(501, { message: `Not served by switchyard dev: ${method.httpMethod} ${method.resourcePath} has a ${integration.description}` });
     }
     const event = restEvent(req, { ...eventParts, authorizer, identity });
-    const outcome = await invokeIntegration(this.host, integration.functionLogicalId, event, integration.timeoutMs);
+    // Lambda's own request id, which API Gateway's is not: the request log links the two.
+    trace.functionRequestId = randomUUID();
+    const outcome = await invokeIntegration(this.host, integration.functionLogicalId, event, integration.timeoutMs, trace.functionRequestId);
     switch (outcome.kind) {
       case 'result': {
         const reason = `the function's response is not a Lambda proxy response: ${outcome.payload.slice(0, 200)}`;
@@ -234,3 +241,8 @@ function plain(statusCode: number, body: unknown): GatewayResponse {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
 }
 
+/** What a request's log record says of it besides its answer: why it failed, and the integration's invocation. */
+interface RestTrace {
+  error?: string;
+  functionRequestId?: string;
+}
