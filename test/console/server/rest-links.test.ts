@@ -21,7 +21,7 @@ test('a REST API request is a request entry linked to its invocation, whose stor
   expect(res.status).toBe(200);
   const apiRequestId = res.headers.get('x-amzn-requestid');
   // The event the function got carries API Gateway's id; Lambda's is another.
-  expect((await res.json()).requestContext.requestId).toBe(apiRequestId);
+  expect(((await res.json()) as { requestContext: { requestId: string } }).requestContext.requestId).toBe(apiRequestId);
   await until(app, () => app.console!.activity.find((e) => e.type === 'request' && e.requestId === apiRequestId).length > 0);
   const page = (await call<ActivityPage>(app, '/api/activity?type=request')).body;
   const request = page.entries.find((e) => (e as RequestEntry).requestId === apiRequestId) as RequestEntry;
