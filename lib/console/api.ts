@@ -41,6 +41,8 @@ export interface ActivityFilter {
   readonly type?: string;
   readonly function?: string;
   readonly status?: string;
+  /** Text the entries contain, searched by the server over every entry it keeps. */
+  readonly q?: string;
 }
 
 /** Every route of the API, typed. */

@@ -1,8 +1,9 @@
 /**
  * Live activity: the newest entries first (activity-feed.ts), filtered by the server (kind,
- * function, status) and by a text search here, in a virtualized list; each entry opens its story.
+ * function, status, and the text search over every entry it keeps) and by the same search here
+ * at each keystroke, in a virtualized list; each entry opens its story.
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ActivityFilter, Api } from '../api';
 import { ErrorNotice, Status, Time, eventHref, invocationHref, useAnnounced } from '../ui';
 import { useActivityFeed } from './activity-feed';
@@ -70,11 +71,21 @@ function textOf(e: Entry): string {
   return text;
 }
 
+/** How long typing pauses before the search goes to the server. */
+const SEARCH_PAUSE_MS = 300;
+
 /** The activity view. */
 export function ActivityView({ functions }: { functions: readonly string[] }) {
   const [filter, setFilter] = useState<ActivityFilter>({});
   const [search, setSearch] = useState('');
   const { entries, next, error, gap, loadOlder } = useActivityFeed(filter);
+
+  // The server searches every entry it keeps, not only those loaded here: once typing pauses.
+  useEffect(() => {
+    const q = search.trim() || undefined;
+    const timer = setTimeout(() => setFilter((f) => (f.q === q ? f : { ...f, q })), SEARCH_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [search]);
 
   const shown = useMemo(() => {
     const q = search.trim().toLowerCase();

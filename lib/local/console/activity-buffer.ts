@@ -28,6 +28,8 @@ export interface ActivityFilter {
   readonly statuses?: ReadonlySet<ActivityStatus>;
   /** Names a function is known by (its display name, name, logical id): entries about it. */
   readonly functionNames?: ReadonlySet<string>;
+  /** Lower-case text the entry's JSON must contain (an event type, a path, an id, an error message). */
+  readonly text?: string;
 }
 
 /** Typed events of the buffer. */
@@ -176,5 +178,14 @@ export function matches(entry: ActivityEntry, filter: ActivityFilter): boolean {
     const about = entry.type === 'invocation' || entry.type === 'request' ? entry.function : entry.type === 'delivery' ? entry.target : undefined;
     if (about === undefined || !filter.functionNames.has(about)) return false;
   }
+  if (filter.text !== undefined && !searchTextOf(entry).includes(filter.text)) return false;
   return true;
+}
+
+/** Each entry's JSON in lower case, made once: a search pages through up to 10,000 entries. */
+const searchTexts = new WeakMap<ActivityEntry, string>();
+function searchTextOf(entry: ActivityEntry): string {
+  let text = searchTexts.get(entry);
+  if (text === undefined) searchTexts.set(entry, (text = JSON.stringify(entry).toLowerCase()));
+  return text;
 }

@@ -99,7 +99,9 @@ export class ApiRoutes {
       functionNames = this.names.functionAliases(fn);
       if (!functionNames) throw new ApiProblem(400, 'ValidationError', `function '${fn}' is not a function of the app. Functions: ${this.app.host.names.join(', ')}`);
     }
-    return { types, statuses, functionNames };
+    const q = query.get('q')?.trim().toLowerCase();
+    if (q !== undefined && q.length > MAX_SEARCH_CHARS) throw new ApiProblem(400, 'ValidationError', `q takes at most ${MAX_SEARCH_CHARS} characters; got ${q.length}`);
+    return { types, statuses, functionNames, text: q || undefined };
   }
 
   private activity(query: URLSearchParams): ActivityPage {
@@ -114,6 +116,9 @@ export class ApiRoutes {
     return { queues: this.deadLetters.queues().map((q) => ({ ...depths.get(q.model.arn)!, messages: this.deadLetters.messages(q) })) };
   }
 }
+
+/** The longest text `q` searches the activity for. */
+const MAX_SEARCH_CHARS = 200;
 
 /** A comma-separated list of known values, as a set; undefined when absent. */
 function listParam<T extends string>(query: URLSearchParams, name: string, known: readonly T[]): Set<T> | undefined {

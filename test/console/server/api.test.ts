@@ -78,6 +78,20 @@ describe('activity', () => {
     expect(second.entries[0].id).toBeLessThan(first.entries[1].id);
   });
 
+  test('q searches every kept entry for its text, case-insensitively, with the other filters', async () => {
+    const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: 'shop-bus', Source: 'shop', DetailType: 'Transform', Detail: JSON.stringify({ id: 'needle-5521' }) }] }));
+    const eventId = put.Entries![0].EventId!;
+    await until(app, () => app.console!.activity.find((e) => e.type === 'delivery' && e.eventId === eventId && e.state !== 'pending').length > 0);
+    // The event id is in the event entry and its delivery; the type filter narrows it to one.
+    const both = (await call<ActivityPage>(app, `/api/activity?q=${eventId.toUpperCase()}`)).body.entries;
+    expect(both.map((e) => e.type).sort()).toEqual(['delivery', 'event']);
+    const onlyEvents = (await call<ActivityPage>(app, `/api/activity?type=event&q=${encodeURIComponent(` ${eventId} `)}`)).body.entries;
+    expect(onlyEvents).toEqual([expect.objectContaining({ type: 'event', eventId })]);
+    expect((await call<ActivityPage>(app, '/api/activity?q=no-entry-holds-this-text')).body.entries).toEqual([]);
+    // The activity holds entries, not payloads: the detail's own text is not searched.
+    expect((await call<ActivityPage>(app, '/api/activity?q=needle-5521')).body.entries).toEqual([]);
+  });
+
   test('an event put with the SDK is an event entry with the rules it matched', async () => {
     const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: 'shop-bus', Source: 'shop', DetailType: 'Transform', Detail: JSON.stringify({ id: 'o-1' }) }] }));
     const eventId = put.Entries![0].EventId!;
@@ -200,6 +214,7 @@ describe('refuses what it must', () => {
     ['/api/activity?limit=0', 400, /limit/],
     ['/api/activity?function=Nope', 400, /Nope/],
     ['/api/activity/stream?status=maybe', 400, /status/],
+    [`/api/activity?q=${'x'.repeat(201)}`, 400, /q takes at most 200 characters/],
     ['/api/events/no-such-event', 404, /no-such-event/],
     ['/api/invocations/no-such-request', 404, /no-such-request/],
     ['/api/tables/Nope/items', 404, /Nope/],

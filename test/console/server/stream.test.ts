@@ -17,6 +17,16 @@ afterAll(() => app?.stop());
 
 const get = (path: string) => fetch(`${app.urls[0]}${path}`).then((r) => r.text());
 
+test('a stream with q sends only the entries holding its text', async () => {
+  const stream = await openStream(new URL('/api/activity/stream?type=request&q=%2Fitems%2Fq-', app.console!.url).href);
+  try {
+    for (const path of ['/items/q-1', '/items/other', '/items/q-2']) await get(path);
+    expect(entriesOf(await stream.take(2)).map((e) => e.type === 'request' && e.path)).toEqual(['/items/q-1', '/items/q-2']);
+  } finally {
+    stream.close();
+  }
+});
+
 test('streams each new entry in order, and resumes after Last-Event-ID', async () => {
   const stream = await openStream(new URL('/api/activity/stream?type=request', app.console!.url).href);
   try {

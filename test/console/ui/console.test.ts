@@ -298,4 +298,13 @@ test('10,000 activity entries: the list stays usable and the DOM holds a bounded
   await page.getByLabel(/^Search/).fill('Load4321');
   await page.locator('#activity-count').filter({ hasText: /^1 entry match/ }).waitFor();
   await option(/Load4321 from load\.test/).waitFor();
+
+  // Opened afresh, the page loads the newest 1,000 entries: the search goes to the server,
+  // which keeps all 10,000, and finds one this page never loaded.
+  await page.reload();
+  await heading().filter({ hasText: 'Activity' }).waitFor();
+  await page.locator('#activity-count').filter({ hasText: /^1,000 entries$/ }).waitFor();
+  await page.getByLabel(/^Search/).fill('Load1234');
+  await page.locator('#activity-count').filter({ hasText: /^1 entry match/ }).waitFor();
+  await option(/Load1234 from load\.test/).waitFor();
 });
