@@ -22,7 +22,10 @@ import type { HostCapacity, CapacityClient } from './capacity';
 import { HostStoppedError, ThrottledError } from './errors';
 import { FunctionInstance, SpareProcess, type InstanceLog, type InstanceOutcome } from './instance';
 import type { MemoryWatch } from './memory-watch';
+import { NextProcess, type SparePreload } from './next-process';
 import type { InstanceInit, LambdaErrorPayload, StreamMessage } from './protocol';
+
+export type { SparePreload } from './next-process';
 
 /**
  * Calls an instance holds at most (the one running and those queued behind it). A write to an
@@ -32,24 +35,6 @@ import type { InstanceInit, LambdaErrorPayload, StreamMessage } from './protocol
  * waiting calls, so a call is queued behind a slow one only when every instance has a queue.
  */
 export const PIPELINE_DEPTH = 32;
-
-/** What a spare process loads ahead of its code (see FunctionPool.prepare and standby). */
-export interface SparePreload {
-  /** A module importing what the code loads from outside its bundle (see TaskRoots.preloadModule). @default none */
-  readonly module?: string;
-  /** The key of the packages bundled apart among them (see SeparateDependencies): code with others does not take the spare. @default none */
-  readonly dependencies?: string;
-}
-
-/** How long a spare process waits for the code it was started for. */
-const SPARE_TTL_MS = 30_000;
-
-/**
- * How long a function kept on standby (see {@link FunctionPool.standby}) keeps its spare
- * process with no new code: someone editing it saves again within minutes; one who stopped
- * should not keep a process for it.
- */
-const STANDBY_TTL_MS = 10 * 60_000;
 
 /** How a call waits when the function is at its concurrency: `throttle` (synchronous callers, 429) or `wait` (asynchronous ones). */
 export type OverflowMode = 'throttle' | 'wait';
@@ -110,11 +95,7 @@ export class FunctionPool implements CapacityClient {
   /** Calls each live instance holds: running, queued in its process, or handed to it and about to be. */
   private readonly held = new Map<FunctionInstance, number>();
   /** A process started while new code builds (see {@link prepare}), or kept for the next build (see {@link standby}). */
-  private spare?: SpareProcess;
-  /** The key of the packages bundled apart that the spare has loaded (see SparePreload), if any. */
-  private spareDependencies?: string;
-  /** Set while the pool keeps a spare process for its next code: what the spare preloads. */
-  private standbyPreload?: SparePreload & { readonly until: number };
+  private readonly next = new NextProcess((preload) => this.spawnSpare(preload));
   /** Instances started ahead of calls (see {@link prewarm}) that are still initializing. */
   private readonly warming = new Set<FunctionInstance>();
   /** This pool's requests for instance slots that wait (at the host's cap). */
@@ -182,15 +163,14 @@ export class FunctionPool implements CapacityClient {
   replace(options: PoolOptions, prewarm = false, dependencies?: string): void {
     const hadInstances = this.all.size > 0;
     this.options = options;
-    // A spare that loaded other packages bundled apart would hold two copies of them.
-    if (this.spareDependencies !== undefined && this.spareDependencies !== dependencies) this.dropSpare();
+    this.next.expect(dependencies);
     for (const { instance } of [...this.idle]) this.discard(instance);
     // Busy instances run the old code to the end of the calls they hold, then are discarded.
     for (const i of this.all) this.retired.add(i);
     if ((prewarm && hadInstances) || options.keepWarm) this.prewarm();
-    this.dropSpare();
+    this.next.drop();
     // No instance to wait for (none was started): the next spare starts now.
-    if (this.warming.size === 0) this.refillStandby();
+    if (this.warming.size === 0) this.next.refill();
   }
 
   /**
@@ -199,17 +179,12 @@ export class FunctionPool implements CapacityClient {
    * on standby, and an edit then costs its build and the new code's init, not node's start-up
    * and the SDK's loading, which would also compete with the build for the CPU. The spare
    * starts once the instance of the current code is initialized (the reload it would slow
-   * down is over) and lives until the next code takes it, or {@link STANDBY_TTL_MS} without
-   * one. `undefined` ends the standby and its spare.
+   * down is over) and lives until the next code takes it, or 10 minutes without one (see
+   * next-process.ts). `undefined` ends the standby and its spare.
    */
   standby(preload: SparePreload | undefined): void {
-    if (!preload) {
-      this.standbyPreload = undefined;
-      this.dropSpare();
-      return;
-    }
-    this.standbyPreload = { ...preload, until: Date.now() + STANDBY_TTL_MS };
-    if (this.warming.size === 0) this.refillStandby();
+    this.next.standby(preload);
+    if (preload && this.warming.size === 0) this.next.refill();
   }
 
   /**
@@ -221,14 +196,13 @@ export class FunctionPool implements CapacityClient {
    * not known until the code is staged.
    */
   prepare(preload: SparePreload = {}): void {
-    this.startSpare(preload, SPARE_TTL_MS);
+    this.next.prepare(preload);
   }
 
   /** Stops every instance and fails waiting calls. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.standbyPreload = undefined;
-    this.dropSpare();
+    this.next.stop();
     for (const request of this.slotRequests.splice(0)) request.withdraw();
     for (const w of [...this.admissionWaiters.splice(0), ...this.instanceWaiters.splice(0)]) w.reject(new HostStoppedError());
     const all = [...this.all];
@@ -304,22 +278,20 @@ export class FunctionPool implements CapacityClient {
   /** Starts an instance ahead of calls, in a slot free now; once initialized it serves a waiting call or idles. */
   private prewarm(): void {
     if (this.stopped || this.atInstanceLimit || !this.options.capacity.tryAcquireSlot()) return;
-    const instance = this.start(this.spare);
-    this.spare = undefined;
-    this.spareDependencies = undefined;
+    const instance = this.start(this.next.take());
     this.warming.add(instance);
     instance.ready.then(
       () => {
         this.warming.delete(instance);
         if (instance.alive && !this.retired.has(instance) && !this.stopped) this.release(instance);
         else this.discard(instance);
-        if (this.warming.size === 0) this.refillStandby();
+        if (this.warming.size === 0) this.next.refill();
       },
       (error: LambdaErrorPayload) => {
         this.warming.delete(instance);
         const replaced = this.stopped || this.retired.has(instance);
         this.discard(instance);
-        if (this.warming.size === 0) this.refillStandby();
+        if (this.warming.size === 0) this.next.refill();
         if (replaced) return;
         // No call is waiting for this init: say now what the next call will be told.
         this.options.onLog({ level: 'ERROR', text: `Init error of the new code: ${error.errorType}: ${error.errorMessage}` });
@@ -420,32 +392,15 @@ export class FunctionPool implements CapacityClient {
     return max !== undefined && this.all.size + this.slotRequests.length >= max;
   }
 
-  /** Starts a spare process unless the pool has one or cannot use one; it ends after `ttlMs` unless an instance took it. */
-  private startSpare(preload: SparePreload, ttlMs: number): void {
-    if (this.spare || this.stopped || this.all.size === 0 || this.options.env.NODE_OPTIONS !== undefined) return;
+  /**
+   * A spare process for the function's next code, loading `preload`; none when the pool is
+   * stopped or unused (no instance: nobody is calling it), or when the function has
+   * NODE_OPTIONS (see {@link prepare}).
+   */
+  private spawnSpare(preload: string | undefined): SpareProcess | undefined {
+    if (this.stopped || this.all.size === 0 || this.options.env.NODE_OPTIONS !== undefined) return undefined;
     const { env, nodeBinary, python, init } = this.options;
-    this.spare = new SpareProcess({ env, nodeBinary, python, memoryMb: init.memoryMb, cwd: path.dirname(init.codeDir), inspect: init.inspect, preload: preload.module });
-    this.spareDependencies = preload.dependencies;
-    // A build that never succeeds, or an edit that never comes, leaves no process behind for long.
-    const spare = this.spare;
-    setTimeout(() => this.dropSpare(spare), ttlMs).unref();
-  }
-
-  /** Starts the spare of a function on standby (see {@link standby}) when it has none. */
-  private refillStandby(): void {
-    const standby = this.standbyPreload;
-    if (!standby) return;
-    const ttl = standby.until - Date.now();
-    if (ttl <= 0) this.standbyPreload = undefined;
-    else this.startSpare(standby, ttl);
-  }
-
-  /** Ends a spare process no instance took (a given one only if it is still the pool's). */
-  private dropSpare(spare = this.spare): void {
-    if (!spare || spare !== this.spare) return;
-    this.spare = undefined;
-    this.spareDependencies = undefined;
-    spare.dispose();
+    return new SpareProcess({ env, nodeBinary, python, memoryMb: init.memoryMb, cwd: path.dirname(init.codeDir), inspect: init.inspect, preload });
   }
 
   private start(spare?: SpareProcess): FunctionInstance {
