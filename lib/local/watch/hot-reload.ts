@@ -32,6 +32,7 @@ import { packagedFiles } from '../../bundling/python';
 import { isPythonRuntime } from '../host/runtimes';
 import { FunctionBuild, fileVersion, type BuildOutcome, type FunctionBuildOptions } from './function-build';
 import { findPythonSources, handlerModuleFile, ignoredPythonChange } from './python-sources';
+import { SourceWatcher } from './source-watcher';
 
 /** A finished rebuild of one function, for logs. */
 export interface ReloadRecord {
@@ -89,9 +90,6 @@ export interface HotReloaderOptions {
   readonly separateDependencies?: boolean;
 }
 
-/** Paths never worth a rebuild: dependencies, Switchyard's state, synth output, VCS data. */
-const IGNORED = /(^|[\\/])(node_modules|\.switchyard|cdk\.out|\.git)([\\/]|$)/;
-
 /**
  * Incremental contexts kept alive, most recently built first. Each holds its bundle's parsed
  * files in esbuild's process (~30 MB for a handler bundling zod whole, ~3 MB with zod bundled
@@ -125,10 +123,8 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   private readonly recent: FunctionBuild[] = [];
   /** Functions on standby, the most recently reloaded first (see MAX_STANDBY). */
   private readonly standby: string[] = [];
-  private readonly watchers = new Map<string, { readonly watcher: fs.FSWatcher; readonly recursive: boolean }>();
+  private readonly sources: SourceWatcher;
   private readonly changed = new Set<string>();
-  /** The version ({@link fileVersion}) of each changed file when its last change was taken. */
-  private readonly seen = new Map<string, string>();
   private readonly projectDir: string;
   private readonly settleMs: number;
   private readonly watchSources: boolean;
@@ -147,6 +143,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     this.watchSources = options.watch ?? true;
     this.debug = options.debug ?? false;
     this.separateDependencies = options.separateDependencies ?? true;
+    this.sources = new SourceWatcher(this.projectDir, (file) => this.onChange(file));
     this.pythonSources = findPythonSources(functions.filter((f) => isPythonRuntime(f.runtime)), this.projectDir);
   }
 
@@ -176,14 +173,14 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
    * once the first builds have said what each bundle holds, the folders of those files too.
    */
   start(): void {
-    if (this.watching) for (const dir of new Set(this.pythonSources.values())) this.watch(dir, true);
+    if (this.watching) for (const dir of new Set(this.pythonSources.values())) this.sources.watch(dir, true);
     for (const fn of this.buildable) {
       this.builds.set(fn.name, new FunctionBuild(fn, this.projectDir, this.buildOptions));
       if (!this.watching) continue;
       const dir = path.dirname(fn.source!.entry);
       // Recursively, unless the folder holds dependencies: Node watches every folder below one
       // by one on Linux, and the folders the bundle reads are watched once they are known.
-      this.watch(dir, !fs.existsSync(path.join(dir, 'node_modules')));
+      this.sources.watch(dir, !fs.existsSync(path.join(dir, 'node_modules')));
     }
     // The first builds learn the inputs: the code served is the deployed asset until an edit
     // (debug builds are served at once: the deployed asset has no source maps).
@@ -243,8 +240,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    for (const w of this.watchers.values()) w.watcher.close();
-    this.watchers.clear();
+    this.sources.close();
     await this.queue;
     await this.disposeAll();
   }
@@ -305,41 +301,14 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     return outcome;
   }
 
-  private watch(dir: string, recursive: boolean): void {
-    if (this.watchers.has(dir) || this.stopped) return;
-    try {
-      const watcher = fs.watch(dir, { recursive }, (_event, file) => {
-        if (file) this.onChange(path.resolve(dir, file.toString()));
-      });
-      // A watched folder that goes away (deleted, unmounted) ends its watcher, not dev.
-      watcher.on('error', () => this.watchers.delete(dir));
-      this.watchers.set(dir, { watcher, recursive });
-    } catch {
-      // A folder that does not exist (any more) has nothing to watch.
-    }
-  }
-
   /** Inputs outside the entries' folders (`../shared/x.ts`), but not dependencies: their folders, non-recursively. */
   private watchInputFolders(): void {
-    const roots = [...this.watchers].filter(([, w]) => w.recursive).map(([dir]) => dir);
-    for (const build of this.builds.values()) {
-      for (const input of build.inputs) {
-        if (this.ignored(input) || roots.some((r) => input.startsWith(r + path.sep))) continue;
-        this.watch(path.dirname(input), false);
-      }
-    }
+    for (const build of this.builds.values()) this.sources.watchFoldersOf(build.inputs);
   }
 
+  /** A changed source file (see SourceWatcher): the functions it concerns get new code after the quiet period. */
   private onChange(file: string): void {
-    if (this.ignored(file) || ignoredPythonChange(file)) return;
-    // One write is reported more than once (on Linux, Node watches a folder recursively with a
-    // watcher per file and one per folder, and both report it, up to ~30 ms apart on a busy
-    // machine), and a change of attributes (chmod) is reported as a change. A report that finds
-    // the file as the last one found it is not a change: it neither restarts the quiet period
-    // nor overtakes the build under way, which has read that version or a later one.
-    const version = fileVersion(file);
-    if (this.seen.get(file) === version) return;
-    this.seen.set(file, version);
+    if (ignoredPythonChange(file)) return;
     this.changed.add(file);
     for (const fn of this.pythonChanged([file])) this.host.prepareReplace(fn.name);
     // The functions that hold the file will get new code: their next processes start now, and
@@ -349,12 +318,6 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
     this.timer = setTimeout(() => {
       this.queue = this.queue.then(() => this.flush());
     }, this.settleMs);
-  }
-
-  /** True for dependencies and generated files; only the part below the project counts (a project may itself sit in a folder named so). */
-  private ignored(file: string): boolean {
-    const inProject = file.startsWith(this.projectDir + path.sep);
-    return IGNORED.test(inProject ? path.relative(this.projectDir, file) : file);
   }
 
   /** Rebuilds, in parallel, the functions the changes since the last round concern. */
@@ -384,7 +347,7 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
       rebuilt.push(b.fn.name);
       this.emit('reload', record);
     });
-    if (this.watchers.size) this.watchInputFolders();
+    if (this.sources.size) this.watchInputFolders();
     // The files that led to an overtaken build are the next round's too, which says they were built.
     for (const file of changed) if (overtaken.some((b) => concerns(b, [file]))) this.changed.add(file);
     if (targets.length > 0 && rebuilt.length === 0 && python.length === 0) return;
