@@ -111,7 +111,14 @@ export async function dev(options: DevOptions): Promise<number> {
   app.endpoints.on('failover', (s) => print(`endpoint ${s.endpoint.name} now sends to its ${s.active} region's bus ${s.activeBusArn}${s.replicaBusArn ? `, replicating to ${s.replicaBusArn}` : ''}`));
   app.scheduler.on('fire', (rule, event) => print(`schedule ${rule.displayName ?? rule.name} fired event ${event.id}`));
   app.scheduler.on('fireSchedule', (schedule, firing) => print(`schedule ${shownName(schedule)} fired execution ${firing.id} (scheduled ${firing.scheduledTime})`));
-  app.reloader?.on('reload', (r) => print(r.error ? `reload of ${r.entry} failed: ${r.error}` : `reloaded ${r.entry} in ${r.durationMs.toFixed(0)} ms`));
+  let toldApart = false;
+  app.reloader?.on('reload', (r) => {
+    print(r.error ? `reload of ${r.entry} failed: ${r.error}` : `reloaded ${r.entry} in ${r.durationMs.toFixed(0)} ms`);
+    // Once a session: the served bundle's shape differs from the deployed one, and how to have that one.
+    if (toldApart || !r.bundledApart?.length) return;
+    toldApart = true;
+    print(`  hot reload bundles the ES module packages handlers import apart, built once with the same options (${r.bundledApart.join(', ')}); --bundle-as-deployed rebuilds whole bundles`);
+  });
   // Measured durations feed `switchyard cost`; written now and then, and at the end.
   const durations = new DurationRecorder(app.host);
   const flush = setInterval(() => durations.write(options.projectDir), 15_000).unref();

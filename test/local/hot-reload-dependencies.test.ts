@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LocalApp, type ReloadBatch } from '../../lib/local';
+import { LocalApp, type ReloadBatch, type ReloadRecord } from '../../lib/local';
 import { writeAssembly } from './fixtures/cloud-assembly';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'reload-deps');
@@ -15,6 +15,7 @@ const FIXTURE = path.join(__dirname, 'fixtures', 'reload-deps');
 let project: string;
 let app: LocalApp;
 let greetLog: string;
+const reloads: ReloadRecord[] = [];
 
 interface Answer {
   version: number;
@@ -51,6 +52,7 @@ beforeAll(async () => {
     routes: { 'GET /delta': 'Delta' },
   });
   app = await LocalApp.start(assembly, { httpPort: 0, awsPort: 0, schedules: false, watch: true, projectDir: project });
+  app.reloader!.on('reload', (r) => reloads.push(r));
   await app.reloader!.ready();
 });
 
@@ -95,6 +97,7 @@ test('an edit serves the new code with the ES module packages bundled apart: lef
   expect(await call()).toEqual({ deployed: true });
   const batch = await edit('src/version.mjs', 'export const version = 2;\n');
   expect(batch.functions).toHaveLength(1);
+  expect(reloads.at(-1)).toMatchObject({ bundledApart: ['greet', 'greet/loud'] });
   const answer = await call();
   expect(answer).toMatchObject({ version: 2, greeting: 'hello you', loud: 'HELLO YOU!', oneCopy: true, evaluations: 1, legacy: 'legacy-cjs-marker' });
   const bundle = fs.readFileSync(path.join(answer.taskRoot, 'index.mjs'), 'utf8');
@@ -150,6 +153,7 @@ test('with separateDependencies off, a rebuild holds its packages, as deployed',
     const fn = off.model.functions[0];
     const record = await off.reloader!.rebuild(fn);
     expect(record.error).toBeUndefined();
+    expect(record.bundledApart).toBeUndefined();
     const res = await fetch(`${off.urls[0]}/delta`);
     const answer = (await res.json()) as Answer;
     expect(answer).toMatchObject({ version: 4, greeting: 'good day, you', evaluations: 1 });

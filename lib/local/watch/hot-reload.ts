@@ -40,6 +40,8 @@ export interface ReloadRecord {
   readonly entry: string;
   readonly durationMs: number;
   readonly error?: string;
+  /** The packages the new code imports from beside its bundle: bundled apart (see {@link HotReloaderOptions.separateDependencies}). */
+  readonly bundledApart?: readonly string[];
 }
 
 /** What one round of changes did: the files that changed and the functions rebuilt for them. */
@@ -274,7 +276,8 @@ export class HotReloader extends EventEmitter<HotReloadEvents> {
         error = (err as Error).message;
       }
     }
-    return { functionName: fn.name, entry: fn.source!.entry, durationMs: performance.now() - started, ...(error ? { error } : {}) };
+    const apart = !error && 'files' in outcome ? outcome.dependencies?.specifiers : undefined;
+    return { functionName: fn.name, entry: fn.source!.entry, durationMs: performance.now() - started, ...(error ? { error } : {}), ...(apart ? { bundledApart: apart } : {}) };
   }
 
   /** A function just reloaded is likely edited again: it goes on standby, and the least recent beyond MAX_STANDBY leaves it. */
