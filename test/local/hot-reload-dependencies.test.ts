@@ -7,6 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../lib/cli/main';
 import { LocalApp, type ReloadBatch, type ReloadRecord } from '../../lib/local';
 import { writeAssembly } from './fixtures/cloud-assembly';
 
@@ -162,5 +164,27 @@ test('with separateDependencies off, a rebuild holds its packages, as deployed',
     expect(fs.existsSync(path.join(answer.taskRoot, 'node_modules', 'greet'))).toBe(false);
   } finally {
     await off.stop();
+  }
+});
+
+test('dev --bundle-as-deployed rebuilds whole bundles, and says nothing of packages apart', async () => {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (c: Buffer) => (text += c.toString()));
+  let stop!: () => void;
+  const until = new Promise<void>((r) => (stop = r));
+  const running = main(['dev', '--assembly', path.join(project, 'cdk.out'), '--http-port', '0', '--aws-port', '0', '--console-port', '0', '--bundle-as-deployed'], { out, err: out, cwd: project, until });
+  try {
+    await waitFor(() => (/^Ready\. .*Watching 1 function/m.test(text) ? true : undefined));
+    const url = /GET +(http:\/\/127\.0\.0\.1:\d+)\/delta/.exec(text)![1];
+    fs.writeFileSync(path.join(project, 'src', 'version.mjs'), 'export const version = 6;\n');
+    await waitFor(() => (/reloaded \S*delta\.mjs/.test(text) ? true : undefined));
+    const answer = (await (await fetch(`${url}/delta`)).json()) as Answer;
+    expect(answer).toMatchObject({ version: 6, greeting: 'good day, you' });
+    expect(fs.readFileSync(path.join(answer.taskRoot, 'index.mjs'), 'utf8')).toContain('greet-package-marker');
+    expect(text).not.toMatch(/bundles the ES module packages/);
+  } finally {
+    stop();
+    expect(await running).toBe(0);
   }
 });
