@@ -3,6 +3,7 @@
  */
 import { numberProp, resourcesOfType, type StackContext } from './context';
 import { busNameOf } from './physical';
+import { readRole } from './read-permissions';
 import type { EventBusModel, QueueModel, QueueRedriveModel, RuleModel, RuleTargetModel, StreamViewType, TableModel, TableStreamModel } from './types';
 import { targetNotServed, type UnservedIndex } from './unserved';
 
@@ -65,6 +66,7 @@ function targetOf(ctx: StackContext, t: Record<string, unknown>, unserved: Unser
       ? undefined
       : ctx.resolver.resolveString((t.SqsParameters as { MessageGroupId: unknown }).MessageGroupId),
     roleArn: t.RoleArn === undefined ? undefined : ctx.resolver.resolveString(t.RoleArn),
+    role: t.RoleArn === undefined ? undefined : readRole(ctx, t.RoleArn),
     notServed: targetNotServed(ctx, unserved, t, arn),
   };
 }

@@ -340,6 +340,8 @@ export interface RuleTargetModel {
   readonly messageGroupId?: string;
   /** The role EventBridge assumes to deliver (`RoleArn`): a bus target's principal, which the target bus's policy may name. */
   readonly roleArn?: string;
+  /** That role with its policies, when the template declares it (a bus target's identity-based permission to put events there). */
+  readonly role?: RoleModel;
   /**
    * Why the local runtime cannot deliver to this target (an SNS topic, a state machine, another
    * bus, an API destination...): its deliveries are recorded in the ledger as `undeliverable`

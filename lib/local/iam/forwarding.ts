@@ -1,13 +1,15 @@
 /**
- * Whether a rule may hand an event to a bus of another account: that bus's resource policy must
- * admit the sender, as EventBridge requires of a cross-account event bus target. The sender is
- * the target's role when it has one (`RoleArn`), else the rule's account; a policy naming the
- * sender's account admits either (across accounts, naming an account delegates to it). Within
- * one account nothing is checked here: the role's own policy decides there, and the roles of
- * rule targets are not in the app model, so their identity policies are not evaluated.
+ * Whether a rule may hand an event to another bus, as EventBridge decides it:
+ * - across accounts, that bus's resource policy must admit the sender. The sender is the
+ *   target's role when it has one (`RoleArn`), else the rule's account; a policy naming the
+ *   sender's account admits either (across accounts, naming an account delegates to it);
+ * - within one account, the target's role puts the event: its identity-based policies (or the
+ *   bus's policy) must allow `events:PutEvents` on the bus. A target without a role, or whose
+ *   role the template only names by ARN, is not checked: its policies are not known here.
  */
 import type { ResourcePolicyModel, RuleModel, RuleTargetModel } from '../../model';
 import { RequestContext, evaluate, type Decision, type NamedPolicy, type Principal } from '../../iam';
+import { roleIdentity } from './managed-policies';
 
 /** Evaluates cross-account bus targets against the target buses' policies. */
 export class ForwardingPolicies {
@@ -23,13 +25,14 @@ export class ForwardingPolicies {
   }
 
   /**
-   * The decision for one hand-over: `undefined` within one account (not checked here), else
-   * whether the target bus's policy admits the sender for this event.
+   * The decision for one hand-over: whether the target bus's policy admits the sender for this
+   * event (across accounts), or whether the target's role may put it there (within one
+   * account); `undefined` when that role's policies are not known here.
    */
   decide(rule: RuleModel, target: RuleTargetModel, event: Readonly<Record<string, unknown>>): Decision | undefined {
     const sender = rule.arn.split(':')[4];
     const owner = target.arn.split(':')[4];
-    if (sender === owner) return undefined;
+    if (sender === owner) return this.decideWithin(sender, target, event);
     const context = new RequestContext({
       'events:source': String(event.source),
       'events:detail-type': String(event['detail-type']),
@@ -45,6 +48,25 @@ export class ForwardingPolicies {
     if (!target.roleArn) return asAccount;
     const asRole = evaluate(request({ accountId: sender, roleArn: target.roleArn, sessionArn: target.roleArn }), policies);
     return strongest(asRole, asAccount);
+  }
+
+  /**
+   * Within one account: the target's role, as a session of EventBridge's, puts the event; its
+   * identity-based policies or the bus's own policy may allow it.
+   */
+  private decideWithin(account: string, target: RuleTargetModel, event: Readonly<Record<string, unknown>>): Decision | undefined {
+    const role = target.role;
+    if (!role?.declaredAt) return undefined;
+    const principal: Principal = { accountId: account, roleArn: role.arn, sessionArn: `arn:aws:sts::${account}:assumed-role/${role.name}/events` };
+    const context = new RequestContext({
+      'events:source': String(event.source),
+      'events:detail-type': String(event['detail-type']),
+      'aws:PrincipalArn': role.arn,
+      'aws:PrincipalAccount': account,
+      'aws:ResourceAccount': account,
+    });
+    const { identity, unknownIdentity } = roleIdentity(role, `the role of the target`);
+    return evaluate({ principal, action: 'events:PutEvents', resource: target.arn, context }, { identity, unknownIdentity, resource: this.byBus.get(target.arn) ?? [] });
   }
 }
 

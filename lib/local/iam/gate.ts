@@ -14,7 +14,7 @@ import { requiredPermissions, type ArnResolver, type EndpointRequest, type Requi
 import { callerAccessKeyId, functionAccessKeyId } from './credentials';
 import { accessDenied } from './denied';
 import { ForwardingPolicies } from './forwarding';
-import { awsManagedPolicy } from './managed-policies';
+import { roleIdentity } from './managed-policies';
 
 /** How calls are checked: `enforce` denies as AWS would, `warn` reports and lets through, `off` checks nothing. */
 export type IamMode = 'enforce' | 'warn' | 'off';
@@ -91,15 +91,21 @@ export class IamGate extends EventEmitter<IamGateEvents> {
     if (this.mode === 'off') return undefined;
     const decision = this.forwarding.decide(rule, target, event);
     if (!decision || decision.effect === 'allow') return undefined;
-    const principal = target.roleArn ?? `arn:aws:iam::${rule.arn.split(':')[4]}:root`;
-    const message = `${principal} is not authorized to perform: events:PutEvents on resource: ${target.arn} because no resource-based policy allows the events:PutEvents action`;
+    const sender = rule.arn.split(':')[4];
+    const within = sender === target.arn.split(':')[4];
+    const principal = target.roleArn ?? `arn:aws:iam::${sender}:root`;
+    const message = within
+      ? accessDeniedMessage({ principal: { accountId: sender, roleArn: principal, sessionArn: principal }, action: 'events:PutEvents', resource: target.arn }, decision)
+      : `${principal} is not authorized to perform: events:PutEvents on resource: ${target.arn} because no resource-based policy allows the events:PutEvents action`;
     const gap: PermissionGap = {
       functionName: `rule ${rule.displayName ?? rule.name}`,
       action: 'events:PutEvents',
       resource: target.arn,
       decision,
       message,
-      fix: `admit the sender on the target bus: receiveEvents(id, { from: { account: '${rule.arn.split(':')[4]}'${target.roleArn ? `, roleArn: '${target.roleArn}'` : ''} }, events }) in the consumer's app, or bus.addToResourcePolicy(...)`,
+      fix: within
+        ? `let the target's role put events on the bus: targetBus.grantPutEventsTo(role) (the EventBus target of aws-events-targets does it for the role it makes)`
+        : `admit the sender on the target bus: receiveEvents(id, { from: { account: '${sender}'${target.roleArn ? `, roleArn: '${target.roleArn}'` : ''} }, events }) in the consumer's app, or bus.addToResourcePolicy(...)`,
       mode: this.mode,
     };
     this.remember(gap);
@@ -188,13 +194,7 @@ function callerOf(fn: FunctionModel, model: AppModel): Caller {
   const name = role?.name ?? `${fn.name}-role`;
   const roleArn = role?.arn ?? `arn:aws:iam::${model.accountId}:role/${name}`;
   const principal: Principal = { accountId: model.accountId, roleArn, sessionArn: `arn:aws:sts::${model.accountId}:assumed-role/${name}/${fn.name}` };
-  const identity: NamedPolicy[] = (role?.policies ?? []).map(named);
-  const unknownIdentity: string[] = role ? [] : [`the role of ${fn.displayName ?? fn.name} (not in the template)`];
-  for (const arn of role?.managedPolicyArns ?? []) {
-    const document = awsManagedPolicy(arn);
-    if (document) identity.push({ source: arn, document });
-    else unknownIdentity.push(arn);
-  }
+  const { identity, unknownIdentity } = roleIdentity(role, `the role of ${fn.displayName ?? fn.name}`);
   const context = principalContext(principal, model, role?.tags ?? {});
   // Outside a VPC, calls reach AWS over the public endpoints: no VPC keys. Inside one, a VPC endpoint may add them.
   if (!fn.inVpc) for (const key of ['aws:SourceVpc', 'aws:SourceVpce', 'aws:VpcSourceIp', 'aws:SourceVpcArn']) context.set(key, null);

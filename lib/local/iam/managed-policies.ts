@@ -7,6 +7,9 @@
 
 const LOGS = { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' };
 
+import type { RoleModel } from '../../model';
+import type { NamedPolicy } from '../../iam';
+
 /** Statements by policy name (the last segment of `arn:aws:iam::aws:policy/...`). */
 const KNOWN: Readonly<Record<string, readonly object[]>> = {
   // Only CloudWatch Logs (and X-Ray): nothing the local endpoint serves.
@@ -25,4 +28,20 @@ export function awsManagedPolicy(arn: string): { Statement: readonly object[] } 
   const m = /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
   const statements = m ? KNOWN[m[1]] : undefined;
   return statements ? { Statement: statements } : undefined;
+}
+
+/**
+ * A role's identity-based policies as the evaluation takes them: its declared policies and the
+ * AWS managed ones known here; `unknownIdentity` names what could allow more (a managed policy
+ * not known here, or the whole role when the template does not declare it, named `whose`).
+ */
+export function roleIdentity(role: RoleModel | undefined, whose: string): { identity: NamedPolicy[]; unknownIdentity: string[] } {
+  const identity: NamedPolicy[] = (role?.policies ?? []).map((p) => ({ source: p.source, document: p.document, unresolved: p.unresolved }));
+  const unknownIdentity: string[] = role ? [] : [`${whose} (not in the template)`];
+  for (const arn of role?.managedPolicyArns ?? []) {
+    const document = awsManagedPolicy(arn);
+    if (document) identity.push({ source: arn, document });
+    else unknownIdentity.push(arn);
+  }
+  return { identity, unknownIdentity };
 }
