@@ -11,7 +11,7 @@ import type { ResourcePolicyModel, RuleModel, RuleTargetModel } from '../../mode
 import { RequestContext, evaluate, type Decision, type NamedPolicy, type Principal } from '../../iam';
 import { roleIdentity } from './managed-policies';
 
-/** Evaluates cross-account bus targets against the target buses' policies. */
+/** Evaluates bus targets: across accounts against the target buses' policies, within one against the target's role. */
 export class ForwardingPolicies {
   private readonly byBus = new Map<string, NamedPolicy[]>();
 

@@ -4,11 +4,10 @@
  * locally too. A managed policy not listed here is not known: a call only it could allow is
  * reported as undecidable, never guessed.
  */
+import type { NamedPolicy } from '../../iam';
+import type { RoleModel } from '../../model';
 
 const LOGS = { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' };
-
-import type { RoleModel } from '../../model';
-import type { NamedPolicy } from '../../iam';
 
 /** Statements by policy name (the last segment of `arn:aws:iam::aws:policy/...`). */
 const KNOWN: Readonly<Record<string, readonly object[]>> = {
