@@ -209,9 +209,9 @@ export class Deliverer {
     return this.handOver(record, rule, target, event, () => this.busTargets!(rule, target, event), resume);
   }
 
-  /** EventBridge handing an event to a target: retried per the target's policy while it fails, then its DLQ. */
+  /** EventBridge handing an event to a target: retried per the target's policy while it fails (see isRetryable), then its DLQ. */
   private async handOver(record: DeliveryRecord, rule: RuleModel, target: RuleTargetModel, event: Record<string, unknown>, attempt: () => Promise<AttemptResult>, resume?: RetryResume): Promise<DeliveryRecord> {
-    const failure = await runWithRetries(attempt, { ...target, delaySeconds: eventBridgeDelay }, this.timeScale, this.hooks(record), this.run(record, resume));
+    const failure = await runWithRetries(attempt, { ...target, delaySeconds: eventBridgeDelay, retryable: isRetryable }, this.timeScale, this.hooks(record), this.run(record, resume));
     if (failure === 'aborted') return record;
     if (failure === undefined) {
       this.ledger.update(record, { state: 'delivered' });
@@ -345,4 +345,14 @@ function str(value: string): MessageAttributeValue {
 
 function num(value: number): MessageAttributeValue {
   return { DataType: 'Number', StringValue: String(value) };
+}
+
+/**
+ * Whether EventBridge retries a failed hand-over: not one that missing permissions refused,
+ * which "no retry attempts will happen until action is taken" (EventBridge User Guide, "Using
+ * dead-letter queues to process undelivered events"): it goes to the DLQ at once. A target this
+ * app does not have is retried: in AWS it may exist (another account's function, say).
+ */
+function isRetryable(error: LambdaErrorPayload): boolean {
+  return error.errorType !== 'NO_PERMISSIONS';
 }

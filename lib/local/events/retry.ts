@@ -12,6 +12,8 @@ export interface RetryPolicy {
   readonly maximumEventAgeInSeconds: number;
   /** Delay before retry N (1-based), in seconds, before scaling. */
   readonly delaySeconds: (retry: number) => number;
+  /** Whether an attempt that failed with `error` is worth retrying. @default every failure is */
+  readonly retryable?: (error: LambdaErrorPayload) => boolean;
 }
 
 /** Why retrying stopped. */
@@ -80,7 +82,7 @@ export async function runWithRetries(attempt: () => Promise<AttemptResult>, poli
     // Stopping kills the instances: a failure now may be the stop's doing, not the function's.
     // The attempt stays in flight, to be made again at the next start.
     if (signal?.aborted) return 'aborted';
-    if (n > policy.maximumRetryAttempts) return { error, condition: 'MaximumRetryAttempts', attempts: n };
+    if (n > policy.maximumRetryAttempts || policy.retryable?.(error) === false) return { error, condition: 'MaximumRetryAttempts', attempts: n };
     const delayMs = policy.delaySeconds(n) * 1000 * timeScale;
     const next = Date.now() + delayMs;
     if (next - acceptedAt > maxAgeMs) return { error, condition: 'MaximumEventAgeInSeconds', attempts: n };
